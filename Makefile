@@ -1,0 +1,69 @@
+# Aftersales — one plain Makefile.  Local overrides go in config.mk.
+#   make            build ./aftersales
+#   make run        install what is missing, build, demo data, serve on :8080
+#   make test       the whole suite (unit, API on SQLite and PostgreSQL, ...)
+#   make asan       build with AddressSanitizer + UndefinedBehaviorSanitizer
+
+CC      ?= cc
+PKGS     = libmicrohttpd sqlite3 libpq jansson libsodium
+WARN     = -Wall -Wextra -Wshadow -Wformat=2 -Wno-format-nonliteral -Werror
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -D_GNU_SOURCE $(WARN) -Isrc -Ibuild $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
+BUILD   ?= build
+-include config.mk
+
+MIGRATIONS = $(sort $(wildcard src/store/migrations/*.sql))
+CORE_SRC = $(wildcard src/util/*.c) src/store/store.c src/store/sqlite/sqlite.c \
+	src/store/pg/pg.c $(wildcard src/domain/*/*.c) src/config.c
+SERVER_SRC = $(wildcard src/http/*.c) $(wildcard src/api/*.c) $(wildcard src/cli/*.c)
+CORE_OBJ = $(CORE_SRC:%.c=$(BUILD)/%.o) $(BUILD)/migrations.o
+SERVER_OBJ = $(SERVER_SRC:%.c=$(BUILD)/%.o)
+UNIT_SRC = $(wildcard tests/unit/test_*.c)
+
+all: aftersales
+
+aftersales: $(BUILD)/aftersales
+	cp $< $@
+
+$(BUILD)/aftersales: $(CORE_OBJ) $(SERVER_OBJ) $(BUILD)/src/main.o
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/migrations.c: $(MIGRATIONS) scripts/embed-migrations.sh
+	@mkdir -p $(BUILD)
+	scripts/embed-migrations.sh $(MIGRATIONS) > $@
+
+$(BUILD)/migrations.o: $(BUILD)/migrations.c
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/unit_tests: $(UNIT_SRC) $(CORE_OBJ) tests/unit/harness.h
+	$(CC) $(CFLAGS) -Itests/unit -o $@ $(UNIT_SRC) $(CORE_OBJ) $(LDFLAGS) $(LDLIBS)
+
+deps:
+	scripts/deps.sh
+
+run: deps
+	$(MAKE) aftersales
+	./aftersales demo --db $${AFTERSALES_DB:-./aftersales.db}
+	./aftersales serve --db $${AFTERSALES_DB:-./aftersales.db}
+
+unit: $(BUILD)/unit_tests
+	$(BUILD)/unit_tests
+
+test:
+	scripts/deps.sh test
+	$(MAKE) aftersales $(BUILD)/unit_tests
+	tests/run.sh
+
+asan:
+	$(MAKE) BUILD=build-asan CC=clang CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" build-asan/aftersales build-asan/unit_tests
+
+clean:
+	rm -rf build build-asan aftersales
+
+.PHONY: all deps run unit test asan clean
+-include $(CORE_OBJ:.o=.d) $(SERVER_OBJ:.o=.d) $(BUILD)/src/main.d

@@ -1,0 +1,153 @@
+/*
+ * api — the JSON REST API: the route table, the router that checks every
+ * request once before any handler, input decoding by field tables, and the
+ * handlers (api_<module>.c), which call the domain.
+ *
+ * Handler contract: read rq (path params, decoded JSON, rq->db, rq->who),
+ * call the domain, and either fill rs and return SVC_OK or return a code with
+ * rq->err filled.  Handlers never choose error statuses and never free.
+ * A route flagged R_WRITE runs its handler inside store_write(): everything
+ * it writes commits together, or not at all.
+ */
+#ifndef AS_API_H
+#define AS_API_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "domain/core/core.h"
+#include "http/http.h"
+
+enum route_flags {
+	R_PUBLIC = 1 << 0,	/* no authentication */
+	R_WRITE = 1 << 1,	/* runs in one write transaction */
+	R_JSON = 1 << 2,	/* takes a JSON object body */
+	R_IDEMPOTENT = 1 << 3,	/* honours Idempotency-Key (creates) */
+};
+
+typedef enum svc_code (*route_fn)(struct req *, struct resp *);
+
+struct field;
+
+struct route {
+	unsigned method;	/* enum http_method */
+	const char *pattern;	/* "/api/v1/users/{id}" */
+	route_fn fn;
+	/*
+	 * Optional: runs before the write transaction, outside it (decoding,
+	 * password hashing), so slow work never holds the writer.
+	 */
+	route_fn prepare;
+	const char *perm;	/* permission key; NULL only with R_PUBLIC */
+	unsigned flags;
+	const char *tag;
+	const char *summary;
+	const struct field *body;	/* request body fields, for docs */
+	const char *const *query;	/* allowed query parameters, for docs */
+};
+
+extern const struct route api_routes[];
+extern const size_t api_nroutes;
+
+/* ----- input decoding ----- */
+
+enum ftype {
+	F_TEXT,		/* const char * (arena), max = code points */
+	F_I64,		/* int64_t, min..max */
+	F_ID,		/* int64_t >= 1, null -> 0 */
+	F_BOOL,		/* bool */
+	F_STRARR,	/* struct strarr, max = items */
+	F_ENUM,		/* const char *, one of enums[] */
+};
+
+enum field_flags {
+	F_REQUIRED = 1 << 0,
+	F_NULLABLE = 1 << 1,
+	F_SECRET = 1 << 2,	/* never echoed (passwords) */
+};
+
+struct strarr {
+	const char **v;
+	size_t n;
+};
+
+struct field {
+	const char *name;
+	enum ftype type;
+	size_t off;
+	unsigned flags;
+	int64_t min;
+	int64_t max;
+	unsigned mask;		/* ORed into *present when given */
+	const char *const *enums;
+	const char *doc;
+};
+
+/*
+ * Decode rq->json into out by the table (ended by a {NULL} entry).  Unknown
+ * fields, wrong types, out-of-range values and missing required fields give
+ * SVC_EINVAL naming the field.  *present (may be NULL) gets the masks of the
+ * fields given.
+ */
+enum svc_code decode_json(struct req *, const struct field *, void *out,
+    unsigned *present) WARN_UNUSED_RESULT;
+
+/* ----- helpers for handlers ----- */
+
+/* Path parameter i as a positive id; SVC_ENOTFOUND otherwise. */
+enum svc_code req_param_id(struct req *, int i, int64_t *out) WARN_UNUSED_RESULT;
+/* The caller as a domain actor. */
+struct actor req_actor(struct req *);
+/* Reject query parameters not in allowed (NULL-ended). */
+enum svc_code query_allow(struct req *, const char *const *allowed)
+    WARN_UNUSED_RESULT;
+/* An integer query parameter (absent: *out = dflt). */
+enum svc_code query_i64(struct req *, const char *name, int64_t min,
+    int64_t max, int64_t dflt, int64_t *out) WARN_UNUSED_RESULT;
+/* limit (1..200, default 25) and cursor (an id) of a list. */
+enum svc_code list_params(struct req *, int64_t *cursor_id, int *limit)
+    WARN_UNUSED_RESULT;
+/* Write "next_cursor" for a list page. */
+void list_next_cursor(struct jw *, bool more, int64_t last_id);
+/* The version a write expects: body "version" or If-Match. */
+enum svc_code req_version(struct req *, int64_t body_version,
+    int64_t *out) WARN_UNUSED_RESULT;
+
+/* Free the decoded JSON (called by the http layer at completion). */
+void api_req_cleanup(struct req *);
+
+/* ----- metrics ----- */
+void metrics_init(struct metrics *, size_t nroutes);
+void metrics_release(struct metrics *);
+void metrics_observe(struct metrics *, size_t route, int status,
+    int64_t dur_us);
+void metrics_render(struct app *, struct buf *);
+
+/* ----- OpenAPI ----- */
+void openapi_render(struct buf *);
+
+/* Body field tables, shared by handlers and the OpenAPI document. */
+extern const struct field session_fields[], password_fields[],
+    token_fields[], user_create_fields[], user_update_fields[],
+    user_password_fields[], role_set_fields[], dept_create_fields[],
+    dept_update_fields[];
+extern const char *const user_list_query[];
+extern const char *const audit_list_query[];
+extern const char *const list_query[];
+
+/* ----- handlers ----- */
+#define H(name) enum svc_code name(struct req *, struct resp *)
+H(api_healthz); H(api_metrics); H(api_openapi);
+H(api_session_create); H(api_session_delete); H(api_session_get);
+H(api_password_change);
+H(api_token_list); H(api_token_create); H(api_token_delete);
+H(api_user_list); H(api_user_get); H(api_user_create); H(api_user_update);
+H(api_user_create_prepare); H(api_user_reset_password);
+H(api_user_password_prepare); H(api_password_prepare);
+H(api_role_matrix); H(api_role_set);
+H(api_dept_list); H(api_dept_get); H(api_dept_create); H(api_dept_update);
+H(api_audit_list);
+#undef H
+
+#endif

@@ -1,0 +1,351 @@
+/*
+ * api_auth — log in and out, one's own account, password and API tokens.
+ *
+ * Login is throttled per username and per client address (the counts live in
+ * the database, so several servers share them).  Password hashing runs
+ * outside any write transaction: it takes ~90 ms and at most two run at once.
+ */
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "domain/user/user.h"
+#include "util/clock.h"
+
+struct session_in {
+	const char *username;
+	const char *password;
+};
+
+const struct field session_fields[] = {
+	{ "username", F_TEXT, offsetof(struct session_in, username), F_REQUIRED,
+	    1, USERNAME_MAX, 0, NULL, "login name" },
+	{ "password", F_TEXT, offsetof(struct session_in, password),
+	    F_REQUIRED | F_SECRET, 1, PASSWORD_MAX, 0, NULL, "password" },
+	{ NULL, 0, 0, 0, 0, 0, 0, NULL, NULL },
+};
+
+struct login_ctx {
+	struct req *rq;
+	struct user *u;
+	bool ok;
+	char *token;
+	char *csrf;
+	int64_t token_id;
+	int64_t ttl;
+};
+
+static enum svc_code
+login_record(struct db *db, void *arg, struct svc_err *err)
+{
+	struct login_ctx *c = arg;
+	struct req *rq = c->rq;
+	struct actor who = req_actor(rq);
+	enum svc_code rc;
+	int64_t now = clock_now();
+	int win = rq->app->cfg.login_window_s;
+
+	if (!c->ok) {
+		rc = throttle_fail(db, "user", rq->ctx, win, now, err);
+		if (rc == SVC_OK)
+			rc = throttle_fail(db, "addr", rq->ip, win, now, err);
+		if (rc == SVC_OK)
+			rc = audit_write(db, &who, "login_failed", "session", 0,
+			    NULL, arena_printf(&rq->arena, "{\"ip\":\"%s\"}",
+			    rq->ip), err);
+		return rc;
+	}
+	who.user_id = c->u->id;
+	who.username = c->u->username;
+	rc = throttle_reset(db, "user", c->u->username, err);
+	if (rc == SVC_OK)
+		rc = auth_token_create(db, &rq->arena, c->u->id, TOKEN_SESSION,
+		    "session", rq->ip, c->ttl, &c->token, &c->csrf, &c->token_id,
+		    err);
+	if (rc == SVC_OK)
+		rc = audit_write(db, &who, "login", "session", c->token_id, NULL,
+		    arena_printf(&rq->arena, "{\"ip\":\"%s\"}", rq->ip), err);
+	return rc;
+}
+
+/* POST /api/v1/session {username, password} */
+enum svc_code
+api_session_create(struct req *rq, struct resp *rs)
+{
+	struct session_in in = { 0 };
+	struct login_ctx c = { .rq = rq };
+	struct config *cfg = &rq->app->cfg;
+	char *hash = NULL;
+	enum svc_code rc;
+	struct jw w;
+	int retry_u, retry_a;
+	int64_t now = clock_now();
+
+	rc = decode_json(rq, session_fields, &in, NULL);
+	if (rc)
+		return rc;
+	rq->ctx = (void *)in.username;
+	rc = throttle_check(rq->db, "user", in.username, cfg->login_max_user,
+	    cfg->login_window_s, now, &retry_u, &rq->err);
+	if (rc == SVC_OK)
+		rc = throttle_check(rq->db, "addr", rq->ip, cfg->login_max_addr,
+		    cfg->login_window_s, now, &retry_a, &rq->err);
+	if (rc)
+		return rc;
+	if (retry_u > 0 || retry_a > 0) {
+		svc_fail(&rq->err, SVC_ERATE, retry_u ? "username" : NULL,
+		    "too many failed logins; try again in %d seconds",
+		    retry_u > retry_a ? retry_u : retry_a);
+		rq->err.retry_after = retry_u > retry_a ? retry_u : retry_a;
+		return SVC_ERATE;
+	}
+	rc = user_get_by_name(rq->db, &rq->arena, in.username, &c.u, &hash,
+	    &rq->err);
+	if (rc != SVC_OK && rc != SVC_ENOTFOUND)
+		return rc;
+	c.ok = auth_verify_password(&rq->app->hash_slots, hash, in.password) &&
+	    c.u != NULL && c.u->active;
+	c.ttl = (int64_t)cfg->session_hours * 3600;
+	rc = store_write(rq->app->store, rq->db, login_record, &c, &rq->err);
+	if (rc)
+		return rc;
+	if (!c.ok)
+		return svc_fail(&rq->err, SVC_EAUTH, "password",
+		    "wrong username or password, or the account is disabled");
+	resp_header(rs, "Set-Cookie", arena_printf(&rq->arena,
+	    "as_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld%s",
+	    c.token, (long long)c.ttl, cfg->cookie_secure ? "; Secure" : ""));
+	resp_header(rs, "Set-Cookie", arena_printf(&rq->arena,
+	    "as_csrf=%s; Path=/; SameSite=Strict; Max-Age=%lld%s",
+	    c.csrf, (long long)c.ttl, cfg->cookie_secure ? "; Secure" : ""));
+	resp_json(rs, 200, &w);
+	jw_obj_open(&w);
+	jw_kstr(&w, "token", c.token);
+	jw_kstr(&w, "csrf_token", c.csrf);
+	jw_ktime(&w, "expires_at", now + c.ttl);
+	jw_key(&w, "user");
+	user_to_json(&w, c.u);
+	jw_obj_close(&w);
+	return SVC_OK;
+}
+
+/* DELETE /api/v1/session */
+enum svc_code
+api_session_delete(struct req *rq, struct resp *rs)
+{
+	struct actor who = req_actor(rq);
+	enum svc_code rc;
+
+	rc = auth_token_revoke(rq->db, &who, rq->who.user_id, rq->who.token_id,
+	    &rq->err);
+	if (rc)
+		return rc;
+	rs->status = 204;
+	resp_header(rs, "Set-Cookie",
+	    "as_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+	resp_header(rs, "Set-Cookie", "as_csrf=; Path=/; SameSite=Strict; Max-Age=0");
+	return SVC_OK;
+}
+
+/* GET /api/v1/session: who am I, with my permissions */
+enum svc_code
+api_session_get(struct req *rq, struct resp *rs)
+{
+	struct user *u;
+	struct dbq *q;
+	enum svc_code rc;
+	struct jw w;
+
+	rc = user_get(rq->db, &rq->arena, rq->who.user_id, &u, &rq->err);
+	if (rc)
+		return rc;
+	resp_json(rs, 200, &w);
+	jw_obj_open(&w);
+	jw_key(&w, "user");
+	user_to_json(&w, u);
+	jw_key(&w, "permissions");
+	jw_arr_open(&w);
+	rc = db_query(rq->db, "SELECT DISTINCT rp.permission FROM user_roles ur"
+	    " JOIN role_permissions rp ON rp.role = ur.role"
+	    " WHERE ur.user_id = ? ORDER BY rp.permission",
+	    DB_ARGS(DB_I(u->id)), &q, &rq->err);
+	if (rc)
+		return rc;
+	while (db_next(q) == 1)
+		jw_str(&w, db_str(q, 0));
+	rc = db_done(q, &rq->err);
+	jw_arr_close(&w);
+	jw_obj_close(&w);
+	return rc;
+}
+
+/* ----- password ----- */
+
+struct password_in {
+	const char *current_password;
+	const char *new_password;
+	char hash[crypto_pwhash_STRBYTES];
+};
+
+const struct field password_fields[] = {
+	{ "current_password", F_TEXT, offsetof(struct password_in,
+	    current_password), F_REQUIRED | F_SECRET, 1, PASSWORD_MAX, 0, NULL,
+	    "the password now" },
+	{ "new_password", F_TEXT, offsetof(struct password_in, new_password),
+	    F_REQUIRED | F_SECRET, PASSWORD_MIN, PASSWORD_MAX, 0, NULL,
+	    "the new password, at least 8 characters" },
+	{ NULL, 0, 0, 0, 0, 0, 0, NULL, NULL },
+};
+
+/* Runs before the transaction: check the old password, hash the new one. */
+enum svc_code
+api_password_prepare(struct req *rq, struct resp *rs)
+{
+	struct password_in *in;
+	struct user *u;
+	char *hash = NULL;
+	enum svc_code rc;
+
+	(void)rs;
+	in = arena_alloc(&rq->arena, sizeof(*in));
+	if (in == NULL)
+		return svc_fail(&rq->err, SVC_ETOOBIG, NULL, "out of memory");
+	rc = decode_json(rq, password_fields, in, NULL);
+	if (rc)
+		return rc;
+	rc = user_get_by_name(rq->db, &rq->arena, rq->who.username, &u, &hash,
+	    &rq->err);
+	if (rc)
+		return rc;
+	if (!auth_verify_password(&rq->app->hash_slots, hash,
+	    in->current_password))
+		return svc_fail_field(&rq->err, SVC_EUNPROCESSABLE,
+		    "current_password", "wrong", "the current password is wrong");
+	if (!auth_hash_password(&rq->app->hash_slots, in->new_password,
+	    in->hash))
+		return svc_fail(&rq->err, SVC_EINTERNAL, NULL,
+		    "cannot hash the password");
+	rq->ctx = in;
+	return SVC_OK;
+}
+
+/* POST /api/v1/session/password {current_password, new_password} */
+enum svc_code
+api_password_change(struct req *rq, struct resp *rs)
+{
+	struct password_in *in = rq->ctx;
+	struct actor who = req_actor(rq);
+	enum svc_code rc;
+
+	rc = user_set_password(rq->db, &rq->arena, &who, rq->who.user_id,
+	    in->hash, rq->who.token_id, &rq->err);
+	if (rc)
+		return rc;
+	rs->status = 204;
+	return SVC_OK;
+}
+
+/* ----- API tokens ----- */
+
+struct token_in {
+	const char *name;
+	int64_t days;
+};
+
+const struct field token_fields[] = {
+	{ "name", F_TEXT, offsetof(struct token_in, name), F_REQUIRED, 1, 100,
+	    0, NULL, "what the token is for" },
+	{ "expires_in_days", F_I64, offsetof(struct token_in, days), 0, 1, 3650,
+	    0, NULL, "lifetime in days (default 365)" },
+	{ NULL, 0, 0, 0, 0, 0, 0, NULL, NULL },
+};
+
+static void
+token_to_json(struct jw *w, const struct token_info *t)
+{
+	jw_obj_open(w);
+	jw_ki64(w, "id", t->id);
+	jw_kstr(w, "name", t->name);
+	jw_ktime(w, "created_at", t->created_at);
+	jw_ktime(w, "expires_at", t->expires_at);
+	jw_obj_close(w);
+}
+
+/* GET /api/v1/tokens */
+enum svc_code
+api_token_list(struct req *rq, struct resp *rs)
+{
+	struct token_info *items;
+	enum svc_code rc;
+	struct jw w;
+	size_t n;
+
+	rc = auth_token_list(rq->db, &rq->arena, rq->who.user_id, &items, &n,
+	    &rq->err);
+	if (rc)
+		return rc;
+	resp_json(rs, 200, &w);
+	jw_obj_open(&w);
+	jw_key(&w, "items");
+	jw_arr_open(&w);
+	for (size_t i = 0; i < n; i++)
+		token_to_json(&w, &items[i]);
+	jw_arr_close(&w);
+	jw_knull(&w, "next_cursor");
+	jw_obj_close(&w);
+	return SVC_OK;
+}
+
+/* POST /api/v1/tokens {name, expires_in_days} */
+enum svc_code
+api_token_create(struct req *rq, struct resp *rs)
+{
+	struct token_in in = { NULL, 365 };
+	struct actor who = req_actor(rq);
+	struct token_info t = { 0 };
+	enum svc_code rc;
+	struct jw w;
+	char *token;
+
+	rc = decode_json(rq, token_fields, &in, NULL);
+	if (rc)
+		return rc;
+	rc = auth_token_create(rq->db, &rq->arena, rq->who.user_id, TOKEN_API,
+	    in.name, rq->ip, in.days * 86400, &token, NULL, &t.id, &rq->err);
+	if (rc)
+		return rc;
+	rc = audit_write(rq->db, &who, "create", "auth_token", t.id, NULL,
+	    arena_printf(&rq->arena, "{\"name\":\"api token\",\"days\":%lld}",
+	    (long long)in.days), &rq->err);
+	if (rc)
+		return rc;
+	t.name = (char *)in.name;
+	t.created_at = clock_now();
+	t.expires_at = t.created_at + in.days * 86400;
+	resp_json(rs, 201, &w);
+	jw_obj_open(&w);
+	jw_kstr(&w, "token", token);
+	jw_key(&w, "info");
+	token_to_json(&w, &t);
+	jw_obj_close(&w);
+	return SVC_OK;
+}
+
+/* DELETE /api/v1/tokens/{id} */
+enum svc_code
+api_token_delete(struct req *rq, struct resp *rs)
+{
+	struct actor who = req_actor(rq);
+	enum svc_code rc;
+	int64_t id;
+
+	rc = req_param_id(rq, 0, &id);
+	if (rc)
+		return rc;
+	rc = auth_token_revoke(rq->db, &who, rq->who.user_id, id, &rq->err);
+	if (rc)
+		return rc;
+	rs->status = 204;
+	return SVC_OK;
+}

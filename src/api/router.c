@@ -1,0 +1,515 @@
+/*
+ * router — the front line: every request passes here once, in this order,
+ * before any handler runs (kcgi's "front line of defence"):
+ *
+ *   path -> 404, method -> 405, query size, authentication (bearer token or
+ *   session cookie) -> 401, CSRF header on cookie writes -> 403, permission
+ *   from the matrix -> 403, Content-Type -> 415, body (UTF-8, JSON object)
+ *   -> 400, then the handler: directly for reads, inside one write
+ *   transaction for R_WRITE (with Idempotency-Key replay for creates).
+ *
+ * Afterwards: metrics and one access-log line.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "domain/user/user.h"
+#include "util/clock.h"
+#include "util/log.h"
+
+#define CSRF_HEADER "X-CSRF-Token"
+#define IDEM_KEY_MAX 200
+
+/* ----- path matching ----- */
+
+static bool
+match_route(const char *pattern, const char *path, struct req *rq,
+    bool capture)
+{
+	const char *p = pattern, *s = path;
+	int np = 0;
+
+	while (*p != '\0' && *s != '\0') {
+		if (*p == '{') {
+			const char *pe = strchr(p, '}');
+			const char *se = s;
+
+			if (pe == NULL)
+				return false;
+			while (*se != '\0' && *se != '/')
+				se++;
+			if (se == s || np >= REQ_MAX_PARAMS)
+				return false;
+			if (capture)
+				rq->params[np] = arena_strndup(&rq->arena, s,
+				    (size_t)(se - s));
+			np++;
+			p = pe + 1;
+			s = se;
+			continue;
+		}
+		if (*p != *s)
+			return false;
+		p++;
+		s++;
+	}
+	return *p == '\0' && *s == '\0';
+}
+
+/* ----- helpers shared by handlers ----- */
+
+enum svc_code
+req_param_id(struct req *rq, int i, int64_t *out)
+{
+	const char *s = rq->params[i];
+
+	if (s == NULL || !str_to_i64(s, strlen(s), 1, INT64_MAX, out))
+		return svc_fail(&rq->err, SVC_ENOTFOUND, "id",
+		    "'%.40s' is not a valid id", s ? s : "");
+	return SVC_OK;
+}
+
+struct actor
+req_actor(struct req *rq)
+{
+	struct actor a = {
+		.user_id = rq->who.user_id,
+		.username = rq->who.username,
+		.ip = rq->ip,
+		.request_id = rq->id,
+	};
+
+	return a;
+}
+
+struct allow_ctx {
+	struct req *rq;
+	const char *const *allowed;
+};
+
+static enum svc_code
+allow_one(void *arg, const char *k, const char *v)
+{
+	struct allow_ctx *c = arg;
+
+	(void)v;
+	for (size_t i = 0; c->allowed != NULL && c->allowed[i] != NULL; i++)
+		if (strcmp(c->allowed[i], k) == 0)
+			return SVC_OK;
+	return svc_fail_field(&c->rq->err, SVC_EINVAL, k, "unknown",
+	    "unknown query parameter '%.60s'", k);
+}
+
+enum svc_code
+query_allow(struct req *rq, const char *const *allowed)
+{
+	struct allow_ctx c = { rq, allowed };
+
+	return req_query_each(rq, allow_one, &c);
+}
+
+enum svc_code
+query_i64(struct req *rq, const char *name, int64_t min, int64_t max,
+    int64_t dflt, int64_t *out)
+{
+	const char *s = req_query(rq, name);
+
+	if (s == NULL || s[0] == '\0') {
+		*out = dflt;
+		return SVC_OK;
+	}
+	if (!str_to_i64(s, strlen(s), min, max, out))
+		return svc_fail_field(&rq->err, SVC_EINVAL, name, "out_of_range",
+		    "'%s' must be an integer between %lld and %lld", name,
+		    (long long)min, (long long)max);
+	return SVC_OK;
+}
+
+enum svc_code
+list_params(struct req *rq, int64_t *cursor_id, int *limit)
+{
+	const char *c = req_query(rq, "cursor");
+	enum svc_code rc;
+	int64_t l;
+
+	rc = query_i64(rq, "limit", 1, 200, 25, &l);
+	if (rc)
+		return rc;
+	*limit = (int)l;
+	*cursor_id = 0;
+	if (c != NULL && c[0] != '\0') {
+		if (strncmp(c, "id.", 3) != 0 ||
+		    !str_to_i64(c + 3, strlen(c + 3), 0, INT64_MAX, cursor_id))
+			return svc_fail_field(&rq->err, SVC_EINVAL, "cursor",
+			    "invalid", "'cursor' is not a cursor this server "
+			    "gave out");
+	}
+	return SVC_OK;
+}
+
+void
+list_next_cursor(struct jw *w, bool more, int64_t last_id)
+{
+	char tmp[32];
+
+	jw_key(w, "next_cursor");
+	if (!more) {
+		jw_null(w);
+		return;
+	}
+	snprintf(tmp, sizeof(tmp), "id.%lld", (long long)last_id);
+	jw_str(w, tmp);
+}
+
+enum svc_code
+req_version(struct req *rq, int64_t body_version, int64_t *out)
+{
+	const char *im = req_header(rq, "If-Match");
+	int64_t v;
+
+	if (body_version > 0) {
+		*out = body_version;
+		return SVC_OK;
+	}
+	if (im != NULL) {
+		size_t len = strlen(im);
+
+		if (len >= 2 && im[0] == '"' && im[len - 1] == '"') {
+			im++;
+			len -= 2;
+		}
+		if (str_to_i64(im, len, 1, INT64_MAX, &v)) {
+			*out = v;
+			return SVC_OK;
+		}
+	}
+	return svc_fail_field(&rq->err, SVC_EINVAL, "version", "required",
+	    "'version' (or an If-Match header) is required to change a record");
+}
+
+/* ----- authentication ----- */
+
+static enum svc_code
+need_db(struct req *rq)
+{
+	if (rq->db != NULL)
+		return SVC_OK;
+	return store_acquire(rq->app->store, &rq->db, &rq->err);
+}
+
+static enum svc_code
+authenticate(struct req *rq)
+{
+	const char *h = req_header(rq, "Authorization");
+	const char *token = NULL;
+	struct token_info t;
+	struct user *u;
+	char *csrf_hash = NULL;
+	enum svc_code rc;
+
+	if (h != NULL) {
+		if (strncasecmp(h, "Bearer ", 7) != 0)
+			return svc_fail(&rq->err, SVC_EAUTH, "Authorization",
+			    "the Authorization header must be 'Bearer TOKEN'");
+		token = h + 7;
+	} else {
+		token = req_cookie(rq, "as_session");
+		rq->who.via_cookie = token != NULL;
+	}
+	if (token == NULL || token[0] == '\0')
+		return svc_fail(&rq->err, SVC_EAUTH, NULL,
+		    "log in first: POST /api/v1/session, then send the cookie "
+		    "or 'Authorization: Bearer TOKEN'");
+	rc = need_db(rq);
+	if (rc)
+		return rc;
+	rc = auth_token_lookup(rq->db, &rq->arena, token, &u, &t, &csrf_hash,
+	    &rq->err);
+	if (rc == SVC_ENOTFOUND)
+		rc = svc_fail(&rq->err, SVC_EAUTH, NULL, "unknown user");
+	if (rc)
+		return rc;
+	rq->who.user_id = u->id;
+	rq->who.username = u->username;
+	rq->who.display_name = u->display_name;
+	rq->who.customer_id = u->customer_id;
+	rq->who.token_id = t.id;
+	rq->who.roles = u->roles;
+	rq->who.nroles = u->nroles;
+	rq->authed = true;
+	if (rq->who.via_cookie && !(rq->method & (HTTP_GET | HTTP_HEAD |
+	    HTTP_OPTIONS))) {
+		const char *hdr = req_header(rq, CSRF_HEADER);
+		char hh[65];
+
+		if (hdr == NULL || csrf_hash == NULL)
+			return svc_fail(&rq->err, SVC_EPERM, CSRF_HEADER,
+			    "a write with the session cookie needs the "
+			    "'" CSRF_HEADER "' header");
+		auth_hash_hex(hdr, strlen(hdr), hh);
+		if (strcmp(hh, csrf_hash) != 0)
+			return svc_fail(&rq->err, SVC_EPERM, CSRF_HEADER,
+			    "the '" CSRF_HEADER "' header does not match the "
+			    "session");
+	}
+	return SVC_OK;
+}
+
+/* ----- body ----- */
+
+static enum svc_code
+parse_body(struct req *rq)
+{
+	const char *ct = req_header(rq, "Content-Type");
+	json_error_t jerr;
+
+	if (ct == NULL || (strncasecmp(ct, "application/json", 16) != 0) ||
+	    (ct[16] != '\0' && ct[16] != ';'))
+		return svc_fail(&rq->err, SVC_EMEDIA, "Content-Type",
+		    "the body must be sent as 'Content-Type: application/json'");
+	if (!utf8_valid(rq->body.p, rq->body.len))
+		return svc_fail(&rq->err, SVC_EINVAL, "body",
+		    "the body is not valid UTF-8");
+	rq->json = json_loadb(rq->body.p, rq->body.len,
+	    JSON_REJECT_DUPLICATES, &jerr);
+	if (rq->json == NULL)
+		return svc_fail_field(&rq->err, SVC_EINVAL, "body", "invalid_json",
+		    "invalid JSON at line %d column %d: %.100s", jerr.line,
+		    jerr.column, jerr.text);
+	if (!json_is_object(rq->json))
+		return svc_fail(&rq->err, SVC_EINVAL, "body",
+		    "the body must be a JSON object");
+	return SVC_OK;
+}
+
+/* ----- writes ----- */
+
+struct write_ctx {
+	struct req *rq;
+	struct resp *rs;
+	const char *idem_key;
+	char body_hash[65];
+	bool replayed;
+};
+
+static enum svc_code
+run_write(struct db *db, void *arg, struct svc_err *err)
+{
+	struct write_ctx *w = arg;
+	struct req *rq = w->rq;
+	struct db *saved = rq->db;
+	enum idem_state st;
+	enum svc_code rc;
+	int status = 0;
+	char *body = NULL;
+
+	rq->db = db;
+	if (w->idem_key != NULL) {
+		rc = idem_claim(db, &rq->arena, rq->who.user_id, w->idem_key,
+		    rq->method_name, rq->path, w->body_hash, clock_now(), &st,
+		    &status, &body, err);
+		if (rc)
+			goto out;
+		if (st == IDEM_MISMATCH) {
+			rc = svc_fail(err, SVC_EUNPROCESSABLE,
+			    "Idempotency-Key", "this Idempotency-Key was "
+			    "already used for a different request");
+			goto out;
+		}
+		if (st == IDEM_REPLAY) {
+			w->rs->status = status;
+			buf_reset(&w->rs->body);
+			buf_adds(&w->rs->body, body);
+			w->replayed = true;
+			rc = SVC_OK;
+			goto out;
+		}
+	}
+	rc = rq->route->fn(rq, w->rs);
+	if (rc == SVC_OK && (rq->arena.oom || w->rs->body.failed))
+		rc = svc_fail(err, SVC_ETOOBIG, NULL,
+		    "the answer is too large for this request's memory");
+	if (rc == SVC_OK && w->idem_key != NULL && w->rs->status < 300)
+		rc = idem_finish(db, rq->who.user_id, w->idem_key,
+		    w->rs->status, w->rs->body.p, err);
+out:
+	rq->db = saved;
+	return rc;
+}
+
+static enum svc_code
+execute(struct req *rq, struct resp *rs)
+{
+	const struct route *r = rq->route;
+	struct write_ctx w = { rq, rs, NULL, "", false };
+	enum svc_code rc;
+
+	if (!(r->flags & R_WRITE)) {
+		if (rq->db == NULL && (rc = need_db(rq)) != SVC_OK)
+			return rc;
+		return r->fn(rq, rs);
+	}
+	if (r->flags & R_IDEMPOTENT) {
+		w.idem_key = req_header(rq, "Idempotency-Key");
+		if (w.idem_key != NULL) {
+			size_t len = strlen(w.idem_key);
+
+			if (len == 0 || len > IDEM_KEY_MAX ||
+			    !utf8_valid(w.idem_key, len))
+				return svc_fail(&rq->err, SVC_EINVAL,
+				    "Idempotency-Key", "Idempotency-Key must "
+				    "be 1-%d characters", IDEM_KEY_MAX);
+			auth_hash_hex(rq->body.p, rq->body.len, w.body_hash);
+		}
+	}
+	rc = need_db(rq);
+	if (rc)
+		return rc;
+	if (r->prepare != NULL) {
+		rc = r->prepare(rq, rs);
+		if (rc)
+			return rc;
+	}
+	rc = store_write(rq->app->store, rq->db, run_write, &w, &rq->err);
+	if (rc == SVC_OK && w.replayed)
+		resp_header(rs, "Idempotent-Replayed", "true");
+	return rc;
+}
+
+/* ----- dispatch ----- */
+
+static void
+access_log(struct req *rq, int status, int64_t dur_us)
+{
+	struct buf b;
+	struct jw w;
+
+	buf_init(&b, 4096);
+	jw_init(&w, &b);
+	jw_obj_open(&w);
+	jw_ktime(&w, "ts", clock_now());
+	jw_kstr(&w, "level", "info");
+	jw_kstr(&w, "msg", "request");
+	jw_kstr(&w, "id", rq->id);
+	jw_kstr(&w, "ip", rq->ip);
+	jw_kstr(&w, "method", rq->method_name);
+	jw_kstr(&w, "path", utf8_valid(rq->path, strlen(rq->path)) ?
+	    rq->path : "(invalid utf-8)");
+	jw_ki64(&w, "status", status);
+	jw_ki64(&w, "dur_us", dur_us);
+	if (rq->authed)
+		jw_kstr(&w, "user", rq->who.username);
+	if (status >= 400)
+		jw_kstr(&w, "error", svc_slug(rq->err.code));
+	jw_obj_close(&w);
+	buf_addc(&b, '\n');
+	log_line(b.p, b.len);
+	buf_release(&b);
+}
+
+static enum svc_code
+count_query(void *arg, const char *k, const char *v)
+{
+	size_t *n = arg;
+
+	*n += strlen(k) + strlen(v) + 2;
+	return SVC_OK;
+}
+
+static enum svc_code
+route_request(struct req *rq, struct resp *rs)
+{
+	unsigned allowed = 0;
+	size_t qlen = 0;
+	enum svc_code rc;
+	bool ok;
+
+	rq->route_index = api_nroutes;
+	for (size_t i = 0; i < api_nroutes; i++) {
+		if (!match_route(api_routes[i].pattern, rq->path, rq, false))
+			continue;
+		allowed |= api_routes[i].method;
+		if (api_routes[i].method & rq->method ||
+		    (rq->method == HTTP_HEAD && api_routes[i].method == HTTP_GET)) {
+			rq->route = &api_routes[i];
+			rq->route_index = i;
+			match_route(api_routes[i].pattern, rq->path, rq, true);
+			break;
+		}
+	}
+	if (rq->route == NULL) {
+		if (allowed == 0)
+			return svc_fail(&rq->err, SVC_ENOTFOUND, "path",
+			    "no such endpoint");
+		resp_header(rs, "Allow", arena_printf(&rq->arena, "%s%s%s%s%s",
+		    allowed & HTTP_GET ? "GET, HEAD " : "",
+		    allowed & HTTP_POST ? "POST " : "",
+		    allowed & HTTP_PUT ? "PUT " : "",
+		    allowed & HTTP_PATCH ? "PATCH " : "",
+		    allowed & HTTP_DELETE ? "DELETE" : ""));
+		return svc_fail(&rq->err, SVC_EMETHOD, "method",
+		    "method %s is not allowed here", rq->method_name);
+	}
+	req_query_each(rq, count_query, &qlen);
+	if (qlen > rq->app->cfg.query_max)
+		return svc_fail(&rq->err, SVC_ETOOBIG, "query",
+		    "the query string is longer than %zu bytes",
+		    rq->app->cfg.query_max);
+	if (!(rq->route->flags & R_PUBLIC)) {
+		rc = authenticate(rq);
+		if (rc)
+			return rc;
+		rc = perm_allowed(rq->db, rq->who.user_id, rq->route->perm, &ok,
+		    &rq->err);
+		if (rc)
+			return rc;
+		if (!ok)
+			return svc_fail(&rq->err, SVC_EPERM, NULL,
+			    "your roles do not grant '%s'", rq->route->perm);
+	}
+	if (rq->route->flags & R_JSON) {
+		rc = parse_body(rq);
+		if (rc)
+			return rc;
+	} else if (rq->body.len > 0) {
+		return svc_fail(&rq->err, SVC_EINVAL, "body",
+		    "this endpoint takes no body");
+	}
+	return execute(rq, rs);
+}
+
+void
+api_dispatch(struct req *rq, struct resp *rs)
+{
+	enum svc_code rc;
+	int64_t dur;
+
+	if (rq->app->stopping) {
+		resp_header(rs, "Connection", "close");
+		rc = svc_fail(&rq->err, SVC_EUNAVAILABLE, NULL,
+		    "the server is shutting down");
+	} else
+		rc = route_request(rq, rs);
+	if (rc == SVC_OK && (rq->arena.oom || rs->body.failed))
+		rc = svc_fail(&rq->err, SVC_ETOOBIG, NULL,
+		    "the answer is too large for this request's memory");
+	if (rc != SVC_OK) {
+		if (rq->err.code == SVC_OK)
+			svc_fail(&rq->err, rc, NULL, "%s", svc_slug(rc));
+		rq->err.code = rc;
+		if (rc == SVC_ERATE && rq->err.retry_after > 0)
+			resp_header(rs, "Retry-After", arena_printf(&rq->arena,
+			    "%d", rq->err.retry_after));
+		resp_error(rs, &rq->err);
+	}
+	if (rq->db != NULL) {
+		store_release(rq->app->store, rq->db);
+		rq->db = NULL;
+	}
+	dur = clock_mono_us() - rq->started_us;
+	metrics_observe(&rq->app->metrics, rq->route_index, rs->status, dur);
+	if (rq->app->cfg.access_log)
+		access_log(rq, rs->status, dur);
+}

@@ -1,0 +1,78 @@
+/*
+ * routes — every endpoint, in one place.  The router checks each request
+ * against this table before any handler runs; /api/v1/openapi.json and
+ * docs/api.md are generated from it.
+ */
+#include "api/api.h"
+
+#define J (R_JSON)
+#define W (R_WRITE)
+
+const struct route api_routes[] = {
+	/* method, path, handler, prepare, permission, flags, tag, summary, body, query */
+	{ HTTP_GET, "/healthz", api_healthz, NULL, NULL, R_PUBLIC, "operations",
+	    "health: 200 when the database answers", NULL, NULL },
+	{ HTTP_GET, "/metrics", api_metrics, NULL, NULL, R_PUBLIC, "operations",
+	    "Prometheus metrics", NULL, NULL },
+	{ HTTP_GET, "/api/v1/openapi.json", api_openapi, NULL, NULL, R_PUBLIC,
+	    "operations", "this OpenAPI document", NULL, NULL },
+
+	{ HTTP_POST, "/api/v1/session", api_session_create, NULL, NULL,
+	    R_PUBLIC | J, "session", "log in: a bearer token, a session cookie "
+	    "and a CSRF token", session_fields, NULL },
+	{ HTTP_GET, "/api/v1/session", api_session_get, NULL, "account.self", 0,
+	    "session", "who am I, with my permissions", NULL, NULL },
+	{ HTTP_DELETE, "/api/v1/session", api_session_delete, NULL,
+	    "account.self", W, "session", "log out", NULL, NULL },
+	{ HTTP_POST, "/api/v1/session/password", api_password_change,
+	    api_password_prepare, "account.self", W | J, "session",
+	    "change my password (ends my other sessions)", password_fields,
+	    NULL },
+	{ HTTP_GET, "/api/v1/tokens", api_token_list, NULL, "account.self", 0,
+	    "session", "my API tokens", NULL, NULL },
+	{ HTTP_POST, "/api/v1/tokens", api_token_create, NULL, "account.self",
+	    W | J | R_IDEMPOTENT, "session", "create an API token (shown once)",
+	    token_fields, NULL },
+	{ HTTP_DELETE, "/api/v1/tokens/{id}", api_token_delete, NULL,
+	    "account.self", W, "session", "revoke one of my API tokens", NULL,
+	    NULL },
+
+	{ HTTP_GET, "/api/v1/users", api_user_list, NULL, "user.read", 0,
+	    "users", "list users", NULL, user_list_query },
+	{ HTTP_POST, "/api/v1/users", api_user_create, api_user_create_prepare,
+	    "user.manage", W | J | R_IDEMPOTENT, "users", "create a user",
+	    user_create_fields, NULL },
+	{ HTTP_GET, "/api/v1/users/{id}", api_user_get, NULL, "user.read", 0,
+	    "users", "one user", NULL, NULL },
+	{ HTTP_PATCH, "/api/v1/users/{id}", api_user_update, NULL,
+	    "user.manage", W | J, "users", "change a user (roles, active, ...)",
+	    user_update_fields, NULL },
+	{ HTTP_POST, "/api/v1/users/{id}/password", api_user_reset_password,
+	    api_user_password_prepare, "user.manage", W | J, "users",
+	    "set a user's password (ends the user's sessions)",
+	    user_password_fields, NULL },
+
+	{ HTTP_GET, "/api/v1/roles", api_role_matrix, NULL, "role.read", 0,
+	    "roles", "roles and the permission matrix", NULL, NULL },
+	{ HTTP_PUT, "/api/v1/roles/{key}/permissions", api_role_set, NULL,
+	    "role.manage", W | J, "roles", "replace the permissions of a role",
+	    role_set_fields, NULL },
+
+	{ HTTP_GET, "/api/v1/departments", api_dept_list, NULL,
+	    "department.read", 0, "departments", "list departments", NULL,
+	    list_query },
+	{ HTTP_POST, "/api/v1/departments", api_dept_create, NULL,
+	    "department.manage", W | J | R_IDEMPOTENT, "departments",
+	    "create a department", dept_create_fields, NULL },
+	{ HTTP_GET, "/api/v1/departments/{id}", api_dept_get, NULL,
+	    "department.read", 0, "departments", "one department", NULL, NULL },
+	{ HTTP_PATCH, "/api/v1/departments/{id}", api_dept_update, NULL,
+	    "department.manage", W | J, "departments", "change a department",
+	    dept_update_fields, NULL },
+
+	{ HTTP_GET, "/api/v1/audit", api_audit_list, NULL, "audit.read", 0,
+	    "audit", "the audit log, newest first (read only)", NULL,
+	    audit_list_query },
+};
+
+const size_t api_nroutes = sizeof(api_routes) / sizeof(api_routes[0]);

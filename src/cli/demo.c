@@ -1,0 +1,188 @@
+/*
+ * demo — realistic demo data, idempotent: a user for every role, the
+ * departments of a Chinese after-sales organisation, customer companies.
+ * Running it twice changes nothing the second time.
+ */
+#include <semaphore.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "domain/user/user.h"
+#include "util/clock.h"
+
+#define DEMO_PASSWORD "demo-2026"
+
+static const struct {
+	const char *code;
+	const char *name;
+} departments[] = {
+	{ "AS", "售后服务部" }, { "QC", "质管部" }, { "WH", "仓库" },
+	{ "FIN", "财务部" }, { "SALES", "经营部" }, { "BU1", "第一事业部" },
+	{ "BU2", "第二事业部" }, { "LOG", "物流部" }, { "GM", "总经理办公室" },
+	{ "IT", "信息部" },
+};
+
+static const struct {
+	const char *code;
+	const char *name;
+} customers[] = {
+	{ "C0001", "北京华信机电设备有限公司" },
+	{ "C0002", "上海东方建材经销部" },
+	{ "C0003", "广州南粤电器商行" },
+	{ "C0004", "成都天府工程机械有限公司" },
+	{ "C0005", "武汉江城家居连锁" },
+	{ "C0006", "西安秦川制冷设备厂" },
+};
+
+static const struct {
+	const char *username;
+	const char *display;
+	const char *role;
+	const char *dept;
+} users[] = {
+	{ "admin", "系统管理员", "admin", "IT" },
+	{ "agent", "王丽(客服)", "agent", "AS" },
+	{ "asmanager", "张伟(售后部经理)", "aftersales_manager", "AS" },
+	{ "tech", "李强(维修技师)", "technician", "BU1" },
+	{ "bulead", "赵军(事业部经理)", "business_unit_lead", "BU1" },
+	{ "qc", "陈静(质检员)", "qc_inspector", "QC" },
+	{ "warehouse", "刘洋(仓库主管)", "warehouse", "WH" },
+	{ "finance", "孙敏(财务)", "finance", "FIN" },
+	{ "sales", "周涛(经营部负责人)", "sales_manager", "SALES" },
+	{ "salesvp", "吴刚(销售副总)", "sales_vp", "SALES" },
+	{ "gm", "郑国华(总经理)", "general_manager", "GM" },
+	{ "stats", "黄芳(营销统计员)", "statistician", "SALES" },
+	{ "clerk", "林娜(营销文员)", "clerk", "SALES" },
+	{ "driver", "马师傅(驾驶员)", "driver", "LOG" },
+	{ "customer", "华信机电(客户)", "customer", NULL },
+};
+
+#define NUSERS (sizeof(users) / sizeof(users[0]))
+
+struct demo_ctx {
+	struct arena *a;
+	char hashes[NUSERS][crypto_pwhash_STRBYTES];
+	bool need[NUSERS];
+	int created;
+};
+
+static enum svc_code
+demo_tx(struct db *db, void *arg, struct svc_err *err)
+{
+	struct demo_ctx *c = arg;
+	struct actor who = { 0, "demo", "local", "demo" };
+	int64_t now = clock_now(), id, changes;
+	enum svc_code rc;
+
+	for (size_t i = 0; i < sizeof(departments) / sizeof(departments[0]);
+	    i++) {
+		rc = db_exec(db, "INSERT INTO departments (code, name, active,"
+		    " version, created_at, updated_at) VALUES (?, ?, 1, 1, ?, ?)"
+		    " ON CONFLICT (code) DO NOTHING",
+		    DB_ARGS(DB_S(departments[i].code), DB_S(departments[i].name),
+		    DB_I(now), DB_I(now)), &changes, err);
+		if (rc)
+			return rc;
+		c->created += (int)changes;
+	}
+	for (size_t i = 0; i < sizeof(customers) / sizeof(customers[0]); i++) {
+		rc = db_exec(db, "INSERT INTO customers (code, name, active,"
+		    " version, created_at, updated_at) VALUES (?, ?, 1, 1, ?, ?)"
+		    " ON CONFLICT (code) DO NOTHING",
+		    DB_ARGS(DB_S(customers[i].code), DB_S(customers[i].name),
+		    DB_I(now), DB_I(now)), &changes, err);
+		if (rc)
+			return rc;
+		c->created += (int)changes;
+	}
+	for (size_t i = 0; i < NUSERS; i++) {
+		struct user_draft d = { 0 };
+		struct user *u;
+		const char *roles[1] = { users[i].role };
+
+		if (!c->need[i])
+			continue;
+		d.username = users[i].username;
+		d.display_name = users[i].display;
+		d.roles = roles;
+		d.nroles = 1;
+		d.active = true;
+		d.password_hash = c->hashes[i];
+		if (users[i].dept != NULL) {
+			rc = db_one_i64(db, "SELECT id FROM departments"
+			    " WHERE code = ?", DB_ARGS(DB_S(users[i].dept)), &id,
+			    err);
+			if (rc)
+				return rc;
+			d.department_id = id;
+		}
+		if (strcmp(users[i].role, "customer") == 0) {
+			rc = db_one_i64(db, "SELECT id FROM customers"
+			    " WHERE code = 'C0001'", DB_NOARGS, &id, err);
+			if (rc)
+				return rc;
+			d.customer_id = id;
+		}
+		rc = user_create(db, c->a, &who, &d, &u, err);
+		if (rc)
+			return rc;
+		c->created++;
+	}
+	return SVC_OK;
+}
+
+int
+cmd_demo(struct cli_args *a)
+{
+	static const char *const flags[] = { "db", NULL };
+	struct demo_ctx *c;
+	struct arena arena;
+	struct svc_err err = { 0 };
+	struct store *s;
+	struct db *db = NULL;
+	enum svc_code rc;
+	sem_t slots;
+	int64_t n;
+
+	if (!cli_check_flags(a, flags, "demo"))
+		return 1;
+	s = cli_open_store(&a->cfg, true);
+	if (s == NULL)
+		return 1;
+	c = xcalloc(1, sizeof(*c));
+	arena_init(&arena, 16u << 20);
+	c->a = &arena;
+	sem_init(&slots, 0, 2);
+	rc = store_acquire(s, &db, &err);
+	for (size_t i = 0; rc == SVC_OK && i < NUSERS; i++) {
+		rc = db_one_i64(db, "SELECT count(*) FROM users WHERE username = ?",
+		    DB_ARGS(DB_S(users[i].username)), &n, &err);
+		c->need[i] = n == 0;
+		if (rc == SVC_OK && c->need[i] &&
+		    !auth_hash_password(&slots, DEMO_PASSWORD, c->hashes[i]))
+			rc = svc_fail(&err, SVC_EINTERNAL, NULL, "cannot hash");
+	}
+	if (rc == SVC_OK)
+		rc = store_write(s, db, demo_tx, c, &err);
+	if (db != NULL)
+		store_release(s, db);
+	store_close(s);
+	sem_destroy(&slots);
+	if (rc) {
+		arena_release(&arena);
+		free(c);
+		return cli_fail("demo: %s", err.msg);
+	}
+	printf("demo data loaded into %s (%d new records)\n", a->cfg.db,
+	    c->created);
+	printf("logins (password for all: %s):\n", DEMO_PASSWORD);
+	for (size_t i = 0; i < NUSERS; i++)
+		printf("  %-10s %-20s %s\n", users[i].username, users[i].role,
+		    users[i].display);
+	arena_release(&arena);
+	free(c);
+	return 0;
+}

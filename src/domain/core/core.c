@@ -1,0 +1,123 @@
+/*
+ * core — audit, document numbers, idempotency keys.
+ */
+#include "domain/core/core.h"
+
+#include <stdio.h>
+
+#include "util/clock.h"
+
+enum svc_code
+audit_write(struct db *db, const struct actor *who, const char *action,
+    const char *entity, int64_t entity_id, const char *before_json,
+    const char *after_json, struct svc_err *err)
+{
+	return db_exec(db,
+	    "INSERT INTO audit_log (at, user_id, username, ip, request_id,"
+	    " action, entity, entity_id, before_json, after_json)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	    DB_ARGS(DB_I(clock_now()), DB_ID(who->user_id),
+	    DB_S(who->username ? who->username : "system"),
+	    DB_S(who->ip ? who->ip : ""),
+	    DB_S(who->request_id ? who->request_id : ""), DB_S(action),
+	    DB_S(entity), DB_ID(entity_id), DB_S(before_json),
+	    DB_S(after_json)), NULL, err);
+}
+
+enum svc_code
+docno_next(struct db *db, struct arena *a, const char *prefix, int64_t now,
+    char **out, struct svc_err *err)
+{
+	int day = clock_local_ymd(now);
+	enum svc_code rc;
+	int64_t n;
+
+	rc = db_one_i64(db,
+	    "INSERT INTO doc_counters (prefix, day, last) VALUES (?, ?, 1)"
+	    " ON CONFLICT (prefix, day) DO UPDATE SET last = doc_counters.last + 1"
+	    " RETURNING last",
+	    DB_ARGS(DB_S(prefix), DB_I(day)), &n, err);
+	if (rc)
+		return rc;
+	*out = arena_printf(a, "%s-%08d-%04lld", prefix, day, (long long)n);
+	return SVC_OK;
+}
+
+enum svc_code
+idem_claim(struct db *db, struct arena *a, int64_t user_id, const char *key,
+    const char *method, const char *path, const char *body_hash, int64_t now,
+    enum idem_state *state, int *status, char **body, struct svc_err *err)
+{
+	struct dbq *q;
+	enum svc_code rc;
+	int64_t changes = 0;
+	bool same = false;
+
+	/* an expired key is free again */
+	rc = db_exec(db, "DELETE FROM idempotency_keys"
+	    " WHERE user_id = ? AND key = ? AND created_at < ?",
+	    DB_ARGS(DB_I(user_id), DB_S(key), DB_I(now - IDEM_TTL_S)), NULL,
+	    err);
+	if (rc)
+		return rc;
+	rc = db_exec(db, "INSERT INTO idempotency_keys (user_id, key, method,"
+	    " path, body_hash, status, response, created_at)"
+	    " VALUES (?, ?, ?, ?, ?, 0, '', ?) ON CONFLICT DO NOTHING",
+	    DB_ARGS(DB_I(user_id), DB_S(key), DB_S(method), DB_S(path),
+	    DB_S(body_hash), DB_I(now)), &changes, err);
+	if (rc)
+		return rc;
+	if (changes == 1) {
+		*state = IDEM_CLAIMED;
+		return SVC_OK;
+	}
+	rc = db_query(db, "SELECT method, path, body_hash, status, response"
+	    " FROM idempotency_keys WHERE user_id = ? AND key = ?",
+	    DB_ARGS(DB_I(user_id), DB_S(key)), &q, err);
+	if (rc)
+		return rc;
+	*state = IDEM_MISMATCH;
+	if (db_next(q) == 1) {
+		same = strcmp(db_str(q, 0), method) == 0 &&
+		    strcmp(db_str(q, 1), path) == 0 &&
+		    strcmp(db_str(q, 2), body_hash) == 0;
+		if (same) {
+			*state = IDEM_REPLAY;
+			*status = (int)db_i64(q, 3);
+			*body = db_dup(q, 4, a);
+		}
+	}
+	return db_done(q, err);
+}
+
+enum svc_code
+idem_finish(struct db *db, int64_t user_id, const char *key, int status,
+    const char *body, struct svc_err *err)
+{
+	return db_exec(db, "UPDATE idempotency_keys SET status = ?, response = ?"
+	    " WHERE user_id = ? AND key = ?",
+	    DB_ARGS(DB_I(status), DB_S(body), DB_I(user_id), DB_S(key)), NULL,
+	    err);
+}
+
+enum svc_code
+idem_sweep(struct db *db, int64_t now, int64_t *n, struct svc_err *err)
+{
+	return db_exec(db, "DELETE FROM idempotency_keys WHERE created_at < ?",
+	    DB_ARGS(DB_I(now - IDEM_TTL_S)), n, err);
+}
+
+enum svc_code
+stale_version(struct svc_err *err, struct arena *a, const char *entity,
+    int64_t expected, const char *current_json)
+{
+	svc_fail(err, SVC_ECONFLICT, "version",
+	    "%s was changed by someone else (your version %lld is stale)",
+	    entity, (long long)expected);
+	if (err != NULL)
+		err->details = arena_printf(a,
+		    "{\"field\":\"version\",\"expected_version\":%lld,"
+		    "\"current\":%s}", (long long)expected,
+		    current_json ? current_json : "null");
+	return SVC_ECONFLICT;
+}

@@ -1,0 +1,77 @@
+/*
+ * core — mechanisms every module uses: who acts (struct actor), the audit
+ * log, document numbers, idempotency keys, optimistic versions.
+ *
+ * Invariants:
+ *  - every create, update, delete and transition calls audit_write() in the
+ *    same transaction as the change (the store_write callback);
+ *  - audit rows are never changed or deleted (the schema refuses it);
+ *  - document numbers are PREFIX-YYYYMMDD-NNNN, the day in the company time
+ *    zone, unique across every server sharing one database.
+ */
+#ifndef AS_CORE_H
+#define AS_CORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "store/store.h"
+#include "util/err.h"
+#include "util/mem.h"
+
+/* The user on whose behalf a change is made, and from where. */
+struct actor {
+	int64_t user_id;	/* 0 for the system (CLI, scheduler) */
+	const char *username;
+	const char *ip;
+	const char *request_id;
+};
+
+/*
+ * Append an audit row.  before/after are JSON texts of the record (NULL when
+ * there is none: a create has no before, a delete no after).
+ */
+enum svc_code audit_write(struct db *, const struct actor *,
+    const char *action, const char *entity, int64_t entity_id,
+    const char *before_json, const char *after_json,
+    struct svc_err *) WARN_UNUSED_RESULT;
+
+/*
+ * Next document number for prefix ("SR", "RT" ...) on the company-local day
+ * of now: "SR-20261122-0001".  Must run inside a write transaction; the
+ * counter row is the lock that keeps numbers unique across servers.
+ * *out is arena-owned.
+ */
+enum svc_code docno_next(struct db *, struct arena *, const char *prefix,
+    int64_t now, char **out, struct svc_err *) WARN_UNUSED_RESULT;
+
+/* ----- idempotency keys (24 h) ----- */
+
+#define IDEM_TTL_S (24 * 3600)
+
+enum idem_state { IDEM_CLAIMED, IDEM_REPLAY, IDEM_MISMATCH };
+
+/*
+ * Claim key for user inside the current write transaction.  IDEM_CLAIMED:
+ * go on and call idem_finish() with the answer.  IDEM_REPLAY: *status and
+ * *body (arena-owned) hold the answer given the first time.  IDEM_MISMATCH:
+ * the key was used for a different request.
+ */
+enum svc_code idem_claim(struct db *, struct arena *, int64_t user_id,
+    const char *key, const char *method, const char *path,
+    const char *body_hash, int64_t now, enum idem_state *state, int *status,
+    char **body, struct svc_err *) WARN_UNUSED_RESULT;
+enum svc_code idem_finish(struct db *, int64_t user_id, const char *key,
+    int status, const char *body, struct svc_err *) WARN_UNUSED_RESULT;
+/* Delete keys older than IDEM_TTL_S; *n gets the count. */
+enum svc_code idem_sweep(struct db *, int64_t now, int64_t *n,
+    struct svc_err *) WARN_UNUSED_RESULT;
+
+/*
+ * The error for a stale write: SVC_ECONFLICT with details
+ * {"current": current_json, "expected_version": v}.
+ */
+enum svc_code stale_version(struct svc_err *, struct arena *,
+    const char *entity, int64_t expected, const char *current_json);
+
+#endif

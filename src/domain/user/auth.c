@@ -1,0 +1,236 @@
+/*
+ * auth — password hashes (argon2id), tokens (random, stored as BLAKE2b
+ * hashes) and login throttling (counted in the database, so that several
+ * servers share the count).
+ */
+#include "domain/user/user.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util/clock.h"
+
+bool
+auth_hash_password(sem_t *slots, const char *password, char *out)
+{
+	int rc;
+
+	while (sem_wait(slots) != 0)
+		;
+	rc = crypto_pwhash_str(out, password, strlen(password),
+	    crypto_pwhash_OPSLIMIT_INTERACTIVE,
+	    crypto_pwhash_MEMLIMIT_INTERACTIVE);
+	sem_post(slots);
+	return rc == 0;
+}
+
+bool
+auth_verify_password(sem_t *slots, const char *hash, const char *password)
+{
+	static const char dummy_pw[] = "not the password";
+	char dummy[crypto_pwhash_STRBYTES];
+	int rc;
+
+	while (sem_wait(slots) != 0)
+		;
+	if (hash == NULL || hash[0] == '\0') {
+		/* spend the same time, so unknown names cannot be told apart */
+		rc = crypto_pwhash_str(dummy, dummy_pw, sizeof(dummy_pw) - 1,
+		    crypto_pwhash_OPSLIMIT_INTERACTIVE,
+		    crypto_pwhash_MEMLIMIT_INTERACTIVE);
+		sem_post(slots);
+		(void)rc;
+		return false;
+	}
+	rc = crypto_pwhash_str_verify(hash, password, strlen(password));
+	sem_post(slots);
+	return rc == 0;
+}
+
+void
+auth_hash_hex(const void *data, size_t len, char *out)
+{
+	unsigned char h[32];
+
+	crypto_generichash(h, sizeof(h), data, len, NULL, 0);
+	sodium_bin2hex(out, 65, h, sizeof(h));
+}
+
+static char *
+random_token(struct arena *a, const char *prefix, size_t nbytes)
+{
+	unsigned char raw[48];
+	char enc[80];
+
+	if (nbytes > sizeof(raw))
+		nbytes = sizeof(raw);
+	randombytes_buf(raw, nbytes);
+	sodium_bin2base64(enc, sizeof(enc), raw, nbytes,
+	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	return arena_printf(a, "%s%s", prefix, enc);
+}
+
+enum svc_code
+auth_token_create(struct db *db, struct arena *a, int64_t user_id,
+    enum token_kind kind, const char *name, const char *ip, int64_t ttl_s,
+    char **token, char **csrf, int64_t *id, struct svc_err *err)
+{
+	char th[65], ch[65];
+	int64_t now = clock_now();
+
+	*token = random_token(a, kind == TOKEN_API ? "asa_" : "ass_", 32);
+	auth_hash_hex(*token, strlen(*token), th);
+	if (kind == TOKEN_SESSION) {
+		*csrf = random_token(a, "", 24);
+		auth_hash_hex(*csrf, strlen(*csrf), ch);
+	} else if (csrf != NULL)
+		*csrf = NULL;
+	return db_one_i64(db, "INSERT INTO auth_tokens (user_id, kind, name,"
+	    " token_hash, csrf_hash, created_at, expires_at, ip)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+	    DB_ARGS(DB_I(user_id), DB_S(kind == TOKEN_API ? "api" : "session"),
+	    DB_S(name ? name : ""), DB_S(th),
+	    kind == TOKEN_SESSION ? DB_S(ch) : DB_NULL, DB_I(now),
+	    DB_I(now + ttl_s), DB_S(ip ? ip : "")), id, err);
+}
+
+enum svc_code
+auth_token_lookup(struct db *db, struct arena *a, const char *token,
+    struct user **u, struct token_info *t, char **csrf_hash,
+    struct svc_err *err)
+{
+	char th[65];
+	struct dbq *q;
+	enum svc_code rc;
+	int64_t user_id = 0;
+	int r;
+
+	if (strlen(token) > 200)
+		return svc_fail(err, SVC_EAUTH, NULL, "invalid token");
+	auth_hash_hex(token, strlen(token), th);
+	rc = db_query(db, "SELECT t.id, t.user_id, t.kind, t.name, t.created_at,"
+	    " t.expires_at, t.csrf_hash FROM auth_tokens t"
+	    " JOIN users u ON u.id = t.user_id"
+	    " WHERE t.token_hash = ? AND t.expires_at > ? AND u.active = 1",
+	    DB_ARGS(DB_S(th), DB_I(clock_now())), &q, err);
+	if (rc)
+		return rc;
+	r = db_next(q);
+	if (r == 1) {
+		t->id = db_i64(q, 0);
+		user_id = db_i64(q, 1);
+		t->user_id = user_id;
+		t->kind = strcmp(db_str(q, 2), "api") == 0 ? TOKEN_API :
+		    TOKEN_SESSION;
+		t->name = db_dup(q, 3, a);
+		t->created_at = db_i64(q, 4);
+		t->expires_at = db_i64(q, 5);
+		if (csrf_hash != NULL)
+			*csrf_hash = db_dup(q, 6, a);
+	}
+	rc = db_done(q, err);
+	if (rc)
+		return rc;
+	if (r != 1)
+		return svc_fail(err, SVC_EAUTH, NULL,
+		    "the session or token is not valid (expired, revoked or "
+		    "the user is disabled)");
+	return user_get(db, a, user_id, u, err);
+}
+
+enum svc_code
+auth_token_revoke(struct db *db, const struct actor *who, int64_t user_id,
+    int64_t token_id, struct svc_err *err)
+{
+	enum svc_code rc;
+	int64_t changed;
+
+	rc = db_exec(db, "DELETE FROM auth_tokens WHERE id = ? AND user_id = ?",
+	    DB_ARGS(DB_I(token_id), DB_I(user_id)), &changed, err);
+	if (rc)
+		return rc;
+	if (changed == 0)
+		return svc_fail(err, SVC_ENOTFOUND, "id", "token %lld not found",
+		    (long long)token_id);
+	return audit_write(db, who, "delete", "auth_token", token_id,
+	    "{\"revoked\":false}", NULL, err);
+}
+
+enum svc_code
+auth_token_list(struct db *db, struct arena *a, int64_t user_id,
+    struct token_info **out, size_t *n, struct svc_err *err)
+{
+	struct token_info *items;
+	struct dbq *q;
+	enum svc_code rc;
+	size_t cnt = 0, cap = 200;
+
+	items = arena_alloc(a, cap * sizeof(*items));
+	if (items == NULL)
+		return svc_fail(err, SVC_ETOOBIG, NULL, "out of request memory");
+	rc = db_query(db, "SELECT id, name, created_at, expires_at FROM"
+	    " auth_tokens WHERE user_id = ? AND kind = 'api' AND expires_at > ?"
+	    " ORDER BY id LIMIT 200",
+	    DB_ARGS(DB_I(user_id), DB_I(clock_now())), &q, err);
+	if (rc)
+		return rc;
+	while (db_next(q) == 1 && cnt < cap) {
+		items[cnt].id = db_i64(q, 0);
+		items[cnt].user_id = user_id;
+		items[cnt].kind = TOKEN_API;
+		items[cnt].name = db_dup(q, 1, a);
+		items[cnt].created_at = db_i64(q, 2);
+		items[cnt].expires_at = db_i64(q, 3);
+		cnt++;
+	}
+	*out = items;
+	*n = cnt;
+	return db_done(q, err);
+}
+
+enum svc_code
+throttle_check(struct db *db, const char *scope, const char *key, int max,
+    int window_s, int64_t now, int *retry_after, struct svc_err *err)
+{
+	struct dbq *q;
+	enum svc_code rc;
+
+	*retry_after = 0;
+	rc = db_query(db, "SELECT count, first_at FROM login_failures"
+	    " WHERE scope = ? AND key = ?", DB_ARGS(DB_S(scope), DB_S(key)),
+	    &q, err);
+	if (rc)
+		return rc;
+	if (db_next(q) == 1) {
+		int64_t count = db_i64(q, 0), first = db_i64(q, 1);
+
+		if (first + window_s > now && count >= max)
+			*retry_after = (int)(first + window_s - now);
+	}
+	return db_done(q, err);
+}
+
+enum svc_code
+throttle_fail(struct db *db, const char *scope, const char *key, int window_s,
+    int64_t now, struct svc_err *err)
+{
+	int64_t expired = now - window_s;
+
+	return db_exec(db, "INSERT INTO login_failures (scope, key, count,"
+	    " first_at) VALUES (?, ?, 1, ?) ON CONFLICT (scope, key) DO UPDATE"
+	    " SET count = CASE WHEN login_failures.first_at <= ? THEN 1"
+	    " ELSE login_failures.count + 1 END,"
+	    " first_at = CASE WHEN login_failures.first_at <= ? THEN ?"
+	    " ELSE login_failures.first_at END",
+	    DB_ARGS(DB_S(scope), DB_S(key), DB_I(now), DB_I(expired),
+	    DB_I(expired), DB_I(now)), NULL, err);
+}
+
+enum svc_code
+throttle_reset(struct db *db, const char *scope, const char *key,
+    struct svc_err *err)
+{
+	return db_exec(db, "DELETE FROM login_failures WHERE scope = ? AND key = ?",
+	    DB_ARGS(DB_S(scope), DB_S(key)), NULL, err);
+}

@@ -1,0 +1,119 @@
+/*
+ * http — the transport: requests and responses over libmicrohttpd.
+ *
+ * A struct req lives from the first callback of a request to its completion;
+ * everything hanging off it comes from rq->arena, released once at the end.
+ * The http layer knows nothing of routes or the domain: it hands a complete
+ * request to api_dispatch() and sends what comes back.
+ */
+#ifndef AS_HTTP_H
+#define AS_HTTP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "app.h"
+#include "util/err.h"
+#include "util/json.h"
+#include "util/mem.h"
+
+struct MHD_Connection;
+struct route;
+struct json_t;
+
+enum http_method {
+	HTTP_GET = 1 << 0,
+	HTTP_POST = 1 << 1,
+	HTTP_PUT = 1 << 2,
+	HTTP_PATCH = 1 << 3,
+	HTTP_DELETE = 1 << 4,
+	HTTP_HEAD = 1 << 5,
+	HTTP_OPTIONS = 1 << 6,
+	HTTP_OTHER = 1 << 7,
+};
+
+/* Who is calling, once authenticated. */
+struct principal {
+	int64_t user_id;
+	const char *username;
+	const char *display_name;
+	int64_t customer_id;	/* 0 unless a customer user */
+	int64_t token_id;
+	bool via_cookie;
+	const char **roles;
+	size_t nroles;
+};
+
+#define REQ_MAX_PARAMS 4
+#define RESP_MAX_HEADERS 8
+
+struct req {
+	struct app *app;
+	struct MHD_Connection *conn;
+	struct arena arena;
+	enum http_method method;
+	const char *method_name;
+	const char *path;		/* arena copy, without the query */
+	char id[32];			/* request id */
+	char ip[64];
+	struct buf body;
+	bool body_too_big;
+	bool answered;
+	int64_t started_us;
+	const struct route *route;
+	size_t route_index;		/* for metrics; nroutes-1 = unmatched */
+	const char *params[REQ_MAX_PARAMS];	/* {name} values */
+	struct json_t *json;		/* decoded body, R_JSON routes */
+	struct db *db;			/* lent for this request */
+	struct principal who;
+	void *ctx;			/* a route's prepare -> fn state */
+	bool authed;
+	struct svc_err err;
+};
+
+struct resp_header {
+	const char *name;
+	const char *value;
+};
+
+struct resp {
+	int status;
+	struct buf body;
+	const char *content_type;
+	struct resp_header headers[RESP_MAX_HEADERS];
+	int nheaders;
+	/* A body not copied into buf (static assets); NULL otherwise. */
+	const void *static_body;
+	size_t static_len;
+};
+
+/* A request header (borrowed until the request ends) or NULL. */
+const char *req_header(struct req *, const char *name);
+/* A query-string argument (borrowed) or NULL. */
+const char *req_query(struct req *, const char *name);
+/* A cookie value (borrowed) or NULL. */
+const char *req_cookie(struct req *, const char *name);
+/*
+ * Call fn for every query argument; stops at the first non-OK return.
+ */
+enum svc_code req_query_each(struct req *,
+    enum svc_code (*fn)(void *ctx, const char *k, const char *v), void *ctx);
+
+void resp_init(struct resp *);
+void resp_release(struct resp *);
+/* Add a header; name and value must outlive the response (arena/static). */
+void resp_header(struct resp *, const char *name, const char *value);
+/* Start a JSON body with status; returns the writer to fill it. */
+void resp_json(struct resp *, int status, struct jw *w);
+/* The SPEC §7 error body for err. */
+void resp_error(struct resp *, const struct svc_err *err);
+
+/* Start serving on cfg.listen; returns false with a message. */
+bool http_start(struct app *, char *msg, size_t msglen);
+/* Stop accepting, wait for in-flight requests (at most grace_ms), stop. */
+void http_stop(struct app *, int grace_ms);
+
+/* Implemented by the api layer. */
+void api_dispatch(struct req *, struct resp *);
+
+#endif

@@ -1,0 +1,400 @@
+/*
+ * server — libmicrohttpd glue: a thread pool on epoll, one struct req per
+ * request, the body collected up to the limit, the answer queued on the last
+ * callback of a request (answering on the first one makes libmicrohttpd
+ * close keep-alive connections), and a drain on shutdown.
+ */
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "http/http.h"
+#include "util/clock.h"
+#include "util/log.h"
+
+static struct MHD_Daemon *daemon_handle;
+
+/* ----- request helpers ----- */
+
+const char *
+req_header(struct req *rq, const char *name)
+{
+	return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
+}
+
+const char *
+req_query(struct req *rq, const char *name)
+{
+	return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND,
+	    name);
+}
+
+const char *
+req_cookie(struct req *rq, const char *name)
+{
+	return MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, name);
+}
+
+struct each_ctx {
+	enum svc_code (*fn)(void *, const char *, const char *);
+	void *ctx;
+	enum svc_code rc;
+};
+
+static enum MHD_Result
+each_arg(void *cls, enum MHD_ValueKind kind, const char *k, const char *v)
+{
+	struct each_ctx *e = cls;
+
+	(void)kind;
+	e->rc = e->fn(e->ctx, k, v ? v : "");
+	return e->rc == SVC_OK ? MHD_YES : MHD_NO;
+}
+
+enum svc_code
+req_query_each(struct req *rq,
+    enum svc_code (*fn)(void *, const char *, const char *), void *ctx)
+{
+	struct each_ctx e = { fn, ctx, SVC_OK };
+
+	MHD_get_connection_values(rq->conn, MHD_GET_ARGUMENT_KIND, each_arg, &e);
+	return e.rc;
+}
+
+/* ----- responses ----- */
+
+void
+resp_init(struct resp *rs)
+{
+	memset(rs, 0, sizeof(*rs));
+	rs->status = 200;
+	buf_init(&rs->body, 64u << 20);
+	rs->content_type = "application/json";
+}
+
+void
+resp_release(struct resp *rs)
+{
+	buf_release(&rs->body);
+}
+
+void
+resp_header(struct resp *rs, const char *name, const char *value)
+{
+	if (rs->nheaders >= RESP_MAX_HEADERS)
+		BUG("too many response headers");
+	rs->headers[rs->nheaders].name = name;
+	rs->headers[rs->nheaders].value = value;
+	rs->nheaders++;
+}
+
+void
+resp_json(struct resp *rs, int status, struct jw *w)
+{
+	rs->status = status;
+	rs->content_type = "application/json";
+	buf_reset(&rs->body);
+	jw_init(w, &rs->body);
+}
+
+void
+resp_error(struct resp *rs, const struct svc_err *err)
+{
+	struct jw w;
+
+	resp_json(rs, svc_http_status(err->code), &w);
+	jw_obj_open(&w);
+	jw_key(&w, "error");
+	jw_obj_open(&w);
+	jw_kstr(&w, "code", svc_slug(err->code));
+	jw_kstr(&w, "message", err->msg[0] ? err->msg : svc_slug(err->code));
+	jw_key(&w, "details");
+	if (err->details != NULL) {
+		jw_raw(&w, err->details);
+	} else {
+		jw_obj_open(&w);
+		if (err->field[0]) {
+			jw_kstr(&w, "field", err->field);
+			if (err->reason[0])
+				jw_kstr(&w, "reason", err->reason);
+		}
+		jw_obj_close(&w);
+	}
+	jw_obj_close(&w);
+	jw_obj_close(&w);
+}
+
+/* ----- the libmicrohttpd callbacks ----- */
+
+static enum http_method
+parse_method(const char *m)
+{
+	static const struct {
+		const char *name;
+		enum http_method m;
+	} names[] = {
+		{ "GET", HTTP_GET }, { "POST", HTTP_POST }, { "PUT", HTTP_PUT },
+		{ "PATCH", HTTP_PATCH }, { "DELETE", HTTP_DELETE },
+		{ "HEAD", HTTP_HEAD }, { "OPTIONS", HTTP_OPTIONS },
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(m, names[i].name) == 0)
+			return names[i].m;
+	return HTTP_OTHER;
+}
+
+static void
+client_ip(struct MHD_Connection *c, char *out, size_t len)
+{
+	const union MHD_ConnectionInfo *ci;
+	const struct sockaddr *sa;
+
+	snprintf(out, len, "-");
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci == NULL || ci->client_addr == NULL)
+		return;
+	sa = ci->client_addr;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr,
+		    out, (socklen_t)len);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6,
+		    &((const struct sockaddr_in6 *)sa)->sin6_addr, out,
+		    (socklen_t)len);
+}
+
+static bool
+request_id_ok(const char *s)
+{
+	size_t n = 0;
+
+	for (; s[n] != '\0'; n++) {
+		char c = s[n];
+
+		if (n >= 31 || !((c >= 'a' && c <= 'z') || (c >= 'A' &&
+		    c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+		    c == '_' || c == '.'))
+			return false;
+	}
+	return n > 0;
+}
+
+static struct req *
+req_new(struct app *app, struct MHD_Connection *c, const char *url,
+    const char *method)
+{
+	struct req *rq = xcalloc(1, sizeof(*rq));
+	const char *hid;
+	uint64_t seq;
+
+	rq->app = app;
+	rq->conn = c;
+	rq->started_us = clock_mono_us();
+	arena_init(&rq->arena, app->cfg.arena_max);
+	buf_init(&rq->body, app->cfg.body_max);
+	rq->method = parse_method(method);
+	rq->method_name = arena_strdup(&rq->arena, method);
+	rq->path = arena_strdup(&rq->arena, url);
+	client_ip(c, rq->ip, sizeof(rq->ip));
+	hid = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Request-Id");
+	if (hid != NULL && request_id_ok(hid)) {
+		snprintf(rq->id, sizeof(rq->id), "%s", hid);
+	} else {
+		seq = __atomic_add_fetch(&app->request_seq, 1, __ATOMIC_RELAXED);
+		snprintf(rq->id, sizeof(rq->id), "%s-%llu", app->instance,
+		    (unsigned long long)seq);
+	}
+	__atomic_fetch_add(&app->metrics.in_flight, 1, __ATOMIC_RELAXED);
+	return rq;
+}
+
+static enum MHD_Result
+send_resp(struct req *rq, struct resp *rs)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+	size_t len;
+	char *body;
+
+	if (rs->static_body != NULL) {
+		r = MHD_create_response_from_buffer(rs->static_len,
+		    (void *)(uintptr_t)rs->static_body, MHD_RESPMEM_PERSISTENT);
+	} else {
+		body = buf_detach(&rs->body, &len);
+		r = MHD_create_response_from_buffer(len, body,
+		    MHD_RESPMEM_MUST_FREE);
+		if (r == NULL)
+			free(body);
+	}
+	if (r == NULL)
+		return MHD_NO;
+	MHD_add_response_header(r, "Content-Type", rs->content_type);
+	MHD_add_response_header(r, "X-Request-Id", rq->id);
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	for (int i = 0; i < rs->nheaders; i++)
+		MHD_add_response_header(r, rs->headers[i].name,
+		    rs->headers[i].value);
+	ret = MHD_queue_response(rq->conn, (unsigned)rs->status, r);
+	MHD_destroy_response(r);
+	rq->answered = true;
+	return ret;
+}
+
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *c, const char *url,
+    const char *method, const char *version, const char *upload,
+    size_t *upload_len, void **con_cls)
+{
+	struct app *app = cls;
+	struct req *rq = *con_cls;
+	struct resp rs;
+	enum MHD_Result ret;
+
+	(void)version;
+	if (rq == NULL) {
+		*con_cls = req_new(app, c, url, method);
+		return MHD_YES;
+	}
+	if (rq->answered) {
+		*upload_len = 0;
+		return MHD_YES;
+	}
+	if (*upload_len > 0) {
+		if (rq->body.len + *upload_len > app->cfg.body_max) {
+			rq->body_too_big = true;
+			buf_release(&rq->body);
+			*upload_len = 0;
+			/* answer now; libmicrohttpd closes after it */
+			resp_init(&rs);
+			svc_fail(&rq->err, SVC_ETOOBIG, "body",
+			    "request body is larger than %zu bytes",
+			    app->cfg.body_max);
+			resp_error(&rs, &rq->err);
+			ret = send_resp(rq, &rs);
+			resp_release(&rs);
+			return ret;
+		}
+		buf_add(&rq->body, upload, *upload_len);
+		*upload_len = 0;
+		return MHD_YES;
+	}
+	resp_init(&rs);
+	api_dispatch(rq, &rs);
+	ret = send_resp(rq, &rs);
+	resp_release(&rs);
+	return ret;
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct app *app = cls;
+	struct req *rq = *con_cls;
+
+	(void)c;
+	(void)toe;
+	if (rq == NULL)
+		return;
+	if (rq->db != NULL)
+		store_release(app->store, rq->db);
+	if (rq->json != NULL) {
+		extern void api_req_cleanup(struct req *);
+
+		api_req_cleanup(rq);
+	}
+	buf_release(&rq->body);
+	arena_release(&rq->arena);
+	free(rq);
+	*con_cls = NULL;
+	__atomic_fetch_sub(&app->metrics.in_flight, 1, __ATOMIC_RELAXED);
+}
+
+static bool
+parse_listen(const char *s, struct sockaddr_in *sa, char *msg, size_t msglen)
+{
+	char host[64];
+	const char *colon = strrchr(s, ':');
+	int64_t port;
+
+	memset(sa, 0, sizeof(*sa));
+	sa->sin_family = AF_INET;
+	if (colon == NULL || (size_t)(colon - s) >= sizeof(host) ||
+	    !str_to_i64(colon + 1, strlen(colon + 1), 1, 65535, &port)) {
+		snprintf(msg, msglen, "invalid listen address '%s' "
+		    "(want HOST:PORT)", s);
+		return false;
+	}
+	memcpy(host, s, (size_t)(colon - s));
+	host[colon - s] = '\0';
+	if (strcmp(host, "localhost") == 0)
+		snprintf(host, sizeof(host), "127.0.0.1");
+	if (host[0] == '\0' || strcmp(host, "*") == 0)
+		snprintf(host, sizeof(host), "0.0.0.0");
+	if (inet_pton(AF_INET, host, &sa->sin_addr) != 1) {
+		snprintf(msg, msglen, "invalid listen host '%s' "
+		    "(want an IPv4 address)", host);
+		return false;
+	}
+	sa->sin_port = htons((uint16_t)port);
+	return true;
+}
+
+bool
+http_start(struct app *app, char *msg, size_t msglen)
+{
+	struct sockaddr_in sa;
+
+	if (!parse_listen(app->cfg.listen, &sa, msg, msglen))
+		return false;
+	daemon_handle = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
+	    MHD_USE_EPOLL | MHD_USE_ITC, 0, NULL, NULL, on_request, app,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)app->cfg.threads,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)4000,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)0,
+	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
+	    MHD_OPTION_END);
+	if (daemon_handle == NULL) {
+		snprintf(msg, msglen, "cannot listen on %s", app->cfg.listen);
+		return false;
+	}
+	return true;
+}
+
+void
+http_stop(struct app *app, int grace_ms)
+{
+	int waited = 0;
+
+	if (daemon_handle == NULL)
+		return;
+	MHD_quiesce_daemon(daemon_handle);
+	/* in-flight requests finish; idle keep-alive connections do not count */
+	while (waited < grace_ms) {
+		bool busy = false;
+		const union MHD_DaemonInfo *di;
+
+		di = MHD_get_daemon_info(daemon_handle,
+		    MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+		(void)di;
+		if (__atomic_load_n(&app->metrics.in_flight, __ATOMIC_RELAXED) > 0)
+			busy = true;
+		if (!busy)
+			break;
+		usleep(10000);
+		waited += 10;
+	}
+	MHD_stop_daemon(daemon_handle);
+	daemon_handle = NULL;
+}

@@ -1,0 +1,471 @@
+/*
+ * pg — the PostgreSQL backend, through libpq.
+ *
+ * A pool of connections; each request borrows one.  SQL arrives in the
+ * portable dialect with "?" placeholders and is renumbered to $1..$n here.
+ * Integers are sent typed (int8), text untyped so the server infers the type
+ * from the context.  A write runs in a transaction on the caller's own
+ * connection (PostgreSQL does its own group commit).  Several servers may
+ * share one database: nothing here assumes it is alone.
+ */
+#include <libpq-fe.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store.h"
+#include "util/log.h"
+
+#define INT8OID 20
+#define BYTEAOID 17
+#define MAX_PARAMS 256
+
+struct pg_db {
+	struct db base;
+	PGconn *conn;
+	struct pg_db *next;
+	int tx_depth;
+};
+
+struct pg_q {
+	const struct store_ops *ops;
+	struct pg_db *db;
+	PGresult *res;
+	int row;		/* current row, -1 before the first */
+	int nrows;
+	int64_t changes;
+	bool failed;
+	char errmsg[160];
+	enum svc_code code;
+};
+
+struct pg_store {
+	struct store base;
+	char *dsn;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct pg_db *free_list;
+	int nconns;
+	int max_conns;
+};
+
+static enum svc_code
+pg_fail_res(struct store *s, PGconn *c, PGresult *res, struct svc_err *err)
+{
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	const char *msg = res ? PQresultErrorMessage(res) : PQerrorMessage(c);
+
+	if (state != NULL && strncmp(state, "23", 2) == 0) {
+		if (strcmp(state, "23505") == 0)
+			return svc_fail(err, SVC_ECONFLICT, NULL,
+			    "already exists");
+		if (strcmp(state, "23503") == 0)
+			return svc_fail(err, SVC_EINVAL, NULL,
+			    "refers to a record that does not exist");
+		return svc_fail(err, SVC_EINVAL, NULL, "constraint failed");
+	}
+	store_count_error(s);
+	log_error("postgresql: %s (%s)", msg ? msg : "", state ? state : "-");
+	if (state != NULL && (strcmp(state, "40001") == 0 ||
+	    strcmp(state, "40P01") == 0 || strcmp(state, "55P03") == 0))
+		return svc_fail(err, SVC_EUNAVAILABLE, NULL,
+		    "database is busy, try again");
+	if (PQstatus(c) == CONNECTION_BAD)
+		return svc_fail(err, SVC_EUNAVAILABLE, NULL,
+		    "database unavailable");
+	return svc_fail(err, SVC_ESTORE, NULL, "database error");
+}
+
+static void
+pg_notice(void *arg, const char *msg)
+{
+	(void)arg;
+	(void)msg;
+}
+
+static enum svc_code
+pg_connect(struct pg_store *s, struct pg_db **out, struct svc_err *err)
+{
+	struct pg_db *d;
+	PGresult *res;
+
+	d = xcalloc(1, sizeof(*d));
+	d->base.store = &s->base;
+	d->conn = PQconnectdb(s->dsn);
+	if (PQstatus(d->conn) != CONNECTION_OK) {
+		svc_fail(err, SVC_EUNAVAILABLE, "db",
+		    "cannot connect to postgresql: %s",
+		    PQerrorMessage(d->conn));
+		PQfinish(d->conn);
+		free(d);
+		store_count_error(&s->base);
+		return SVC_EUNAVAILABLE;
+	}
+	PQsetNoticeProcessor(d->conn, pg_notice, NULL);
+	res = PQexec(d->conn, "SET TIME ZONE 'UTC'; SET client_encoding = 'UTF8'");
+	PQclear(res);
+	*out = d;
+	return SVC_OK;
+}
+
+static void
+pg_disconnect(struct pg_db *d)
+{
+	PQfinish(d->conn);
+	free(d);
+}
+
+static void pg_close(struct store *);
+
+static enum svc_code
+pg_open(struct store **out, const char *dsn, const struct store_config *cfg,
+    struct svc_err *err)
+{
+	struct pg_store *s;
+	struct pg_db *d;
+	enum svc_code rc;
+
+	s = xcalloc(1, sizeof(*s));
+	s->base.ops = &store_pg_ops;
+	s->dsn = xstrdup(dsn);
+	s->max_conns = cfg && cfg->max_conns > 0 ? cfg->max_conns : 16;
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->cv, NULL);
+	/* connect once now so a bad DSN fails at open */
+	rc = pg_connect(s, &d, err);
+	if (rc) {
+		pg_close(&s->base);
+		return rc;
+	}
+	d->next = NULL;
+	s->free_list = d;
+	s->nconns = 1;
+	*out = &s->base;
+	return SVC_OK;
+}
+
+static void
+pg_close(struct store *base)
+{
+	struct pg_store *s = (struct pg_store *)base;
+	struct pg_db *d, *next;
+
+	for (d = s->free_list; d != NULL; d = next) {
+		next = d->next;
+		pg_disconnect(d);
+	}
+	pthread_mutex_destroy(&s->mu);
+	pthread_cond_destroy(&s->cv);
+	free(s->dsn);
+	free(s);
+}
+
+static enum svc_code
+pg_acquire(struct store *base, struct db **out, struct svc_err *err)
+{
+	struct pg_store *s = (struct pg_store *)base;
+	struct pg_db *d;
+	enum svc_code rc;
+
+	pthread_mutex_lock(&s->mu);
+	while (s->free_list == NULL && s->nconns >= s->max_conns)
+		pthread_cond_wait(&s->cv, &s->mu);
+	d = s->free_list;
+	if (d != NULL) {
+		s->free_list = d->next;
+		pthread_mutex_unlock(&s->mu);
+		if (PQstatus(d->conn) != CONNECTION_OK) {
+			PQreset(d->conn);
+			if (PQstatus(d->conn) != CONNECTION_OK) {
+				pthread_mutex_lock(&s->mu);
+				d->next = s->free_list;
+				s->free_list = d;
+				pthread_mutex_unlock(&s->mu);
+				store_count_error(base);
+				return svc_fail(err, SVC_EUNAVAILABLE, NULL,
+				    "database unavailable");
+			}
+		}
+		*out = &d->base;
+		return SVC_OK;
+	}
+	s->nconns++;
+	pthread_mutex_unlock(&s->mu);
+	rc = pg_connect(s, &d, err);
+	if (rc) {
+		pthread_mutex_lock(&s->mu);
+		s->nconns--;
+		pthread_cond_signal(&s->cv);
+		pthread_mutex_unlock(&s->mu);
+		return rc;
+	}
+	*out = &d->base;
+	return SVC_OK;
+}
+
+static void
+pg_release(struct store *base, struct db *db)
+{
+	struct pg_store *s = (struct pg_store *)base;
+	struct pg_db *d = (struct pg_db *)db;
+
+	if (d->tx_depth > 0) {
+		PQclear(PQexec(d->conn, "ROLLBACK"));
+		d->tx_depth = 0;
+	}
+	pthread_mutex_lock(&s->mu);
+	d->next = s->free_list;
+	s->free_list = d;
+	pthread_cond_signal(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+}
+
+static enum svc_code
+pg_simple(struct pg_db *d, const char *sql, struct svc_err *err)
+{
+	PGresult *res = PQexec(d->conn, sql);
+	enum svc_code rc = SVC_OK;
+	ExecStatusType st = PQresultStatus(res);
+
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+		rc = pg_fail_res(d->base.store, d->conn, res, err);
+	PQclear(res);
+	return rc;
+}
+
+static enum svc_code
+pg_write(struct store *base, struct db *db, store_write_fn fn, void *ctx,
+    struct svc_err *err)
+{
+	struct pg_db *d = (struct pg_db *)db;
+	enum svc_code rc;
+
+	(void)base;
+	if (d->tx_depth > 0) {
+		rc = pg_simple(d, "SAVEPOINT job", err);
+		if (rc)
+			return rc;
+		d->tx_depth++;
+		rc = fn(db, ctx, err);
+		d->tx_depth--;
+		pg_simple(d, rc ? "ROLLBACK TO SAVEPOINT job" :
+		    "RELEASE SAVEPOINT job", NULL);
+		return rc;
+	}
+	rc = pg_simple(d, "BEGIN", err);
+	if (rc)
+		return rc;
+	d->tx_depth = 1;
+	rc = fn(db, ctx, err);
+	if (rc == SVC_OK)
+		rc = pg_simple(d, "COMMIT", err);
+	else
+		pg_simple(d, "ROLLBACK", NULL);
+	d->tx_depth = 0;
+	return rc;
+}
+
+static enum svc_code
+pg_exec_script(struct db *db, const char *sql, struct svc_err *err)
+{
+	return pg_simple((struct pg_db *)db, sql, err);
+}
+
+/* "?" -> "$n", outside string literals and quoted identifiers. */
+static char *
+pg_number_params(const char *sql)
+{
+	struct buf b;
+	char quote = 0;
+	int n = 0;
+
+	buf_init(&b, 1u << 20);
+	for (const char *p = sql; *p != '\0'; p++) {
+		if (quote) {
+			if (*p == quote)
+				quote = 0;
+			buf_addc(&b, *p);
+		} else if (*p == '\'' || *p == '"') {
+			quote = *p;
+			buf_addc(&b, *p);
+		} else if (*p == '?') {
+			buf_addf(&b, "$%d", ++n);
+		} else
+			buf_addc(&b, *p);
+	}
+	return buf_detach(&b, NULL);
+}
+
+static enum svc_code
+pg_query(struct db *db, const char *sql, const struct dbv *args, size_t n,
+    struct dbq **out, struct svc_err *err)
+{
+	struct pg_db *d = (struct pg_db *)db;
+	Oid types[MAX_PARAMS];
+	const char *values[MAX_PARAMS];
+	int lengths[MAX_PARAMS], formats[MAX_PARAMS];
+	char nums[MAX_PARAMS][24];
+	struct pg_q *q;
+	PGresult *res;
+	ExecStatusType st;
+	char *text;
+	enum svc_code rc;
+
+	if (n > MAX_PARAMS)
+		return svc_fail(err, SVC_EINTERNAL, NULL, "too many parameters");
+	for (size_t i = 0; i < n; i++) {
+		types[i] = 0;
+		formats[i] = 0;
+		lengths[i] = 0;
+		switch (args[i].t) {
+		case DBV_NULL:
+			values[i] = NULL;
+			break;
+		case DBV_I64:
+			types[i] = INT8OID;
+			snprintf(nums[i], sizeof(nums[i]), "%lld",
+			    (long long)args[i].i);
+			values[i] = nums[i];
+			break;
+		case DBV_TEXT:
+			values[i] = args[i].s;
+			lengths[i] = (int)args[i].len;
+			break;
+		case DBV_BLOB:
+			types[i] = BYTEAOID;
+			values[i] = args[i].s;
+			lengths[i] = (int)args[i].len;
+			formats[i] = 1;
+			break;
+		}
+	}
+	text = pg_number_params(sql);
+	res = PQexecParams(d->conn, text, (int)n, types, values, lengths,
+	    formats, 0);
+	free(text);
+	st = PQresultStatus(res);
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+		rc = pg_fail_res(db->store, d->conn, res, err);
+		PQclear(res);
+		return rc;
+	}
+	q = xcalloc(1, sizeof(*q));
+	q->ops = &store_pg_ops;
+	q->db = d;
+	q->res = res;
+	q->row = -1;
+	q->nrows = PQntuples(res);
+	q->changes = 0;
+	if (PQcmdTuples(res)[0] != '\0')
+		q->changes = strtoll(PQcmdTuples(res), NULL, 10);
+	*out = (struct dbq *)q;
+	return SVC_OK;
+}
+
+static int
+pg_next(struct dbq *qq)
+{
+	struct pg_q *q = (struct pg_q *)qq;
+
+	if (q->row + 1 >= q->nrows) {
+		q->row = q->nrows;
+		return 0;
+	}
+	q->row++;
+	return 1;
+}
+
+static bool
+pg_col_null(struct dbq *qq, int col)
+{
+	struct pg_q *q = (struct pg_q *)qq;
+
+	return PQgetisnull(q->res, q->row, col);
+}
+
+static int64_t
+pg_col_i64(struct dbq *qq, int col)
+{
+	struct pg_q *q = (struct pg_q *)qq;
+	const char *s;
+
+	if (PQgetisnull(q->res, q->row, col))
+		return 0;
+	s = PQgetvalue(q->res, q->row, col);
+	if (s[0] == 't' && s[1] == '\0')
+		return 1;
+	if (s[0] == 'f' && s[1] == '\0')
+		return 0;
+	return strtoll(s, NULL, 10);
+}
+
+static const char *
+pg_col_text(struct dbq *qq, int col, size_t *len)
+{
+	struct pg_q *q = (struct pg_q *)qq;
+
+	if (PQgetisnull(q->res, q->row, col)) {
+		*len = 0;
+		return NULL;
+	}
+	*len = (size_t)PQgetlength(q->res, q->row, col);
+	return PQgetvalue(q->res, q->row, col);
+}
+
+static int64_t
+pg_changes(struct dbq *qq)
+{
+	return ((struct pg_q *)qq)->changes;
+}
+
+static enum svc_code
+pg_done(struct dbq *qq, struct svc_err *err)
+{
+	struct pg_q *q = (struct pg_q *)qq;
+
+	(void)err;
+	PQclear(q->res);
+	free(q);
+	return SVC_OK;
+}
+
+static enum svc_code
+pg_backup(struct store *s, const char *path, struct svc_err *err)
+{
+	(void)s;
+	(void)path;
+	return svc_fail(err, SVC_EINVAL, "db",
+	    "backup of a postgresql database is done with pg_dump "
+	    "(see docs/operations.md)");
+}
+
+static enum svc_code
+pg_restore(struct store *s, const char *path, struct svc_err *err)
+{
+	(void)s;
+	(void)path;
+	return svc_fail(err, SVC_EINVAL, "db",
+	    "restore of a postgresql database is done with pg_restore "
+	    "(see docs/operations.md)");
+}
+
+const struct store_ops store_pg_ops = {
+	.scheme = "postgresql",
+	.kind = STORE_PG,
+	.open = pg_open,
+	.close = pg_close,
+	.acquire = pg_acquire,
+	.release = pg_release,
+	.write = pg_write,
+	.exec_script = pg_exec_script,
+	.query = pg_query,
+	.next = pg_next,
+	.col_null = pg_col_null,
+	.col_i64 = pg_col_i64,
+	.col_text = pg_col_text,
+	.changes = pg_changes,
+	.done = pg_done,
+	.backup = pg_backup,
+	.restore = pg_restore,
+};

@@ -1,0 +1,174 @@
+/*
+ * clock — UTC storage, company-zone rendering.
+ */
+#include "util/clock.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+static char zone_name[64] = "UTC";
+
+bool
+clock_set_zone(const char *zone)
+{
+	char path[256];
+	struct stat st;
+
+	if (zone == NULL || zone[0] == '\0' || strstr(zone, "..") != NULL ||
+	    strlen(zone) >= sizeof(zone_name))
+		return false;
+	if (strcmp(zone, "UTC") != 0) {
+		snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", zone);
+		if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+			return false;
+	}
+	snprintf(zone_name, sizeof(zone_name), "%s", zone);
+	setenv("TZ", zone, 1);
+	tzset();
+	return true;
+}
+
+const char *
+clock_zone(void)
+{
+	return zone_name;
+}
+
+int64_t
+clock_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec;
+}
+
+int64_t
+clock_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+int64_t
+clock_mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+void
+clock_format_local(int64_t utc, char *out, size_t len)
+{
+	time_t t = (time_t)utc;
+	struct tm tm;
+	long off;
+	char sign = '+';
+
+	localtime_r(&t, &tm);
+	off = tm.tm_gmtoff;
+	if (off < 0) {
+		sign = '-';
+		off = -off;
+	}
+	snprintf(out, len, "%04d-%02d-%02dT%02d:%02d:%02d%c%02ld:%02ld",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, sign, off / 3600, (off % 3600) / 60);
+}
+
+int
+clock_local_ymd(int64_t utc)
+{
+	time_t t = (time_t)utc;
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
+}
+
+static bool
+digits(const char *s, int n, int *out)
+{
+	int v = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return true;
+}
+
+bool
+clock_parse(const char *s, int64_t *out)
+{
+	struct tm tm;
+	int y, mo, d, h = 0, mi = 0, sec = 0, oh, om;
+	size_t len = strlen(s);
+	const char *p;
+	bool has_zone = false;
+	long off = 0;
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
+		30, 31 };
+
+	if (len < 10 || !digits(s, 4, &y) || s[4] != '-' ||
+	    !digits(s + 5, 2, &mo) || s[7] != '-' || !digits(s + 8, 2, &d))
+		return false;
+	if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 ||
+	    d > mdays[mo - 1])
+		return false;
+	if (mo == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) ||
+	    y % 400 == 0))
+		return false;
+	p = s + 10;
+	if (*p == 'T' || *p == ' ') {
+		if (!digits(p + 1, 2, &h) || p[3] != ':' ||
+		    !digits(p + 4, 2, &mi))
+			return false;
+		p += 6;
+		if (*p == ':') {
+			if (!digits(p + 1, 2, &sec))
+				return false;
+			p += 3;
+		}
+		if (h > 23 || mi > 59 || sec > 59)
+			return false;
+		if (*p == 'Z') {
+			has_zone = true;
+			p++;
+		} else if (*p == '+' || *p == '-') {
+			if (!digits(p + 1, 2, &oh) || p[3] != ':' ||
+			    !digits(p + 4, 2, &om) || oh > 14 || om > 59)
+				return false;
+			off = (long)(oh * 3600 + om * 60);
+			if (*p == '-')
+				off = -off;
+			has_zone = true;
+			p += 6;
+		}
+	}
+	if (*p != '\0')
+		return false;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	if (has_zone) {
+		*out = (int64_t)timegm(&tm) - off;
+	} else {
+		tm.tm_isdst = -1;
+		*out = (int64_t)mktime(&tm);
+	}
+	return true;
+}

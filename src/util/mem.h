@@ -1,0 +1,78 @@
+/*
+ * mem — arena, growable buffer and string slices.
+ *
+ * struct arena: one per request (or per command).  Allocations live until
+ * arena_release().  The arena has a cap; past it arena_alloc() returns NULL
+ * and sets arena->oom, and the router answers 413 and rolls back.  The string
+ * helpers never return NULL: on failure they return "" so that code carries
+ * on harmlessly until the router sees oom.
+ *
+ * struct buf: a heap buffer with a ceiling (curl dynbuf).  Invariants: p is
+ * never NULL after buf_init(), and p[len] == '\0'.  Appends past max set
+ * b->failed and are dropped; callers check buf_failed() once at the end.
+ */
+#ifndef AS_MEM_H
+#define AS_MEM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/err.h"
+
+struct arena_chunk;
+
+struct arena {
+	struct arena_chunk *head;
+	size_t used;		/* bytes handed out, for the cap */
+	size_t max;		/* cap in bytes */
+	bool oom;		/* an allocation was refused */
+};
+
+void arena_init(struct arena *, size_t max);
+void arena_release(struct arena *);
+/* Zeroed memory, 16-byte aligned; NULL (and a->oom) past the cap. */
+void *arena_alloc(struct arena *, size_t len);
+/* Arena-owned copy of s (len bytes) with a NUL; "" on failure. */
+char *arena_strndup(struct arena *, const char *s, size_t len);
+char *arena_strdup(struct arena *, const char *s);
+char *arena_printf(struct arena *, const char *fmt, ...) PRINTF_LIKE(2, 3);
+
+struct buf {
+	char *p;
+	size_t len;
+	size_t cap;
+	size_t max;
+	bool failed;
+};
+
+void buf_init(struct buf *, size_t max);
+void buf_release(struct buf *);
+void buf_reset(struct buf *);
+void buf_add(struct buf *, const void *data, size_t len);
+void buf_adds(struct buf *, const char *s);
+void buf_addc(struct buf *, char c);
+void buf_addf(struct buf *, const char *fmt, ...) PRINTF_LIKE(2, 3);
+/* Caller-owned copy of the contents; the buf is reset. */
+char *buf_detach(struct buf *, size_t *len);
+
+struct str {
+	const char *p;
+	size_t len;
+};
+#define STR_LIT(s) ((struct str){ (s), sizeof(s) - 1 })
+
+/* Parse a decimal integer in [min, max]; the whole string must be used. */
+bool str_to_i64(const char *s, size_t len, int64_t min, int64_t max,
+    int64_t *out);
+/* Does s (len bytes) hold valid UTF-8 without NUL bytes? */
+bool utf8_valid(const char *s, size_t len);
+/* Number of code points in valid UTF-8. */
+size_t utf8_len(const char *s, size_t len);
+
+/* malloc that aborts on failure (long-lived state only). */
+void *xmalloc(size_t len);
+void *xcalloc(size_t n, size_t len);
+char *xstrdup(const char *s);
+
+#endif
