@@ -42,6 +42,9 @@ static const struct command commands[] = {
 	    "Create a user; the password is read from standard input." },
 	{ "backup", cmd_backup, "backup [--db DB] --out FILE",
 	    "Write an online copy of a SQLite database (PostgreSQL: use pg_dump)." },
+	{ "openapi", cmd_openapi, "openapi",
+	    "Print the OpenAPI 3 document of every route (as served at\n"
+	    "/api/v1/openapi.json)." },
 	{ "restore", cmd_restore, "restore [--db DB] --in FILE",
 	    "Replace the database with a backup (stop the server first)." },
 };

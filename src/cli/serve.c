@@ -138,3 +138,19 @@ cmd_serve(struct cli_args *a)
 	log_info("stopped");
 	return 0;
 }
+
+int
+cmd_openapi(struct cli_args *a)
+{
+	static const char *const flags[] = { NULL };
+	struct buf b;
+
+	if (!cli_check_flags(a, flags, "openapi"))
+		return 1;
+	buf_init(&b, 16u << 20);
+	openapi_render(&b);
+	fwrite(b.p, 1, b.len, stdout);
+	fputc('\n', stdout);
+	buf_release(&b);
+	return 0;
+}

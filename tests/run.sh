@@ -1,0 +1,89 @@
+#!/bin/sh
+# The whole test suite; called by `make test` (and .ci/run).  Every part
+# prints its own "N passed, N failed" line; this script adds them up and ends
+# with one total line.  A part that cannot run counts as one failure.
+#
+#   AFTERSALES_ASAN=1   also run the unit and API tests on the
+#                       AddressSanitizer + UBSan build (CI does)
+#   AFTERSALES_NO_PG=1  skip the PostgreSQL parts (counted as failures)
+set -u
+cd "$(dirname "$0")/.."
+top=$(pwd)
+out=$(mktemp -d /tmp/aftersales-test-XXXXXX)
+chmod 755 "$out"
+passed=0
+failed=0
+summary=""
+
+# run NAME CMD...: run a part, echo its output, add its counts
+run() {
+	name=$1
+	shift
+	echo "== $name"
+	"$@" >"$out/part.log" 2>&1
+	status=$?
+	cat "$out/part.log"
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out/part.log" | tail -n 1)
+	if [ -z "$line" ]; then
+		echo "not ok - $name: no result line (exit $status)"
+		failed=$((failed + 1))
+		summary="$summary\n  $name: did not run (exit $status)"
+		return
+	fi
+	p=$(echo "$line" | sed -E 's/^([0-9]+) passed.*/\1/')
+	f=$(echo "$line" | sed -E 's/^[0-9]+ passed, ([0-9]+) failed.*/\1/')
+	if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1
+	fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+	summary="$summary\n  $name: $p passed, $f failed"
+}
+
+# lint: the OpenAPI document through a real validator
+lint_openapi() {
+	(cd tests && { [ -x node_modules/.bin/redocly ] || npm ci --no-audit --no-fund >/dev/null 2>&1; }) &&
+	./aftersales openapi >"$out/openapi.json" &&
+	(cd tests && ./node_modules/.bin/redocly lint "$out/openapi.json" --config redocly.yaml) &&
+	echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
+}
+
+pg_up=0
+if [ "${AFTERSALES_NO_PG:-0}" != 1 ]; then
+	if tests/pg.sh start "$out/pg" >/dev/null 2>"$out/pg.err"; then
+		pg_up=1
+	else
+		cat "$out/pg.err"
+	fi
+fi
+trap 'tests/pg.sh stop "$out/pg" 2>/dev/null; exit 1' INT TERM
+
+run "unit tests (SQLite)" env AFTERSALES_TEST_DB="$out/unit.db" build/unit_tests
+run "OpenAPI lint" lint_openapi
+run "API tests (SQLite)" node tests/api/run.mjs --bin ./aftersales --db "$out/api.db"
+if [ "$pg_up" = 1 ]; then
+	run "unit tests (PostgreSQL)" env AFTERSALES_TEST_DB="$(tests/pg.sh createdb "$out/pg" unit_t)" build/unit_tests
+	run "API tests (PostgreSQL)" node tests/api/run.mjs --bin ./aftersales --db "$(tests/pg.sh createdb "$out/pg" api_t)"
+else
+	echo "not ok - PostgreSQL parts: no cluster"
+	failed=$((failed + 1))
+fi
+run "durability: kill -9 during writes (SQLite)" node tests/durability/run.mjs --bin ./aftersales --db "$out/dur.db"
+
+if [ "${AFTERSALES_ASAN:-0}" = 1 ]; then
+	if make -s asan >"$out/asan-build.log" 2>&1; then
+		export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+		export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+		run "unit tests, ASan+UBSan" env AFTERSALES_TEST_DB="$out/unit-asan.db" build-asan/unit_tests
+		run "API tests, ASan+UBSan (SQLite)" node tests/api/run.mjs --bin ./build-asan/aftersales --db "$out/api-asan.db"
+	else
+		tail -n 30 "$out/asan-build.log"
+		echo "not ok - ASan build failed"
+		failed=$((failed + 1))
+	fi
+fi
+
+[ "$pg_up" = 1 ] && tests/pg.sh stop "$out/pg"
+printf "\nsummary:$summary\n"
+echo "total: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
