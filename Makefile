@@ -7,8 +7,8 @@
 CC      ?= cc
 PKGS     = libmicrohttpd sqlite3 libpq jansson libsodium
 WARN     = -Wall -Wextra -Wshadow -Wformat=2 -Wno-format-nonliteral -Werror
-CFLAGS  ?= -O2 -g
-CFLAGS  += -std=c11 -D_GNU_SOURCE $(WARN) -Isrc -Ibuild $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+OPT     ?= -O2 -g
+XCFLAGS  = $(OPT) -std=c11 -D_GNU_SOURCE $(WARN) -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
 LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
 BUILD   ?= build
 -include config.mk
@@ -27,21 +27,21 @@ aftersales: $(BUILD)/aftersales
 	cp $< $@
 
 $(BUILD)/aftersales: $(CORE_OBJ) $(SERVER_OBJ) $(BUILD)/src/main.o
-	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+	$(CC) $(XCFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(XCFLAGS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/migrations.c: $(MIGRATIONS) scripts/embed-migrations.sh
 	@mkdir -p $(BUILD)
 	scripts/embed-migrations.sh $(MIGRATIONS) > $@
 
 $(BUILD)/migrations.o: $(BUILD)/migrations.c
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(XCFLAGS) -c -o $@ $<
 
 $(BUILD)/unit_tests: $(UNIT_SRC) $(CORE_OBJ) tests/unit/harness.h
-	$(CC) $(CFLAGS) -Itests/unit -o $@ $(UNIT_SRC) $(CORE_OBJ) $(LDFLAGS) $(LDLIBS)
+	$(CC) $(XCFLAGS) -Itests/unit -o $@ $(UNIT_SRC) $(CORE_OBJ) $(LDFLAGS) $(LDLIBS)
 
 deps:
 	scripts/deps.sh
@@ -60,10 +60,16 @@ test:
 	tests/run.sh
 
 asan:
-	$(MAKE) BUILD=build-asan CC=clang CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" build-asan/aftersales build-asan/unit_tests
+	$(MAKE) BUILD=build-asan CC=clang OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" build-asan/aftersales build-asan/unit_tests
 
 clean:
-	rm -rf build build-asan aftersales
+	rm -rf build build-asan build-clang aftersales
 
 .PHONY: all deps run unit test asan clean
 -include $(CORE_OBJ:.o=.d) $(SERVER_OBJ:.o=.d) $(BUILD)/src/main.d
+
+docs/api.md: docs/api.head.md aftersales
+	{ cat docs/api.head.md; ./aftersales routes; } > $@
+
+docs: docs/api.md
+.PHONY: docs

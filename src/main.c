@@ -45,6 +45,8 @@ static const struct command commands[] = {
 	{ "openapi", cmd_openapi, "openapi",
 	    "Print the OpenAPI 3 document of every route (as served at\n"
 	    "/api/v1/openapi.json)." },
+	{ "routes", cmd_routes, "routes",
+	    "Print the route table as Markdown (docs/api.md embeds it)." },
 	{ "restore", cmd_restore, "restore [--db DB] --in FILE",
 	    "Replace the database with a backup (stop the server first)." },
 };

@@ -60,6 +60,7 @@ trap 'tests/pg.sh stop "$out/pg" 2>/dev/null; exit 1' INT TERM
 
 run "unit tests (SQLite)" env AFTERSALES_TEST_DB="$out/unit.db" build/unit_tests
 run "OpenAPI lint" lint_openapi
+run "docs/api.md is generated from the route table" sh -c '{ cat docs/api.head.md; ./aftersales routes; } | diff -u docs/api.md - && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"' 
 run "API tests (SQLite)" node tests/api/run.mjs --bin ./aftersales --db "$out/api.db"
 if [ "$pg_up" = 1 ]; then
 	run "unit tests (PostgreSQL)" env AFTERSALES_TEST_DB="$(tests/pg.sh createdb "$out/pg" unit_t)" build/unit_tests

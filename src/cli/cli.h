@@ -20,6 +20,7 @@ int cmd_user(struct cli_args *);
 int cmd_backup(struct cli_args *);
 int cmd_restore(struct cli_args *);
 int cmd_openapi(struct cli_args *);
+int cmd_routes(struct cli_args *);
 
 /* Open the store named by cfg.db and migrate it; prints errors. */
 struct store *cli_open_store(const struct config *, bool migrate);

@@ -154,3 +154,26 @@ cmd_openapi(struct cli_args *a)
 	buf_release(&b);
 	return 0;
 }
+
+/* The route table as a Markdown table (docs/api.md is generated from it). */
+int
+cmd_routes(struct cli_args *a)
+{
+	static const char *const flags[] = { NULL };
+
+	if (!cli_check_flags(a, flags, "routes"))
+		return 1;
+	printf("| method | path | permission | summary |\n");
+	printf("|---|---|---|---|\n");
+	for (size_t i = 0; i < api_nroutes; i++) {
+		const struct route *r = &api_routes[i];
+		unsigned m = r->method;
+
+		printf("| %s | `%s` | %s | %s%s |\n", m & HTTP_GET ? "GET" :
+		    m & HTTP_POST ? "POST" : m & HTTP_PUT ? "PUT" :
+		    m & HTTP_PATCH ? "PATCH" : "DELETE", r->pattern,
+		    r->flags & R_PUBLIC ? "public" : r->perm, r->summary,
+		    r->flags & R_IDEMPOTENT ? " (Idempotency-Key)" : "");
+	}
+	return 0;
+}
