@@ -24,7 +24,7 @@ UNIT_SRC = $(wildcard tests/unit/test_*.c)
 all: aftersales
 
 aftersales: $(BUILD)/aftersales
-	cp $< $@
+	cp $< $@.tmp && mv -f $@.tmp $@
 
 $(BUILD)/aftersales: $(CORE_OBJ) $(SERVER_OBJ) $(BUILD)/src/main.o
 	$(CC) $(XCFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)

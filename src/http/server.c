@@ -248,18 +248,45 @@ send_resp(struct req *rq, struct resp *rs)
 }
 
 static enum MHD_Result
+send_too_big(struct req *rq)
+{
+	struct resp rs;
+	enum MHD_Result ret;
+
+	resp_init(&rs);
+	svc_fail(&rq->err, SVC_ETOOBIG, "body",
+	    "request body is larger than %zu bytes", rq->app->cfg.body_max);
+	resp_error(&rs, &rq->err);
+	resp_header(&rs, "Connection", "close");
+	ret = send_resp(rq, &rs);
+	resp_release(&rs);
+	return ret;
+}
+
+static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *c, const char *url,
     const char *method, const char *version, const char *upload,
     size_t *upload_len, void **con_cls)
 {
 	struct app *app = cls;
 	struct req *rq = *con_cls;
+	const char *cl;
 	struct resp rs;
 	enum MHD_Result ret;
+	int64_t declared;
 
 	(void)version;
 	if (rq == NULL) {
-		*con_cls = req_new(app, c, url, method);
+		rq = req_new(app, c, url, method);
+		*con_cls = rq;
+		/* a declared length over the limit: refuse before any upload */
+		cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+		    "Content-Length");
+		if (cl != NULL && str_to_i64(cl, strlen(cl), 0, INT64_MAX,
+		    &declared) && (uint64_t)declared > app->cfg.body_max) {
+			rq->body_too_big = true;
+			return send_too_big(rq);
+		}
 		return MHD_YES;
 	}
 	if (rq->answered) {
@@ -267,24 +294,19 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		return MHD_YES;
 	}
 	if (*upload_len > 0) {
-		if (rq->body.len + *upload_len > app->cfg.body_max) {
+		if (!rq->body_too_big &&
+		    rq->body.len + *upload_len > app->cfg.body_max) {
+			/* chunked and too long: discard the rest, answer at end */
 			rq->body_too_big = true;
 			buf_release(&rq->body);
-			*upload_len = 0;
-			/* answer now; libmicrohttpd closes after it */
-			resp_init(&rs);
-			svc_fail(&rq->err, SVC_ETOOBIG, "body",
-			    "request body is larger than %zu bytes",
-			    app->cfg.body_max);
-			resp_error(&rs, &rq->err);
-			ret = send_resp(rq, &rs);
-			resp_release(&rs);
-			return ret;
 		}
-		buf_add(&rq->body, upload, *upload_len);
+		if (!rq->body_too_big)
+			buf_add(&rq->body, upload, *upload_len);
 		*upload_len = 0;
 		return MHD_YES;
 	}
+	if (rq->body_too_big)
+		return send_too_big(rq);
 	resp_init(&rs);
 	api_dispatch(rq, &rs);
 	ret = send_resp(rq, &rs);
