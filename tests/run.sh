@@ -69,6 +69,11 @@ else
 	echo "not ok - PostgreSQL parts: no cluster"
 	failed=$((failed + 1))
 fi
+if [ "$pg_up" = 1 ]; then
+	run "CLI contract" tests/cli/run.sh ./aftersales "$(tests/pg.sh createdb "$out/pg" cli_t)"
+else
+	run "CLI contract" tests/cli/run.sh ./aftersales
+fi
 run "durability: kill -9 during writes (SQLite)" node tests/durability/run.mjs --bin ./aftersales --db "$out/dur.db"
 
 if [ "${AFTERSALES_ASAN:-0}" = 1 ]; then

@@ -1,0 +1,61 @@
+#!/bin/sh
+# The CLI contract of SPEC §7: exit statuses, one-line errors, user add with
+# the password on stdin, idempotent demo, backup and restore.
+#   tests/cli/run.sh BIN [PG_DSN]
+set -u
+bin=$1
+pg=${2:-}
+dir=$(mktemp -d /tmp/aftersales-cli-XXXXXX)
+passed=0
+failed=0
+
+check() {
+	name=$1
+	shift
+	if "$@" >"$dir/out" 2>"$dir/err"; then
+		echo "ok - $name"
+		passed=$((passed + 1))
+	else
+		echo "not ok - $name"
+		sed 's/^/    /' "$dir/out" "$dir/err" | tail -n 10
+		failed=$((failed + 1))
+	fi
+}
+
+# A command that must fail with exactly one line on stderr.
+fails_one_line() {
+	if "$@" >/dev/null 2>"$dir/e1"; then
+		echo "unexpected success" >&2
+		return 1
+	fi
+	[ "$(wc -l <"$dir/e1")" -eq 1 ] || { cat "$dir/e1" >&2; return 1; }
+	grep -q '^aftersales: ' "$dir/e1"
+}
+
+db=$dir/a.db
+check "--help exits 0 and lists the commands" sh -c "'$bin' --help | grep -q 'aftersales serve'"
+check "COMMAND --help exits 0" sh -c "'$bin' backup --help | grep -q -- '--out FILE'"
+check "an unknown command fails with one line" fails_one_line "$bin" frobnicate
+check "an unknown option fails with one line" fails_one_line "$bin" migrate --db "$db" --bogus
+check "migrate creates the database" sh -c "'$bin' migrate --db '$db' | grep -q 'schema version'"
+check "migrate again applies nothing" sh -c "'$bin' migrate --db '$db' | grep -q '(0 migrations applied)'"
+check "demo loads and prints the logins" sh -c "'$bin' demo --db '$db' | grep -q 'admin'"
+check "demo is idempotent" sh -c "'$bin' demo --db '$db' | grep -q '(0 new records)'"
+check "user add reads the password from stdin" sh -c "echo 'secret-pass-1' | '$bin' user add --db '$db' --username wangwu --role agent,technician --display-name 王五 | grep -q \"user 'wangwu' created\""
+check "user add refuses a short password" fails_one_line sh -c "echo short | '$bin' user add --db '$db' --username zhaoliu --role agent"
+check "user add refuses an unknown role" fails_one_line sh -c "echo 'secret-pass-1' | '$bin' user add --db '$db' --username zhaoliu --role wizard"
+check "user add refuses a taken username" fails_one_line sh -c "echo 'secret-pass-1' | '$bin' user add --db '$db' --username wangwu --role agent"
+check "user add: a customer needs a customer" fails_one_line sh -c "echo 'secret-pass-1' | '$bin' user add --db '$db' --username kehu2 --role customer"
+check "backup writes a copy" "$bin" backup --db "$db" --out "$dir/backup.db"
+check "the backup has the users" sh -c "[ \"\$(sqlite3 '$dir/backup.db' 'select count(*) from users')\" = \"\$(sqlite3 '$db' 'select count(*) from users')\" ]"
+check "restore into a fresh file" "$bin" restore --db "$dir/restored.db" --in "$dir/backup.db"
+check "the restored database has wangwu" sh -c "[ \"\$(sqlite3 '$dir/restored.db' \"select count(*) from users where username='wangwu'\")\" = 1 ]"
+check "restore refuses a file that is not a database" sh -c "echo junk > '$dir/junk.db'; ! '$bin' restore --db '$dir/r2.db' --in '$dir/junk.db' 2>/dev/null"
+check "backup needs --out" fails_one_line "$bin" backup --db "$db"
+if [ -n "$pg" ]; then
+	check "backup of PostgreSQL points to pg_dump" sh -c "! '$bin' backup --db '$pg' --out '$dir/x' 2>'$dir/pge' && grep -q pg_dump '$dir/pge'"
+	check "migrate on PostgreSQL" sh -c "'$bin' migrate --db '$pg' | grep -q 'schema version'"
+fi
+rm -rf "$dir"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
