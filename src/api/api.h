@@ -47,8 +47,19 @@ struct route {
 	const char *const *query;	/* allowed query parameters, for docs */
 };
 
-extern const struct route api_routes[];
-extern const size_t api_nroutes;
+/*
+ * The route table: each module's table (api_<module>.c defines
+ * <module>_routes[] and <module>_nroutes), joined by api_routes_init() in
+ * the order routes.c lists them.  Immutable after init.
+ */
+extern const struct route *api_routes;
+extern size_t api_nroutes;
+void api_routes_init(void);
+void api_routes_release(void);
+
+#define ROUTE_TABLE(m) \
+	extern const struct route m##_routes[]; \
+	extern const size_t m##_nroutes
 
 /* ----- input decoding ----- */
 

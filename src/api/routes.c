@@ -3,12 +3,15 @@
  * against this table before any handler runs; /api/v1/openapi.json and
  * docs/api.md are generated from it.
  */
+#include <stdint.h>
+#include <stdlib.h>
+
 #include "api/api.h"
 
 #define J (R_JSON)
 #define W (R_WRITE)
 
-const struct route api_routes[] = {
+const struct route core_routes[] = {
 	/* method, path, handler, prepare, permission, flags, tag, summary, body, query */
 	{ HTTP_GET, "/healthz", api_healthz, NULL, NULL, R_PUBLIC, "operations",
 	    "health: 200 when the database answers", NULL, NULL },
@@ -75,4 +78,44 @@ const struct route api_routes[] = {
 	    audit_list_query },
 };
 
-const size_t api_nroutes = sizeof(api_routes) / sizeof(api_routes[0]);
+const size_t core_nroutes = sizeof(core_routes) / sizeof(core_routes[0]);
+
+/* ----- every module's table, in order ----- */
+
+ROUTE_TABLE(core);
+
+static const struct {
+	const struct route *routes;
+	const size_t *n;
+} tables[] = {
+	{ core_routes, &core_nroutes },
+};
+
+const struct route *api_routes;
+size_t api_nroutes;
+
+void
+api_routes_init(void)
+{
+	struct route *all;
+	size_t n = 0, k = 0;
+
+	if (api_routes != NULL)
+		return;
+	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
+		n += *tables[i].n;
+	all = xcalloc(n, sizeof(*all));
+	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
+		for (size_t j = 0; j < *tables[i].n; j++)
+			all[k++] = tables[i].routes[j];
+	api_routes = all;
+	api_nroutes = n;
+}
+
+void
+api_routes_release(void)
+{
+	free((void *)(uintptr_t)api_routes);
+	api_routes = NULL;
+	api_nroutes = 0;
+}

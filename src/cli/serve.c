@@ -100,6 +100,7 @@ cmd_serve(struct cli_args *a)
 		snprintf(app->instance, sizeof(app->instance), "%02x%02x%02x%02x",
 		    r[0], r[1], r[2], r[3]);
 	}
+	api_routes_init();
 	metrics_init(&app->metrics, api_nroutes);
 	if (!http_start(app, msg, sizeof(msg))) {
 		store_close(app->store);
@@ -134,6 +135,7 @@ cmd_serve(struct cli_args *a)
 	store_close(app->store);
 	metrics_release(&app->metrics);
 	sem_destroy(&app->hash_slots);
+	api_routes_release();
 	free(app);
 	log_info("stopped");
 	return 0;
@@ -147,6 +149,7 @@ cmd_openapi(struct cli_args *a)
 
 	if (!cli_check_flags(a, flags, "openapi"))
 		return 1;
+	api_routes_init();
 	buf_init(&b, 16u << 20);
 	openapi_render(&b);
 	fwrite(b.p, 1, b.len, stdout);
@@ -163,6 +166,7 @@ cmd_routes(struct cli_args *a)
 
 	if (!cli_check_flags(a, flags, "routes"))
 		return 1;
+	api_routes_init();
 	printf("| method | path | permission | summary |\n");
 	printf("|---|---|---|---|\n");
 	for (size_t i = 0; i < api_nroutes; i++) {
