@@ -14,8 +14,8 @@ BUILD   ?= build
 -include config.mk
 
 MIGRATIONS = $(sort $(wildcard src/store/migrations/*.sql))
-CORE_SRC = $(wildcard src/util/*.c) src/store/store.c src/store/sqlite/sqlite.c \
-	src/store/pg/pg.c $(wildcard src/domain/*/*.c) src/config.c
+CORE_SRC = $(wildcard src/util/*.c) src/store/store.c $(wildcard src/store/sqlite/*.c) \
+	$(wildcard src/store/pg/*.c) $(wildcard src/domain/*/*.c) src/config.c
 SERVER_SRC = $(wildcard src/http/*.c) $(wildcard src/api/*.c) $(wildcard src/cli/*.c)
 CORE_OBJ = $(CORE_SRC:%.c=$(BUILD)/%.o) $(BUILD)/migrations.o
 SERVER_OBJ = $(SERVER_SRC:%.c=$(BUILD)/%.o)
