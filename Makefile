@@ -6,7 +6,7 @@
 
 CC      ?= cc
 PKGS     = libmicrohttpd sqlite3 libpq jansson libsodium
-WARN     = -Wall -Wextra -Wshadow -Wformat=2 -Wno-format-nonliteral -Werror
+WARN     = -Wall -Wextra -Wshadow -Wformat=2 -Wno-format-nonliteral -Wno-missing-field-initializers -Werror
 OPT     ?= -O2 -g
 XCFLAGS  = $(OPT) -std=c11 -D_GNU_SOURCE $(WARN) -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
 LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread

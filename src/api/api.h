@@ -24,6 +24,7 @@ enum route_flags {
 	R_WRITE = 1 << 1,	/* runs in one write transaction */
 	R_JSON = 1 << 2,	/* takes a JSON object body */
 	R_IDEMPOTENT = 1 << 3,	/* honours Idempotency-Key (creates) */
+	R_RAW = 1 << 4,		/* takes a raw body (uploads), see body_max */
 };
 
 typedef enum svc_code (*route_fn)(struct req *, struct resp *);
@@ -45,6 +46,7 @@ struct route {
 	const char *summary;
 	const struct field *body;	/* request body fields, for docs */
 	const char *const *query;	/* allowed query parameters, for docs */
+	size_t body_max;	/* 0: the configured default (1 MiB) */
 };
 
 /*

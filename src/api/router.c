@@ -473,11 +473,28 @@ route_request(struct req *rq, struct resp *rs)
 		rc = parse_body(rq);
 		if (rc)
 			return rc;
-	} else if (rq->body.len > 0) {
+	} else if (rq->body.len > 0 && !(rq->route->flags & R_RAW)) {
 		return svc_fail(&rq->err, SVC_EINVAL, "body",
 		    "this endpoint takes no body");
 	}
 	return execute(rq, rs);
+}
+
+size_t
+api_body_limit(struct app *app, const char *method, const char *path)
+{
+	for (size_t i = 0; i < api_nroutes; i++) {
+		const struct route *r = &api_routes[i];
+		bool post = strcmp(method, "POST") == 0,
+		    put = strcmp(method, "PUT") == 0;
+
+		if (r->body_max == 0 || !((post && (r->method & HTTP_POST)) ||
+		    (put && (r->method & HTTP_PUT))))
+			continue;
+		if (match_route(r->pattern, path, NULL, false))
+			return r->body_max;
+	}
+	return app->cfg.body_max;
 }
 
 void

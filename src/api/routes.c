@@ -83,12 +83,14 @@ const size_t core_nroutes = sizeof(core_routes) / sizeof(core_routes[0]);
 /* ----- every module's table, in order ----- */
 
 ROUTE_TABLE(core);
+ROUTE_TABLE(request);
 
 static const struct {
 	const struct route *routes;
 	const size_t *n;
 } tables[] = {
 	{ core_routes, &core_nroutes },
+	{ request_routes, &request_nroutes },
 };
 
 const struct route *api_routes;

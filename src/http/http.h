@@ -57,6 +57,7 @@ struct req {
 	char id[32];			/* request id */
 	char ip[64];
 	struct buf body;
+	size_t body_limit;
 	bool body_too_big;
 	bool answered;
 	int64_t started_us;
@@ -115,5 +116,7 @@ void http_stop(struct app *, int grace_ms);
 
 /* Implemented by the api layer. */
 void api_dispatch(struct req *, struct resp *);
+/* The body limit of the route method+path would reach. */
+size_t api_body_limit(struct app *, const char *method, const char *path);
 
 #endif

@@ -197,7 +197,8 @@ req_new(struct app *app, struct MHD_Connection *c, const char *url,
 	rq->conn = c;
 	rq->started_us = clock_mono_us();
 	arena_init(&rq->arena, app->cfg.arena_max);
-	buf_init(&rq->body, app->cfg.body_max);
+	rq->body_limit = api_body_limit(app, method, url);
+	buf_init(&rq->body, rq->body_limit);
 	rq->method = parse_method(method);
 	rq->method_name = arena_strdup(&rq->arena, method);
 	rq->path = arena_strdup(&rq->arena, url);
@@ -255,7 +256,7 @@ send_too_big(struct req *rq)
 
 	resp_init(&rs);
 	svc_fail(&rq->err, SVC_ETOOBIG, "body",
-	    "request body is larger than %zu bytes", rq->app->cfg.body_max);
+	    "request body is larger than %zu bytes", rq->body_limit);
 	resp_error(&rs, &rq->err);
 	resp_header(&rs, "Connection", "close");
 	ret = send_resp(rq, &rs);
@@ -283,7 +284,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 		    "Content-Length");
 		if (cl != NULL && str_to_i64(cl, strlen(cl), 0, INT64_MAX,
-		    &declared) && (uint64_t)declared > app->cfg.body_max) {
+		    &declared) && (uint64_t)declared > rq->body_limit) {
 			rq->body_too_big = true;
 			return send_too_big(rq);
 		}
@@ -295,7 +296,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 	}
 	if (*upload_len > 0) {
 		if (!rq->body_too_big &&
-		    rq->body.len + *upload_len > app->cfg.body_max) {
+		    rq->body.len + *upload_len > rq->body_limit) {
 			/* chunked and too long: discard the rest, answer at end */
 			rq->body_too_big = true;
 			buf_release(&rq->body);

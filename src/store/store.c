@@ -123,6 +123,12 @@ db_dup(struct dbq *q, int c, struct arena *a)
 	return arena_strndup(a, s, len);
 }
 
+void
+db_blob(struct dbq *q, int c, struct buf *out)
+{
+	OPS(q)->col_blob(q, c, out);
+}
+
 enum svc_code
 db_done(struct dbq *q, struct svc_err *err)
 {
@@ -278,7 +284,7 @@ migrate_one(struct db *db, void *arg, struct svc_err *err)
 			continue;
 		if (f->backend != NULL && strcmp(f->backend, bname) != 0)
 			continue;
-		if (f->backend == NULL)
+		if (f->backend == NULL || name[0] == '\0')
 			name = f->name;
 		sql = expand_tokens(f->sql, kind);
 		rc = db->store->ops->exec_script(db, sql, err);
@@ -289,6 +295,8 @@ migrate_one(struct db *db, void *arg, struct svc_err *err)
 			return rc;
 		}
 	}
+	if (name[0] == '\0')
+		return SVC_OK;	/* no such version (a gap): nothing to record */
 	rc = db_exec(db, "INSERT INTO schema_version (version, name, applied_at)"
 	    " VALUES (?, ?, ?)",
 	    DB_ARGS(DB_I(m->version), DB_S(name), DB_I(clock_now())), NULL, err);

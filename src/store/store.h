@@ -99,6 +99,8 @@ struct store_ops {
 	bool (*col_null)(struct dbq *, int col);
 	int64_t (*col_i64)(struct dbq *, int col);
 	const char *(*col_text)(struct dbq *, int col, size_t *len);
+	/* A BLOB/BYTEA column's bytes, appended to out. */
+	void (*col_blob)(struct dbq *, int col, struct buf *out);
 	int64_t (*changes)(struct dbq *);
 	enum svc_code (*done)(struct dbq *, struct svc_err *);
 	/* Write an online copy of the database to a file. */
@@ -154,6 +156,8 @@ int64_t db_i64(struct dbq *, int col);
 /* Borrowed until db_next()/db_done(); "" for NULL. */
 const char *db_str(struct dbq *, int col);
 const char *db_strn(struct dbq *, int col, size_t *len);
+/* Append a BLOB column's bytes to out. */
+void db_blob(struct dbq *, int col, struct buf *out);
 /* Arena copy, NULL for NULL. */
 char *db_dup(struct dbq *, int col, struct arena *);
 enum svc_code db_done(struct dbq *, struct svc_err *);

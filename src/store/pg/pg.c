@@ -413,6 +413,24 @@ pg_col_text(struct dbq *qq, int col, size_t *len)
 	return PQgetvalue(q->res, q->row, col);
 }
 
+static void
+pg_col_blob(struct dbq *qq, int col, struct buf *out)
+{
+	struct pg_q *q = (struct pg_q *)qq;
+	unsigned char *p;
+	size_t n = 0;
+
+	if (PQgetisnull(q->res, q->row, col))
+		return;
+	/* text-format bytea arrives hex-escaped */
+	p = PQunescapeBytea((const unsigned char *)PQgetvalue(q->res, q->row,
+	    col), &n);
+	if (p != NULL) {
+		buf_add(out, p, n);
+		PQfreemem(p);
+	}
+}
+
 static int64_t
 pg_changes(struct dbq *qq)
 {
@@ -464,6 +482,7 @@ const struct store_ops store_pg_ops = {
 	.col_null = pg_col_null,
 	.col_i64 = pg_col_i64,
 	.col_text = pg_col_text,
+	.col_blob = pg_col_blob,
 	.changes = pg_changes,
 	.done = pg_done,
 	.backup = pg_backup,

@@ -490,6 +490,16 @@ sq_col_text(struct dbq *qq, int col, size_t *len)
 	return s;
 }
 
+static void
+sq_col_blob(struct dbq *qq, int col, struct buf *out)
+{
+	struct sq_q *q = (struct sq_q *)qq;
+	const void *p = sqlite3_column_blob(q->st, col);
+
+	if (p != NULL)
+		buf_add(out, p, (size_t)sqlite3_column_bytes(q->st, col));
+}
+
 static int64_t
 sq_changes(struct dbq *qq)
 {
@@ -615,6 +625,7 @@ const struct store_ops store_sqlite_ops = {
 	.col_null = sq_col_null,
 	.col_i64 = sq_col_i64,
 	.col_text = sq_col_text,
+	.col_blob = sq_col_blob,
 	.changes = sq_changes,
 	.done = sq_done,
 	.backup = sq_backup,

@@ -1,0 +1,843 @@
+/*
+ * api_request — service requests, their timeline, attachments, intake by
+ * serial/phone/name, and the knowledge base.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "domain/request/request.h"
+#include "util/clock.h"
+
+static struct request_caller
+caller(struct req *rq)
+{
+	struct request_caller c = {
+		.actor = req_actor(rq),
+		.fsm = { rq->who.user_id, rq->who.roles, rq->who.nroles },
+		.customer_id = rq->who.customer_id,
+	};
+
+	return c;
+}
+
+/* ----- requests ----- */
+
+struct request_in {
+	struct request_draft d;
+};
+
+static const struct field request_create_fields[] = {
+	{ "type", F_ENUM, offsetof(struct request_in, d.type), F_REQUIRED, 0, 0,
+	    0, request_types, "咨询/报修/投诉/...: consultation, repair, ..." },
+	{ "channel", F_ENUM, offsetof(struct request_in, d.channel), 0, 0, 0, 0,
+	    request_channels, "how it came in (default phone; web for portal)" },
+	{ "severity", F_ENUM, offsetof(struct request_in, d.severity), 0, 0, 0,
+	    0, request_severities, "minor (default), moderate, severe" },
+	{ "customer_id", F_ID, offsetof(struct request_in, d.customer_id),
+	    F_NULLABLE, 0, 0, 0, NULL, "customer (or give unit_id/serial)" },
+	{ "unit_id", F_ID, offsetof(struct request_in, d.unit_id), F_NULLABLE,
+	    0, 0, 0, NULL, "the sold unit" },
+	{ "serial", F_TEXT, offsetof(struct request_in, d.serial), F_NULLABLE,
+	    0, 64, 0, NULL, "serial number of the sold unit" },
+	{ "title", F_TEXT, offsetof(struct request_in, d.title), F_REQUIRED, 1,
+	    200, 0, NULL, "short summary" },
+	{ "description", F_TEXT, offsetof(struct request_in, d.description),
+	    F_NULLABLE, 0, 5000, 0, NULL, "fault or defect description" },
+	{ "contact_name", F_TEXT, offsetof(struct request_in, d.contact_name),
+	    F_NULLABLE, 0, 50, 0, NULL, "who called" },
+	{ "contact_phone", F_TEXT, offsetof(struct request_in, d.contact_phone),
+	    F_NULLABLE, 0, 40, 0, NULL, "their phone" },
+	{ NULL },
+};
+
+static void
+request_full_json(struct req *rq, struct jw *w, const struct request *r,
+    enum svc_code *rc)
+{
+	struct request_caller c = caller(rq);
+
+	jw_obj_open(w);
+	jw_key(w, "request");
+	request_to_json(w, r);
+	jw_key(w, "transitions");
+	fsm_options_json(&request_fsm, w, r->state, &c.fsm, r);
+	jw_key(w, "links");
+	*rc = request_links_json(rq->db, w, r->id, &rq->err);
+	jw_key(w, "attachments");
+	if (*rc == SVC_OK)
+		*rc = request_attachments_json(rq->db, w, r->id, &rq->err);
+	jw_obj_close(w);
+}
+
+/* POST /api/v1/requests {type, title, customer_id | unit_id | serial, ...} */
+static enum svc_code
+request_create_h(struct req *rq, struct resp *rs)
+{
+	struct request_in in = { { .channel = "phone", .severity = "minor" } };
+	struct request_caller c = caller(rq);
+	struct request *r;
+	enum svc_code rc;
+	struct jw w;
+
+	if (c.customer_id != 0)
+		in.d.channel = "web";
+	rc = decode_json(rq, request_create_fields, &in, NULL);
+	if (rc == SVC_OK)
+		rc = request_create(rq->db, &rq->arena, &c, &in.d, &r, &rq->err);
+	if (rc)
+		return rc;
+	resp_header(rs, "Location", arena_printf(&rq->arena,
+	    "/api/v1/requests/%lld", (long long)r->id));
+	resp_json(rs, 201, &w);
+	request_full_json(rq, &w, r, &rc);
+	return rc;
+}
+
+/* GET /api/v1/requests/{id} */
+static enum svc_code
+request_get_h(struct req *rq, struct resp *rs)
+{
+	struct request_caller c = caller(rq);
+	struct request *r;
+	enum svc_code rc;
+	struct jw w;
+	int64_t id;
+
+	rc = req_param_id(rq, 0, &id);
+	if (rc == SVC_OK)
+		rc = request_get(rq->db, &rq->arena, &c, id, &r, &rq->err);
+	if (rc)
+		return rc;
+	resp_json(rs, 200, &w);
+	request_full_json(rq, &w, r, &rc);
+	return rc;
+}
+
+static const char *const request_list_query[] = { "limit", "cursor",
+	"state", "type", "severity", "customer_id", "unit_id", "owner_id",
+	"assignee_id", "department_id", "from", "to", NULL };
+
+/* An id parameter that may also be "me". */
+static enum svc_code
+id_or_me(struct req *rq, const char *name, int64_t *out)
+{
+	const char *v = req_query(rq, name);
+
+	if (v != NULL && strcmp(v, "me") == 0) {
+		*out = rq->who.user_id;
+		return SVC_OK;
+	}
+	return query_i64(rq, name, 1, INT64_MAX, 0, out);
+}
+
+static enum svc_code
+enum_param(struct req *rq, const char *name, const char *const *set,
+    const char **out)
+{
+	const char *v = req_query(rq, name);
+
+	*out = NULL;
+	if (v == NULL || v[0] == '\0')
+		return SVC_OK;
+	for (size_t i = 0; set[i] != NULL; i++)
+		if (strcmp(set[i], v) == 0) {
+			*out = set[i];
+			return SVC_OK;
+		}
+	return svc_fail_field(&rq->err, SVC_EINVAL, name, "not_allowed",
+	    "'%s' has a value that is not allowed", name);
+}
+
+static enum svc_code
+time_param(struct req *rq, const char *name, int64_t *out)
+{
+	const char *v = req_query(rq, name);
+
+	*out = 0;
+	if (v == NULL || v[0] == '\0')
+		return SVC_OK;
+	if (strlen(v) > 40 || !clock_parse(v, out))
+		return svc_fail_field(&rq->err, SVC_EINVAL, name, "invalid",
+		    "'%s' must be a date or an ISO-8601 time", name);
+	return SVC_OK;
+}
+
+/* GET /api/v1/requests?state=&type=&...&assignee_id=me */
+static enum svc_code
+request_list_h(struct req *rq, struct resp *rs)
+{
+	struct request_caller c = caller(rq);
+	struct request_filter f;
+	struct request **items;
+	enum svc_code rc;
+	struct jw w;
+	int64_t before;
+	int limit;
+	size_t n;
+	bool more;
+	static const char *states[RQ__MAX + 1];
+
+	memset(&f, 0, sizeof(f));
+	for (int i = 0; i < RQ__MAX; i++)
+		states[i] = fsm_state_name(&request_fsm, i);
+	rc = query_allow(rq, request_list_query);
+	if (rc == SVC_OK)
+		rc = list_params(rq, &before, &limit);
+	if (rc == SVC_OK)
+		rc = enum_param(rq, "state", states, &f.state);
+	if (rc == SVC_OK)
+		rc = enum_param(rq, "type", request_types, &f.type);
+	if (rc == SVC_OK)
+		rc = enum_param(rq, "severity", request_severities, &f.severity);
+	if (rc == SVC_OK)
+		rc = query_i64(rq, "customer_id", 1, INT64_MAX, 0, &f.customer_id);
+	if (rc == SVC_OK)
+		rc = query_i64(rq, "unit_id", 1, INT64_MAX, 0, &f.unit_id);
+	if (rc == SVC_OK)
+		rc = query_i64(rq, "department_id", 1, INT64_MAX, 0,
+		    &f.department_id);
+	if (rc == SVC_OK)
+		rc = id_or_me(rq, "owner_id", &f.owner_id);
+	if (rc == SVC_OK)
+		rc = id_or_me(rq, "assignee_id", &f.assignee_id);
+	if (rc == SVC_OK)
+		rc = time_param(rq, "from", &f.from);
+	if (rc == SVC_OK)
+		rc = time_param(rq, "to", &f.to);
+	if (rc == SVC_OK)
+		rc = request_list(rq->db, &rq->arena, &c, &f, before, limit,
+		    &items, &n, &more, &rq->err);
+	if (rc)
+		return rc;
+	resp_json(rs, 200, &w);
+	jw_obj_open(&w);
+	jw_key(&w, "items");
+	jw_arr_open(&w);
+	for (size_t i = 0; i < n; i++)
+		request_to_json(&w, items[i]);
+	jw_arr_close(&w);
+	list_next_cursor(&w, more, n ? items[n - 1]->id : 0);
+	jw_obj_close(&w);
+	return SVC_OK;
+}
+
+/* GET /api/v1/requests/{id}/events */
+static enum svc_code
+request_events_h(struct req *rq, struct resp *rs)
+{
+	struct request_caller c = caller(rq);
+	struct request *r;
+	enum svc_code rc;
+	struct jw w;
+	int64_t id;
+
+	rc = req_param_id(rq, 0, &id);
+	if (rc == SVC_OK)
+		rc = request_get(rq->db, &rq->arena, &c, id, &r, &rq->err);
+	if (rc)
+		return rc;
+	resp_json(rs, 200, &w);
+	jw_obj_open(&w);
+	jw_key(&w, "items");
+	rc = request_events_json(rq->db, &w, &c, id, &rq->err);
+	jw_knull(&w, "next_cursor");
+	jw_obj_close(&w);
+	return rc;
+}
+
+struct event_in {
+	const char *kind;
+	const char *body;
+};
+
+static const char *const event_kinds[] = { "note", "reply", NULL };
+
+static const struct field event_fields[] = {
+	{ "kind", F_ENUM, offsetof(struct event_in, kind), F_REQUIRED, 0, 0, 0,
+	    event_kinds, "note (internal) or reply (to the customer)" },
+	{ "body", F_TEXT, offsetof(struct event_in, body), F_REQUIRED, 1, 5000,
+	    0, NULL, "the text" },
+	{ NULL },
+};
+
+/* POST /api/v1/requests/{id}/events {kind, body} */
+static enum svc_code
+request_event_add_h(struct req *rq, struct resp *rs)
+{
+	struct request_caller c = caller(rq);
+	struct event_in in = { 0 };
+	enum svc_code rc;
+	struct jw w;
+	int64_t id, eid = 0;
+
+	rc = req_param_id(rq, 0, &id);
+	if (rc == SVC_OK)
+		rc = decode_json(rq, event_fields, &in, NULL);
+	if (rc == SVC_OK)
+		rc = request_add_event(rq->db, &rq->arena, &c, id, in.kind,
+		    in.body, &eid, &rq->err);
+	if (rc)
+		return rc;
+	resp_json(rs, 201, &w);
+	jw_obj_open(&w);
+	jw_ki64(&w, "id", eid);
+	jw_kstr(&w, "kind", in.kind);
+	jw_obj_close(&w);
+	return SVC_OK;
+}
+
+struct step_in {
+	int64_t version;
+	struct request_step s;
+};
+
+static const struct field step_fields[] = {
+	{ "version", F_I64, offsetof(struct step_in, version), 0, 1, INT64_MAX,
+	    0, NULL, "the version you read (or If-Match)" },
+	{ "department_id", F_ID, offsetof(struct step_in, s.department_id),
+	    F_NULLABLE, 0, 0, 0, NULL, "dispatch: the department" },
+	{ "assignee_id", F_ID, offsetof(struct step_in, s.assignee_id),
+	    F_NULLABLE, 0, 0, 0, NULL, "assign: the person" },
+	{ "resolution", F_TEXT, offsetof(struct step_in, s.resolution),
+	    F_NULLABLE, 0, 5000, 0, NULL, "resolve: what was done" },
+	{ "reason", F_TEXT, offsetof(struct step_in, s.reason), F_NULLABLE, 0,
+	    500, 0, NULL, "wait: waiting_customer|waiting_parts; cancel: why" },
+	{ "note", F_TEXT, offsetof(struct step_in, s.note), F_NULLABLE, 0, 2000,
+	    0, NULL, "a note for the timeline" },
+	{ NULL },
+};
+
+/* POST /api/v1/requests/{id}/transitions/{name} {version, ...} */
+static enum svc_code
+request_transition_h(struct req *rq, struct resp *rs)
+{
+	struct request_caller c = caller(rq);
+	struct step_in in;
+	struct request *r;
+	enum svc_code rc;
+	struct jw w;
+	int64_t id, version;
+
+	memset(&in, 0, sizeof(in));
+	rc = req_param_id(rq, 0, &id);
+	if (rc == SVC_OK)
+		rc = decode_json(rq, step_fields, &in, NULL);
+	if (rc == SVC_OK)
+		rc = req_version(rq, in.version, &version);
+	if (rc == SVC_OK)
+		rc = request_transition(rq->db, &rq->arena, &c, id, version,
+		    rq->params[1], &in.s, &r, &rq->err);
+	if (rc)
+		return rc;
+	resp_json(rs, 200, &w);
+	request_full_json(rq, &w, r, &rc);
+	return rc;
+}
+
+struct handover_in {
+	int64_t version;
+	int64_t to;
+	const char *note;
+};
+
+static const struct field handover_fields[] = {
+	{ "version", F_I64, offsetof(struct handover_in, version), 0, 1,
+	    INT64_MAX, 0, NULL, "the version you read (or If-Match)" },
+	{ "to_user_id", F_ID, offsetof(struct handover_in, to), F_REQUIRED, 0,
+	    0, 0, NULL, "the new owner" },
+	{ "note", F_TEXT, offsetof(struct handover_in, note), F_NULLABLE, 0,
+	    2000, 0, NULL, "why" },
+	{ NULL },
+};
+
+/* POST /api/v1/requests/{id}/handover {version, to_user_id, note} */
+static enum svc_code
+request_handover_h(struct req *rq, struct resp *rs)
+{
+	struct request_caller c = caller(rq);
+	struct handover_in in = { 0 };
+	struct request *r;
+	enum svc_code rc;
+	struct jw w;
+	int64_t id, version;
+
+	rc = req_param_id(rq, 0, &id);
+	if (rc == SVC_OK)
+		rc = decode_json(rq, handover_fields, &in, NULL);
+	if (rc == SVC_OK)
+		rc = req_version(rq, in.version, &version);
+	if (rc == SVC_OK)
+		rc = request_handover(rq->db, &rq->arena, &c, id, version, in.to,
+		    in.note, &r, &rq->err);
+	if (rc)
+		return rc;
+	resp_json(rs, 200, &w);
+	request_full_json(rq, &w, r, &rc);
+	return rc;
+}
+
+static const char *const attach_query[] = { "filename", NULL };
+
+/* POST /api/v1/requests/{id}/attachments?filename=x.jpg  (raw body) */
+static enum svc_code
+request_attach_h(struct req *rq, struct resp *rs)
+{
+	struct request_caller c = caller(rq);
+	const char *ct = req_header(rq, "Content-Type");
+	char type[64];
+	enum svc_code rc;
+	struct jw w;
+	int64_t id, aid = 0;
+	size_t k = 0;
+
+	rc = query_allow(rq, attach_query);
+	if (rc == SVC_OK)
+		rc = req_param_id(rq, 0, &id);
+	if (rc)
+		return rc;
+	/* "image/jpeg; charset=..." -> "image/jpeg" */
+	for (; ct != NULL && ct[k] != '\0' && ct[k] != ';' && ct[k] != ' ' &&
+	    k + 1 < sizeof(type); k++)
+		type[k] = ct[k];
+	type[k] = '\0';
+	rc = request_attach(rq->db, &rq->arena, &c, id,
+	    req_query(rq, "filename"), type, rq->body.p, rq->body.len, &aid,
+	    &rq->err);
+	if (rc)
+		return rc;
+	resp_json(rs, 201, &w);
+	jw_obj_open(&w);
+	jw_ki64(&w, "id", aid);
+	jw_ki64(&w, "size", (int64_t)rq->body.len);
+	jw_obj_close(&w);
+	return SVC_OK;
+}
+
+/* GET /api/v1/attachments/{id}: the bytes */
+static enum svc_code
+attachment_get_h(struct req *rq, struct resp *rs)
+{
+	struct dbq *q;
+	enum svc_code rc;
+	int64_t id, cust;
+	int got;
+
+	rc = req_param_id(rq, 0, &id);
+	if (rc == SVC_OK)
+		rc = db_query(rq->db, "SELECT content_type, filename, data,"
+		    " coalesce(customer_id, 0) FROM attachments WHERE id = ?",
+		    DB_ARGS(DB_I(id)), &q, &rq->err);
+	if (rc)
+		return rc;
+	got = db_next(q);
+	if (got == 1) {
+		cust = db_i64(q, 3);
+		if (rq->who.customer_id != 0 && cust != rq->who.customer_id) {
+			got = 0;
+		} else {
+			rs->content_type = arena_strdup(&rq->arena, db_str(q, 0));
+			resp_header(rs, "Content-Disposition", "inline");
+			db_blob(q, 2, &rs->body);
+			rs->status = 200;
+		}
+	}
+	rc = db_done(q, &rq->err);
+	if (rc)
+		return rc;
+	if (got != 1)
+		return svc_fail(&rq->err, SVC_ENOTFOUND, "id",
+		    "attachment %lld not found", (long long)id);
+	return SVC_OK;
+}
+
+/* ----- intake: by serial, phone or customer name ----- */
+
+static const char *const intake_query[] = { "serial", "phone", "customer",
+	NULL };
+
+static enum svc_code
+intake_unit_json(struct req *rq, struct jw *w, int64_t unit_id)
+{
+	struct dbq *q;
+	enum svc_code rc;
+	int today = clock_local_ymd(clock_now());
+
+	rc = db_query(rq->db, "SELECT u.id, u.serial, u.model_id, m.name,"
+	    " m.model_no, u.customer_id, c.name, u.purchase_date,"
+	    " u.warranty_end, u.contract_id, coalesce(k.contract_no, ''),"
+	    " coalesce(k.warranty_months, 0), m.warranty_months"
+	    " FROM sold_units u JOIN product_models m ON m.id = u.model_id"
+	    " JOIN customers c ON c.id = u.customer_id"
+	    " LEFT JOIN contracts k ON k.id = u.contract_id WHERE u.id = ?",
+	    DB_ARGS(DB_I(unit_id)), &q, &rq->err);
+	if (rc)
+		return rc;
+	if (db_next(q) == 1) {
+		int end = (int)db_i64(q, 8), pd = (int)db_i64(q, 7);
+		bool contract = db_i64(q, 11) > 0;
+
+		jw_obj_open(w);
+		jw_ki64(w, "id", db_i64(q, 0));
+		jw_kstr(w, "serial", db_str(q, 1));
+		jw_ki64(w, "model_id", db_i64(q, 2));
+		jw_kstr(w, "model_name", db_str(q, 3));
+		jw_kstr(w, "model_no", db_str(q, 4));
+		jw_ki64(w, "customer_id", db_i64(q, 5));
+		jw_kstr(w, "customer_name", db_str(q, 6));
+		jw_key(w, "warranty");
+		jw_obj_open(w);
+		jw_kbool(w, "in_warranty", today <= end);
+		jw_kstr(w, "warranty_end", arena_printf(&rq->arena,
+		    "%04d-%02d-%02d", end / 10000, end / 100 % 100, end % 100));
+		jw_kstr(w, "rule", contract ? arena_printf(&rq->arena,
+		    "contract %s overrides: purchase date %04d-%02d-%02d + %lld "
+		    "months", db_str(q, 10), pd / 10000, pd / 100 % 100, pd % 100,
+		    (long long)db_i64(q, 11)) : arena_printf(&rq->arena,
+		    "purchase date %04d-%02d-%02d + %lld months (model %s)",
+		    pd / 10000, pd / 100 % 100, pd % 100,
+		    (long long)db_i64(q, 12), db_str(q, 4)));
+		jw_obj_close(w);
+		jw_obj_close(w);
+	} else
+		jw_null(w);
+	return db_done(q, &rq->err);
+}
+
+/* GET /api/v1/intake?serial=…|phone=…|customer=… */
+static enum svc_code
+intake_h(struct req *rq, struct resp *rs)
+{
+	struct request_caller c = caller(rq);
+	const char *serial = req_query(rq, "serial");
+	const char *phone = req_query(rq, "phone");
+	const char *name = req_query(rq, "customer");
+	struct request_filter f;
+	struct request **items;
+	struct dbq *q;
+	enum svc_code rc;
+	struct jw w;
+	int64_t unit_id = 0, cust = 0;
+	size_t n;
+	bool more;
+
+	rc = query_allow(rq, intake_query);
+	if (rc)
+		return rc;
+	if ((serial == NULL || serial[0] == '\0') &&
+	    (phone == NULL || phone[0] == '\0') &&
+	    (name == NULL || name[0] == '\0'))
+		return svc_fail_field(&rq->err, SVC_EINVAL, "serial", "required",
+		    "give a serial, a phone or a customer name");
+	if ((serial && strlen(serial) > 64) || (phone && strlen(phone) > 40) ||
+	    (name && strlen(name) > 100))
+		return svc_fail(&rq->err, SVC_EINVAL, "serial",
+		    "the search value is too long");
+	if (serial != NULL && serial[0] != '\0') {
+		rc = db_query(rq->db, "SELECT id, customer_id FROM sold_units"
+		    " WHERE serial = ?", DB_ARGS(DB_S(serial)), &q, &rq->err);
+	} else if (phone != NULL && phone[0] != '\0') {
+		rc = db_query(rq->db, "SELECT 0, c.id FROM customers c WHERE"
+		    " c.phone = ? UNION SELECT 0, k.customer_id FROM"
+		    " customer_contacts k WHERE k.phone = ? LIMIT 1",
+		    DB_ARGS(DB_S(phone), DB_S(phone)), &q, &rq->err);
+	} else {
+		rc = db_query(rq->db, "SELECT 0, id FROM customers WHERE name = ?"
+		    " OR code = ? ORDER BY id LIMIT 1",
+		    DB_ARGS(DB_S(name), DB_S(name)), &q, &rq->err);
+	}
+	if (rc)
+		return rc;
+	if (db_next(q) == 1) {
+		unit_id = db_i64(q, 0);
+		cust = db_i64(q, 1);
+	}
+	rc = db_done(q, &rq->err);
+	if (rc)
+		return rc;
+	if (cust == 0 || (c.customer_id != 0 && cust != c.customer_id))
+		return svc_fail(&rq->err, SVC_ENOTFOUND, serial ? "serial" :
+		    phone ? "phone" : "customer", "nothing found");
+	resp_json(rs, 200, &w);
+	jw_obj_open(&w);
+	jw_key(&w, "customer");
+	rc = db_query(rq->db, "SELECT id, code, name, phone, region,"
+	    " region_class, distance_km FROM customers WHERE id = ?",
+	    DB_ARGS(DB_I(cust)), &q, &rq->err);
+	if (rc)
+		return rc;
+	if (db_next(q) == 1) {
+		jw_obj_open(&w);
+		jw_ki64(&w, "id", db_i64(q, 0));
+		jw_kstr(&w, "code", db_str(q, 1));
+		jw_kstr(&w, "name", db_str(q, 2));
+		jw_kstr(&w, "phone", db_str(q, 3));
+		jw_kstr(&w, "region", db_str(q, 4));
+		jw_kstr(&w, "region_class", db_str(q, 5));
+		jw_ki64(&w, "distance_km", db_i64(q, 6));
+		jw_obj_close(&w);
+	} else
+		jw_null(&w);
+	rc = db_done(q, &rq->err);
+	if (rc)
+		return rc;
+	jw_key(&w, "unit");
+	if (unit_id != 0)
+		rc = intake_unit_json(rq, &w, unit_id);
+	else
+		jw_null(&w);
+	if (rc)
+		return rc;
+	memset(&f, 0, sizeof(f));
+	f.customer_id = cust;
+	f.unit_id = unit_id;
+	rc = request_list(rq->db, &rq->arena, &c, &f, 0, 50, &items, &n, &more,
+	    &rq->err);
+	if (rc)
+		return rc;
+	jw_key(&w, "open_requests");
+	jw_arr_open(&w);
+	for (size_t i = 0; i < n; i++)
+		if (items[i]->state != RQ_CLOSED && items[i]->state != RQ_CANCELLED)
+			request_to_json(&w, items[i]);
+	jw_arr_close(&w);
+	jw_key(&w, "past_requests");
+	jw_arr_open(&w);
+	for (size_t i = 0; i < n; i++)
+		if (items[i]->state == RQ_CLOSED || items[i]->state == RQ_CANCELLED)
+			request_to_json(&w, items[i]);
+	jw_arr_close(&w);
+	jw_obj_close(&w);
+	return SVC_OK;
+}
+
+/* ----- knowledge base ----- */
+
+struct kb_in {
+	struct kb_article k;
+	int64_t version;
+};
+
+static const struct field kb_fields[] = {
+	{ "kind", F_ENUM, offsetof(struct kb_in, k.kind), F_REQUIRED, 0, 0, 0,
+	    kb_kinds, "fault_solution, complaint_guide or case" },
+	{ "title", F_TEXT, offsetof(struct kb_in, k.title), F_REQUIRED, 1, 200,
+	    0, NULL, "title" },
+	{ "body", F_TEXT, offsetof(struct kb_in, k.body), F_REQUIRED, 1, 20000,
+	    0, NULL, "the solution or guide" },
+	{ "model_id", F_ID, offsetof(struct kb_in, k.model_id), F_NULLABLE, 0,
+	    0, 0, NULL, "product model (none: every model)" },
+	{ "category", F_TEXT, offsetof(struct kb_in, k.category), F_NULLABLE, 0,
+	    50, 0, NULL, "fault or complaint category" },
+	{ "active", F_BOOL, offsetof(struct kb_in, k.active), 0, 0, 0, 0, NULL,
+	    "false hides it from suggestions" },
+	{ "version", F_I64, offsetof(struct kb_in, version), 0, 1, INT64_MAX, 0,
+	    NULL, "updates: the version you read" },
+	{ NULL },
+};
+
+static enum svc_code
+kb_respond(struct resp *rs, int status, const struct kb_article *k)
+{
+	struct jw w;
+
+	resp_json(rs, status, &w);
+	kb_to_json(&w, k);
+	return SVC_OK;
+}
+
+/* POST /api/v1/kb/articles */
+static enum svc_code
+kb_create_h(struct req *rq, struct resp *rs)
+{
+	struct actor who = req_actor(rq);
+	struct kb_in in = { .k.active = true };
+	struct kb_article *k;
+	enum svc_code rc;
+
+	rc = decode_json(rq, kb_fields, &in, NULL);
+	if (rc == SVC_OK)
+		rc = kb_create(rq->db, &rq->arena, &who, &in.k, &k, &rq->err);
+	if (rc)
+		return rc;
+	return kb_respond(rs, 201, k);
+}
+
+/* PUT /api/v1/kb/articles/{id} (the whole article, with version) */
+static enum svc_code
+kb_update_h(struct req *rq, struct resp *rs)
+{
+	struct actor who = req_actor(rq);
+	struct kb_in in = { .k.active = true };
+	struct kb_article *k;
+	enum svc_code rc;
+	int64_t id, version;
+
+	rc = req_param_id(rq, 0, &id);
+	if (rc == SVC_OK)
+		rc = decode_json(rq, kb_fields, &in, NULL);
+	if (rc == SVC_OK)
+		rc = req_version(rq, in.version, &version);
+	if (rc == SVC_OK)
+		rc = kb_update(rq->db, &rq->arena, &who, id, version, &in.k, &k,
+		    &rq->err);
+	if (rc)
+		return rc;
+	return kb_respond(rs, 200, k);
+}
+
+/* GET /api/v1/kb/articles/{id} */
+static enum svc_code
+kb_get_h(struct req *rq, struct resp *rs)
+{
+	struct kb_article *k;
+	enum svc_code rc;
+	int64_t id;
+
+	rc = req_param_id(rq, 0, &id);
+	if (rc == SVC_OK)
+		rc = kb_get(rq->db, &rq->arena, id, &k, &rq->err);
+	if (rc)
+		return rc;
+	return kb_respond(rs, 200, k);
+}
+
+static const char *const kb_list_query[] = { "limit", "cursor", "model_id",
+	"category", NULL };
+static const char *const kb_suggest_query[] = { "model_id", "category",
+	"text", "limit", NULL };
+
+static void
+kb_items(struct jw *w, struct kb_article **items, size_t n)
+{
+	jw_key(w, "items");
+	jw_arr_open(w);
+	for (size_t i = 0; i < n; i++)
+		kb_to_json(w, items[i]);
+	jw_arr_close(w);
+}
+
+/* GET /api/v1/kb/articles?model_id=&category= */
+static enum svc_code
+kb_list_h(struct req *rq, struct resp *rs)
+{
+	struct kb_article **items;
+	const char *cat = req_query(rq, "category");
+	enum svc_code rc;
+	struct jw w;
+	int64_t after, model;
+	int limit;
+	size_t n;
+	bool more;
+
+	rc = query_allow(rq, kb_list_query);
+	if (rc == SVC_OK)
+		rc = list_params(rq, &after, &limit);
+	if (rc == SVC_OK)
+		rc = query_i64(rq, "model_id", 1, INT64_MAX, 0, &model);
+	if (rc == SVC_OK && cat != NULL && strlen(cat) > 50)
+		rc = svc_fail_field(&rq->err, SVC_EINVAL, "category", "too_long",
+		    "'category' is at most 50 bytes");
+	if (rc == SVC_OK)
+		rc = kb_list(rq->db, &rq->arena, model, cat, after, limit, &items,
+		    &n, &more, &rq->err);
+	if (rc)
+		return rc;
+	resp_json(rs, 200, &w);
+	jw_obj_open(&w);
+	kb_items(&w, items, n);
+	list_next_cursor(&w, more, n ? items[n - 1]->id : 0);
+	jw_obj_close(&w);
+	return SVC_OK;
+}
+
+/* GET /api/v1/kb/suggest?model_id=&category=&text= */
+static enum svc_code
+kb_suggest_h(struct req *rq, struct resp *rs)
+{
+	struct kb_article **items;
+	const char *cat = req_query(rq, "category");
+	const char *text = req_query(rq, "text");
+	enum svc_code rc;
+	struct jw w;
+	int64_t model, limit;
+	size_t n;
+
+	rc = query_allow(rq, kb_suggest_query);
+	if (rc == SVC_OK)
+		rc = query_i64(rq, "model_id", 1, INT64_MAX, 0, &model);
+	if (rc == SVC_OK)
+		rc = query_i64(rq, "limit", 1, 20, 5, &limit);
+	if (rc == SVC_OK && ((cat != NULL && strlen(cat) > 50) ||
+	    (text != NULL && (strlen(text) > 2000 ||
+	    !utf8_valid(text, strlen(text))))))
+		rc = svc_fail_field(&rq->err, SVC_EINVAL, text ? "text" :
+		    "category", "invalid", "text or category too long or not "
+		    "UTF-8");
+	if (rc == SVC_OK)
+		rc = kb_suggest(rq->db, &rq->arena, model, cat, text, (int)limit,
+		    &items, &n, &rq->err);
+	if (rc)
+		return rc;
+	resp_json(rs, 200, &w);
+	jw_obj_open(&w);
+	kb_items(&w, items, n);
+	jw_obj_close(&w);
+	return SVC_OK;
+}
+
+#define J R_JSON
+#define W R_WRITE
+
+const struct route request_routes[] = {
+	{ HTTP_GET, "/api/v1/requests", request_list_h, NULL, "request.read",
+	    0, "requests", "list service requests (newest first)", NULL,
+	    request_list_query },
+	{ HTTP_POST, "/api/v1/requests", request_create_h, NULL,
+	    "request.create", W | J | R_IDEMPOTENT, "requests",
+	    "record a service request", request_create_fields, NULL },
+	{ HTTP_GET, "/api/v1/requests/{id}", request_get_h, NULL,
+	    "request.read", 0, "requests",
+	    "one request with its allowed transitions, links and attachments",
+	    NULL, NULL },
+	{ HTTP_GET, "/api/v1/requests/{id}/events", request_events_h, NULL,
+	    "request.read", 0, "requests", "the timeline", NULL, NULL },
+	{ HTTP_POST, "/api/v1/requests/{id}/events", request_event_add_h, NULL,
+	    "request.work", W | J, "requests",
+	    "add an internal note or a reply to the customer", event_fields,
+	    NULL },
+	{ HTTP_POST, "/api/v1/requests/{id}/transitions/{name}",
+	    request_transition_h, NULL, "request.work", W | J, "requests",
+	    "take a step of the state machine (dispatch, assign, start, wait, "
+	    "resume, resolve, confirm, close, reopen, cancel)", step_fields,
+	    NULL },
+	{ HTTP_POST, "/api/v1/requests/{id}/handover", request_handover_h,
+	    NULL, "request.work", W | J, "requests",
+	    "hand the request over to another owner (首问负责制)",
+	    handover_fields, NULL },
+	{ HTTP_POST, "/api/v1/requests/{id}/attachments", request_attach_h,
+	    NULL, "request.work", W | R_RAW, "requests",
+	    "attach a photo or scan (raw body, up to 10 MiB)", NULL,
+	    attach_query, (10u << 20) },
+	{ HTTP_GET, "/api/v1/attachments/{id}", attachment_get_h, NULL,
+	    "request.read", 0, "requests", "download an attachment", NULL,
+	    NULL },
+	{ HTTP_GET, "/api/v1/intake", intake_h, NULL, "request.read", 0,
+	    "requests", "serial-first intake: the unit, its customer, the "
+	    "warranty verdict and its rule, open and past requests", NULL,
+	    intake_query },
+	{ HTTP_GET, "/api/v1/kb/articles", kb_list_h, NULL, "kb.read", 0, "kb",
+	    "list knowledge-base articles", NULL, kb_list_query },
+	{ HTTP_POST, "/api/v1/kb/articles", kb_create_h, NULL, "kb.manage",
+	    W | J | R_IDEMPOTENT, "kb", "write an article", kb_fields, NULL },
+	{ HTTP_GET, "/api/v1/kb/articles/{id}", kb_get_h, NULL, "kb.read", 0,
+	    "kb", "one article", NULL, NULL },
+	{ HTTP_PUT, "/api/v1/kb/articles/{id}", kb_update_h, NULL, "kb.manage",
+	    W | J, "kb", "replace an article (with version)", kb_fields, NULL },
+	{ HTTP_GET, "/api/v1/kb/suggest", kb_suggest_h, NULL, "kb.read", 0,
+	    "kb", "articles to suggest while a request is recorded", NULL,
+	    kb_suggest_query },
+};
+
+const size_t request_nroutes = sizeof(request_routes) /
+    sizeof(request_routes[0]);

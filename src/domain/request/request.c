@@ -1,0 +1,780 @@
+/*
+ * request — service requests: intake, ownership, dispatch, timeline,
+ * attachments, links.  Every change runs inside one store_write() callback
+ * and audits itself with the record before and after.
+ */
+#include "domain/request/request.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util/clock.h"
+
+#define RQ_COLS "r.id, r.number, r.type, r.channel, r.severity, r.state," \
+	" r.customer_id, c.name, r.contact_name, r.contact_phone, r.unit_id," \
+	" r.serial, r.title, r.description, r.in_warranty, r.warranty_rule," \
+	" r.owner_id, r.department_id, r.assignee_id, r.resolution," \
+	" r.customer_confirmed_at, r.wait_reason, r.reopen_count, r.created_by," \
+	" r.closed_at, r.version, r.created_at, r.updated_at" \
+	" FROM service_requests r JOIN customers c ON c.id = r.customer_id"
+
+#define ATTACH_MAX (10u << 20)
+
+/* Interned enum values, so the struct points at static strings. */
+static const char *
+intern(const char *const *set, const char *s)
+{
+	for (size_t i = 0; set[i] != NULL; i++)
+		if (strcmp(set[i], s) == 0)
+			return set[i];
+	return "?";
+}
+
+static void
+row_to_request(struct dbq *q, struct arena *a, struct request *r)
+{
+	r->id = db_i64(q, 0);
+	r->number = db_dup(q, 1, a);
+	r->type = intern(request_types, db_str(q, 2));
+	r->channel = intern(request_channels, db_str(q, 3));
+	r->severity = intern(request_severities, db_str(q, 4));
+	r->state = fsm_state_by_name(&request_fsm, db_str(q, 5));
+	r->customer_id = db_i64(q, 6);
+	r->customer_name = db_dup(q, 7, a);
+	r->contact_name = db_dup(q, 8, a);
+	r->contact_phone = db_dup(q, 9, a);
+	r->unit_id = db_i64(q, 10);
+	r->serial = db_dup(q, 11, a);
+	r->title = db_dup(q, 12, a);
+	r->description = db_dup(q, 13, a);
+	r->in_warranty = db_null(q, 14) ? -1 : (int)db_i64(q, 14);
+	r->warranty_rule = db_dup(q, 15, a);
+	r->owner_id = db_i64(q, 16);
+	r->department_id = db_i64(q, 17);
+	r->assignee_id = db_i64(q, 18);
+	r->resolution = db_dup(q, 19, a);
+	r->customer_confirmed_at = db_i64(q, 20);
+	r->wait_reason = db_dup(q, 21, a);
+	r->reopen_count = (int)db_i64(q, 22);
+	r->created_by = db_i64(q, 23);
+	r->closed_at = db_i64(q, 24);
+	r->version = db_i64(q, 25);
+	r->created_at = db_i64(q, 26);
+	r->updated_at = db_i64(q, 27);
+}
+
+/* Load without the isolation check (internal). */
+static enum svc_code
+load(struct db *db, struct arena *a, int64_t id, struct request **out,
+    struct svc_err *err)
+{
+	struct request *r;
+	struct dbq *q;
+	enum svc_code rc;
+	int got;
+
+	rc = db_query(db, "SELECT " RQ_COLS " WHERE r.id = ?",
+	    DB_ARGS(DB_I(id)), &q, err);
+	if (rc)
+		return rc;
+	got = db_next(q);
+	r = arena_alloc(a, sizeof(*r));
+	if (got == 1 && r != NULL)
+		row_to_request(q, a, r);
+	rc = db_done(q, err);
+	if (rc)
+		return rc;
+	if (got != 1 || r == NULL)
+		return svc_fail(err, SVC_ENOTFOUND, "id", "request %lld not found",
+		    (long long)id);
+	*out = r;
+	return SVC_OK;
+}
+
+enum svc_code
+request_get(struct db *db, struct arena *a, const struct request_caller *c,
+    int64_t id, struct request **out, struct svc_err *err)
+{
+	enum svc_code rc;
+
+	rc = load(db, a, id, out, err);
+	if (rc == SVC_OK && c->customer_id != 0 &&
+	    (*out)->customer_id != c->customer_id)
+		return svc_fail(err, SVC_ENOTFOUND, "id", "request %lld not found",
+		    (long long)id);
+	return rc;
+}
+
+void
+request_to_json(struct jw *w, const struct request *r)
+{
+	jw_obj_open(w);
+	jw_ki64(w, "id", r->id);
+	jw_kstr(w, "number", r->number);
+	jw_kstr(w, "type", r->type);
+	jw_kstr(w, "channel", r->channel);
+	jw_kstr(w, "severity", r->severity);
+	jw_kstr(w, "state", fsm_state_name(&request_fsm, r->state));
+	jw_ki64(w, "customer_id", r->customer_id);
+	jw_kstr(w, "customer_name", r->customer_name);
+	jw_kstr(w, "contact_name", r->contact_name);
+	jw_kstr(w, "contact_phone", r->contact_phone);
+	jw_kid(w, "unit_id", r->unit_id);
+	jw_kstr(w, "serial", r->serial);
+	jw_kstr(w, "title", r->title);
+	jw_kstr(w, "description", r->description);
+	jw_key(w, "in_warranty");
+	if (r->in_warranty < 0)
+		jw_null(w);
+	else
+		jw_bool(w, r->in_warranty == 1);
+	jw_kstr(w, "warranty_rule", r->warranty_rule);
+	jw_ki64(w, "owner_id", r->owner_id);
+	jw_kid(w, "department_id", r->department_id);
+	jw_kid(w, "assignee_id", r->assignee_id);
+	jw_kstr(w, "resolution", r->resolution);
+	jw_ktime(w, "customer_confirmed_at", r->customer_confirmed_at);
+	jw_kstr(w, "wait_reason", r->wait_reason);
+	jw_ki64(w, "reopen_count", r->reopen_count);
+	jw_ktime(w, "closed_at", r->closed_at);
+	jw_ki64(w, "version", r->version);
+	jw_ktime(w, "created_at", r->created_at);
+	jw_ktime(w, "updated_at", r->updated_at);
+	jw_obj_close(w);
+}
+
+char *
+request_json_text(struct arena *a, const struct request *r)
+{
+	struct buf b;
+	struct jw w;
+	char *s;
+
+	buf_init(&b, 1u << 20);
+	jw_init(&w, &b);
+	request_to_json(&w, r);
+	s = arena_strndup(a, b.p, b.len);
+	buf_release(&b);
+	return s;
+}
+
+static enum svc_code
+add_event(struct db *db, int64_t request_id, int64_t user_id,
+    const char *kind, bool for_customer, const char *body, const char *data,
+    int64_t *id, struct svc_err *err)
+{
+	int64_t eid;
+	enum svc_code rc;
+
+	rc = db_one_i64(db, "INSERT INTO request_events (request_id, at,"
+	    " user_id, kind, visibility, body, data)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+	    DB_ARGS(DB_I(request_id), DB_I(clock_now()), DB_ID(user_id),
+	    DB_S(kind), DB_S(for_customer ? "customer" : "internal"),
+	    DB_S(body ? body : ""), DB_S(data)), &eid, err);
+	if (rc == SVC_OK && id != NULL)
+		*id = eid;
+	return rc;
+}
+
+/* The owner of portal requests: the first active after-sales manager. */
+static enum svc_code
+default_owner(struct db *db, int64_t *out, struct svc_err *err)
+{
+	enum svc_code rc;
+
+	rc = db_one_i64(db, "SELECT min(u.id) FROM users u JOIN user_roles ur"
+	    " ON ur.user_id = u.id WHERE ur.role = 'aftersales_manager'"
+	    " AND u.active = 1 HAVING min(u.id) IS NOT NULL", DB_NOARGS, out,
+	    err);
+	if (rc == SVC_ENOTFOUND)
+		rc = db_one_i64(db, "SELECT min(u.id) FROM users u JOIN"
+		    " user_roles ur ON ur.user_id = u.id WHERE ur.role = 'admin'"
+		    " AND u.active = 1 HAVING min(u.id) IS NOT NULL", DB_NOARGS,
+		    out, err);
+	if (rc == SVC_ENOTFOUND)
+		return svc_fail(err, SVC_EUNPROCESSABLE, NULL,
+		    "no active after-sales manager to own portal requests");
+	return rc;
+}
+
+/* Find the unit by id or serial; fill unit id, customer and warranty. */
+static enum svc_code
+intake_unit(struct db *db, struct arena *a, const struct request_draft *d,
+    int64_t *unit_id, int64_t *customer_id, char **serial, int *in_warranty,
+    char **rule, struct svc_err *err)
+{
+	struct dbq *q;
+	enum svc_code rc;
+	int got, today, end;
+
+	if (d->unit_id == 0 && (d->serial == NULL || d->serial[0] == '\0')) {
+		*unit_id = 0;
+		*in_warranty = -1;
+		*rule = "";
+		*serial = (char *)(d->serial ? d->serial : "");
+		return SVC_OK;
+	}
+	if (d->unit_id != 0)
+		rc = db_query(db, "SELECT id, customer_id, serial, warranty_end"
+		    " FROM sold_units WHERE id = ?", DB_ARGS(DB_I(d->unit_id)),
+		    &q, err);
+	else
+		rc = db_query(db, "SELECT id, customer_id, serial, warranty_end"
+		    " FROM sold_units WHERE serial = ?", DB_ARGS(DB_S(d->serial)),
+		    &q, err);
+	if (rc)
+		return rc;
+	got = db_next(q);
+	if (got == 1) {
+		*unit_id = db_i64(q, 0);
+		*customer_id = db_i64(q, 1);
+		*serial = db_dup(q, 2, a);
+		end = (int)db_i64(q, 3);
+		today = clock_local_ymd(clock_now());
+		*in_warranty = today <= end;
+		*rule = arena_printf(a, "%s: warranty ends %04d-%02d-%02d",
+		    *in_warranty ? "in warranty" : "out of warranty",
+		    end / 10000, end / 100 % 100, end % 100);
+	}
+	rc = db_done(q, err);
+	if (rc)
+		return rc;
+	if (got != 1)
+		return svc_fail_field(err, SVC_EINVAL,
+		    d->unit_id ? "unit_id" : "serial", "not_found",
+		    "no sold unit with this %s", d->unit_id ? "id" : "serial");
+	return SVC_OK;
+}
+
+enum svc_code
+request_create(struct db *db, struct arena *a, const struct request_caller *c,
+    const struct request_draft *d, struct request **out, struct svc_err *err)
+{
+	int64_t now = clock_now(), id, owner = 0, customer_id = 0, unit_id = 0;
+	int64_t n;
+	int in_warranty = -1;
+	char *number, *rule = (char *)"", *serial = (char *)"";
+	enum svc_code rc;
+
+	rc = intake_unit(db, a, d, &unit_id, &customer_id, &serial,
+	    &in_warranty, &rule, err);
+	if (rc)
+		return rc;
+	if (d->customer_id != 0 && customer_id != 0 &&
+	    d->customer_id != customer_id)
+		return svc_fail_field(err, SVC_EINVAL, "customer_id", "mismatch",
+		    "the unit belongs to another customer");
+	if (customer_id == 0)
+		customer_id = d->customer_id;
+	if (c->customer_id != 0) {
+		if (customer_id != 0 && customer_id != c->customer_id)
+			return svc_fail_field(err, SVC_EINVAL,
+			    unit_id ? "serial" : "customer_id", "not_found",
+			    "no such unit or customer of yours");
+		customer_id = c->customer_id;
+	}
+	if (customer_id == 0)
+		return svc_fail_field(err, SVC_EINVAL, "customer_id", "required",
+		    "a customer (or a serial number of a sold unit) is required");
+	rc = db_one_i64(db, "SELECT count(*) FROM customers WHERE id = ?",
+	    DB_ARGS(DB_I(customer_id)), &n, err);
+	if (rc)
+		return rc;
+	if (n == 0)
+		return svc_fail_field(err, SVC_EINVAL, "customer_id", "not_found",
+		    "customer %lld not found", (long long)customer_id);
+	if (c->customer_id != 0)
+		rc = default_owner(db, &owner, err);
+	else
+		owner = c->actor.user_id;
+	if (rc == SVC_OK)
+		rc = docno_next(db, a, "SR", now, &number, err);
+	if (rc)
+		return rc;
+	rc = db_one_i64(db, "INSERT INTO service_requests (number, type,"
+	    " channel, severity, state, customer_id, contact_name, contact_phone,"
+	    " unit_id, serial, title, description, in_warranty, warranty_rule,"
+	    " owner_id, created_by, created_day, version, created_at, updated_at)"
+	    " VALUES (?, ?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1,"
+	    " ?, ?) RETURNING id",
+	    DB_ARGS(DB_S(number), DB_S(d->type), DB_S(d->channel),
+	    DB_S(d->severity), DB_I(customer_id),
+	    DB_S(d->contact_name ? d->contact_name : ""),
+	    DB_S(d->contact_phone ? d->contact_phone : ""), DB_ID(unit_id),
+	    DB_S(serial), DB_S(d->title),
+	    DB_S(d->description ? d->description : ""),
+	    in_warranty < 0 ? DB_NULL : DB_I(in_warranty), DB_S(rule),
+	    DB_I(owner), DB_ID(c->actor.user_id), DB_I(clock_local_ymd(now)),
+	    DB_I(now), DB_I(now)), &id, err);
+	if (rc == SVC_OK)
+		rc = add_event(db, id, c->actor.user_id, "created", true,
+		    "已受理", NULL, NULL, err);
+	if (rc == SVC_OK)
+		rc = load(db, a, id, out, err);
+	if (rc == SVC_OK)
+		rc = audit_write(db, &c->actor, "create", "request", id, NULL,
+		    request_json_text(a, *out), err);
+	return rc;
+}
+
+static enum svc_code
+check_active_user(struct db *db, int64_t user_id, const char *field,
+    int64_t *department_id, struct svc_err *err)
+{
+	struct dbq *q;
+	enum svc_code rc;
+	int got;
+	bool ok = false;
+
+	rc = db_query(db, "SELECT coalesce(department_id, 0), customer_id"
+	    " FROM users WHERE id = ? AND active = 1", DB_ARGS(DB_I(user_id)),
+	    &q, err);
+	if (rc)
+		return rc;
+	got = db_next(q);
+	if (got == 1) {
+		*department_id = db_i64(q, 0);
+		ok = db_null(q, 1);	/* staff, not a customer user */
+	}
+	rc = db_done(q, err);
+	if (rc)
+		return rc;
+	if (!ok)
+		return svc_fail_field(err, SVC_EINVAL, field, "not_found",
+		    "no active staff user %lld", (long long)user_id);
+	return SVC_OK;
+}
+
+static const char *const wait_reasons[] = { "waiting_customer",
+	"waiting_parts", NULL };
+
+/* Apply the step's inputs to r (a copy) before the guards look at it. */
+static enum svc_code
+apply_step(struct db *db, const char *name, const struct request_step *s,
+    struct request *r, int64_t now, struct svc_err *err)
+{
+	enum svc_code rc;
+	int64_t n, dept;
+
+	if (strcmp(name, "dispatch") == 0) {
+		if (s->department_id == 0)
+			return svc_fail_field(err, SVC_EINVAL, "department_id",
+			    "required", "dispatch needs a department_id");
+		rc = db_one_i64(db, "SELECT count(*) FROM departments"
+		    " WHERE id = ? AND active = 1",
+		    DB_ARGS(DB_I(s->department_id)), &n, err);
+		if (rc)
+			return rc;
+		if (n == 0)
+			return svc_fail_field(err, SVC_EINVAL, "department_id",
+			    "not_found", "no active department %lld",
+			    (long long)s->department_id);
+		r->department_id = s->department_id;
+		r->assignee_id = 0;
+	} else if (strcmp(name, "assign") == 0) {
+		if (s->assignee_id == 0)
+			return svc_fail_field(err, SVC_EINVAL, "assignee_id",
+			    "required", "assign needs an assignee_id");
+		rc = check_active_user(db, s->assignee_id, "assignee_id", &dept,
+		    err);
+		if (rc)
+			return rc;
+		if (r->department_id != 0 && dept != r->department_id)
+			return svc_fail_field(err, SVC_EINVAL, "assignee_id",
+			    "other_department", "the person is not in the "
+			    "department the request is dispatched to");
+		r->assignee_id = s->assignee_id;
+	} else if (strcmp(name, "wait") == 0) {
+		if (s->reason == NULL || strcmp(intern(wait_reasons, s->reason),
+		    "?") == 0)
+			return svc_fail_field(err, SVC_EINVAL, "reason",
+			    "required", "wait needs a reason: waiting_customer "
+			    "or waiting_parts");
+		r->wait_reason = (char *)s->reason;
+	} else if (strcmp(name, "resume") == 0) {
+		r->wait_reason = (char *)"";
+	} else if (strcmp(name, "resolve") == 0) {
+		if (s->resolution != NULL)
+			r->resolution = (char *)s->resolution;
+	} else if (strcmp(name, "cancel") == 0) {
+		if (s->reason == NULL || s->reason[0] == '\0')
+			return svc_fail_field(err, SVC_EINVAL, "reason",
+			    "required", "cancel needs a reason");
+	} else if (strcmp(name, "reopen") == 0) {
+		r->reopen_count++;
+		r->closed_at = 0;
+		r->customer_confirmed_at = 0;
+	}
+	(void)now;
+	return SVC_OK;
+}
+
+static bool
+visible_to_customer(const char *step)
+{
+	return strcmp(step, "dispatch") != 0 && strcmp(step, "wait") != 0 &&
+	    strcmp(step, "resume") != 0;
+}
+
+enum svc_code
+request_transition(struct db *db, struct arena *a,
+    const struct request_caller *c, int64_t id, int64_t expected,
+    const char *name, const struct request_step *s, struct request **out,
+    struct svc_err *err)
+{
+	const struct fsm_transition *t;
+	struct request *cur, next;
+	enum svc_code rc;
+	int64_t now = clock_now(), changed;
+	char *before, *data;
+	int from;
+
+	rc = request_get(db, a, c, id, &cur, err);
+	if (rc)
+		return rc;
+	before = request_json_text(a, cur);
+	if (cur->version != expected)
+		return stale_version(err, a, "request", expected, before);
+	next = *cur;
+	from = cur->state;
+	rc = apply_step(db, name, s, &next, now, err);
+	if (rc)
+		return rc;
+	rc = fsm_check(&request_fsm, a, cur->state, name, &c->fsm, &next, &t,
+	    err);
+	if (rc)
+		return rc;
+	if (t->to >= 0)
+		next.state = t->to;
+	if (strcmp(name, "confirm") == 0)
+		next.customer_confirmed_at = now;
+	if (next.state == RQ_CLOSED || next.state == RQ_CANCELLED)
+		next.closed_at = now;
+	rc = db_exec(db, "UPDATE service_requests SET state = ?,"
+	    " department_id = ?, assignee_id = ?, resolution = ?,"
+	    " customer_confirmed_at = ?, wait_reason = ?, reopen_count = ?,"
+	    " closed_at = ?, version = version + 1, updated_at = ?"
+	    " WHERE id = ? AND version = ?",
+	    DB_ARGS(DB_S(fsm_state_name(&request_fsm, next.state)),
+	    DB_ID(next.department_id), DB_ID(next.assignee_id),
+	    DB_S(next.resolution), DB_ID(next.customer_confirmed_at),
+	    DB_S(next.wait_reason), DB_I(next.reopen_count),
+	    DB_ID(next.closed_at), DB_I(now), DB_I(id), DB_I(expected)),
+	    &changed, err);
+	if (rc)
+		return rc;
+	if (changed == 0)
+		return stale_version(err, a, "request", expected, before);
+	data = arena_printf(a, "{\"step\":\"%s\",\"from\":\"%s\",\"to\":\"%s\","
+	    "\"department_id\":%lld,\"assignee_id\":%lld}", t->name,
+	    fsm_state_name(&request_fsm, from),
+	    fsm_state_name(&request_fsm, next.state),
+	    (long long)next.department_id, (long long)next.assignee_id);
+	rc = add_event(db, id, c->actor.user_id, "transition",
+	    visible_to_customer(name),
+	    s->note != NULL ? s->note : (s->reason ? s->reason : t->label_zh),
+	    data, NULL, err);
+	if (rc == SVC_OK)
+		rc = load(db, a, id, out, err);
+	if (rc == SVC_OK)
+		rc = audit_write(db, &c->actor, arena_printf(a, "transition:%s",
+		    name), "request", id, before, request_json_text(a, *out),
+		    err);
+	return rc;
+}
+
+static bool
+is_manager(const struct request_caller *c)
+{
+	for (size_t i = 0; i < c->fsm.nroles; i++)
+		if (strcmp(c->fsm.roles[i], "aftersales_manager") == 0 ||
+		    strcmp(c->fsm.roles[i], "admin") == 0)
+			return true;
+	return false;
+}
+
+enum svc_code
+request_handover(struct db *db, struct arena *a, const struct request_caller *c,
+    int64_t id, int64_t expected, int64_t to_user, const char *note,
+    struct request **out, struct svc_err *err)
+{
+	struct request *cur;
+	enum svc_code rc;
+	int64_t changed, dept;
+	char *before;
+
+	rc = request_get(db, a, c, id, &cur, err);
+	if (rc)
+		return rc;
+	before = request_json_text(a, cur);
+	if (cur->version != expected)
+		return stale_version(err, a, "request", expected, before);
+	if (c->customer_id != 0 || (cur->owner_id != c->actor.user_id &&
+	    !is_manager(c)))
+		return svc_fail(err, SVC_EPERM, "owner_id", "only the owner of "
+		    "a request (or a manager) can hand it over");
+	rc = check_active_user(db, to_user, "to_user_id", &dept, err);
+	if (rc)
+		return rc;
+	if (to_user == cur->owner_id)
+		return svc_fail_field(err, SVC_EINVAL, "to_user_id", "same",
+		    "the request is already theirs");
+	rc = db_exec(db, "UPDATE service_requests SET owner_id = ?,"
+	    " version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
+	    DB_ARGS(DB_I(to_user), DB_I(clock_now()), DB_I(id), DB_I(expected)),
+	    &changed, err);
+	if (rc)
+		return rc;
+	if (changed == 0)
+		return stale_version(err, a, "request", expected, before);
+	rc = add_event(db, id, c->actor.user_id, "handover", false,
+	    note ? note : "", arena_printf(a, "{\"from\":%lld,\"to\":%lld}",
+	    (long long)cur->owner_id, (long long)to_user), NULL, err);
+	if (rc == SVC_OK)
+		rc = load(db, a, id, out, err);
+	if (rc == SVC_OK)
+		rc = audit_write(db, &c->actor, "handover", "request", id, before,
+		    request_json_text(a, *out), err);
+	return rc;
+}
+
+enum svc_code
+request_add_event(struct db *db, struct arena *a,
+    const struct request_caller *c, int64_t id, const char *kind,
+    const char *body, int64_t *event_id, struct svc_err *err)
+{
+	struct request *r;
+	enum svc_code rc;
+	bool reply = strcmp(kind, "reply") == 0;
+
+	rc = request_get(db, a, c, id, &r, err);
+	if (rc)
+		return rc;
+	if (c->customer_id != 0 && !reply)
+		return svc_fail_field(err, SVC_EPERM, "kind", "not_allowed",
+		    "customers can only add replies");
+	rc = add_event(db, id, c->actor.user_id, kind, reply, body, NULL,
+	    event_id, err);
+	if (rc == SVC_OK)
+		rc = db_exec(db, "UPDATE service_requests SET updated_at = ?"
+		    " WHERE id = ?", DB_ARGS(DB_I(clock_now()), DB_I(id)), NULL,
+		    err);
+	if (rc == SVC_OK)
+		rc = audit_write(db, &c->actor, "create", "request_event",
+		    *event_id, NULL, arena_printf(a, "{\"request_id\":%lld,"
+		    "\"kind\":\"%s\"}", (long long)id, reply ? "reply" : "note"),
+		    err);
+	return rc;
+}
+
+static const char *const attach_types[] = { "image/jpeg", "image/png",
+	"image/webp", "image/gif", "application/pdf", "text/plain", NULL };
+
+enum svc_code
+request_attach(struct db *db, struct arena *a, const struct request_caller *c,
+    int64_t id, const char *filename, const char *content_type,
+    const void *data, size_t len, int64_t *att_id, struct svc_err *err)
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+	char hex[2 * crypto_hash_sha256_BYTES + 1];
+	struct request *r;
+	enum svc_code rc;
+	size_t flen;
+
+	rc = request_get(db, a, c, id, &r, err);
+	if (rc)
+		return rc;
+	flen = filename ? strlen(filename) : 0;
+	if (flen == 0 || flen > 200 || !utf8_valid(filename, flen) ||
+	    strchr(filename, '/') != NULL || strchr(filename, '\\') != NULL)
+		return svc_fail_field(err, SVC_EINVAL, "filename", "invalid",
+		    "'filename' must be 1-200 bytes of UTF-8 without slashes");
+	if (strcmp(intern(attach_types, content_type), "?") == 0)
+		return svc_fail(err, SVC_EMEDIA, "Content-Type", "attachments "
+		    "may be JPEG, PNG, WebP, GIF, PDF or plain text");
+	if (len == 0)
+		return svc_fail_field(err, SVC_EINVAL, "body", "required",
+		    "the attachment is empty");
+	if (len > ATTACH_MAX)
+		return svc_fail(err, SVC_ETOOBIG, "body", "attachments are "
+		    "limited to %u bytes", ATTACH_MAX);
+	crypto_hash_sha256(h, data, len);
+	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+	rc = db_one_i64(db, "INSERT INTO attachments (owner_kind, owner_id,"
+	    " customer_id, filename, content_type, size, sha256, data,"
+	    " created_by, created_at) VALUES ('request', ?, ?, ?, ?, ?, ?, ?,"
+	    " ?, ?) RETURNING id",
+	    DB_ARGS(DB_I(id), DB_I(r->customer_id), DB_S(filename),
+	    DB_S(intern(attach_types, content_type)), DB_I((int64_t)len),
+	    DB_S(hex), DB_BLOB(data, len), DB_ID(c->actor.user_id),
+	    DB_I(clock_now())), att_id, err);
+	if (rc == SVC_OK)
+		rc = add_event(db, id, c->actor.user_id, "attachment", true,
+		    filename, arena_printf(a, "{\"attachment_id\":%lld}",
+		    (long long)*att_id), NULL, err);
+	if (rc == SVC_OK)
+		rc = audit_write(db, &c->actor, "create", "attachment", *att_id,
+		    NULL, arena_printf(a, "{\"request_id\":%lld,\"size\":%zu,"
+		    "\"sha256\":\"%s\"}", (long long)id, len, hex), err);
+	return rc;
+}
+
+enum svc_code
+request_link(struct db *db, int64_t request_id, const char *doc_kind,
+    int64_t doc_id, const char *doc_number, struct svc_err *err)
+{
+	return db_exec(db, "INSERT INTO request_links (request_id, doc_kind,"
+	    " doc_id, doc_number, created_at) VALUES (?, ?, ?, ?, ?)"
+	    " ON CONFLICT DO NOTHING", DB_ARGS(DB_I(request_id), DB_S(doc_kind),
+	    DB_I(doc_id), DB_S(doc_number), DB_I(clock_now())), NULL, err);
+}
+
+enum svc_code
+request_events_json(struct db *db, struct jw *w, const struct request_caller *c,
+    int64_t id, struct svc_err *err)
+{
+	struct dbq *q;
+	enum svc_code rc;
+
+	rc = db_query(db, "SELECT e.id, e.at, e.user_id, u.display_name, e.kind,"
+	    " e.visibility, e.body, e.data FROM request_events e"
+	    " LEFT JOIN users u ON u.id = e.user_id"
+	    " WHERE e.request_id = ? AND (? = 0 OR e.visibility = 'customer')"
+	    " ORDER BY e.id LIMIT 1000",
+	    DB_ARGS(DB_I(id), DB_I(c->customer_id != 0)), &q, err);
+	if (rc)
+		return rc;
+	jw_arr_open(w);
+	while (db_next(q) == 1) {
+		jw_obj_open(w);
+		jw_ki64(w, "id", db_i64(q, 0));
+		jw_ktime(w, "at", db_i64(q, 1));
+		jw_kid(w, "user_id", db_i64(q, 2));
+		jw_kstr(w, "user_name", db_null(q, 3) ? NULL : db_str(q, 3));
+		jw_kstr(w, "kind", db_str(q, 4));
+		jw_kstr(w, "visibility", db_str(q, 5));
+		jw_kstr(w, "body", db_str(q, 6));
+		jw_kraw(w, "data", db_null(q, 7) ? "null" : db_str(q, 7));
+		jw_obj_close(w);
+	}
+	jw_arr_close(w);
+	return db_done(q, err);
+}
+
+enum svc_code
+request_links_json(struct db *db, struct jw *w, int64_t id,
+    struct svc_err *err)
+{
+	struct dbq *q;
+	enum svc_code rc;
+
+	rc = db_query(db, "SELECT doc_kind, doc_id, doc_number, created_at"
+	    " FROM request_links WHERE request_id = ? ORDER BY created_at",
+	    DB_ARGS(DB_I(id)), &q, err);
+	if (rc)
+		return rc;
+	jw_arr_open(w);
+	while (db_next(q) == 1) {
+		jw_obj_open(w);
+		jw_kstr(w, "kind", db_str(q, 0));
+		jw_ki64(w, "id", db_i64(q, 1));
+		jw_kstr(w, "number", db_str(q, 2));
+		jw_ktime(w, "created_at", db_i64(q, 3));
+		jw_obj_close(w);
+	}
+	jw_arr_close(w);
+	return db_done(q, err);
+}
+
+enum svc_code
+request_attachments_json(struct db *db, struct jw *w, int64_t id,
+    struct svc_err *err)
+{
+	struct dbq *q;
+	enum svc_code rc;
+
+	rc = db_query(db, "SELECT id, filename, content_type, size, sha256,"
+	    " created_at FROM attachments WHERE owner_kind = 'request'"
+	    " AND owner_id = ? ORDER BY id LIMIT 500", DB_ARGS(DB_I(id)), &q,
+	    err);
+	if (rc)
+		return rc;
+	jw_arr_open(w);
+	while (db_next(q) == 1) {
+		jw_obj_open(w);
+		jw_ki64(w, "id", db_i64(q, 0));
+		jw_kstr(w, "filename", db_str(q, 1));
+		jw_kstr(w, "content_type", db_str(q, 2));
+		jw_ki64(w, "size", db_i64(q, 3));
+		jw_kstr(w, "sha256", db_str(q, 4));
+		jw_ktime(w, "created_at", db_i64(q, 5));
+		jw_obj_close(w);
+	}
+	jw_arr_close(w);
+	return db_done(q, err);
+}
+
+enum svc_code
+request_list(struct db *db, struct arena *a, const struct request_caller *c,
+    const struct request_filter *f, int64_t before_id, int limit,
+    struct request ***out, size_t *n, bool *more, struct svc_err *err)
+{
+	struct dbv args[16];
+	struct request **items;
+	struct buf sql;
+	struct dbq *q;
+	enum svc_code rc;
+	size_t na = 0, cnt = 0;
+	int64_t customer = c->customer_id ? c->customer_id : f->customer_id;
+
+	items = arena_alloc(a, (size_t)(limit + 1) * sizeof(*items));
+	if (items == NULL)
+		return svc_fail(err, SVC_ETOOBIG, NULL, "out of request memory");
+	buf_init(&sql, 4096);
+	buf_adds(&sql, "SELECT " RQ_COLS " WHERE 1 = 1");
+	if (before_id > 0) {
+		buf_adds(&sql, " AND r.id < ?");
+		args[na++] = DB_I(before_id);
+	}
+#define FILTER_S(val, col) if ((val) != NULL) { \
+		buf_adds(&sql, " AND " col " = ?"); args[na++] = DB_S(val); }
+#define FILTER_I(val, col) if ((val) != 0) { \
+		buf_adds(&sql, " AND " col " = ?"); args[na++] = DB_I(val); }
+	FILTER_S(f->state, "r.state");
+	FILTER_S(f->type, "r.type");
+	FILTER_S(f->severity, "r.severity");
+	FILTER_I(customer, "r.customer_id");
+	FILTER_I(f->unit_id, "r.unit_id");
+	FILTER_I(f->owner_id, "r.owner_id");
+	FILTER_I(f->assignee_id, "r.assignee_id");
+	FILTER_I(f->department_id, "r.department_id");
+#undef FILTER_S
+#undef FILTER_I
+	if (f->from != 0) {
+		buf_adds(&sql, " AND r.created_at >= ?");
+		args[na++] = DB_I(f->from);
+	}
+	if (f->to != 0) {
+		buf_adds(&sql, " AND r.created_at < ?");
+		args[na++] = DB_I(f->to);
+	}
+	buf_adds(&sql, " ORDER BY r.id DESC LIMIT ?");
+	args[na++] = DB_I(limit + 1);
+	rc = db_query(db, sql.p, args, na, &q, err);
+	buf_release(&sql);
+	if (rc)
+		return rc;
+	while (db_next(q) == 1 && cnt <= (size_t)limit) {
+		items[cnt] = arena_alloc(a, sizeof(struct request));
+		if (items[cnt] == NULL)
+			break;
+		row_to_request(q, a, items[cnt++]);
+	}
+	rc = db_done(q, err);
+	*more = cnt > (size_t)limit;
+	*n = *more ? (size_t)limit : cnt;
+	*out = items;
+	return rc;
+}

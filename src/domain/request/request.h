@@ -1,0 +1,192 @@
+/*
+ * request — service requests (服务工单, SPEC §4.1): intake with the warranty
+ * verdict, first-contact ownership, dispatch to a department then a person,
+ * the timeline, attachments, links to spawned documents, close and reopen —
+ * all through the state machine of request_state.c.
+ *
+ * Invariants:
+ *  - owner_id is never NULL: the taker owns a request until an explicit
+ *    handover, which is recorded in the timeline and the audit log;
+ *  - state changes only through request_transition(), which asks fsm_check();
+ *  - a closed repair request has customer_confirmed_at set;
+ *  - in_warranty is computed from the unit at intake, never typed;
+ *  - a customer user reads and writes only its own company's requests.
+ */
+#ifndef AS_REQUEST_H
+#define AS_REQUEST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "domain/core/core.h"
+#include "domain/core/fsm.h"
+#include "store/store.h"
+#include "util/json.h"
+#include "util/mem.h"
+
+enum request_state {
+	RQ_NEW, RQ_DISPATCHED, RQ_ASSIGNED, RQ_IN_PROGRESS, RQ_WAITING,
+	RQ_RESOLVED, RQ_CLOSED, RQ_CANCELLED, RQ_REOPENED, RQ__MAX
+};
+
+extern const struct fsm_def request_fsm;
+extern const char *const request_types[];	/* NULL-ended */
+extern const char *const request_channels[];
+extern const char *const request_severities[];
+
+struct request {
+	int64_t id;
+	char *number;
+	const char *type;
+	const char *channel;
+	const char *severity;
+	int state;
+	int64_t customer_id;
+	char *customer_name;
+	char *contact_name;
+	char *contact_phone;
+	int64_t unit_id;
+	char *serial;
+	char *title;
+	char *description;
+	int in_warranty;		/* 1, 0, -1 unknown */
+	char *warranty_rule;
+	int64_t owner_id;
+	int64_t department_id;
+	int64_t assignee_id;
+	char *resolution;
+	int64_t customer_confirmed_at;
+	char *wait_reason;
+	int reopen_count;
+	int64_t created_by;
+	int64_t closed_at;
+	int64_t version;
+	int64_t created_at;
+	int64_t updated_at;
+};
+
+/* Who acts, with roles (for the state machine) and customer binding. */
+struct request_caller {
+	struct actor actor;
+	struct fsm_caller fsm;
+	int64_t customer_id;	/* 0 = staff */
+};
+
+struct request_draft {
+	const char *type;
+	const char *channel;
+	const char *severity;
+	int64_t customer_id;
+	int64_t unit_id;
+	const char *serial;
+	const char *title;
+	const char *description;
+	const char *contact_name;
+	const char *contact_phone;
+};
+
+/* Inputs a transition may carry (which ones a step needs: see its guard). */
+struct request_step {
+	int64_t department_id;
+	int64_t assignee_id;
+	const char *resolution;
+	const char *reason;
+	const char *note;
+};
+
+enum svc_code request_create(struct db *, struct arena *,
+    const struct request_caller *, const struct request_draft *,
+    struct request **out, struct svc_err *) WARN_UNUSED_RESULT;
+/* SVC_ENOTFOUND also when a customer caller asks for another company's. */
+enum svc_code request_get(struct db *, struct arena *,
+    const struct request_caller *, int64_t id, struct request **out,
+    struct svc_err *) WARN_UNUSED_RESULT;
+enum svc_code request_transition(struct db *, struct arena *,
+    const struct request_caller *, int64_t id, int64_t expected_version,
+    const char *name, const struct request_step *, struct request **out,
+    struct svc_err *) WARN_UNUSED_RESULT;
+enum svc_code request_handover(struct db *, struct arena *,
+    const struct request_caller *, int64_t id, int64_t expected_version,
+    int64_t to_user_id, const char *note, struct request **out,
+    struct svc_err *) WARN_UNUSED_RESULT;
+/* kind "note" (internal) or "reply" (to the customer). */
+enum svc_code request_add_event(struct db *, struct arena *,
+    const struct request_caller *, int64_t id, const char *kind,
+    const char *body, int64_t *event_id, struct svc_err *) WARN_UNUSED_RESULT;
+enum svc_code request_attach(struct db *, struct arena *,
+    const struct request_caller *, int64_t id, const char *filename,
+    const char *content_type, const void *data, size_t len, int64_t *att_id,
+    struct svc_err *) WARN_UNUSED_RESULT;
+enum svc_code request_link(struct db *, int64_t request_id,
+    const char *doc_kind, int64_t doc_id, const char *doc_number,
+    struct svc_err *) WARN_UNUSED_RESULT;
+
+void request_to_json(struct jw *, const struct request *);
+char *request_json_text(struct arena *, const struct request *);
+/* The timeline; customers see only what is visible to them. */
+enum svc_code request_events_json(struct db *, struct jw *,
+    const struct request_caller *, int64_t id,
+    struct svc_err *) WARN_UNUSED_RESULT;
+enum svc_code request_links_json(struct db *, struct jw *, int64_t id,
+    struct svc_err *) WARN_UNUSED_RESULT;
+enum svc_code request_attachments_json(struct db *, struct jw *, int64_t id,
+    struct svc_err *) WARN_UNUSED_RESULT;
+
+struct request_filter {
+	const char *state;
+	const char *type;
+	const char *severity;
+	int64_t customer_id;
+	int64_t unit_id;
+	int64_t owner_id;
+	int64_t assignee_id;
+	int64_t department_id;
+	int64_t from;		/* created_at >= */
+	int64_t to;		/* created_at < */
+};
+
+/* Newest first; before_id = 0 for the first page. */
+enum svc_code request_list(struct db *, struct arena *,
+    const struct request_caller *, const struct request_filter *,
+    int64_t before_id, int limit, struct request ***out, size_t *n,
+    bool *more, struct svc_err *) WARN_UNUSED_RESULT;
+
+/* ----- knowledge base ----- */
+
+struct kb_article {
+	int64_t id;
+	const char *kind;
+	char *title;
+	char *body;
+	int64_t model_id;
+	char *category;
+	bool active;
+	int64_t version;
+	int64_t created_at;
+	int64_t updated_at;
+};
+
+extern const char *const kb_kinds[];
+
+enum svc_code kb_create(struct db *, struct arena *, const struct actor *,
+    const struct kb_article *draft, struct kb_article **out,
+    struct svc_err *) WARN_UNUSED_RESULT;
+enum svc_code kb_get(struct db *, struct arena *, int64_t id,
+    struct kb_article **out, struct svc_err *) WARN_UNUSED_RESULT;
+enum svc_code kb_update(struct db *, struct arena *, const struct actor *,
+    int64_t id, int64_t expected_version, const struct kb_article *draft,
+    struct kb_article **out, struct svc_err *) WARN_UNUSED_RESULT;
+/*
+ * Articles for a request being recorded: those of the model (or of no
+ * model) whose category or title/body shares words with text, best first.
+ */
+enum svc_code kb_suggest(struct db *, struct arena *, int64_t model_id,
+    const char *category, const char *text, int limit,
+    struct kb_article ***out, size_t *n, struct svc_err *) WARN_UNUSED_RESULT;
+enum svc_code kb_list(struct db *, struct arena *, int64_t model_id,
+    const char *category, int64_t after_id, int limit,
+    struct kb_article ***out, size_t *n, bool *more,
+    struct svc_err *) WARN_UNUSED_RESULT;
+void kb_to_json(struct jw *, const struct kb_article *);
+
+#endif
