@@ -294,6 +294,15 @@ struct write_ctx {
 	bool replayed;
 };
 
+static const char *
+resp_location(const struct resp *rs)
+{
+	for (int i = 0; i < rs->nheaders; i++)
+		if (strcmp(rs->headers[i].name, "Location") == 0)
+			return rs->headers[i].value;
+	return "";
+}
+
 static enum svc_code
 run_write(struct db *db, void *arg, struct svc_err *err)
 {
@@ -303,13 +312,13 @@ run_write(struct db *db, void *arg, struct svc_err *err)
 	enum idem_state st;
 	enum svc_code rc;
 	int status = 0;
-	char *body = NULL;
+	char *body = NULL, *location = NULL;
 
 	rq->db = db;
 	if (w->idem_key != NULL) {
 		rc = idem_claim(db, &rq->arena, rq->who.user_id, w->idem_key,
 		    rq->method_name, rq->path, w->body_hash, clock_now(), &st,
-		    &status, &body, err);
+		    &status, &body, &location, err);
 		if (rc)
 			goto out;
 		if (st == IDEM_MISMATCH) {
@@ -322,6 +331,8 @@ run_write(struct db *db, void *arg, struct svc_err *err)
 			w->rs->status = status;
 			buf_reset(&w->rs->body);
 			buf_adds(&w->rs->body, body);
+			if (location != NULL && location[0] != '\0')
+				resp_header(w->rs, "Location", location);
 			w->replayed = true;
 			rc = SVC_OK;
 			goto out;
@@ -333,7 +344,7 @@ run_write(struct db *db, void *arg, struct svc_err *err)
 		    "the answer is too large for this request's memory");
 	if (rc == SVC_OK && w->idem_key != NULL && w->rs->status < 300)
 		rc = idem_finish(db, rq->who.user_id, w->idem_key,
-		    w->rs->status, w->rs->body.p, err);
+		    w->rs->status, w->rs->body.p, resp_location(w->rs), err);
 out:
 	rq->db = saved;
 	return rc;
@@ -418,6 +429,34 @@ count_query(void *arg, const char *k, const char *v)
 	return SVC_OK;
 }
 
+/* "GET, HEAD, POST" for the Allow header. */
+static const char *
+allow_list(struct arena *a, unsigned allowed)
+{
+	static const struct {
+		unsigned m;
+		const char *name;
+	} names[] = {
+		{ HTTP_GET, "GET, HEAD" }, { HTTP_POST, "POST" },
+		{ HTTP_PUT, "PUT" }, { HTTP_PATCH, "PATCH" },
+		{ HTTP_DELETE, "DELETE" },
+	};
+	struct buf b;
+	char *s;
+
+	buf_init(&b, 256);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!(allowed & names[i].m))
+			continue;
+		if (b.len > 0)
+			buf_adds(&b, ", ");
+		buf_adds(&b, names[i].name);
+	}
+	s = arena_strndup(a, b.p, b.len);
+	buf_release(&b);
+	return s;
+}
+
 static enum svc_code
 route_request(struct req *rq, struct resp *rs)
 {
@@ -443,12 +482,7 @@ route_request(struct req *rq, struct resp *rs)
 		if (allowed == 0)
 			return svc_fail(&rq->err, SVC_ENOTFOUND, "path",
 			    "no such endpoint");
-		resp_header(rs, "Allow", arena_printf(&rq->arena, "%s%s%s%s%s",
-		    allowed & HTTP_GET ? "GET, HEAD " : "",
-		    allowed & HTTP_POST ? "POST " : "",
-		    allowed & HTTP_PUT ? "PUT " : "",
-		    allowed & HTTP_PATCH ? "PATCH " : "",
-		    allowed & HTTP_DELETE ? "DELETE" : ""));
+		resp_header(rs, "Allow", allow_list(&rq->arena, allowed));
 		return svc_fail(&rq->err, SVC_EMETHOD, "method",
 		    "method %s is not allowed here", rq->method_name);
 	}

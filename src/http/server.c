@@ -19,6 +19,9 @@
 
 static struct MHD_Daemon *daemon_handle;
 
+/* Past this a too-big body is refused at once rather than read and dropped. */
+#define DISCARD_MAX (64u << 20)
+
 /* ----- request helpers ----- */
 
 const char *
@@ -285,8 +288,19 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		    "Content-Length");
 		if (cl != NULL && str_to_i64(cl, strlen(cl), 0, INT64_MAX,
 		    &declared) && (uint64_t)declared > rq->body_limit) {
+			const char *ex = MHD_lookup_connection_value(c,
+			    MHD_HEADER_KIND, "Expect");
+
 			rq->body_too_big = true;
-			return send_too_big(rq);
+			/*
+			 * A client waiting for 100-continue, or a body too big
+			 * to be worth reading: answer now (the connection then
+			 * closes).  Otherwise read and drop the body and answer
+			 * at its end, so the client is not cut off mid-send.
+			 */
+			if ((ex != NULL && strcasestr(ex, "100-continue") != NULL)
+			    || (uint64_t)declared > DISCARD_MAX)
+				return send_too_big(rq);
 		}
 		return MHD_YES;
 	}

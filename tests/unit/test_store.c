@@ -249,6 +249,7 @@ struct idem_ctx {
 	enum idem_state st;
 	int status;
 	char *body;
+	char *location;
 	bool finish;
 };
 
@@ -259,9 +260,9 @@ idem_tx(struct db *db, void *arg, struct svc_err *err)
 	enum svc_code rc;
 
 	rc = idem_claim(db, c->a, 1, c->key, "POST", "/x", c->hash, c->now,
-	    &c->st, &c->status, &c->body, err);
+	    &c->st, &c->status, &c->body, &c->location, err);
 	if (rc == SVC_OK && c->st == IDEM_CLAIMED && c->finish)
-		rc = idem_finish(db, 1, c->key, 201, "{\"id\":7}", err);
+		rc = idem_finish(db, 1, c->key, 201, "{\"id\":7}", "/x/7", err);
 	return rc;
 }
 
@@ -281,13 +282,14 @@ t_idempotency(void)
 	}
 	arena_init(&a, 1 << 20);
 	CHECK_INT(store_acquire(s, &db, &err), SVC_OK);
-	c = (struct idem_ctx){ &a, "k1", "h1", now, 0, 0, NULL, true };
+	c = (struct idem_ctx){ &a, "k1", "h1", now, 0, 0, NULL, NULL, true };
 	CHECK_INT(store_write(s, db, idem_tx, &c, &err), SVC_OK);
 	CHECK_INT(c.st, IDEM_CLAIMED);
 	CHECK_INT(store_write(s, db, idem_tx, &c, &err), SVC_OK);
 	CHECK_INT(c.st, IDEM_REPLAY);
 	CHECK_INT(c.status, 201);
 	CHECK_STR(c.body, "{\"id\":7}");
+	CHECK_STR(c.location, "/x/7");
 	c.hash = "other";
 	CHECK_INT(store_write(s, db, idem_tx, &c, &err), SVC_OK);
 	CHECK_INT(c.st, IDEM_MISMATCH);

@@ -46,7 +46,8 @@ docno_next(struct db *db, struct arena *a, const char *prefix, int64_t now,
 enum svc_code
 idem_claim(struct db *db, struct arena *a, int64_t user_id, const char *key,
     const char *method, const char *path, const char *body_hash, int64_t now,
-    enum idem_state *state, int *status, char **body, struct svc_err *err)
+    enum idem_state *state, int *status, char **body, char **location,
+    struct svc_err *err)
 {
 	struct dbq *q;
 	enum svc_code rc;
@@ -71,8 +72,8 @@ idem_claim(struct db *db, struct arena *a, int64_t user_id, const char *key,
 		*state = IDEM_CLAIMED;
 		return SVC_OK;
 	}
-	rc = db_query(db, "SELECT method, path, body_hash, status, response"
-	    " FROM idempotency_keys WHERE user_id = ? AND key = ?",
+	rc = db_query(db, "SELECT method, path, body_hash, status, response,"
+	    " location FROM idempotency_keys WHERE user_id = ? AND key = ?",
 	    DB_ARGS(DB_I(user_id), DB_S(key)), &q, err);
 	if (rc)
 		return rc;
@@ -85,6 +86,7 @@ idem_claim(struct db *db, struct arena *a, int64_t user_id, const char *key,
 			*state = IDEM_REPLAY;
 			*status = (int)db_i64(q, 3);
 			*body = db_dup(q, 4, a);
+			*location = db_dup(q, 5, a);
 		}
 	}
 	return db_done(q, err);
@@ -92,12 +94,12 @@ idem_claim(struct db *db, struct arena *a, int64_t user_id, const char *key,
 
 enum svc_code
 idem_finish(struct db *db, int64_t user_id, const char *key, int status,
-    const char *body, struct svc_err *err)
+    const char *body, const char *location, struct svc_err *err)
 {
-	return db_exec(db, "UPDATE idempotency_keys SET status = ?, response = ?"
-	    " WHERE user_id = ? AND key = ?",
-	    DB_ARGS(DB_I(status), DB_S(body), DB_I(user_id), DB_S(key)), NULL,
-	    err);
+	return db_exec(db, "UPDATE idempotency_keys SET status = ?, response = ?,"
+	    " location = ? WHERE user_id = ? AND key = ?",
+	    DB_ARGS(DB_I(status), DB_S(body), DB_S(location ? location : ""),
+	    DB_I(user_id), DB_S(key)), NULL, err);
 }
 
 enum svc_code

@@ -53,16 +53,18 @@ enum idem_state { IDEM_CLAIMED, IDEM_REPLAY, IDEM_MISMATCH };
 
 /*
  * Claim key for user inside the current write transaction.  IDEM_CLAIMED:
- * go on and call idem_finish() with the answer.  IDEM_REPLAY: *status and
- * *body (arena-owned) hold the answer given the first time.  IDEM_MISMATCH:
+ * go on and call idem_finish() with the answer.  IDEM_REPLAY: *status,
+ * *body and *location (arena-owned) hold the answer given the first time.  IDEM_MISMATCH:
  * the key was used for a different request.
  */
 enum svc_code idem_claim(struct db *, struct arena *, int64_t user_id,
     const char *key, const char *method, const char *path,
     const char *body_hash, int64_t now, enum idem_state *state, int *status,
-    char **body, struct svc_err *) WARN_UNUSED_RESULT;
+    char **body, char **location, struct svc_err *) WARN_UNUSED_RESULT;
+/* Store the answer (status, body and Location header) for replays. */
 enum svc_code idem_finish(struct db *, int64_t user_id, const char *key,
-    int status, const char *body, struct svc_err *) WARN_UNUSED_RESULT;
+    int status, const char *body, const char *location,
+    struct svc_err *) WARN_UNUSED_RESULT;
 /* Delete keys older than IDEM_TTL_S; *n gets the count. */
 enum svc_code idem_sweep(struct db *, int64_t now, int64_t *n,
     struct svc_err *) WARN_UNUSED_RESULT;

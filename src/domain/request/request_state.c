@@ -98,8 +98,8 @@ static const struct fsm_transition transitions[] = {
 	    F(RQ_IN_PROGRESS) | F(RQ_WAITING) | F(RQ_REOPENED), RQ_DISPATCHED,
 	    { "aftersales_manager", "agent", "business_unit_lead", "admin" },
 	    NULL, "派工到部门" },
-	{ "assign", F(RQ_DISPATCHED) | F(RQ_ASSIGNED) | F(RQ_IN_PROGRESS) |
-	    F(RQ_WAITING) | F(RQ_REOPENED), RQ_ASSIGNED,
+	{ "assign", F(RQ_NEW) | F(RQ_DISPATCHED) | F(RQ_ASSIGNED) |
+	    F(RQ_IN_PROGRESS) | F(RQ_WAITING) | F(RQ_REOPENED), RQ_ASSIGNED,
 	    { "aftersales_manager", "business_unit_lead", "admin" },
 	    g_department, "指派人员" },
 	{ "start", F(RQ_ASSIGNED), RQ_IN_PROGRESS,

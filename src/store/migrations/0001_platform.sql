@@ -111,6 +111,7 @@ CREATE TABLE idempotency_keys (
 	body_hash TEXT NOT NULL,
 	status INTEGER NOT NULL,
 	response TEXT NOT NULL,
+	location TEXT NOT NULL DEFAULT '',
 	created_at {{I64}} NOT NULL,
 	PRIMARY KEY (user_id, key)
 );

@@ -1,0 +1,306 @@
+// Service requests (SPEC §4.1, §5.2): intake, first-contact ownership,
+// dispatch then assign, the state machine with named missing conditions,
+// the timeline and what customers see, attachments, the knowledge base.
+const H = { 'Content-Type': 'application/json' };
+
+async function ids(t) {
+  const admin = await t.admin();
+  const depts = await t.listAll('/api/v1/departments', admin);
+  const users = await t.listAll('/api/v1/users', admin);
+  const dept = (code) => depts.find((d) => d.code === code).id;
+  const user = (name) => users.find((u) => u.username === name).id;
+  return { dept, user };
+}
+
+async function newRequest(t, who = 'agent', body = {}) {
+  const { token } = await t.login(who);
+  const res = await t.req('POST', '/api/v1/requests', {
+    token, body: { type: 'repair', customer_id: 2, title: '空调漏水', description: '室内机漏水,有异响', ...body },
+  });
+  t.expectStatus(res, 201, 'create a request');
+  return res.json.request;
+}
+
+async function step(t, who, r, name, extra = {}) {
+  const { token } = await t.login(who);
+  return t.req('POST', `/api/v1/requests/${r.id}/transitions/${name}`, {
+    token, body: { version: r.version, ...extra },
+  });
+}
+
+export const tests = [
+  ['create: number, owner = the taker, state new, timeline', async (t) => {
+    const { user } = await ids(t);
+    const r = await newRequest(t);
+    t.match(r.number, /^SR-\d{8}-\d{4}$/);
+    t.equal(r.state, 'new');
+    t.equal(r.owner_id, user('agent'));
+    t.equal(r.in_warranty, null, 'no unit: warranty unknown');
+    const ev = await t.req('GET', `/api/v1/requests/${r.id}/events`, { token: (await t.login('agent')).token });
+    t.equal(ev.json.items[0].kind, 'created');
+    const audit = await t.req('GET', `/api/v1/audit?entity=request&entity_id=${r.id}`, { token: await t.admin() });
+    t.equal(audit.json.items.length, 1);
+    t.equal(audit.json.items[0].action, 'create');
+  }],
+
+  ['create: validation names the field; unknown customer refused', async (t) => {
+    const { token } = await t.login('agent');
+    t.expectError(await t.req('POST', '/api/v1/requests', { token, body: { type: 'repair', customer_id: 2 } }),
+      400, 'validation_failed', 'title', 'required');
+    t.expectError(await t.req('POST', '/api/v1/requests', { token, body: { type: 'teleport', customer_id: 2, title: 'x' } }),
+      400, 'validation_failed', 'type', 'not_allowed');
+    t.expectError(await t.req('POST', '/api/v1/requests', { token, body: { type: 'repair', title: 'x' } }),
+      400, 'validation_failed', 'customer_id', 'required');
+    t.expectError(await t.req('POST', '/api/v1/requests', { token, body: { type: 'repair', customer_id: 99999, title: 'x' } }),
+      400, 'validation_failed', 'customer_id', 'not_found');
+    t.expectError(await t.req('POST', '/api/v1/requests', { token, body: { type: 'repair', serial: 'NO-SUCH-SERIAL', title: 'x' } }),
+      400, 'validation_failed', 'serial', 'not_found');
+  }],
+
+  ['the whole path: dispatch, assign, start, resolve, confirm, close', async (t) => {
+    const { dept, user } = await ids(t);
+    let r = await newRequest(t);
+    let res = await step(t, 'asmanager', r, 'dispatch', { department_id: dept('BU1') });
+    t.expectStatus(res, 200); r = res.json.request;
+    t.equal(r.state, 'dispatched');
+    res = await step(t, 'asmanager', r, 'assign', { assignee_id: user('tech') });
+    t.expectStatus(res, 200); r = res.json.request;
+    t.equal(r.assignee_id, user('tech'));
+    res = await step(t, 'tech', r, 'start');
+    t.expectStatus(res, 200); r = res.json.request;
+    t.equal(r.state, 'in_progress');
+    res = await step(t, 'tech', r, 'wait', { reason: 'waiting_parts' });
+    t.expectStatus(res, 200); r = res.json.request;
+    t.equal(r.state, 'waiting');
+    res = await step(t, 'tech', r, 'resume');
+    t.expectStatus(res, 200); r = res.json.request;
+    res = await step(t, 'tech', r, 'resolve', { resolution: '更换排水管, 试机正常' });
+    t.expectStatus(res, 200); r = res.json.request;
+    t.equal(r.state, 'resolved');
+    // a repair cannot close before the customer confirms: the reason is named
+    res = await step(t, 'agent', r, 'close');
+    const e = t.expectError(res, 409, 'transition_not_allowed', 'transition');
+    t.match(e.details.missing, /confirmation/);
+    res = await step(t, 'agent', r, 'confirm', { note: '客户电话确认已修好' });
+    t.expectStatus(res, 200); r = res.json.request;
+    t.ok(r.customer_confirmed_at);
+    res = await step(t, 'agent', r, 'close');
+    t.expectStatus(res, 200); r = res.json.request;
+    t.equal(r.state, 'closed');
+    t.ok(r.closed_at);
+    // reopen, then it can be dispatched again
+    res = await step(t, 'agent', r, 'reopen', { note: '又漏水了' });
+    t.expectStatus(res, 200); r = res.json.request;
+    t.equal(r.state, 'reopened');
+    t.equal(r.reopen_count, 1);
+    t.equal(r.customer_confirmed_at, null);
+  }],
+
+  ['refused transitions name the missing condition', async (t) => {
+    const { dept, user } = await ids(t);
+    let r = await newRequest(t);
+    // wrong state
+    let e = t.expectError(await step(t, 'agent', r, 'close'), 409, 'transition_not_allowed', 'transition');
+    t.equal(e.details.transition, 'close');
+    t.equal(e.details.state, 'new');
+    t.match(e.details.missing, /resolved/);
+    // guard: assign before dispatch
+    e = t.expectError(await step(t, 'asmanager', r, 'assign', { assignee_id: user('tech') }),
+      409, 'transition_not_allowed');
+    t.match(e.details.missing, /department/);
+    // guard: resolve without a resolution
+    e = t.expectError(await step(t, 'agent', r, 'resolve'), 409, 'transition_not_allowed');
+    t.match(e.details.missing, /resolution/);
+    // role: a technician may not dispatch
+    e = t.expectError(await step(t, 'tech', r, 'dispatch', { department_id: dept('BU1') }), 403, 'forbidden');
+    t.match(e.details.required_role, /aftersales_manager/);
+    // input: dispatch needs a department
+    t.expectError(await step(t, 'asmanager', r, 'dispatch'), 400, 'validation_failed', 'department_id', 'required');
+    // the person must be of the department
+    const res = await step(t, 'asmanager', r, 'dispatch', { department_id: dept('QC') });
+    t.expectStatus(res, 200); r = res.json.request;
+    t.expectError(await step(t, 'asmanager', r, 'assign', { assignee_id: user('tech') }),
+      400, 'validation_failed', 'assignee_id', 'other_department');
+    // unknown step
+    t.expectError(await step(t, 'asmanager', r, 'teleport'), 400, 'validation_failed', 'transition', 'unknown');
+    // nothing changed by the refusals: still version 2, dispatched
+    const g = await t.req('GET', `/api/v1/requests/${r.id}`, { token: (await t.login('agent')).token });
+    t.equal(g.json.request.version, 2);
+    t.equal(g.json.request.state, 'dispatched');
+  }],
+
+  ['the detail lists every transition, allowed or with its reason', async (t) => {
+    const r = await newRequest(t);
+    const g = await t.req('GET', `/api/v1/requests/${r.id}`, { token: (await t.login('tech')).token });
+    t.expectStatus(g, 200);
+    const tr = Object.fromEntries(g.json.transitions.map((x) => [x.name, x]));
+    t.equal(tr.dispatch.allowed, false);
+    t.match(tr.dispatch.reason, /role/);
+    t.equal(tr.resolve.allowed, false);
+    t.match(tr.resolve.reason, /resolution/);
+    t.equal(tr.close.allowed, false);
+  }],
+
+  ['a stale version gets 409 with the current request', async (t) => {
+    const { dept } = await ids(t);
+    const r = await newRequest(t);
+    t.expectStatus(await step(t, 'asmanager', r, 'dispatch', { department_id: dept('BU1') }), 200);
+    const e = t.expectError(await step(t, 'asmanager', r, 'dispatch', { department_id: dept('BU2') }),
+      409, 'conflict', 'version');
+    t.equal(e.details.current.version, 2);
+    t.equal(e.details.current.department_id, dept('BU1'));
+  }],
+
+  ['first-contact ownership: only the owner or a manager hands over', async (t) => {
+    const { user } = await ids(t);
+    const r = await newRequest(t, 'agent');
+    const tech = (await t.login('tech')).token;
+    t.expectError(await t.req('POST', `/api/v1/requests/${r.id}/handover`, {
+      token: tech, body: { version: r.version, to_user_id: user('tech') } }), 403, 'forbidden');
+    const res = await t.req('POST', `/api/v1/requests/${r.id}/handover`, {
+      token: (await t.login('agent')).token, body: { version: r.version, to_user_id: user('asmanager'), note: '交接' } });
+    t.expectStatus(res, 200);
+    t.equal(res.json.request.owner_id, user('asmanager'));
+    const ev = await t.req('GET', `/api/v1/requests/${r.id}/events`, { token: tech });
+    t.ok(ev.json.items.some((e) => e.kind === 'handover' && e.data.to === user('asmanager')));
+    t.expectError(await t.req('POST', `/api/v1/requests/${r.id}/handover`, {
+      token: (await t.login('asmanager')).token, body: { version: 2, to_user_id: user('customer') } }),
+      400, 'validation_failed', 'to_user_id');
+  }],
+
+  ['customers: their own requests only; internal notes hidden', async (t) => {
+    const cust = (await t.login('customer')).token;
+    const other = await newRequest(t, 'agent', { customer_id: 2 });
+    t.expectError(await t.req('GET', `/api/v1/requests/${other.id}`, { token: cust }), 404, 'not_found');
+    t.expectError(await t.req('GET', `/api/v1/requests/${other.id}/events`, { token: cust }), 404, 'not_found');
+    // a portal request: channel web, the customer's own company, owned by a manager
+    const res = await t.req('POST', '/api/v1/requests', { token: cust, body: { type: 'repair', title: '门店展柜不制冷' } });
+    t.expectStatus(res, 201);
+    const mine = res.json.request;
+    t.equal(mine.customer_id, 1);
+    t.equal(mine.channel, 'web');
+    const { user } = await ids(t);
+    t.equal(mine.owner_id, user('asmanager'));
+    // naming another company's customer_id is refused
+    t.expectError(await t.req('POST', '/api/v1/requests', { token: cust, body: { type: 'repair', title: 'x', customer_id: 2 } }),
+      400, 'validation_failed', 'customer_id');
+    const agent = (await t.login('agent')).token;
+    t.expectStatus(await t.req('POST', `/api/v1/requests/${mine.id}/events`, { token: agent, body: { kind: 'note', body: '内部: 客户信用一般' } }), 201);
+    t.expectStatus(await t.req('POST', `/api/v1/requests/${mine.id}/events`, { token: agent, body: { kind: 'reply', body: '您好, 已安排技师' } }), 201);
+    const ev = await t.req('GET', `/api/v1/requests/${mine.id}/events`, { token: cust });
+    t.expectStatus(ev, 200);
+    t.ok(ev.json.items.some((e) => e.body === '您好, 已安排技师'));
+    t.ok(!ev.json.items.some((e) => e.body.startsWith('内部')), 'internal note leaked to the customer');
+    t.expectError(await t.req('POST', `/api/v1/requests/${mine.id}/events`, { token: cust, body: { kind: 'note', body: 'x' } }),
+      403, 'forbidden');
+    // lists: only their own
+    const list = await t.listAll('/api/v1/requests', cust);
+    t.ok(list.length >= 1);
+    t.ok(list.every((r) => r.customer_id === 1));
+    // a customer cannot dispatch
+    t.expectError(await step(t, 'customer', mine, 'dispatch', { department_id: 1 }), 403, 'forbidden');
+  }],
+
+  ['a driver has no access to requests', async (t) => {
+    const drv = (await t.login('driver')).token;
+    t.expectError(await t.req('GET', '/api/v1/requests', { token: drv }), 403, 'forbidden');
+    t.expectError(await t.req('POST', '/api/v1/requests', { token: drv, body: { type: 'repair', customer_id: 1, title: 'x' } }), 403, 'forbidden');
+  }],
+
+  ['list filters, assignee=me and pagination', async (t) => {
+    const { dept, user } = await ids(t);
+    let r = await newRequest(t, 'agent', { type: 'installation', severity: 'moderate' });
+    r = (await step(t, 'asmanager', r, 'dispatch', { department_id: dept('BU1') })).json.request;
+    r = (await step(t, 'asmanager', r, 'assign', { assignee_id: user('tech') })).json.request;
+    const tech = (await t.login('tech')).token;
+    const mine = await t.listAll('/api/v1/requests?assignee_id=me&state=assigned', tech);
+    t.ok(mine.some((x) => x.id === r.id));
+    t.ok(mine.every((x) => x.assignee_id === user('tech') && x.state === 'assigned'));
+    const inst = await t.listAll('/api/v1/requests?type=installation&severity=moderate', tech);
+    t.ok(inst.every((x) => x.type === 'installation' && x.severity === 'moderate'));
+    const all = await t.listAll('/api/v1/requests', tech, 2);
+    t.equal(new Set(all.map((x) => x.id)).size, all.length, 'a request seen twice while paging');
+    t.expectError(await t.req('GET', '/api/v1/requests?state=flying', { token: tech }), 400, 'validation_failed', 'state');
+    t.expectError(await t.req('GET', '/api/v1/requests?from=yesterday', { token: tech }), 400, 'validation_failed', 'from');
+    t.expectError(await t.req('GET', '/api/v1/requests?colour=red', { token: tech }), 400, 'validation_failed', 'colour');
+  }],
+
+  ['idempotent create: one request for one key', async (t) => {
+    const { token } = await t.login('agent');
+    const key = t.uniq('idem');
+    const body = { type: 'consultation', customer_id: 3, title: '咨询保修政策' };
+    const a = await t.req('POST', '/api/v1/requests', { token, body, headers: { 'Idempotency-Key': key } });
+    const b = await t.req('POST', '/api/v1/requests', { token, body, headers: { 'Idempotency-Key': key } });
+    t.expectStatus(a, 201); t.expectStatus(b, 201);
+    t.equal(b.json.request.number, a.json.request.number);
+    t.equal(b.headers['idempotent-replayed'], 'true');
+  }],
+
+  ['attachments: stored, downloaded byte for byte, limited, typed', async (t) => {
+    const r = await newRequest(t);
+    const { token } = await t.login('tech');
+    const png = Buffer.alloc(5000, 7);
+    png.write('\x89PNG', 0, 'latin1');
+    let res = await t.req('POST', `/api/v1/requests/${r.id}/attachments?filename=${encodeURIComponent('现场照片.png')}`,
+      { token, raw: png, headers: { 'Content-Type': 'image/png' } });
+    t.expectStatus(res, 201);
+    const got = await t.req('GET', `/api/v1/attachments/${res.json.id}`, { token });
+    t.expectStatus(got, 200);
+    t.equal(got.headers['content-type'], 'image/png');
+    t.ok(Buffer.compare(got.buf, png) === 0, 'downloaded bytes differ');
+    const g = await t.req('GET', `/api/v1/requests/${r.id}`, { token });
+    t.equal(g.json.attachments.length, 1);
+    t.equal(g.json.attachments[0].size, 5000);
+    // exactly 10 MiB is accepted, one byte more is not
+    const max = 10 * 1024 * 1024;
+    res = await t.req('POST', `/api/v1/requests/${r.id}/attachments?filename=big.pdf`,
+      { token, raw: Buffer.alloc(max, 1), headers: { 'Content-Type': 'application/pdf' } });
+    t.expectStatus(res, 201, 'exactly 10 MiB');
+    res = await t.req('POST', `/api/v1/requests/${r.id}/attachments?filename=big.pdf`,
+      { token, raw: Buffer.alloc(max + 1, 1), headers: { 'Content-Type': 'application/pdf' } });
+    t.expectError(res, 413, 'payload_too_large');
+    t.expectError(await t.req('POST', `/api/v1/requests/${r.id}/attachments?filename=x.exe`,
+      { token, raw: Buffer.alloc(10, 1), headers: { 'Content-Type': 'application/x-msdownload' } }), 415, 'unsupported_media_type');
+    t.expectError(await t.req('POST', `/api/v1/requests/${r.id}/attachments?filename=a/b.png`,
+      { token, raw: Buffer.alloc(10, 1), headers: { 'Content-Type': 'image/png' } }), 400, 'validation_failed', 'filename');
+    // the other customer's user cannot fetch it
+    t.expectError(await t.req('GET', `/api/v1/attachments/${got.headers['content-length'] ? (await t.req('GET', `/api/v1/requests/${r.id}`, { token })).json.attachments[0].id : 0}`,
+      { token: (await t.login('customer')).token }), 404, 'not_found');
+  }],
+
+  ['intake by customer code and phone; unknown gives 404', async (t) => {
+    const { token } = await t.login('agent');
+    await newRequest(t, 'agent', { customer_id: 3 });
+    const res = await t.req('GET', '/api/v1/intake?customer=C0003', { token });
+    t.expectStatus(res, 200);
+    t.equal(res.json.customer.code, 'C0003');
+    t.ok(res.json.open_requests.length >= 1);
+    t.ok(res.json.open_requests.every((r) => r.customer_id === res.json.customer.id));
+    t.expectError(await t.req('GET', '/api/v1/intake?serial=NOPE-1', { token }), 404, 'not_found');
+    t.expectError(await t.req('GET', '/api/v1/intake', { token }), 400, 'validation_failed');
+    t.expectError(await t.req('GET', '/api/v1/intake?customer=C0003', { token: (await t.login('customer')).token }), 404, 'not_found');
+  }],
+
+  ['knowledge base: write, suggest by model, category and words', async (t) => {
+    const tech = (await t.login('tech')).token;
+    let res = await t.req('POST', '/api/v1/kb/articles', { token: tech,
+      body: { kind: 'fault_solution', title: '室内机漏水的处理', body: '检查排水管是否堵塞, 清理接水盘。', category: '漏水' } });
+    t.expectStatus(res, 201);
+    const art = res.json;
+    await t.req('POST', '/api/v1/kb/articles', { token: tech,
+      body: { kind: 'fault_solution', title: '压缩机异响', body: '检查减震垫。', category: '异响' } });
+    res = await t.req('GET', `/api/v1/kb/suggest?text=${encodeURIComponent('客户说空调漏水')}`, { token: tech });
+    t.expectStatus(res, 200);
+    t.equal(res.json.items[0].id, art.id, 'the leak article should come first');
+    res = await t.req('GET', `/api/v1/kb/suggest?category=${encodeURIComponent('异响')}`, { token: tech });
+    t.equal(res.json.items[0].title, '压缩机异响');
+    t.expectError(await t.req('POST', '/api/v1/kb/articles', { token: (await t.login('agent')).token,
+      body: { kind: 'case', title: 'x', body: 'y' } }), 403, 'forbidden');
+    res = await t.req('PUT', `/api/v1/kb/articles/${art.id}`, { token: tech,
+      body: { version: 1, kind: 'fault_solution', title: '室内机漏水的处理(修订)', body: art.body } });
+    t.expectStatus(res, 200);
+    t.equal(res.json.version, 2);
+    t.expectError(await t.req('PUT', `/api/v1/kb/articles/${art.id}`, { token: tech,
+      body: { version: 1, kind: 'fault_solution', title: 'x', body: 'y' } }), 409, 'conflict');
+  }],
+];
