@@ -19,6 +19,7 @@ config_defaults(struct config *c)
 	snprintf(c->db, sizeof(c->db), "./aftersales.db");
 	snprintf(c->listen, sizeof(c->listen), "127.0.0.1:8080");
 	snprintf(c->timezone, sizeof(c->timezone), "Asia/Shanghai");
+	snprintf(c->web_dir, sizeof(c->web_dir), "./web/dist");
 	c->threads = 8;
 	c->db_conns = 32;
 	c->body_max = 1u << 20;

@@ -479,6 +479,8 @@ route_request(struct req *rq, struct resp *rs)
 		}
 	}
 	if (rq->route == NULL) {
+		if (allowed == 0 && strncmp(rq->path, "/api/", 5) != 0)
+			return http_static(rq, rs);
 		if (allowed == 0)
 			return svc_fail(&rq->err, SVC_ENOTFOUND, "path",
 			    "no such endpoint");

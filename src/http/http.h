@@ -86,6 +86,9 @@ struct resp {
 	/* A body not copied into buf (static assets); NULL otherwise. */
 	const void *static_body;
 	size_t static_len;
+	/* A file to send (static assets); -1 otherwise.  Closed by the sender. */
+	int fd;
+	size_t fd_len;
 };
 
 /* A request header (borrowed until the request ends) or NULL. */
@@ -108,6 +111,13 @@ void resp_header(struct resp *, const char *name, const char *value);
 void resp_json(struct resp *, int status, struct jw *w);
 /* The SPEC §7 error body for err. */
 void resp_error(struct resp *, const struct svc_err *err);
+
+/*
+ * Serve a file of the web interface from cfg.web_dir for a GET outside
+ * /api/: the file itself, or index.html for paths without an extension
+ * (the single-page app routes them).  SVC_ENOTFOUND when there is none.
+ */
+enum svc_code http_static(struct req *, struct resp *);
 
 /* Start serving on cfg.listen; returns false with a message. */
 bool http_start(struct app *, char *msg, size_t msglen);

@@ -78,12 +78,16 @@ resp_init(struct resp *rs)
 	rs->status = 200;
 	buf_init(&rs->body, 64u << 20);
 	rs->content_type = "application/json";
+	rs->fd = -1;
 }
 
 void
 resp_release(struct resp *rs)
 {
 	buf_release(&rs->body);
+	if (rs->fd >= 0)
+		close(rs->fd);
+	rs->fd = -1;
 }
 
 void
@@ -218,6 +222,15 @@ req_new(struct app *app, struct MHD_Connection *c, const char *url,
 	return rq;
 }
 
+static bool
+has_header(const struct resp *rs, const char *name)
+{
+	for (int i = 0; i < rs->nheaders; i++)
+		if (strcasecmp(rs->headers[i].name, name) == 0)
+			return true;
+	return false;
+}
+
 static enum MHD_Result
 send_resp(struct req *rq, struct resp *rs)
 {
@@ -226,7 +239,11 @@ send_resp(struct req *rq, struct resp *rs)
 	size_t len;
 	char *body;
 
-	if (rs->static_body != NULL) {
+	if (rs->fd >= 0) {
+		r = MHD_create_response_from_fd(rs->fd_len, rs->fd);
+		if (r != NULL)
+			rs->fd = -1;	/* libmicrohttpd closes it */
+	} else if (rs->static_body != NULL) {
 		r = MHD_create_response_from_buffer(rs->static_len,
 		    (void *)(uintptr_t)rs->static_body, MHD_RESPMEM_PERSISTENT);
 	} else {
@@ -241,7 +258,8 @@ send_resp(struct req *rq, struct resp *rs)
 	MHD_add_response_header(r, "Content-Type", rs->content_type);
 	MHD_add_response_header(r, "X-Request-Id", rq->id);
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(r, "Cache-Control", "no-store");
+	if (!has_header(rs, "Cache-Control"))
+		MHD_add_response_header(r, "Cache-Control", "no-store");
 	for (int i = 0; i < rs->nheaders; i++)
 		MHD_add_response_header(r, rs->headers[i].name,
 		    rs->headers[i].value);
