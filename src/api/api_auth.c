@@ -47,13 +47,24 @@ login_record(struct db *db, void *arg, struct svc_err *err)
 	int win = rq->app->cfg.login_window_s;
 
 	if (!c->ok) {
+		struct buf b;
+
 		rc = throttle_fail(db, "user", rq->ctx, win, now, err);
 		if (rc == SVC_OK)
 			rc = throttle_fail(db, "addr", rq->ip, win, now, err);
-		if (rc == SVC_OK)
-			rc = audit_write(db, &who, "login_failed", "session", 0,
-			    NULL, arena_printf(&rq->arena, "{\"ip\":\"%s\"}",
-			    rq->ip), err);
+		if (rc)
+			return rc;
+		/* the actor is unknown; the name tried is part of the record */
+		who.username = "anonymous";
+		if (c->u != NULL)
+			who.user_id = c->u->id;
+		buf_init(&b, 1024);
+		buf_adds(&b, "{\"username\":");
+		json_escape(&b, rq->ctx, strlen(rq->ctx));
+		buf_addf(&b, ",\"ip\":\"%s\"}", rq->ip);
+		rc = audit_write(db, &who, "login_failed", "session", 0, NULL,
+		    b.p, err);
+		buf_release(&b);
 		return rc;
 	}
 	who.user_id = c->u->id;

@@ -153,8 +153,14 @@ auth_token_revoke(struct db *db, const struct actor *who, int64_t user_id,
 	if (changed == 0)
 		return svc_fail(err, SVC_ENOTFOUND, "id", "token %lld not found",
 		    (long long)token_id);
-	return audit_write(db, who, "delete", "auth_token", token_id,
-	    "{\"revoked\":false}", NULL, err);
+	{
+		char before[64];
+
+		snprintf(before, sizeof(before), "{\"id\":%lld,\"user_id\":%lld}",
+		    (long long)token_id, (long long)user_id);
+		return audit_write(db, who, "delete", "auth_token", token_id,
+		    before, NULL, err);
+	}
 }
 
 enum svc_code
