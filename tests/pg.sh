@@ -8,7 +8,13 @@
 set -eu
 cmd=$1
 dir=$2
-port=55400
+# the port: AFTERSALES_PG_PORT, else one derived from the process id (so that
+# several clusters can run side by side); remembered in DIR/port
+if [ -f "$dir/port" ]; then
+	port=$(cat "$dir/port")
+else
+	port=${AFTERSALES_PG_PORT:-$((55400 + $$ % 2000))}
+fi
 bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 [ -n "$bindir" ] || { echo "pg.sh: PostgreSQL server binaries not found" >&2; exit 1; }
 as_pg() {
@@ -23,6 +29,7 @@ pguser=$(id -un)
 case "$cmd" in
 start)
 	mkdir -p "$dir"
+	echo "$port" >"$dir/port"
 	[ "$(id -u)" -eq 0 ] && chown postgres "$dir"
 	as_pg "$bindir/initdb" -D "$dir/data" -A trust -U "$pguser" -E UTF8 \
 		--locale=C.UTF-8 >"$dir/initdb.log" 2>&1
