@@ -1,17 +1,31 @@
 #!/bin/sh
 # Install the Debian packages Aftersales needs, when they are missing.
 #   scripts/deps.sh         build and run
-#   scripts/deps.sh test    also what the tests need (PostgreSQL, node, clang)
+#   scripts/deps.sh test    also what the tests need (PostgreSQL, Node.js,
+#                           clang, Chromium, valgrind, the sqlite3 shell)
+# Each entry is PACKAGE or PACKAGE:COMMAND; with a command, a machine that
+# already has the command (say, Node.js from elsewhere) is left alone.
 set -eu
-need="build-essential pkg-config libmicrohttpd-dev libsqlite3-dev libpq-dev \
-libjansson-dev libsodium-dev"
+need="build-essential:cc pkg-config:pkg-config libmicrohttpd-dev libsqlite3-dev \
+libpq-dev libjansson-dev libsodium-dev tzdata"
 if [ "${1:-}" = "test" ]; then
-	need="$need postgresql clang nodejs npm valgrind sqlite3 curl"
+	need="$need postgresql:/usr/lib/postgresql clang:clang nodejs:node npm:npm \
+valgrind:valgrind sqlite3:sqlite3 curl:curl chromium:chromium"
 fi
 missing=""
-for p in $need; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
-		missing="$missing $p"
+for entry in $need; do
+	p=${entry%%:*}
+	c=${entry#*:}
+	if [ "$c" != "$entry" ]; then
+		if [ "${c#/}" != "$c" ]; then
+			[ -e "$c" ] && continue
+		elif command -v "$c" >/dev/null 2>&1; then
+			continue
+		fi
+	fi
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" &&
+		continue
+	missing="$missing $p"
 done
 [ -z "$missing" ] && exit 0
 echo "installing:$missing"
