@@ -35,6 +35,11 @@ static const struct command commands[] = {
 	{ "demo", cmd_demo, "demo [--db DB]",
 	    "Load demo data (idempotent): a user for every role, departments,\n"
 	    "customers. Prints the logins." },
+	{ "generate", cmd_generate,
+	    "generate [--db DB] [--customers N] [--units N] [--requests N]"
+	    " [--months N]",
+	    "Load a large generated data set (default: 50,000 customers,\n"
+	    "200,000 units, 1,000,000 requests over 24 months) for benchmarks." },
 	{ "user", cmd_user,
 	    "user add [--db DB] --username NAME --role ROLE[,ROLE...]\n"
 	    "                [--display-name NAME] [--customer-id ID]"
@@ -49,6 +54,14 @@ static const struct command commands[] = {
 	    "Print the route table as Markdown (docs/api.md embeds it)." },
 	{ "restore", cmd_restore, "restore [--db DB] --in FILE",
 	    "Replace the database with a backup (stop the server first)." },
+	{ "import", cmd_import,
+	    "import [--db DB] --kind customers|models|parts|units|sales\n"
+	    "                --file FILE.csv [--skip-bad]",
+	    "Import master data from a UTF-8 CSV file (header row first; the\n"
+	    "columns are listed in docs/api.md, 'CSV import'). Any bad row: the\n"
+	    "bad rows are listed and nothing is imported, unless --skip-bad.\n"
+	    "One transaction; progress on stderr every 10,000 rows. At most\n"
+	    "64 MiB and 1,000,000 rows a file." },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -16,11 +16,13 @@ struct cli_args {
 int cmd_serve(struct cli_args *);
 int cmd_migrate(struct cli_args *);
 int cmd_demo(struct cli_args *);
+int cmd_generate(struct cli_args *);
 int cmd_user(struct cli_args *);
 int cmd_backup(struct cli_args *);
 int cmd_restore(struct cli_args *);
 int cmd_openapi(struct cli_args *);
 int cmd_routes(struct cli_args *);
+int cmd_import(struct cli_args *);
 
 /* Open the store named by cfg.db and migrate it; prints errors. */
 struct store *cli_open_store(const struct config *, bool migrate);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/gen.h"
 #include "domain/user/user.h"
 #include "util/clock.h"
 
@@ -28,13 +29,17 @@ static const struct {
 static const struct {
 	const char *code;
 	const char *name;
+	const char *region;
+	const char *phone;
+	int km;
+	const char *cls;
 } customers[] = {
-	{ "C0001", "北京华信机电设备有限公司" },
-	{ "C0002", "上海东方建材经销部" },
-	{ "C0003", "广州南粤电器商行" },
-	{ "C0004", "成都天府工程机械有限公司" },
-	{ "C0005", "武汉江城家居连锁" },
-	{ "C0006", "西安秦川制冷设备厂" },
+	{ "C0001", "北京华信机电设备有限公司", "华北", "010-82345678", 12, "urban" },
+	{ "C0002", "上海东方建材经销部", "华东", "021-63456789", 1080, "suburban" },
+	{ "C0003", "广州南粤电器商行", "华南", "020-87654321", 1890, "urban" },
+	{ "C0004", "成都天府工程机械有限公司", "西南", "028-85551234", 1520, "suburban" },
+	{ "C0005", "武汉江城家居连锁", "华中", "027-88886666", 1050, "urban" },
+	{ "C0006", "西安秦川制冷设备厂", "西北", "029-87771234", 910, "suburban" },
 };
 
 static const struct {
@@ -89,10 +94,13 @@ demo_tx(struct db *db, void *arg, struct svc_err *err)
 		c->created += (int)changes;
 	}
 	for (size_t i = 0; i < sizeof(customers) / sizeof(customers[0]); i++) {
-		rc = db_exec(db, "INSERT INTO customers (code, name, active,"
-		    " version, created_at, updated_at) VALUES (?, ?, 1, 1, ?, ?)"
+		rc = db_exec(db, "INSERT INTO customers (code, name, region,"
+		    " phone, distance_km, region_class, active, version,"
+		    " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 1, 1, ?, ?)"
 		    " ON CONFLICT (code) DO NOTHING",
 		    DB_ARGS(DB_S(customers[i].code), DB_S(customers[i].name),
+		    DB_S(customers[i].region), DB_S(customers[i].phone),
+		    DB_I(customers[i].km), DB_S(customers[i].cls),
 		    DB_I(now), DB_I(now)), &changes, err);
 		if (rc)
 			return rc;
@@ -134,10 +142,40 @@ demo_tx(struct db *db, void *arg, struct svc_err *err)
 	return SVC_OK;
 }
 
-int
-cmd_demo(struct cli_args *a)
+static enum svc_code
+flag_tx(struct db *db, void *arg, struct svc_err *err)
 {
-	static const char *const flags[] = { "db", NULL };
+	(void)arg;
+	return db_exec(db, "INSERT INTO settings (key, value, updated_at)"
+	    " VALUES ('demo.generated', '1', ?)", DB_ARGS(DB_I(clock_now())),
+	    NULL, err);
+}
+
+/* A year of history, the first time only (settings demo.generated). */
+static enum svc_code
+demo_generate_once(struct store *s, struct db *db, int *created,
+    struct svc_err *err)
+{
+	static const struct gen_size small = { 60, 400, 1500, 12, false };
+	enum svc_code rc;
+	int64_t n;
+
+	rc = db_one_i64(db, "SELECT count(*) FROM settings"
+	    " WHERE key = 'demo.generated'", DB_NOARGS, &n, err);
+	if (rc || n > 0)
+		return rc;
+	rc = gen_run(s, &small, err);
+	if (rc == SVC_OK)
+		rc = store_write(s, db, flag_tx, NULL, err);
+	if (rc == SVC_OK)
+		*created += small.customers + small.units + small.requests;
+	return rc;
+}
+
+/* Users, departments, customers; and with history, a generated year. */
+static int
+demo_load(struct cli_args *a, bool history)
+{
 	struct demo_ctx *c;
 	struct arena arena;
 	struct svc_err err = { 0 };
@@ -147,8 +185,6 @@ cmd_demo(struct cli_args *a)
 	sem_t slots;
 	int64_t n;
 
-	if (!cli_check_flags(a, flags, "demo"))
-		return 1;
 	s = cli_open_store(&a->cfg, true);
 	if (s == NULL)
 		return 1;
@@ -167,6 +203,8 @@ cmd_demo(struct cli_args *a)
 	}
 	if (rc == SVC_OK)
 		rc = store_write(s, db, demo_tx, c, &err);
+	if (rc == SVC_OK && history)
+		rc = demo_generate_once(s, db, &c->created, &err);
 	if (db != NULL)
 		store_release(s, db);
 	store_close(s);
@@ -184,5 +222,63 @@ cmd_demo(struct cli_args *a)
 		    users[i].display);
 	arena_release(&arena);
 	free(c);
+	return 0;
+}
+
+int
+cmd_demo(struct cli_args *a)
+{
+	static const char *const flags[] = { "db", NULL };
+
+	if (!cli_check_flags(a, flags, "demo"))
+		return 1;
+	return demo_load(a, true);
+}
+
+/*
+ * generate — a large data set for benchmarks, after the demo users:
+ * aftersales generate [--db DB] [--customers N] [--units N] [--requests N]
+ *     [--months N]
+ */
+int
+cmd_generate(struct cli_args *a)
+{
+	static const char *const flags[] = { "db", "customers", "units",
+		"requests", "months", NULL };
+	static const char *const names[] = { "customers", "units", "requests",
+		"months" };
+	struct gen_size size = { 50000, 200000, 1000000, 24, true };
+	int *fields[] = { &size.customers, &size.units, &size.requests,
+		&size.months };
+	struct svc_err err = { 0 };
+	struct store *s;
+	enum svc_code rc;
+	int64_t t0 = clock_mono_us(), v;
+
+	if (!cli_check_flags(a, flags, "generate"))
+		return 1;
+	for (size_t i = 0; i < 4; i++) {
+		const char *f = cli_flag(a, names[i]);
+
+		if (f == NULL)
+			continue;
+		if (!str_to_i64(f, strlen(f), 0, 100000000, &v))
+			return cli_fail("generate: bad --%s", names[i]);
+		*fields[i] = (int)v;
+	}
+	if (size.months < 1)
+		return cli_fail("generate: --months must be at least 1");
+	if (demo_load(a, false) != 0)
+		return 1;
+	s = cli_open_store(&a->cfg, true);
+	if (s == NULL)
+		return 1;
+	rc = gen_run(s, &size, &err);
+	store_close(s);
+	if (rc)
+		return cli_fail("generate: %s", err.msg);
+	printf("generated %d customers, %d units, %d requests in %.1f s\n",
+	    size.customers, size.units, size.requests,
+	    (double)(clock_mono_us() - t0) / 1e6);
 	return 0;
 }
