@@ -29,6 +29,7 @@ struct config {
 	int login_max_user;	/* failures per username per window */
 	int login_max_addr;	/* failures per address per window */
 	int login_window_s;
+	int sla_tick_s;		/* SLA scheduler period, seconds */
 	bool access_log;
 	bool cookie_secure;
 };

@@ -3,7 +3,7 @@
  * command-line flags (applied by the caller).  Keys (file: lower case, env:
  * AFTERSALES_ + upper case): db, listen, timezone, web_dir, threads,
  * db_conns, body_max, query_max, session_hours, login_max_user,
- * login_max_addr, login_window_s, access_log, cookie_secure.
+ * login_max_addr, login_window_s, access_log, cookie_secure, sla_tick_s.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -29,6 +29,7 @@ config_defaults(struct config *c)
 	c->login_max_user = 5;
 	c->login_max_addr = 50;
 	c->login_window_s = 900;
+	c->sla_tick_s = 60;
 	c->access_log = true;
 	c->cookie_secure = false;
 }
@@ -105,6 +106,8 @@ config_set(struct config *c, const char *k, const char *v)
 		return set_int(&c->login_max_addr, v, 1, 100000);
 	if (strcmp(k, "login_window_s") == 0)
 		return set_int(&c->login_window_s, v, 1, 86400);
+	if (strcmp(k, "sla_tick_s") == 0)
+		return set_int(&c->sla_tick_s, v, 1, 3600);
 	if (strcmp(k, "access_log") == 0)
 		return set_bool(&c->access_log, v);
 	if (strcmp(k, "cookie_secure") == 0)
@@ -115,7 +118,7 @@ config_set(struct config *c, const char *k, const char *v)
 static const char *const keys[] = { "db", "listen", "timezone", "web_dir",
 	"threads", "db_conns", "body_max", "query_max", "session_hours",
 	"login_max_user", "login_max_addr", "login_window_s", "access_log",
-	"cookie_secure", NULL };
+	"cookie_secure", "sla_tick_s", NULL };
 
 bool
 config_load_file(struct config *c, const char *path, char *msg, size_t msglen)

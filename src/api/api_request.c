@@ -7,6 +7,7 @@
 
 #include "api/api.h"
 #include "domain/request/request.h"
+#include "domain/sla/sla.h"
 #include "util/clock.h"
 
 static struct request_caller
@@ -51,6 +52,28 @@ static const struct field request_create_fields[] = {
 	{ NULL },
 };
 
+/* The request's SLA clocks, each with its explanation (staff only). */
+static enum svc_code
+request_sla_json(struct req *rq, struct jw *w, const struct request *r)
+{
+	struct sla_clock **clocks;
+	enum svc_code rc;
+	size_t n;
+
+	rc = sla_get_for(rq->db, &rq->arena, "request", r->id, &clocks, &n,
+	    &rq->err);
+	if (rc) {
+		jw_null(w);
+		return rc;
+	}
+	jw_arr_open(w);
+	for (size_t i = 0; i < n && rc == SVC_OK; i++)
+		rc = sla_explain(rq->db, &rq->arena, clocks[i]->id, clock_now(), w,
+		    &rq->err);
+	jw_arr_close(w);
+	return rc;
+}
+
 static void
 request_full_json(struct req *rq, struct jw *w, const struct request *r,
     enum svc_code *rc)
@@ -67,6 +90,11 @@ request_full_json(struct req *rq, struct jw *w, const struct request *r,
 	jw_key(w, "attachments");
 	if (*rc == SVC_OK)
 		*rc = request_attachments_json(rq->db, w, r->id, &rq->err);
+	jw_key(w, "sla");
+	if (*rc == SVC_OK)
+		*rc = request_sla_json(rq, w, r);
+	else
+		jw_null(w);
 	jw_obj_close(w);
 }
 

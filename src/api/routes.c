@@ -84,6 +84,7 @@ const size_t core_nroutes = sizeof(core_routes) / sizeof(core_routes[0]);
 
 ROUTE_TABLE(core);
 ROUTE_TABLE(request);
+ROUTE_TABLE(sla);
 
 static const struct {
 	const struct route *routes;
@@ -91,6 +92,7 @@ static const struct {
 } tables[] = {
 	{ core_routes, &core_nroutes },
 	{ request_routes, &request_nroutes },
+	{ sla_routes, &sla_nroutes },
 };
 
 const struct route *api_routes;

@@ -1,7 +1,9 @@
 /*
  * serve — run the HTTP server until SIGTERM or SIGINT, then drain in-flight
  * requests and exit 0.  A scheduler thread sweeps expired idempotency keys
- * and tokens (safe with several servers: each sweep is an idempotent DELETE).
+ * and tokens (safe with several servers: each sweep is an idempotent DELETE)
+ * every minute, and runs the SLA step every sla_tick_s seconds (warnings and
+ * breaches, each claimed once across servers: see domain/sla/sla.h).
  */
 #include <pthread.h>
 #include <signal.h>
@@ -13,6 +15,7 @@
 #include "api/api.h"
 #include "cli/cli.h"
 #include "domain/core/core.h"
+#include "domain/sla/sla.h"
 #include "http/http.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -38,6 +41,13 @@ sweep_tx(struct db *db, void *arg, struct svc_err *err)
 	return rc;
 }
 
+static enum svc_code
+sla_tx(struct db *db, void *arg, struct svc_err *err)
+{
+	(void)arg;
+	return sla_tick(db, clock_now(), NULL, err);
+}
+
 static void *
 sched_main(void *arg)
 {
@@ -45,18 +55,25 @@ sched_main(void *arg)
 	struct timespec until;
 	struct svc_err err;
 	struct db *db;
+	int64_t swept = clock_now();
 
 	pthread_mutex_lock(&s->mu);
 	while (!s->stop) {
 		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += 60;
+		until.tv_sec += s->app->cfg.sla_tick_s;
 		pthread_cond_timedwait(&s->cv, &s->mu, &until);
 		if (s->stop)
 			break;
 		pthread_mutex_unlock(&s->mu);
 		if (store_acquire(s->app->store, &db, &err) == SVC_OK) {
-			if (store_write(s->app->store, db, sweep_tx, NULL, &err))
-				log_warn("sweep failed: %s", err.msg);
+			if (clock_now() - swept >= 60) {
+				swept = clock_now();
+				if (store_write(s->app->store, db, sweep_tx,
+				    NULL, &err))
+					log_warn("sweep failed: %s", err.msg);
+			}
+			if (store_write(s->app->store, db, sla_tx, NULL, &err))
+				log_warn("sla tick failed: %s", err.msg);
 			store_release(s->app->store, db);
 		}
 		pthread_mutex_lock(&s->mu);

@@ -12,7 +12,7 @@ int h_failed_checks;
 const char *h_current;
 const char *h_dsn;
 
-extern const struct h_test util_tests[], store_tests[];
+extern const struct h_test util_tests[], store_tests[], sla_tests[];
 
 static void
 run_table(const struct h_test *t, int *passed, int *failed)
@@ -53,6 +53,7 @@ main(void)
 	printf("# store tests on %s\n", h_dsn);
 	run_table(util_tests, &passed, &failed);
 	run_table(store_tests, &passed, &failed);
+	run_table(sla_tests, &passed, &failed);
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

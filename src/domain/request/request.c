@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/sla/sla.h"
 #include "util/clock.h"
 
 #define RQ_COLS "r.id, r.number, r.type, r.channel, r.severity, r.state," \
@@ -248,6 +249,94 @@ intake_unit(struct db *db, struct arena *a, const struct request_draft *d,
 	return SVC_OK;
 }
 
+/* The SLA metric a request of this type starts with, or NULL. */
+static const char *
+sla_metric(const char *type)
+{
+	if (strcmp(type, "repair") == 0 || strcmp(type, "installation") == 0 ||
+	    strcmp(type, "maintenance") == 0 || strcmp(type, "guidance") == 0)
+		return "arrival";
+	if (strcmp(type, "complaint") == 0)
+		return "answer";
+	return NULL;
+}
+
+/*
+ * After intake: start the SLA clock the policies give for this request (none
+ * when no policy matches), and tell the general manager of a severe fault
+ * at once (SPEC §4.1, seed 001 篇一 第八条).
+ */
+static enum svc_code
+after_intake(struct db *db, struct arena *a, const struct request_caller *c,
+    const struct request *r, struct svc_err *err)
+{
+	const char *metric = sla_metric(r->type);
+	struct sla_policy *p;
+	struct sla_clock *clock;
+	struct sla_key key = { r->type, r->severity, NULL, -1 };
+	struct dbq *q;
+	enum svc_code rc;
+
+	if (metric != NULL) {
+		rc = db_query(db, "SELECT region_class, distance_km FROM customers"
+		    " WHERE id = ?", DB_ARGS(DB_I(r->customer_id)), &q, err);
+		if (rc)
+			return rc;
+		if (db_next(q) == 1) {
+			key.region_class = db_dup(q, 0, a);
+			key.distance_km = db_i64(q, 1);
+		}
+		rc = db_done(q, err);
+		if (rc == SVC_OK)
+			rc = sla_select(db, a, key.request_type, key.severity,
+			    key.region_class, key.distance_km, metric, &p, err);
+		if (rc == SVC_OK)
+			rc = sla_start(db, a, &c->actor, &(struct sla_start){
+				.doc_kind = "request", .doc_id = r->id,
+				.doc_ref = r->number, .policy_id = p->id,
+				.owner_user_id = r->owner_id,
+				.started_at = r->created_at, .key = &key },
+			    &clock, err);
+		else if (rc == SVC_ENOTFOUND)
+			rc = SVC_OK;	/* no policy: no clock */
+		if (rc)
+			return rc;
+	}
+	if (strcmp(r->severity, "severe") == 0)
+		return notify_role(db, "general_manager", "severe_fault",
+		    arena_printf(a, "重大故障 %s: %s", r->number, r->title),
+		    arena_printf(a, "%s — %s", r->customer_name, r->description),
+		    "request", r->id, err);
+	return SVC_OK;
+}
+
+/* What a step does to the request's SLA clocks. */
+static enum svc_code
+after_step(struct db *db, struct arena *a, const struct request_caller *c,
+    const char *name, const struct request *r, int64_t now,
+    struct svc_err *err)
+{
+	const struct actor *who = &c->actor;
+
+	if (strcmp(name, "start") == 0)
+		return sla_stop_for(db, a, who, "request", r->id, "arrival", now,
+		    NULL, err);
+	if (strcmp(name, "wait") == 0)
+		return sla_pause_for(db, a, who, "request", r->id, NULL,
+		    r->wait_reason, now, NULL, err);
+	if (strcmp(name, "resume") == 0)
+		return sla_resume_for(db, a, who, "request", r->id, NULL, now,
+		    NULL, err);
+	if (strcmp(name, "assign") == 0)
+		return sla_set_owner(db, a, who, "request", r->id,
+		    r->assignee_id, err);
+	if (strcmp(name, "resolve") == 0 || strcmp(name, "close") == 0 ||
+	    strcmp(name, "cancel") == 0)
+		return sla_stop_for(db, a, who, "request", r->id, NULL, now,
+		    NULL, err);
+	return SVC_OK;
+}
+
 enum svc_code
 request_create(struct db *db, struct arena *a, const struct request_caller *c,
     const struct request_draft *d, struct request **out, struct svc_err *err)
@@ -316,6 +405,8 @@ request_create(struct db *db, struct arena *a, const struct request_caller *c,
 	if (rc == SVC_OK)
 		rc = audit_write(db, &c->actor, "create", "request", id, NULL,
 		    request_json_text(a, *out), err);
+	if (rc == SVC_OK)
+		rc = after_intake(db, a, c, *out, err);
 	return rc;
 }
 
@@ -482,6 +573,8 @@ request_transition(struct db *db, struct arena *a,
 		rc = audit_write(db, &c->actor, arena_printf(a, "transition:%s",
 		    name), "request", id, before, request_json_text(a, *out),
 		    err);
+	if (rc == SVC_OK)
+		rc = after_step(db, a, c, name, *out, now, err);
 	return rc;
 }
 
@@ -529,6 +622,11 @@ request_handover(struct db *db, struct arena *a, const struct request_caller *c,
 		return rc;
 	if (changed == 0)
 		return stale_version(err, a, "request", expected, before);
+	if (cur->assignee_id == 0) {
+		rc = sla_set_owner(db, a, &c->actor, "request", id, to_user, err);
+		if (rc)
+			return rc;
+	}
 	rc = add_event(db, id, c->actor.user_id, "handover", false,
 	    note ? note : "", arena_printf(a, "{\"from\":%lld,\"to\":%lld}",
 	    (long long)cur->owner_id, (long long)to_user), NULL, err);
@@ -557,6 +655,9 @@ request_add_event(struct db *db, struct arena *a,
 		    "customers can only add replies");
 	rc = add_event(db, id, c->actor.user_id, kind, reply, body, NULL,
 	    event_id, err);
+	if (rc == SVC_OK && reply && c->customer_id == 0)
+		rc = sla_stop_for(db, a, &c->actor, "request", id, "answer",
+		    clock_now(), NULL, err);
 	if (rc == SVC_OK)
 		rc = db_exec(db, "UPDATE service_requests SET updated_at = ?"
 		    " WHERE id = ?", DB_ARGS(DB_I(clock_now()), DB_I(id)), NULL,
