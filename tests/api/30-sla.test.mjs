@@ -78,8 +78,8 @@ export const tests = [
     t.equal(m.due_at, '2026-10-10T09:00:00+08:00');
     t.equal(m.days[1].kind, 'special_workday');
     t.equal(m.days[1].name, '国庆节调休上班');
-    // the return slip: by 12:00 on the next working day
-    t.equal((await preview(t, '2026-09-30T10:00', 720, 'next_day')).due_at, '2026-10-08T12:00:00+08:00');
+    // the return slip: by 12:00 on the next calendar day, holiday or not
+    t.equal((await preview(t, '2026-09-30T10:00', 720, 'next_day')).due_at, '2026-10-01T12:00:00+08:00');
   }],
 
   ['preview refuses bad input naming the parameter', async (t) => {

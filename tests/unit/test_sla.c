@@ -276,10 +276,12 @@ t_next_day(void)
 	} cases[] = {
 		{ "2026-10-08T16:00", "2026-10-09T12:00" },
 		{ "2026-10-09T16:00", "2026-10-10T12:00" },	/* make-up Sat */
-		{ "2026-09-30T10:00", "2026-10-08T12:00" },	/* holidays */
-		{ "2026-06-06T10:00", "2026-06-08T12:00" },	/* Saturday */
+		{ "2026-09-30T10:00", "2026-10-01T12:00" },	/* a holiday too */
+		{ "2026-06-06T10:00", "2026-06-07T12:00" },	/* a Sunday too */
 		{ "2026-06-01T00:00", "2026-06-02T12:00" },	/* midnight */
 		{ "2026-06-01T23:59", "2026-06-02T12:00" },
+		{ "2026-06-30T23:59", "2026-07-01T12:00" },	/* month end */
+		{ "2026-12-31T08:00", "2027-01-01T12:00" },	/* year end */
 	};
 	struct calendar cal;
 
@@ -300,7 +302,9 @@ t_no_hours(void)
 
 	memset(&cal, 0, sizeof(cal));
 	CHECK(!cal_add(&cal, T("2026-06-01T09:00"), 60, &due));
-	CHECK(!cal_next_day_at(&cal, T("2026-06-01T09:00"), 720, &due));
+	/* the next day is a calendar day: no working hours needed */
+	CHECK(cal_next_day_at(&cal, T("2026-06-01T09:00"), 720, &due));
+	CHECK_INT(due, T("2026-06-02T12:00"));
 	CHECK_INT(cal_between(&cal, T("2026-06-01T09:00"),
 	    T("2026-06-09T09:00")), 0);
 }
@@ -962,7 +966,7 @@ t_clock_modes(void)
 	CHECK_INT(s.clock->due_at, T("2026-06-02T16:59"));
 	CHECK(!s.clock->basis_given);
 
-	/* return slip: by 12:00 on the next working day (a make-up day) */
+	/* return slip: by 12:00 on the next calendar day */
 	s.start = (struct sla_start){ "t_return", doc, "RT-20261009-0001",
 		slip, 0, T("2026-10-09T15:00"), NULL };
 	CHECK_INT(step(st, &s, &err), SVC_OK);
@@ -1621,7 +1625,7 @@ const struct h_test sla_tests[] = {
 	{ "calendar: working minutes between two instants", t_between },
 	{ "calendar: add and between agree (3000 random cases)",
 	    t_add_between_property },
-	{ "calendar: by 12:00 the next working day", t_next_day },
+	{ "calendar: by 12:00 the next calendar day", t_next_day },
 	{ "calendar: no working hours at all", t_no_hours },
 	{ "calendar: day-by-day walk", t_walk },
 	{ "sla: the seeded calendar and China's 2026 holidays",

@@ -130,8 +130,9 @@ bool cal_add(const struct calendar *, int64_t start, int64_t work_s,
 /* Working seconds in [from, to); 0 when to <= from. */
 int64_t cal_between(const struct calendar *, int64_t from, int64_t to);
 /*
- * minute (0..1439) local time on the first working day (a day with working
- * hours) after start's local date.  false as cal_add().
+ * minute (0..1439) local time on the calendar day after start's local date,
+ * whether or not it is a working day: "by 12:00 the next day" (seed 000
+ * 4.2.9, SPEC §4.1) counts calendar days.  Always true.
  */
 bool cal_next_day_at(const struct calendar *, int64_t start, int minute,
     int64_t *due);
@@ -223,7 +224,7 @@ void cal_day_to_json(struct jw *, const struct cal_day *);
 enum sla_mode {
 	SLA_WORKING,		/* target minutes of calendar working time */
 	SLA_CALENDAR,		/* target minutes of elapsed time */
-	SLA_NEXT_DAY,		/* at target_min o'clock, next working day */
+	SLA_NEXT_DAY,		/* at target_min o'clock, next calendar day */
 	SLA_MODE__MAX
 };
 

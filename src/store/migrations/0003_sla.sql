@@ -43,7 +43,7 @@ CREATE TABLE calendar_days (
 -- Service-level policies.  NULL criteria match anything; the distance band
 -- is [distance_min_km, distance_max_km), NULL max = no upper bound.  For
 -- mode 'next_day', target_min is the local time of day (720 = 12:00) on the
--- next working day.
+-- next calendar day (seed 000 4.2.9: "by 12:00 the next day").
 CREATE TABLE sla_policies (
 	id {{ID}},
 	name TEXT NOT NULL,
