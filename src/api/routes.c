@@ -85,6 +85,8 @@ const size_t core_nroutes = sizeof(core_routes) / sizeof(core_routes[0]);
 ROUTE_TABLE(core);
 ROUTE_TABLE(request);
 ROUTE_TABLE(sla);
+ROUTE_TABLE(master);
+ROUTE_TABLE(rma);
 
 static const struct {
 	const struct route *routes;
@@ -93,6 +95,8 @@ static const struct {
 	{ core_routes, &core_nroutes },
 	{ request_routes, &request_nroutes },
 	{ sla_routes, &sla_nroutes },
+	{ master_routes, &master_nroutes },
+	{ rma_routes, &rma_nroutes },
 };
 
 const struct route *api_routes;

@@ -56,6 +56,18 @@ if [ -n "$pg" ]; then
 	check "backup of PostgreSQL points to pg_dump" sh -c "! '$bin' backup --db '$pg' --out '$dir/x' 2>'$dir/pge' && grep -q pg_dump '$dir/pge'"
 	check "migrate on PostgreSQL" sh -c "'$bin' migrate --db '$pg' | grep -q 'schema version'"
 fi
+# CSV import has its own script; its counts join these
+"$(dirname "$0")/import.sh" "$bin" $pg >"$dir/import.log" 2>&1
+grep -v -E '^[0-9]+ passed, [0-9]+ failed' "$dir/import.log"
+line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$dir/import.log" | tail -n 1)
+if [ -n "$line" ]; then
+	passed=$((passed + ${line%% passed*}))
+	f=${line#*passed, }
+	failed=$((failed + ${f%% failed*}))
+else
+	echo "not ok - tests/cli/import.sh gave no result line"
+	failed=$((failed + 1))
+fi
 rm -rf "$dir"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1,0 +1,630 @@
+/*
+ * api_rma — returns and exchanges (调退货): the form with its lines, its
+ * steps (every one a signature), the timeline, finance's exchange-ratio
+ * watch, the return reports and the settings of ratio control.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "domain/rma/rma.h"
+#include "util/clock.h"
+
+static struct rma_caller
+caller(struct req *rq)
+{
+	struct rma_caller c = {
+		.actor = req_actor(rq),
+		.fsm = { rq->who.user_id, rq->who.roles, rq->who.nroles },
+		.customer_id = rq->who.customer_id,
+	};
+
+	return c;
+}
+
+/* A date query parameter "YYYY-MM-DD" as YYYYMMDD (absent: dflt). */
+static enum svc_code
+day_param(struct req *rq, const char *name, int dflt, int *out)
+{
+	const char *v = req_query(rq, name);
+
+	*out = dflt;
+	if (v == NULL || v[0] == '\0')
+		return SVC_OK;
+	if (!rma_parse_ymd(v, out))
+		return svc_fail_field(&rq->err, SVC_EINVAL, name, "invalid",
+		    "'%s' must be a date YYYY-MM-DD", name);
+	return SVC_OK;
+}
+
+static enum svc_code
+enum_param(struct req *rq, const char *name, const char *const *set,
+    const char **out)
+{
+	const char *v = req_query(rq, name);
+
+	*out = NULL;
+	if (v == NULL || v[0] == '\0')
+		return SVC_OK;
+	for (size_t i = 0; set[i] != NULL; i++)
+		if (strcmp(set[i], v) == 0) {
+			*out = set[i];
+			return SVC_OK;
+		}
+	return svc_fail_field(&rq->err, SVC_EINVAL, name, "not_allowed",
+	    "'%s' has a value that is not allowed", name);
+}
+
+/* ----- the form ----- */
+
+static void
+return_full_json(struct req *rq, struct jw *w, const struct rma *r,
+    enum svc_code *rc)
+{
+	struct rma_caller c = caller(rq);
+	bool staff = c.customer_id == 0;
+
+	jw_obj_open(w);
+	jw_key(w, "return");
+	rma_to_json(w, r);
+	jw_key(w, "lines");
+	rma_lines_json(w, r);
+	if (staff && r->limits != NULL) {
+		jw_key(w, "limits");
+		rma_limits_json(w, r->limits);
+	}
+	jw_key(w, "transitions");
+	fsm_options_json(&rma_fsm, w, r->state, &c.fsm, r);
+	jw_key(w, "signatures");
+	*rc = rma_signatures_json(rq->db, w, r->id, &rq->err);
+	if (*rc == SVC_OK) {
+		jw_key(w, "transport_orders");
+		*rc = rma_transports_json(rq->db, w, r->id, &rq->err);
+	}
+	if (*rc == SVC_OK && staff) {
+		jw_key(w, "corrective_actions");
+		*rc = rma_capa_json(rq->db, w, r->id, &rq->err);
+	}
+	jw_obj_close(w);
+}
+
+struct return_in {
+	struct rma_draft d;
+};
+
+/* The form's fields; "lines" is decoded separately (array of objects). */
+static const struct field rma_create_fields[] = {
+	{ "kind", F_ENUM, offsetof(struct return_in, d.kind), F_REQUIRED, 0, 0,
+	    0, rma_kinds, "exchange (调货) or refund (退货)" },
+	{ "reason", F_ENUM, offsetof(struct return_in, d.reason), F_REQUIRED, 0,
+	    0, 0, rma_reasons, "unsalable 不适销, quality 质量问题, "
+	    "transit_damage 运输损坏, not_as_described 与描述不符" },
+	{ "channel", F_ENUM, offsetof(struct return_in, d.channel), F_NULLABLE,
+	    0, 0, 0, rma_channels, "staff (default), paper or fax (registered "
+	    "by the office, then signed for); customers: portal" },
+	{ "customer_id", F_ID, offsetof(struct return_in, d.customer_id),
+	    F_NULLABLE, 0, 0, 0, NULL, "the customer (staff; customers file "
+	    "for their own company)" },
+	{ "request_id", F_ID, offsetof(struct return_in, d.request_id),
+	    F_NULLABLE, 0, 0, 0, NULL, "the service request it comes from" },
+	{ "description", F_TEXT, offsetof(struct return_in, d.description),
+	    F_NULLABLE, 0, 2000, 0, NULL, "remarks on the form" },
+	{ NULL },
+};
+
+static const struct field rma_line_fields[] = {
+	{ "model_id", F_ID, offsetof(struct rma_line_draft, model_id),
+	    F_NULLABLE, 0, 0, 0, NULL, "product model (or a sold unit)" },
+	{ "unit_id", F_ID, offsetof(struct rma_line_draft, unit_id), F_NULLABLE,
+	    0, 0, 0, NULL, "the sold unit" },
+	{ "serial", F_TEXT, offsetof(struct rma_line_draft, serial), F_NULLABLE,
+	    0, 64, 0, NULL, "the sold unit's serial number" },
+	{ "description", F_TEXT, offsetof(struct rma_line_draft, description),
+	    F_NULLABLE, 0, 500, 0, NULL, "goods as written on the form" },
+	{ "quantity", F_I64, offsetof(struct rma_line_draft, quantity),
+	    F_REQUIRED, 1, RMA_QTY_MAX, 0, NULL, "quantity" },
+	{ "unit_price_fen", F_I64, offsetof(struct rma_line_draft,
+	    unit_price_fen), F_REQUIRED, 0, RMA_PRICE_MAX, 0, NULL,
+	    "unit price in fen" },
+	{ "amount_fen", F_I64, offsetof(struct rma_line_draft, amount_fen), 0,
+	    0, INT64_MAX, 0, NULL, "quantity x unit price (checked)" },
+	{ "reason", F_ENUM, offsetof(struct rma_line_draft, reason),
+	    F_NULLABLE, 0, 0, 0, rma_reasons, "the form's reason" },
+	{ "delivery_date", F_TEXT, offsetof(struct rma_line_draft,
+	    delivery_date), F_NULLABLE, 10, 10, 0, NULL, "YYYY-MM-DD; default "
+	    "the sold unit's (the time limit counts from it)" },
+	{ NULL },
+};
+
+/* Decode the "lines" array of rq->json, each by rma_line_fields. */
+static enum svc_code
+decode_lines(struct req *rq, json_t *lines, struct rma_draft *d)
+{
+	struct rma_line_draft *out;
+	json_t *root = rq->json, *item;
+	enum svc_code rc = SVC_OK;
+	size_t i, n;
+
+	if (lines == NULL || json_is_null(lines))
+		return svc_fail_field(&rq->err, SVC_EINVAL, "lines", "required",
+		    "'lines' is required: the goods returned");
+	if (!json_is_array(lines))
+		return svc_fail_field(&rq->err, SVC_EINVAL, "lines",
+		    "wrong_type", "'lines' must be an array of line objects");
+	n = json_array_size(lines);
+	if (n == 0)
+		return svc_fail_field(&rq->err, SVC_EINVAL, "lines", "required",
+		    "a form needs at least one line");
+	if (n > RMA_LINES_MAX)
+		return svc_fail_field(&rq->err, SVC_EINVAL, "lines", "too_many",
+		    "a form holds at most %d lines", RMA_LINES_MAX);
+	out = arena_alloc(&rq->arena, n * sizeof(*out));
+	if (out == NULL)
+		return svc_fail(&rq->err, SVC_ETOOBIG, "lines",
+		    "out of request memory");
+	json_array_foreach(lines, i, item) {
+		out[i].amount_fen = -1;
+		if (!json_is_object(item)) {
+			rc = svc_fail_field(&rq->err, SVC_EINVAL, arena_printf(
+			    &rq->arena, "lines[%zu]", i), "wrong_type",
+			    "line %zu must be an object", i + 1);
+			break;
+		}
+		rq->json = item;
+		rc = decode_json(rq, rma_line_fields, &out[i], NULL);
+		rq->json = root;
+		if (rc) {
+			const char *f = arena_printf(&rq->arena,
+			    "lines[%zu].%s", i, rq->err.field);
+			size_t len = strlen(f);
+
+			if (len >= sizeof(rq->err.field))
+				len = sizeof(rq->err.field) - 1;
+			memcpy(rq->err.field, f, len);
+			rq->err.field[len] = '\0';
+			break;
+		}
+	}
+	d->lines = out;
+	d->nlines = n;
+	return rc;
+}
+
+/* POST /api/v1/returns {kind, reason, customer_id, lines: [...], ...} */
+static enum svc_code
+return_create_h(struct req *rq, struct resp *rs)
+{
+	struct return_in in;
+	struct rma_caller c = caller(rq);
+	json_t *root = rq->json, *copy, *lines;
+	struct rma *r;
+	enum svc_code rc;
+	struct jw w;
+
+	memset(&in, 0, sizeof(in));
+	if (root == NULL || !json_is_object(root))
+		return svc_fail(&rq->err, SVC_EINVAL, "body",
+		    "the body must be a JSON object");
+	copy = json_copy(root);
+	if (copy == NULL)
+		return svc_fail(&rq->err, SVC_ETOOBIG, "body",
+		    "out of memory");
+	json_object_del(copy, "lines");
+	rq->json = copy;
+	rc = decode_json(rq, rma_create_fields, &in, NULL);
+	rq->json = root;
+	json_decref(copy);
+	lines = json_object_get(root, "lines");
+	if (rc == SVC_OK)
+		rc = decode_lines(rq, lines, &in.d);
+	if (rc == SVC_OK)
+		rc = rma_create(rq->db, &rq->arena, &c, &in.d, &r, &rq->err);
+	if (rc)
+		return rc;
+	resp_header(rs, "Location", arena_printf(&rq->arena,
+	    "/api/v1/returns/%lld", (long long)r->id));
+	resp_json(rs, 201, &w);
+	return_full_json(rq, &w, r, &rc);
+	return rc;
+}
+
+/* GET /api/v1/returns/{id} */
+static enum svc_code
+return_get_h(struct req *rq, struct resp *rs)
+{
+	struct rma_caller c = caller(rq);
+	struct rma *r;
+	enum svc_code rc;
+	struct jw w;
+	int64_t id;
+
+	rc = req_param_id(rq, 0, &id);
+	if (rc == SVC_OK)
+		rc = rma_get(rq->db, &rq->arena, &c, id, &r, &rq->err);
+	if (rc)
+		return rc;
+	resp_json(rs, 200, &w);
+	return_full_json(rq, &w, r, &rc);
+	return rc;
+}
+
+static const char *const return_list_query[] = { "limit", "cursor",
+	"state", "reason", "kind", "customer_id", "from", "to", NULL };
+
+/* GET /api/v1/returns?state=&reason=&kind=&customer_id=&from=&to= */
+static enum svc_code
+return_list_h(struct req *rq, struct resp *rs)
+{
+	static const char *states[RMA__MAX + 1];
+	struct rma_caller c = caller(rq);
+	struct rma_filter f;
+	struct rma **items;
+	enum svc_code rc;
+	struct jw w;
+	int64_t before;
+	int limit;
+	size_t n;
+	bool more;
+
+	memset(&f, 0, sizeof(f));
+	for (int i = 0; i < RMA__MAX; i++)
+		states[i] = fsm_state_name(&rma_fsm, i);
+	rc = query_allow(rq, return_list_query);
+	if (rc == SVC_OK)
+		rc = list_params(rq, &before, &limit);
+	if (rc == SVC_OK)
+		rc = enum_param(rq, "state", states, &f.state);
+	if (rc == SVC_OK)
+		rc = enum_param(rq, "reason", rma_reasons, &f.reason);
+	if (rc == SVC_OK)
+		rc = enum_param(rq, "kind", rma_kinds, &f.kind);
+	if (rc == SVC_OK)
+		rc = query_i64(rq, "customer_id", 1, INT64_MAX, 0,
+		    &f.customer_id);
+	if (rc == SVC_OK)
+		rc = day_param(rq, "from", 0, &f.from_day);
+	if (rc == SVC_OK)
+		rc = day_param(rq, "to", 0, &f.to_day);
+	if (rc == SVC_OK)
+		rc = rma_list(rq->db, &rq->arena, &c, &f, before, limit, &items,
+		    &n, &more, &rq->err);
+	if (rc)
+		return rc;
+	resp_json(rs, 200, &w);
+	jw_obj_open(&w);
+	jw_key(&w, "items");
+	jw_arr_open(&w);
+	for (size_t i = 0; i < n; i++)
+		rma_to_json(&w, items[i]);
+	jw_arr_close(&w);
+	list_next_cursor(&w, more, n ? items[n - 1]->id : 0);
+	jw_obj_close(&w);
+	return SVC_OK;
+}
+
+/* GET /api/v1/returns/{id}/events: the timeline */
+static enum svc_code
+return_events_h(struct req *rq, struct resp *rs)
+{
+	struct rma_caller c = caller(rq);
+	struct rma *r;
+	enum svc_code rc;
+	struct jw w;
+	int64_t id;
+
+	rc = req_param_id(rq, 0, &id);
+	if (rc == SVC_OK)
+		rc = rma_get(rq->db, &rq->arena, &c, id, &r, &rq->err);
+	if (rc)
+		return rc;
+	resp_json(rs, 200, &w);
+	jw_obj_open(&w);
+	jw_key(&w, "items");
+	rc = rma_events_json(rq->db, &w, &c, id, &rq->err);
+	jw_knull(&w, "next_cursor");
+	jw_obj_close(&w);
+	return rc;
+}
+
+struct event_in {
+	const char *kind;
+	const char *body;
+};
+
+static const char *const event_kinds[] = { "note", "reply", NULL };
+
+static const struct field event_fields[] = {
+	{ "kind", F_ENUM, offsetof(struct event_in, kind), F_REQUIRED, 0, 0, 0,
+	    event_kinds, "note (internal) or reply (to the customer)" },
+	{ "body", F_TEXT, offsetof(struct event_in, body), F_REQUIRED, 1, 5000,
+	    0, NULL, "the text" },
+	{ NULL },
+};
+
+/* POST /api/v1/returns/{id}/events {kind, body} */
+static enum svc_code
+return_event_add_h(struct req *rq, struct resp *rs)
+{
+	struct rma_caller c = caller(rq);
+	struct event_in in = { 0 };
+	enum svc_code rc;
+	struct jw w;
+	int64_t id, eid = 0;
+
+	rc = req_param_id(rq, 0, &id);
+	if (rc == SVC_OK)
+		rc = decode_json(rq, event_fields, &in, NULL);
+	if (rc == SVC_OK)
+		rc = rma_add_event(rq->db, &rq->arena, &c, id, in.kind, in.body,
+		    &eid, &rq->err);
+	if (rc)
+		return rc;
+	resp_json(rs, 201, &w);
+	jw_obj_open(&w);
+	jw_ki64(&w, "id", eid);
+	jw_kstr(&w, "kind", in.kind);
+	jw_obj_close(&w);
+	return SVC_OK;
+}
+
+struct step_in {
+	int64_t version;
+	struct rma_step s;
+};
+
+static const struct field step_fields[] = {
+	{ "version", F_I64, offsetof(struct step_in, version), 0, 1, INT64_MAX,
+	    0, NULL, "the version you read (or If-Match)" },
+	{ "note", F_TEXT, offsetof(struct step_in, s.note), F_NULLABLE, 0, 2000,
+	    0, NULL, "a note on the signature; special_approval: why "
+	    "(required)" },
+	{ "reason", F_TEXT, offsetof(struct step_in, s.reason), F_NULLABLE, 0,
+	    500, 0, NULL, "reject, cancel: why (shown to the customer)" },
+	{ "explanation", F_TEXT, offsetof(struct step_in, s.explanation),
+	    F_NULLABLE, 0, 5000, 0, NULL, "qc_defect: the analysis; "
+	    "qc_refuse: the written explanation (required)" },
+	{ "responsible_department_id", F_ID, offsetof(struct step_in,
+	    s.responsible_department_id), F_NULLABLE, 0, 0, 0, NULL,
+	    "qc_defect: the responsible department" },
+	{ "responsible_person", F_TEXT, offsetof(struct step_in,
+	    s.responsible_person), F_NULLABLE, 0, 50, 0, NULL,
+	    "qc_defect: the responsible person" },
+	{ "depreciation_fen", F_I64, offsetof(struct step_in,
+	    s.depreciation_fen), 0, 0, RMA_PRICE_MAX * RMA_QTY_MAX, 0, NULL,
+	    "qc_*, receive: depreciation of used goods" },
+	{ "station", F_TEXT, offsetof(struct step_in, s.station), F_NULLABLE, 0,
+	    200, 0, NULL, "issue_transport: the freight station" },
+	{ "resolution", F_ENUM, offsetof(struct step_in, s.resolution),
+	    F_NULLABLE, 0, 0, 0, rma_resolutions, "receive: exchange or refund "
+	    "(the customer's choice; unsalable: exchange)" },
+	{ "exchange_value_fen", F_I64, offsetof(struct step_in,
+	    s.exchange_value_fen), 0, 0, RMA_PRICE_MAX * RMA_QTY_MAX, 0, NULL,
+	    "receive: value of the goods given for used goods (>= amount)" },
+	{ NULL },
+};
+
+/* POST /api/v1/returns/{id}/transitions/{name} {version, ...} */
+static enum svc_code
+return_transition_h(struct req *rq, struct resp *rs)
+{
+	struct rma_caller c = caller(rq);
+	struct step_in in;
+	struct rma *r;
+	enum svc_code rc;
+	struct jw w;
+	int64_t id, version;
+
+	memset(&in, 0, sizeof(in));
+	in.s.depreciation_fen = -1;
+	in.s.exchange_value_fen = -1;
+	rc = req_param_id(rq, 0, &id);
+	if (rc == SVC_OK)
+		rc = decode_json(rq, step_fields, &in, NULL);
+	if (rc == SVC_OK)
+		rc = req_version(rq, in.version, &version);
+	if (rc == SVC_OK)
+		rc = rma_transition(rq->db, &rq->arena, &c, id, version,
+		    rq->params[1], &in.s, &r, &rq->err);
+	if (rc)
+		return rc;
+	resp_json(rs, 200, &w);
+	return_full_json(rq, &w, r, &rc);
+	return rc;
+}
+
+/* ----- finance and reports ----- */
+
+static const char *const ratios_query[] = { "day", "limit", "cursor", NULL };
+
+/* GET /api/v1/returns/ratios?day=YYYY-MM-DD: every customer vs its limit */
+static enum svc_code
+return_ratios_h(struct req *rq, struct resp *rs)
+{
+	enum svc_code rc;
+	struct jw w;
+	int64_t after, last = 0;
+	int limit, day;
+	bool more = false;
+
+	rc = query_allow(rq, ratios_query);
+	if (rc == SVC_OK)
+		rc = list_params(rq, &after, &limit);
+	if (rc == SVC_OK)
+		rc = day_param(rq, "day", clock_local_ymd(clock_now()), &day);
+	if (rc)
+		return rc;
+	resp_json(rs, 200, &w);
+	jw_obj_open(&w);
+	jw_key(&w, "items");
+	rc = rma_ratios_json(rq->db, &rq->arena, &w, day, after, limit, &last,
+	    &more, &rq->err);
+	list_next_cursor(&w, more, last);
+	jw_obj_close(&w);
+	return rc;
+}
+
+static const char *const report_customers_query[] = { "from", "to",
+	"customer_id", NULL };
+
+/* GET /api/v1/returns/reports/customers?from=&to=&customer_id= */
+static enum svc_code
+return_report_customers_h(struct req *rq, struct resp *rs)
+{
+	enum svc_code rc;
+	struct jw w;
+	int64_t customer;
+	int today = clock_local_ymd(clock_now()), from, to;
+
+	rc = query_allow(rq, report_customers_query);
+	if (rc == SVC_OK)
+		rc = day_param(rq, "from", today / 100 * 100 + 1, &from);
+	if (rc == SVC_OK)
+		rc = day_param(rq, "to", today, &to);
+	if (rc == SVC_OK)
+		rc = query_i64(rq, "customer_id", 1, INT64_MAX, 0, &customer);
+	if (rc == SVC_OK && to < from)
+		rc = svc_fail_field(&rq->err, SVC_EINVAL, "to", "out_of_range",
+		    "'to' must not be before 'from'");
+	if (rc)
+		return rc;
+	resp_json(rs, 200, &w);
+	return rma_report_customers_json(rq->db, &rq->arena, &w, from, to,
+	    customer, &rq->err);
+}
+
+/* GET /api/v1/returns/reports/open: open returns by step, with age */
+static enum svc_code
+return_report_open_h(struct req *rq, struct resp *rs)
+{
+	enum svc_code rc;
+	struct jw w;
+
+	rc = query_allow(rq, NULL);
+	if (rc)
+		return rc;
+	resp_json(rs, 200, &w);
+	return rma_report_open_json(rq->db, &w, clock_now(), &rq->err);
+}
+
+/* ----- settings ----- */
+
+enum { S_WARN = 1, S_LIMIT = 2, S_DAYS = 4 };
+
+struct settings_in {
+	struct rma_settings s;
+};
+
+static const struct field settings_fields[] = {
+	{ "warn_share_bp", F_I64, offsetof(struct settings_in, s.warn_share_bp),
+	    0, 1, 10000, S_WARN, NULL, "warn finance at this share of a "
+	    "customer's limit (8000 = 80 %)" },
+	{ "default_ratio_limit_bp", F_I64, offsetof(struct settings_in,
+	    s.default_ratio_limit_bp), 0, 0, 10000, S_LIMIT, NULL,
+	    "the company's exchange-ratio limit without a contract (500 = 5 %)" },
+	{ "default_days_limit", F_I64, offsetof(struct settings_in,
+	    s.default_days_limit), 0, 0, 3650, S_DAYS, NULL,
+	    "the company's exchange time limit in days from delivery" },
+	{ "version", F_I64, offsetof(struct settings_in, s.version), 0, 1,
+	    INT64_MAX, 0, NULL, "the version you read (or If-Match)" },
+	{ NULL },
+};
+
+/* GET /api/v1/returns/settings */
+static enum svc_code
+return_settings_get_h(struct req *rq, struct resp *rs)
+{
+	struct rma_settings s;
+	enum svc_code rc;
+	struct jw w;
+
+	rc = rma_settings_get(rq->db, &s, &rq->err);
+	if (rc)
+		return rc;
+	resp_json(rs, 200, &w);
+	rma_settings_to_json(&w, &s);
+	return SVC_OK;
+}
+
+/* PUT /api/v1/returns/settings {version, warn_share_bp?, ...} */
+static enum svc_code
+return_settings_put_h(struct req *rq, struct resp *rs)
+{
+	struct actor who = req_actor(rq);
+	struct settings_in in;
+	struct rma_settings cur, out;
+	enum svc_code rc;
+	unsigned present = 0;
+	struct jw w;
+	int64_t version;
+
+	memset(&in, 0, sizeof(in));
+	rc = decode_json(rq, settings_fields, &in, &present);
+	if (rc == SVC_OK)
+		rc = req_version(rq, in.s.version, &version);
+	if (rc == SVC_OK)
+		rc = rma_settings_get(rq->db, &cur, &rq->err);
+	if (rc)
+		return rc;
+	if (!(present & S_WARN))
+		in.s.warn_share_bp = cur.warn_share_bp;
+	if (!(present & S_LIMIT))
+		in.s.default_ratio_limit_bp = cur.default_ratio_limit_bp;
+	if (!(present & S_DAYS))
+		in.s.default_days_limit = cur.default_days_limit;
+	rc = rma_settings_set(rq->db, &rq->arena, &who, version, &in.s, &out,
+	    &rq->err);
+	if (rc)
+		return rc;
+	resp_json(rs, 200, &w);
+	rma_settings_to_json(&w, &out);
+	return SVC_OK;
+}
+
+#define J R_JSON
+#define W R_WRITE
+
+const struct route rma_routes[] = {
+	{ HTTP_GET, "/api/v1/returns", return_list_h, NULL, "return.read", 0,
+	    "returns", "list return/exchange forms (newest first)", NULL,
+	    return_list_query },
+	{ HTTP_POST, "/api/v1/returns", return_create_h, NULL, "return.create",
+	    W | J | R_IDEMPOTENT, "returns", "file or register a return/"
+	    "exchange form 《调退货明细表》; lines: [{unit_id or serial or "
+	    "model_id, quantity, unit_price_fen, amount_fen?, reason?, "
+	    "delivery_date?, description?}]", rma_create_fields, NULL },
+	{ HTTP_GET, "/api/v1/returns/ratios", return_ratios_h, NULL,
+	    "return.report", 0, "returns", "every customer's exchange ratio "
+	    "against its limit on a day (ok, warning, over)", NULL,
+	    ratios_query },
+	{ HTTP_GET, "/api/v1/returns/reports/customers",
+	    return_report_customers_h, NULL, "return.report", 0, "returns",
+	    "returns per customer and period: quantities, amounts, exchange "
+	    "ratio against the limit", NULL, report_customers_query },
+	{ HTTP_GET, "/api/v1/returns/reports/open", return_report_open_h, NULL,
+	    "return.report", 0, "returns", "open returns by step with their "
+	    "age", NULL, NULL },
+	{ HTTP_GET, "/api/v1/returns/settings", return_settings_get_h, NULL,
+	    "return.report", 0, "returns", "exchange-ratio control settings",
+	    NULL, NULL },
+	{ HTTP_PUT, "/api/v1/returns/settings", return_settings_put_h, NULL,
+	    "return.manage", W | J, "returns", "change the warning share and "
+	    "the company's limits (with version)", settings_fields, NULL },
+	{ HTTP_GET, "/api/v1/returns/{id}", return_get_h, NULL, "return.read",
+	    0, "returns", "one form with its lines, limits, allowed steps, "
+	    "signatures, transport orders and corrective actions", NULL, NULL },
+	{ HTTP_GET, "/api/v1/returns/{id}/events", return_events_h, NULL,
+	    "return.read", 0, "returns", "the timeline", NULL, NULL },
+	{ HTTP_POST, "/api/v1/returns/{id}/events", return_event_add_h, NULL,
+	    "return.work", W | J, "returns",
+	    "add an internal note or a reply to the customer", event_fields,
+	    NULL },
+	{ HTTP_POST, "/api/v1/returns/{id}/transitions/{name}",
+	    return_transition_h, NULL, "return.work", W | J, "returns",
+	    "sign a step (sign_for, review_aftersales, review_finance, "
+	    "special_approval, approve, reject, cancel, issue_transport, "
+	    "pickup, qc_intact, qc_defect, qc_refuse, receive, record, "
+	    "send_slip)", step_fields, NULL },
+};
+
+const size_t rma_nroutes = sizeof(rma_routes) / sizeof(rma_routes[0]);

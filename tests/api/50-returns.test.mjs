@@ -1,0 +1,584 @@
+// Returns and exchanges (调退货, SPEC §4.3, seed 000 §4.2): the form and its
+// lines, exchange-ratio control (exactly at the limit passes, one fen over
+// is refused with the figures, the general manager's special approval), the
+// time limit (the last day and the day after), every signature as a
+// transition by role (403 for another role), each missing signature before
+// the warehouse receipt, the driver and the transport order, QC's refusal
+// and its explanation, used goods, the statistician, the clerk's slip due by
+// 12:00 the next day (outbox, SLA clock), finance's watch and alerts,
+// reports, customer isolation.
+//
+// Fixtures go through the master-data API: every test makes its own
+// customer (contract 5 % / 90 days, purchases of 10,000.00 yuan), so the
+// ratios of one test never move another's.
+
+const DAY = 86400e3;
+// A company-local (Asia/Shanghai, no DST) date n days before today.
+const daysAgo = (n) => new Date(Date.now() + 8 * 3600e3 - n * DAY).toISOString().slice(0, 10);
+const nextDayNoon = (iso) => {
+  const d = new Date(`${iso.slice(0, 10)}T00:00:00Z`);
+  return `${new Date(d.getTime() + DAY).toISOString().slice(0, 10)}T12:00:00+08:00`;
+};
+
+async function post(t, token, path, body, status = 201) {
+  const res = await t.req('POST', path, { token, body });
+  t.expectStatus(res, status, `POST ${path} ${JSON.stringify(body).slice(0, 200)}`);
+  return res.json;
+}
+
+let modelId = 0;
+let qcDept = 0;
+
+/* A customer with a sales contract (5 % of purchases, 90 days from
+ * delivery), purchases of 1,000,000 fen in the period, units delivered 90
+ * and 91 days ago and a used one, and a portal user. */
+async function customer(t, { purchases = 1000000, limitBp = 500, days = 90 } = {}) {
+  const admin = await t.admin();
+  const code = t.uniq('RT');
+  if (!modelId)
+    modelId = (await post(t, admin, '/api/v1/product-models', { model_no: t.uniq('RTM-'), name: '柜式空调' })).id;
+  if (!qcDept) {
+    const depts = await t.listAll('/api/v1/departments', admin);
+    qcDept = depts.find((d) => d.code === 'QC').id;
+  }
+  const c = await post(t, admin, '/api/v1/customers', { code, name: `退货测试 ${code}`, phone: '021-5555' });
+  await post(t, admin, '/api/v1/contracts', {
+    contract_no: `HT-${code}`, customer_id: c.id, kind: 'sales', start_date: daysAgo(200),
+    end_date: daysAgo(-100), exchange_ratio_limit_bp: limitBp, exchange_days_limit: days,
+  });
+  if (purchases > 0)
+    await post(t, admin, '/api/v1/sales', { customer_id: c.id, sale_date: daysAgo(30), amount_fen: purchases });
+  // outside the contract period: not part of the base
+  await post(t, admin, '/api/v1/sales', { customer_id: c.id, sale_date: daysAgo(300), amount_fen: 99900000 });
+  const unit = async (suffix, delivered, used = false) => (await post(t, admin, '/api/v1/units', {
+    serial: `${code}-${suffix}`, model_id: modelId, customer_id: c.id, purchase_date: daysAgo(delivered),
+    delivery_date: daysAgo(delivered), amount_fen: 100000, used,
+  })).id;
+  const units = { d90: await unit('D90', 90), d91: await unit('D91', 91), used: await unit('USED', 20, true), d10: await unit('D10', 10) };
+  const u = await t.createUser({ roles: ['customer'], customer_id: c.id });
+  const ptoken = (await t.login(u.username, u.password)).token;
+  return { id: c.id, code, units, portal: { token: ptoken }, ptoken };
+}
+
+/* who: a demo username, or {token} of a user made by the test. */
+async function tok(t, who) { return typeof who === 'object' ? who.token : (await t.login(who)).token; }
+
+async function file(t, who, body, status = 201) {
+  const token = await tok(t, who);
+  const res = await t.req('POST', '/api/v1/returns', { token, body });
+  t.expectStatus(res, status, 'file a return');
+  return res.json;
+}
+
+const line = (unitId, price, extra = {}) => ({ unit_id: unitId, quantity: 1, unit_price_fen: price, ...extra });
+
+async function step(t, who, r, name, extra = {}) {
+  const token = await tok(t, who);
+  return t.req('POST', `/api/v1/returns/${r.id}/transitions/${name}`, {
+    token, body: { version: r.version, ...extra },
+  });
+}
+
+/* Take a step that must pass; returns the form after it. */
+async function ok(t, who, r, name, extra = {}) {
+  const res = await step(t, who, r, name, extra);
+  t.expectStatus(res, 200, `${who} ${name}`);
+  return res.json.return;
+}
+
+async function exchangeApproved(t, c, price, unit = c.units.d90) {
+  let r = (await file(t, 'agent', { kind: 'exchange', reason: 'unsalable', customer_id: c.id, lines: [line(unit, price)] })).return;
+  r = await ok(t, 'agent', r, 'review_aftersales');
+  r = await ok(t, 'finance', r, 'review_finance');
+  return ok(t, 'sales', r, 'approve');
+}
+
+async function notificationsOf(t, who) {
+  const res = await t.req('GET', '/api/v1/notifications?limit=200', { token: await tok(t, who) });
+  t.expectStatus(res, 200);
+  return res.json.items;
+}
+
+export const tests = [
+  ['create: RT number, lines and totals, the limits it will be reviewed against', async (t) => {
+    const c = await customer(t);
+    const res = await t.req('POST', '/api/v1/returns', {
+      token: await tok(t, 'agent'),
+      body: {
+        kind: 'exchange', reason: 'unsalable', customer_id: c.id, description: '滞销, 申请调换',
+        lines: [line(c.units.d10, 30000, { quantity: 2, amount_fen: 60000 }), { model_id: modelId, quantity: 3, unit_price_fen: 1000, delivery_date: daysAgo(5) }],
+      },
+    });
+    t.expectStatus(res, 201);
+    t.match(res.headers.location, /^\/api\/v1\/returns\/\d+$/);
+    const { return: r, lines, limits, signatures, transitions } = res.json;
+    t.match(r.number, /^RT-\d{8}-\d{4}$/);
+    t.equal(r.state, 'submitted');
+    t.equal(r.channel, 'staff');
+    t.equal(r.total_quantity, 5);
+    t.equal(r.total_amount_fen, 63000);
+    t.equal(lines.length, 2);
+    t.equal(lines[0].serial, `${c.code}-D10`);
+    t.equal(lines[0].delivery_date, daysAgo(10));
+    t.equal(lines[1].amount_fen, 3000);
+    t.equal(limits.source, 'contract');
+    t.equal(limits.limit_bp, 500);
+    t.equal(limits.purchases_fen, 1000000);
+    t.equal(limits.exchanged_fen, 0);
+    t.equal(limits.this_fen, 63000);
+    t.equal(limits.ratio, '6.3000%');
+    t.equal(limits.ratio_ok, false);
+    t.match(limits.over, /6\.3000% > limit 5\.00%/);
+    t.deepEqual(signatures, []);
+    t.ok(transitions.find((x) => x.name === 'review_aftersales'));
+    const audit = await t.req('GET', `/api/v1/audit?entity=return&entity_id=${r.id}`, { token: await t.admin() });
+    t.equal(audit.json.items[0].action, 'create');
+  }],
+
+  ['create: bad input names the field (lines[i].x), nothing written', async (t) => {
+    const c = await customer(t);
+    const agent = await tok(t, 'agent');
+    const base = { kind: 'exchange', reason: 'unsalable', customer_id: c.id };
+    const bad = async (body, field, reason) => t.expectError(
+      await t.req('POST', '/api/v1/returns', { token: agent, body }), 400, 'validation_failed', field, reason);
+    await bad({ ...base }, 'lines', 'required');
+    await bad({ ...base, lines: [] }, 'lines', 'required');
+    await bad({ ...base, lines: 'x' }, 'lines', 'wrong_type');
+    await bad({ ...base, lines: [5] }, 'lines[0]', 'wrong_type');
+    await bad({ ...base, lines: [line(c.units.d10, 100), line(c.units.d10, 100, { quantity: 0 })] }, 'lines[1].quantity', 'out_of_range');
+    await bad({ ...base, lines: [line(c.units.d10, 100, { amount_fen: 99 })] }, 'lines[0].amount_fen', 'mismatch');
+    await bad({ ...base, lines: [line(c.units.d10, 100, { colour: 'red' })] }, 'lines[0].colour', 'unknown');
+    await bad({ ...base, lines: [line(c.units.d10, 100, { reason: 'quality' })] }, 'lines[0].reason', 'mismatch');
+    await bad({ ...base, lines: [{ quantity: 1, unit_price_fen: 1 }] }, 'lines[0].model_id', 'required');
+    await bad({ ...base, lines: [{ model_id: modelId, quantity: 1, unit_price_fen: 1 }] }, 'lines[0].delivery_date', 'required');
+    await bad({ ...base, lines: [line(c.units.d10, 100, { delivery_date: '2026-02-30' })] }, 'lines[0].delivery_date', 'invalid');
+    await bad({ ...base, lines: [{ serial: 'NO-SUCH', quantity: 1, unit_price_fen: 1 }] }, 'lines[0].serial', 'not_found');
+    await bad({ ...base, kind: 'refund', lines: [line(c.units.d10, 100)] }, 'kind', 'not_allowed');
+    await bad({ ...base, reason: 'bored', lines: [line(c.units.d10, 100)] }, 'reason', 'not_allowed');
+    await bad({ kind: 'exchange', reason: 'unsalable', lines: [line(c.units.d10, 100)] }, 'customer_id', 'required');
+    await bad({ ...base, channel: 'portal', lines: [line(c.units.d10, 100)] }, 'channel', 'not_allowed');
+    const list = await t.req('GET', `/api/v1/returns?customer_id=${c.id}`, { token: agent });
+    t.equal(list.json.items.length, 0, 'a refused form writes nothing');
+  }],
+
+  ['ratio: exactly 5.00 % passes; one fen over is refused showing the figures', async (t) => {
+    const c = await customer(t);
+    await exchangeApproved(t, c, 45000);                 // already exchanged
+    let r = (await file(t, 'agent', { kind: 'exchange', reason: 'unsalable', customer_id: c.id, lines: [line(c.units.d90, 5000)] })).return;
+    r = await ok(t, 'agent', r, 'review_aftersales');    // 50,000 / 1,000,000 = 5.00 %
+    r = await ok(t, 'finance', r, 'review_finance');
+    r = await ok(t, 'sales', r, 'approve');
+    t.equal(r.state, 'approved');
+    const got = await t.req('GET', `/api/v1/returns/${r.id}`, { token: await tok(t, 'finance') });
+    t.equal(got.json.limits.exchanged_fen, 45000);
+    t.equal(got.json.limits.ratio, '5.0000%');
+    // one more fen: 50,001 / 1,000,000
+    let over = (await file(t, 'agent', { kind: 'exchange', reason: 'unsalable', customer_id: c.id, lines: [line(c.units.d90, 1)] })).return;
+    for (const [who, name] of [['agent', 'review_aftersales'], ['finance', 'review_finance']]) {
+      const e = t.expectError(await step(t, who, over, name), 409, 'transition_not_allowed', 'transition');
+      t.match(e.details.missing, /\(already exchanged 500\.00 \+ this form 0\.01\) \/ purchases 10000\.00 yuan = 5\.0001% > limit 5\.00%/);
+      t.match(e.details.missing, /special approval/);
+      const f = e.details.figures;
+      t.equal(f.exchanged_fen, 50000);
+      t.equal(f.this_fen, 1);
+      t.equal(f.purchases_fen, 1000000);
+      t.equal(f.limit_bp, 500);
+      t.equal(f.ratio_ppm, 50001);
+      t.equal(f.ratio_ok, false);
+      t.equal(f.contract_no, `HT-${c.code}`);
+    }
+    // the customer sees its form but not finance's figures
+    const mine = await t.req('GET', `/api/v1/returns/${over.id}`, { token: c.ptoken });
+    t.expectStatus(mine, 200);
+    t.equal(mine.json.limits, undefined);
+    over = (await t.req('GET', `/api/v1/returns/${over.id}`, { token: await tok(t, 'agent') })).json.return;
+    t.equal(over.version, 1, 'refused reviews changed nothing');
+  }],
+
+  ['ratio: the general manager\'s special approval lets it continue, recorded; finance is alerted', async (t) => {
+    const c = await customer(t);
+    await exchangeApproved(t, c, 50000);
+    let r = (await file(t, 'agent', { kind: 'exchange', reason: 'unsalable', customer_id: c.id, lines: [line(c.units.d90, 1)] })).return;
+    // finance hears of a request over the limit at once
+    let notes = await notificationsOf(t, 'finance');
+    t.ok(notes.find((n) => n.kind === 'rma_ratio_request_over' && n.ref_id === r.id), 'finance was not told of the request over the limit');
+    // not the head, not finance: only the general manager, and with a note
+    t.expectError(await step(t, 'asmanager', r, 'special_approval', { note: 'x' }), 403, 'forbidden');
+    t.expectError(await step(t, 'finance', r, 'special_approval', { note: 'x' }), 403, 'forbidden');
+    t.expectError(await step(t, 'gm', r, 'special_approval'), 400, 'validation_failed', 'note', 'required');
+    r = await ok(t, 'gm', r, 'special_approval', { note: '重点客户, 特批调换' });
+    t.equal(r.signed.special_approval, true);
+    t.ok(r.special_approved_by > 0);
+    t.equal(r.special_note, '重点客户, 特批调换');
+    t.expectError(await step(t, 'gm', r, 'special_approval', { note: 'again' }), 409, 'transition_not_allowed');
+    r = await ok(t, 'agent', r, 'review_aftersales');
+    r = await ok(t, 'finance', r, 'review_finance');
+    r = await ok(t, 'sales', r, 'approve');
+    notes = await notificationsOf(t, 'finance');
+    const exceeded = notes.find((n) => n.kind === 'rma_ratio_exceeded' && n.ref_id === r.id);
+    t.ok(exceeded, 'finance was not alerted that the customer exceeds its limit');
+    t.match(exceeded.title, /5\.0001%/);
+    // the special approval is a signature, in the audit log
+    const sigs = (await t.req('GET', `/api/v1/returns/${r.id}`, { token: await tok(t, 'agent') })).json.signatures;
+    const sp = sigs.find((s) => s.step === 'special_approval');
+    t.equal(sp.role, 'general_manager');
+    t.equal(sp.username, 'gm');
+    const audit = await t.req('GET', `/api/v1/audit?entity=return&entity_id=${r.id}`, { token: await t.admin() });
+    t.ok(audit.json.items.find((a) => a.action === 'transition:special_approval'));
+    // a within-limit form needs no special approval
+    const fine = await customer(t);
+    const w = (await file(t, 'agent', { kind: 'exchange', reason: 'unsalable', customer_id: fine.id, lines: [line(fine.units.d90, 100)] })).return;
+    const e = t.expectError(await step(t, 'gm', w, 'special_approval', { note: 'x' }), 409, 'transition_not_allowed');
+    t.match(e.details.missing, /within them/);
+  }],
+
+  ['time limit: delivered 90 days ago passes (last day), 91 days is refused with the days', async (t) => {
+    const c = await customer(t);
+    let r = (await file(t, 'agent', { kind: 'exchange', reason: 'unsalable', customer_id: c.id, lines: [line(c.units.d90, 100)] })).return;
+    r = await ok(t, 'agent', r, 'review_aftersales');
+    t.equal(r.signed.aftersales, true);
+    const late = (await file(t, 'agent', { kind: 'exchange', reason: 'unsalable', customer_id: c.id, lines: [line(c.units.d91, 100)] })).return;
+    const e = t.expectError(await step(t, 'agent', late, 'review_aftersales'), 409, 'transition_not_allowed');
+    t.match(e.details.missing, new RegExp(`line 1 delivered ${daysAgo(91)} is 91 days before the form of ${daysAgo(0)} > 90 days`));
+    t.equal(e.details.figures.max_days, 91);
+    t.equal(e.details.figures.days_ok, false);
+    t.equal(e.details.figures.ratio_ok, true);
+    // a delivery date written on the line counts over the unit's
+    const lined = (await file(t, 'agent', { kind: 'exchange', reason: 'unsalable', customer_id: c.id, lines: [line(c.units.d91, 100, { delivery_date: daysAgo(90) })] })).return;
+    await ok(t, 'agent', lined, 'review_aftersales');
+    // the general manager may let a late one through too
+    const sp = await ok(t, 'gm', late, 'special_approval', { note: '物流延误' });
+    await ok(t, 'agent', sp, 'review_aftersales');
+  }],
+
+  ['fax form: registered by the office, signed for by after-sales (a transition)', async (t) => {
+    const c = await customer(t);
+    let r = (await file(t, 'clerk', { kind: 'refund', reason: 'quality', channel: 'fax', customer_id: c.id, lines: [line(c.units.d10, 20000)] })).return;
+    t.equal(r.state, 'registered');
+    t.equal(r.channel, 'fax');
+    t.expectError(await step(t, 'asmanager', r, 'review_aftersales'), 409, 'transition_not_allowed');
+    t.expectError(await step(t, 'warehouse', r, 'sign_for'), 403, 'forbidden');
+    r = await ok(t, 'agent', r, 'sign_for', { note: '已签收传真' });
+    t.equal(r.state, 'submitted');
+    const sigs = (await t.req('GET', `/api/v1/returns/${r.id}`, { token: await tok(t, 'agent') })).json.signatures;
+    t.equal(sigs.length, 1);
+    t.equal(sigs[0].step, 'sign_for');
+    t.equal(sigs[0].role, 'agent');
+    t.equal(sigs[0].note, '已签收传真');
+    t.match(sigs[0].signed_at, /\+08:00$/);
+  }],
+
+  ['warehouse receipt: refused until after-sales, the sales manager and QC have all signed, each named', async (t) => {
+    const c = await customer(t);
+    let r = (await file(t, 'agent', { kind: 'refund', reason: 'quality', customer_id: c.id, lines: [line(c.units.d10, 20000)] })).return;
+    const missing = async () => t.expectError(await step(t, 'warehouse', r, 'receive'), 409, 'transition_not_allowed', 'transition').details.missing;
+    let m = await missing();
+    t.match(m, /after-sales review/); t.match(m, /sales manager approval/); t.match(m, /QC inspection/);
+    // a quality return is reviewed by the head: an agent may not
+    t.expectError(await step(t, 'agent', r, 'review_aftersales'), 403, 'forbidden');
+    r = await ok(t, 'asmanager', r, 'review_aftersales');
+    m = await missing();
+    t.assert.doesNotMatch(m, /after-sales review/); t.match(m, /sales manager approval/); t.match(m, /QC inspection/);
+    r = await ok(t, 'sales', r, 'approve');
+    m = await missing();
+    t.assert.doesNotMatch(m, /sales manager approval/); t.match(m, /QC inspection/);
+    r = await ok(t, 'qc', r, 'qc_defect', { explanation: '压缩机异响, 属生产装配问题', responsible_department_id: qcDept, responsible_person: '装配线 张班长' });
+    r = await ok(t, 'warehouse', r, 'receive');
+    t.equal(r.state, 'received');
+  }],
+
+  ['driver: a pickup only against a transport order issued by the after-sales head', async (t) => {
+    const c = await customer(t);
+    let r = (await file(t, 'agent', { kind: 'refund', reason: 'transit_damage', customer_id: c.id, lines: [line(c.units.d10, 20000)] })).return;
+    r = await ok(t, 'asmanager', r, 'review_aftersales');
+    r = await ok(t, 'sales', r, 'approve');
+    const e = t.expectError(await step(t, 'driver', r, 'pickup'), 409, 'transition_not_allowed');
+    t.match(e.details.missing, /transport order/);
+    t.expectError(await step(t, 'agent', r, 'issue_transport'), 403, 'forbidden');
+    t.expectError(await step(t, 'driver', r, 'issue_transport'), 403, 'forbidden');
+    r = await ok(t, 'asmanager', r, 'issue_transport', { station: '上海西货运站', note: '3 件' });
+    t.match(r.transport_order, /^TO-\d{8}-\d{4}$/);
+    t.expectError(await step(t, 'asmanager', r, 'issue_transport'), 409, 'transition_not_allowed');
+    t.expectError(await step(t, 'warehouse', r, 'pickup'), 403, 'forbidden');
+    r = await ok(t, 'driver', r, 'pickup');
+    t.equal(r.state, 'picked_up');
+    const full = (await t.req('GET', `/api/v1/returns/${r.id}`, { token: await tok(t, 'driver') })).json;
+    t.equal(full.transport_orders.length, 1);
+    t.equal(full.transport_orders[0].station, '上海西货运站');
+    t.ok(full.transport_orders[0].picked_up_at);
+  }],
+
+  ['QC: refusal needs a written explanation; the customer sees it; the return ends', async (t) => {
+    const c = await customer(t);
+    let r = (await file(t, c.portal, { kind: 'refund', reason: 'quality', lines: [line(c.units.d10, 20000)] })).return;
+    r = await ok(t, 'asmanager', r, 'review_aftersales');
+    r = await ok(t, 'sales', r, 'approve');
+    t.expectError(await step(t, 'qc', r, 'qc_refuse'), 400, 'validation_failed', 'explanation', 'required');
+    t.expectError(await step(t, 'qc', r, 'qc_refuse', { explanation: '' }), 400, 'validation_failed', 'explanation', 'required');
+    t.expectError(await step(t, 'warehouse', r, 'qc_refuse', { explanation: 'x' }), 403, 'forbidden');
+    // qc_intact is for unsalable goods
+    t.expectError(await step(t, 'qc', r, 'qc_intact'), 409, 'transition_not_allowed');
+    r = await ok(t, 'qc', r, 'qc_refuse', { explanation: '外壳有明显撞击痕迹, 属客户使用不当造成的损坏' });
+    t.equal(r.state, 'refused');
+    t.equal(r.qc_verdict, 'customer_damage');
+    t.ok(r.closed_at);
+    t.expectError(await step(t, 'warehouse', r, 'receive'), 409, 'transition_not_allowed');
+    const ev = await t.req('GET', `/api/v1/returns/${r.id}/events`, { token: c.ptoken });
+    t.ok(ev.json.items.find((e) => e.body.includes('撞击痕迹')), 'the customer does not see the explanation');
+  }],
+
+  ['another role trying to sign gets 403 naming the role', async (t) => {
+    const c = await customer(t);
+    const r = (await file(t, 'agent', { kind: 'exchange', reason: 'unsalable', customer_id: c.id, lines: [line(c.units.d10, 100)] })).return;
+    for (const [who, name, role] of [['warehouse', 'review_aftersales', /agent/], ['agent', 'review_finance', /finance/],
+      ['asmanager', 'approve', /sales_manager/], ['finance', 'approve', /sales_manager/], ['clerk', 'receive', /warehouse/],
+      ['stats', 'send_slip', /clerk/], ['driver', 'qc_intact', /qc_inspector/]]) {
+      const e = t.expectError(await step(t, who, r, name), 403, 'forbidden');
+      t.match(e.details.required_role, role, `${who} ${name}`);
+    }
+    // a customer cannot sign either; a technician has no return.work at all
+    t.expectError(await step(t, c.portal, r, 'approve'), 403, 'forbidden');
+    t.expectError(await step(t, 'tech', r, 'review_aftersales'), 403, 'forbidden');
+    const after = (await t.req('GET', `/api/v1/returns/${r.id}`, { token: await tok(t, 'agent') })).json;
+    t.equal(after.signatures.length, 0);
+    t.equal(after.return.version, 1);
+  }],
+
+  ['customers: their own forms only (others 404), filed through the portal', async (t) => {
+    const a = await customer(t);
+    const b = await customer(t);
+    const mine = (await file(t, a.portal, { kind: 'refund', reason: 'not_as_described', lines: [line(a.units.d10, 5000)] })).return;
+    t.equal(mine.channel, 'portal');
+    t.equal(mine.customer_id, a.id);
+    const theirs = (await file(t, 'agent', { kind: 'refund', reason: 'quality', customer_id: b.id, lines: [line(b.units.d10, 5000)] })).return;
+    t.expectError(await t.req('GET', `/api/v1/returns/${theirs.id}`, { token: a.ptoken }), 404, 'not_found');
+    t.expectError(await t.req('GET', `/api/v1/returns/${theirs.id}/events`, { token: a.ptoken }), 404, 'not_found');
+    t.expectError(await step(t, a.portal, theirs, 'cancel', { reason: 'x' }), 404, 'not_found');
+    t.expectError(await t.req('POST', `/api/v1/returns/${theirs.id}/events`, { token: a.ptoken, body: { kind: 'reply', body: 'x' } }), 404, 'not_found');
+    const list = await t.req('GET', '/api/v1/returns?limit=200', { token: a.ptoken });
+    t.ok(list.json.items.length >= 1);
+    t.ok(list.json.items.every((x) => x.customer_id === a.id));
+    const filtered = await t.req('GET', `/api/v1/returns?customer_id=${b.id}`, { token: a.ptoken });
+    t.equal(filtered.json.items.filter((x) => x.customer_id === b.id).length, 0);
+    // filing for another company: 404; another company's unit: not found
+    t.expectError(await t.req('POST', '/api/v1/returns', { token: a.ptoken, body: { kind: 'refund', reason: 'quality', customer_id: b.id, lines: [line(a.units.d10, 1)] } }), 404, 'not_found');
+    t.expectError(await t.req('POST', '/api/v1/returns', { token: a.ptoken, body: { kind: 'refund', reason: 'quality', lines: [line(b.units.d10, 1)] } }), 400, 'validation_failed', 'lines[0].unit_id', 'not_found');
+    // the customer may cancel its own form, with a reason
+    t.expectError(await step(t, a.portal, mine, 'cancel'), 400, 'validation_failed', 'reason', 'required');
+    const cancelled = await ok(t, a.portal, mine, 'cancel', { reason: '已与经销商协商解决' });
+    t.equal(cancelled.state, 'cancelled');
+    t.equal(cancelled.close_reason, '已与经销商协商解决');
+    // customers cannot read finance's pages
+    t.expectError(await t.req('GET', '/api/v1/returns/ratios', { token: a.ptoken }), 403, 'forbidden');
+  }],
+
+  ['the whole quality path: receipt, statistician, the clerk\'s slip due 12:00 next day, outbox, SLA clock, timeline, audit', async (t) => {
+    const c = await customer(t);
+    let r = (await file(t, c.portal, { kind: 'exchange', reason: 'quality', lines: [line(c.units.d10, 30000, { quantity: 2 })] })).return;
+    r = await ok(t, 'asmanager', r, 'review_aftersales');
+    r = await ok(t, 'sales', r, 'approve');
+    r = await ok(t, 'asmanager', r, 'issue_transport');
+    r = await ok(t, 'driver', r, 'pickup');
+    r = await ok(t, 'qc', r, 'qc_defect', { explanation: '控制板批次缺陷', responsible_department_id: qcDept, responsible_person: '电装车间 李工' });
+    t.expectError(await step(t, 'stats', r, 'record'), 409, 'transition_not_allowed');
+    // the customer chose a refund at the warehouse
+    r = await ok(t, 'warehouse', r, 'receive', { resolution: 'refund' });
+    t.equal(r.resolution, 'refund');
+    t.equal(r.refund_fen, 60000);
+    t.equal(r.slip_due_at, nextDayNoon(r.received_at));
+    const e = t.expectError(await step(t, 'clerk', r, 'send_slip'), 409, 'transition_not_allowed');
+    t.match(e.details.missing, /recorded/);
+    r = await ok(t, 'stats', r, 'record');
+    t.equal(r.recorded_quantity, 2);
+    t.equal(r.recorded_amount_fen, 60000);
+    r = await ok(t, 'clerk', r, 'send_slip', { note: '已审核' });
+    t.equal(r.state, 'closed');
+    t.equal(r.slip_breached, false);
+    t.ok(r.slip_sent_at && r.slip_outbox_id);
+    const full = (await t.req('GET', `/api/v1/returns/${r.id}`, { token: await tok(t, 'agent') })).json;
+    t.deepEqual(full.signatures.map((s) => s.step), ['review_aftersales', 'approve', 'issue_transport', 'pickup', 'qc_defect', 'receive', 'record', 'send_slip']);
+    t.deepEqual(full.signatures.map((s) => s.username), ['asmanager', 'sales', 'asmanager', 'driver', 'qc', 'warehouse', 'stats', 'clerk']);
+    t.equal(full.corrective_actions.length, 1);
+    t.equal(full.corrective_actions[0].state, 'open');
+    t.equal(full.corrective_actions[0].department_id, qcDept);
+    t.equal(full.corrective_actions[0].person, '电装车间 李工');
+    // the SLA engine tracked the slip
+    const clocks = await t.req('GET', `/api/v1/sla/clocks?doc_kind=return&doc_id=${r.id}`, { token: await tok(t, 'asmanager') });
+    t.expectStatus(clocks, 200);
+    t.equal(clocks.json.items.length, 1);
+    t.equal(clocks.json.items[0].metric, 'return_slip');
+    t.equal(clocks.json.items[0].state, 'stopped');
+    // the timeline: creation and every step; the customer sees its part
+    const staff = (await t.req('GET', `/api/v1/returns/${r.id}/events`, { token: await tok(t, 'agent') })).json.items;
+    t.equal(staff.length, 9);
+    t.equal(staff[0].kind, 'created');
+    t.equal(staff[8].data.step, 'send_slip');
+    t.equal(staff[8].data.role, 'clerk');
+    const cust = (await t.req('GET', `/api/v1/returns/${r.id}/events`, { token: c.ptoken })).json.items;
+    t.ok(cust.every((x) => x.visibility === 'customer'));
+    t.ok(!cust.find((x) => x.data && x.data.step === 'record'));
+    // every signature is in the audit log
+    const audit = await t.req('GET', '/api/v1/audit?entity=return_signature&limit=200', { token: await t.admin() });
+    const ids = new Set(full.signatures.map((s) => s.id));
+    t.equal(audit.json.items.filter((a) => ids.has(a.entity_id) && a.action === 'sign').length, 8);
+    // signatures have no route to change them
+    const sid = full.signatures[0].id;
+    for (const m of ['PUT', 'PATCH', 'DELETE'])
+      t.ok([404, 405].includes((await t.req(m, `/api/v1/returns/${r.id}/signatures/${sid}`, { token: await t.admin() })).status));
+  }],
+
+  ['unsalable goods are exchanged for the same variety; used goods: refund = price - depreciation, exchange for equal or higher value', async (t) => {
+    const c = await customer(t);
+    let u = await exchangeApproved(t, c, 1000, c.units.d10);
+    u = await ok(t, 'qc', u, 'qc_intact');
+    t.equal(u.qc_verdict, 'intact');
+    t.expectError(await step(t, 'warehouse', u, 'receive', { resolution: 'refund' }), 400, 'validation_failed', 'resolution', 'not_allowed');
+    u = await ok(t, 'warehouse', u, 'receive');
+    t.equal(u.resolution, 'exchange');
+    t.equal(u.refund_fen, 0);
+    // used goods
+    let r = (await file(t, 'asmanager', { kind: 'refund', reason: 'quality', customer_id: c.id, lines: [line(c.units.used, 100000)] })).return;
+    t.equal(r.has_used_goods, true);
+    r = await ok(t, 'asmanager', r, 'review_aftersales');
+    r = await ok(t, 'sales', r, 'approve');
+    r = await ok(t, 'qc', r, 'qc_defect', { explanation: '电机老化', responsible_department_id: qcDept, responsible_person: '采购部 赵工', depreciation_fen: 30000 });
+    t.equal(r.depreciation_fen, 30000);
+    t.expectError(await step(t, 'warehouse', r, 'receive', { resolution: 'exchange' }), 400, 'validation_failed', 'exchange_value_fen', 'required');
+    t.expectError(await step(t, 'warehouse', r, 'receive', { resolution: 'exchange', exchange_value_fen: 99999 }), 400, 'validation_failed', 'exchange_value_fen', 'out_of_range');
+    t.expectError(await step(t, 'warehouse', r, 'receive', { resolution: 'refund', exchange_value_fen: 200000 }), 400, 'validation_failed', 'exchange_value_fen', 'not_allowed');
+    const ex = await step(t, 'warehouse', r, 'receive', { resolution: 'refund', depreciation_fen: 120000 });
+    t.expectStatus(ex, 200);
+    t.equal(ex.json.return.refund_fen, 0, 'a refund is never negative');
+    // and a used exchange at equal value passes
+    let r2 = (await file(t, 'asmanager', { kind: 'exchange', reason: 'quality', customer_id: c.id, lines: [line(c.units.used, 100000)] })).return;
+    r2 = await ok(t, 'asmanager', r2, 'review_aftersales');
+    r2 = await ok(t, 'sales', r2, 'approve');
+    r2 = await ok(t, 'qc', r2, 'qc_defect', { explanation: '电机老化', responsible_department_id: qcDept, responsible_person: '采购部 赵工' });
+    r2 = await ok(t, 'warehouse', r2, 'receive', { exchange_value_fen: 100000 });
+    t.equal(r2.resolution, 'exchange');
+    t.equal(r2.exchange_value_fen, 100000);
+    // depreciation is for used goods only
+    const plain = (await file(t, 'asmanager', { kind: 'refund', reason: 'quality', customer_id: c.id, lines: [line(c.units.d10, 100)] })).return;
+    let p = await ok(t, 'asmanager', plain, 'review_aftersales');
+    p = await ok(t, 'sales', p, 'approve');
+    t.expectError(await step(t, 'qc', p, 'qc_defect', { explanation: 'x', responsible_department_id: qcDept, responsible_person: 'y', depreciation_fen: 1 }), 400, 'validation_failed', 'depreciation_fen', 'not_allowed');
+  }],
+
+  ['finance: every customer\'s ratio against its limit, warned at the share set in settings', async (t) => {
+    const finance = await tok(t, 'finance');
+    const s0 = t.expectStatus(await t.req('GET', '/api/v1/returns/settings', { token: finance }), 200).json;
+    t.equal(s0.warn_share_bp, 8000);
+    const c = await customer(t);
+    // 40,000 / 1,000,000 = 4.00 % = 80 % of 5 %: a warning at filing
+    const r = (await file(t, 'agent', { kind: 'exchange', reason: 'unsalable', customer_id: c.id, lines: [line(c.units.d90, 40000)] })).return;
+    let notes = await notificationsOf(t, 'finance');
+    t.ok(notes.find((n) => n.kind === 'rma_ratio_warning' && n.ref_id === r.id), 'no warning at 80 %');
+    let page = await t.req('GET', `/api/v1/returns/ratios?cursor=id.${c.id - 1}&limit=1`, { token: finance });
+    t.expectStatus(page, 200);
+    t.equal(page.json.items[0].customer_id, c.id);
+    t.equal(page.json.items[0].status, 'ok', 'a filed form does not count until approved');
+    await ok(t, 'sales', await ok(t, 'finance', await ok(t, 'agent', r, 'review_aftersales'), 'review_finance'), 'approve');
+    page = await t.req('GET', `/api/v1/returns/ratios?cursor=id.${c.id - 1}&limit=1`, { token: finance });
+    const item = page.json.items[0];
+    t.equal(item.status, 'warning');
+    t.equal(item.limits.exchanged_fen, 40000);
+    t.equal(item.limits.ratio, '4.0000%');
+    t.equal(item.limits.limit_bp, 500);
+    // raise the share to 90 %: 4 % is fine then; the version guards the change
+    t.expectError(await t.req('PUT', '/api/v1/returns/settings', { token: finance, body: { warn_share_bp: 9000, version: s0.version + 7 } }), 409, 'conflict');
+    t.expectError(await t.req('PUT', '/api/v1/returns/settings', { token: finance, body: { warn_share_bp: 0, version: s0.version } }), 400, 'validation_failed', 'warn_share_bp');
+    t.expectError(await t.req('PUT', '/api/v1/returns/settings', { token: await tok(t, 'agent'), body: { warn_share_bp: 9000, version: s0.version } }), 403, 'forbidden');
+    const s1 = t.expectStatus(await t.req('PUT', '/api/v1/returns/settings', { token: finance, body: { warn_share_bp: 9000, version: s0.version } }), 200).json;
+    t.equal(s1.warn_share_bp, 9000);
+    t.equal(s1.default_ratio_limit_bp, 500);
+    try {
+      page = await t.req('GET', `/api/v1/returns/ratios?cursor=id.${c.id - 1}&limit=1`, { token: finance });
+      t.equal(page.json.items[0].status, 'ok');
+      t.equal(page.json.items[0].limits.warn_share_bp, 9000);
+      const audit = await t.req('GET', '/api/v1/audit?entity=settings&limit=1', { token: await t.admin() });
+      t.equal(audit.json.items[0].action, 'update');
+    } finally {
+      t.expectStatus(await t.req('PUT', '/api/v1/returns/settings', { token: finance, body: { warn_share_bp: 8000, version: s1.version } }), 200);
+    }
+    // without a contract the company's rule applies (calendar year)
+    const admin = await t.admin();
+    const code = t.uniq('RN');
+    const bare = await post(t, admin, '/api/v1/customers', { code, name: `无合同 ${code}` });
+    page = await t.req('GET', `/api/v1/returns/ratios?cursor=id.${bare.id - 1}&limit=1`, { token: finance });
+    t.equal(page.json.items[0].limits.source, 'company');
+    t.equal(page.json.items[0].limits.limit_bp, 500);
+    t.equal(page.json.items[0].limits.period_from, `${daysAgo(0).slice(0, 4)}-01-01`);
+    t.expectError(await t.req('GET', '/api/v1/returns/ratios?day=2026-13-01', { token: finance }), 400, 'validation_failed', 'day');
+  }],
+
+  ['reports: returns per customer and period with ratio vs limit; open returns by step with age', async (t) => {
+    const c = await customer(t);
+    await exchangeApproved(t, c, 20000);
+    await file(t, 'agent', { kind: 'refund', reason: 'quality', customer_id: c.id, lines: [line(c.units.d10, 7000, { quantity: 3 })] });
+    const stats = await tok(t, 'stats');
+    const rep = await t.req('GET', `/api/v1/returns/reports/customers?from=${daysAgo(10)}&to=${daysAgo(0)}&customer_id=${c.id}`, { token: stats });
+    t.expectStatus(rep, 200);
+    t.equal(rep.json.items.length, 1);
+    const row = rep.json.items[0];
+    t.equal(row.forms, 2);
+    t.equal(row.quantity, 4);
+    t.equal(row.amount_fen, 41000);
+    t.equal(row.exchanged_fen, 20000);
+    t.equal(row.exchanged_quantity, 1);
+    t.equal(row.open, 2);
+    t.equal(row.limit_bp, 500);
+    t.equal(row.contract_no, `HT-${c.code}`);
+    // purchases in this period only (the 30-day-old sale is outside it)
+    t.equal(row.purchases_fen, 0);
+    t.equal(row.within_limit, false);
+    const wide = (await t.req('GET', `/api/v1/returns/reports/customers?from=${daysAgo(60)}&to=${daysAgo(0)}&customer_id=${c.id}`, { token: stats })).json.items[0];
+    t.equal(wide.purchases_fen, 1000000);
+    t.equal(wide.ratio, '2.0000%');
+    t.equal(wide.within_limit, true);
+    t.expectError(await t.req('GET', `/api/v1/returns/reports/customers?from=${daysAgo(0)}&to=${daysAgo(5)}`, { token: stats }), 400, 'validation_failed', 'to');
+    t.expectError(await t.req('GET', '/api/v1/returns/reports/customers?colour=red', { token: stats }), 400, 'validation_failed', 'colour');
+    const open = await t.req('GET', '/api/v1/returns/reports/open', { token: stats });
+    t.expectStatus(open, 200);
+    const states = open.json.by_step.map((s) => s.state);
+    t.deepEqual(states, ['registered', 'submitted', 'approved', 'picked_up', 'inspected', 'received', 'recorded']);
+    t.ok(open.json.by_step.find((s) => s.state === 'approved').count >= 1);
+    const mine = open.json.items.filter((i) => i.customer_id === c.id);
+    t.equal(mine.length, 2);
+    t.ok(mine.every((i) => i.age_in_step_s >= 0 && i.age_s >= i.age_in_step_s));
+    t.expectError(await t.req('GET', '/api/v1/returns/reports/open', { token: await tok(t, 'driver') }), 403, 'forbidden');
+  }],
+
+  ['linked service request; notes and replies; stale version; idempotent create', async (t) => {
+    const c = await customer(t);
+    const agent = await tok(t, 'agent');
+    const sr = await post(t, agent, '/api/v1/requests', { type: 'return', customer_id: c.id, title: '客户要求退货' });
+    const r = (await file(t, 'agent', { kind: 'refund', reason: 'quality', customer_id: c.id, request_id: sr.request.id, lines: [line(c.units.d10, 100)] })).return;
+    t.equal(r.request_id, sr.request.id);
+    const got = await t.req('GET', `/api/v1/requests/${sr.request.id}`, { token: agent });
+    t.ok(got.json.links.find((l) => l.kind === 'return' && l.id === r.id && l.number === r.number));
+    const other = await customer(t);
+    t.expectError(await t.req('POST', '/api/v1/returns', { token: agent, body: { kind: 'refund', reason: 'quality', customer_id: other.id, request_id: sr.request.id, lines: [line(other.units.d10, 1)] } }), 400, 'validation_failed', 'request_id', 'mismatch');
+    // notes are internal, replies reach the customer
+    t.expectStatus(await t.req('POST', `/api/v1/returns/${r.id}/events`, { token: agent, body: { kind: 'note', body: '内部: 先核对库存' } }), 201);
+    t.expectStatus(await t.req('POST', `/api/v1/returns/${r.id}/events`, { token: agent, body: { kind: 'reply', body: '已收到您的申请' } }), 201);
+    t.expectError(await t.req('POST', `/api/v1/returns/${r.id}/events`, { token: c.ptoken, body: { kind: 'note', body: 'x' } }), 403, 'forbidden');
+    const seen = (await t.req('GET', `/api/v1/returns/${r.id}/events`, { token: c.ptoken })).json.items.map((e) => e.body);
+    t.ok(seen.includes('已收到您的申请'));
+    t.ok(!seen.includes('内部: 先核对库存'));
+    // a stale version is refused with the current form
+    const e = t.expectError(await step(t, 'asmanager', { ...r, version: r.version + 5 }, 'review_aftersales'), 409, 'conflict');
+    t.equal(e.details.current.id, r.id);
+    t.expectError(await t.req('POST', `/api/v1/returns/${r.id}/transitions/review_aftersales`, { token: agent, body: {} }), 400, 'validation_failed', 'version', 'required');
+    t.expectError(await step(t, 'asmanager', r, 'teleport'), 400, 'validation_failed', 'transition', 'unknown');
+    t.expectError(await t.req('GET', '/api/v1/returns/99999999', { token: agent }), 404, 'not_found');
+    // Idempotency-Key: one form
+    const body = { kind: 'refund', reason: 'quality', customer_id: c.id, lines: [line(c.units.d10, 100)] };
+    const key = t.uniq('idem-rt-');
+    const one = await t.req('POST', '/api/v1/returns', { token: agent, body, headers: { 'Idempotency-Key': key } });
+    const two = await t.req('POST', '/api/v1/returns', { token: agent, body, headers: { 'Idempotency-Key': key } });
+    t.expectStatus(one, 201);
+    t.expectStatus(two, 201);
+    t.equal(two.headers['idempotent-replayed'], 'true');
+    t.equal(one.json.return.id, two.json.return.id);
+  }],
+];
