@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "domain/master/master.h"
 #include "domain/request/request.h"
 #include "domain/sla/sla.h"
 #include "util/clock.h"
@@ -487,24 +488,18 @@ static const char *const intake_query[] = { "serial", "phone", "customer",
 static enum svc_code
 intake_unit_json(struct req *rq, struct jw *w, int64_t unit_id)
 {
+	struct warranty_verdict v;
 	struct dbq *q;
 	enum svc_code rc;
-	int today = clock_local_ymd(clock_now());
 
 	rc = db_query(rq->db, "SELECT u.id, u.serial, u.model_id, m.name,"
-	    " m.model_no, u.customer_id, c.name, u.purchase_date,"
-	    " u.warranty_end, u.contract_id, coalesce(k.contract_no, ''),"
-	    " coalesce(k.warranty_months, 0), m.warranty_months"
+	    " m.model_no, u.customer_id, c.name"
 	    " FROM sold_units u JOIN product_models m ON m.id = u.model_id"
-	    " JOIN customers c ON c.id = u.customer_id"
-	    " LEFT JOIN contracts k ON k.id = u.contract_id WHERE u.id = ?",
+	    " JOIN customers c ON c.id = u.customer_id WHERE u.id = ?",
 	    DB_ARGS(DB_I(unit_id)), &q, &rq->err);
 	if (rc)
 		return rc;
 	if (db_next(q) == 1) {
-		int end = (int)db_i64(q, 8), pd = (int)db_i64(q, 7);
-		bool contract = db_i64(q, 11) > 0;
-
 		jw_obj_open(w);
 		jw_ki64(w, "id", db_i64(q, 0));
 		jw_kstr(w, "serial", db_str(q, 1));
@@ -513,22 +508,20 @@ intake_unit_json(struct req *rq, struct jw *w, int64_t unit_id)
 		jw_kstr(w, "model_no", db_str(q, 4));
 		jw_ki64(w, "customer_id", db_i64(q, 5));
 		jw_kstr(w, "customer_name", db_str(q, 6));
+		rc = unit_warranty_verdict(rq->db, &rq->arena, unit_id,
+		    ymd_today(), &v, &rq->err);
 		jw_key(w, "warranty");
-		jw_obj_open(w);
-		jw_kbool(w, "in_warranty", today <= end);
-		jw_kstr(w, "warranty_end", arena_printf(&rq->arena,
-		    "%04d-%02d-%02d", end / 10000, end / 100 % 100, end % 100));
-		jw_kstr(w, "rule", contract ? arena_printf(&rq->arena,
-		    "contract %s overrides: purchase date %04d-%02d-%02d + %lld "
-		    "months", db_str(q, 10), pd / 10000, pd / 100 % 100, pd % 100,
-		    (long long)db_i64(q, 11)) : arena_printf(&rq->arena,
-		    "purchase date %04d-%02d-%02d + %lld months (model %s)",
-		    pd / 10000, pd / 100 % 100, pd % 100,
-		    (long long)db_i64(q, 12), db_str(q, 4)));
-		jw_obj_close(w);
+		if (rc == SVC_OK)
+			warranty_verdict_to_json(w, &v);
+		else
+			jw_null(w);
 		jw_obj_close(w);
 	} else
 		jw_null(w);
+	if (rc) {
+		(void)db_done(q, NULL);
+		return rc;
+	}
 	return db_done(q, &rq->err);
 }
 

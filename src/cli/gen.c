@@ -297,7 +297,8 @@ gen_customers(struct db *db, void *arg, struct svc_err *err)
 		    DB_ARGS(DB_S(code), DB_S(name), DB_S(dealer ? "dealer" :
 		    pick(r, 2) ? "enterprise" : "consumer"), DB_S(cities[c][2]),
 		    DB_S(addr), DB_S(phone), DB_I(km),
-		    DB_S(urban ? "urban" : "suburban"), DB_I(g->now),
+		    DB_S(urban ? "urban" : km >= 300 && km < 1000 ? "remote" :
+		    "suburban"), DB_I(g->now),
 		    DB_I(g->now)), &id, err);
 		if (g->first_customer == 0)
 			g->first_customer = id;

@@ -303,4 +303,68 @@ export const tests = [
     t.expectError(await t.req('PUT', `/api/v1/kb/articles/${art.id}`, { token: tech,
       body: { version: 1, kind: 'fault_solution', title: 'x', body: 'y' } }), 409, 'conflict');
   }],
+
+  ['serial-first intake: the warranty on its last day and the day after, with its rule', async (t) => {
+    const admin = await t.admin();
+    const day = (d) => d.toISOString().slice(0, 10);
+    const today = new Date(Date.now() + 8 * 3600 * 1000);           // Asia/Shanghai
+    const yearAgo = new Date(Date.UTC(today.getUTCFullYear() - 1, today.getUTCMonth(), today.getUTCDate()));
+    const dayAfter = new Date(yearAgo.getTime() + 86400 * 1000);
+    const model = t.expectStatus(await t.req('POST', '/api/v1/product-models', { token: admin,
+      body: { model_no: t.uniq('M'), name: '测试机型', warranty_months: 12 } }), 201).json;
+    const unit = async (purchase) => t.expectStatus(await t.req('POST', '/api/v1/units', { token: admin,
+      body: { serial: t.uniq('SN'), model_id: model.id, customer_id: 4, purchase_date: purchase } }), 201).json;
+    const last = await unit(day(dayAfter));   // purchase + 12 months - 1 day = today
+    const over = await unit(day(yearAgo));    // ... = yesterday
+    const { token } = await t.login('agent');
+    let res = await t.req('GET', `/api/v1/intake?serial=${last.serial}`, { token });
+    t.expectStatus(res, 200);
+    t.equal(res.json.unit.warranty.in_warranty, true, 'the last day of the warranty is in warranty');
+    t.match(res.json.unit.warranty.rule, /12 months/);
+    t.equal(res.json.customer.id, 4);
+    res = await t.req('GET', `/api/v1/intake?serial=${over.serial}`, { token });
+    t.equal(res.json.unit.warranty.in_warranty, false, 'the day after is out of warranty');
+    // a request from a serial takes the unit's customer and the verdict
+    const a = t.expectStatus(await t.req('POST', '/api/v1/requests', { token,
+      body: { type: 'repair', serial: last.serial, title: '不制冷' } }), 201).json.request;
+    t.equal(a.customer_id, 4);
+    t.equal(a.unit_id, last.id);
+    t.equal(a.in_warranty, true);
+    t.match(a.warranty_rule, /12 months/);
+    const b = t.expectStatus(await t.req('POST', '/api/v1/requests', { token,
+      body: { type: 'repair', serial: over.serial, title: '不制冷' } }), 201).json.request;
+    t.equal(b.in_warranty, false);
+    // the unit's open requests show at intake; the customer's history lists both
+    res = await t.req('GET', `/api/v1/intake?serial=${last.serial}`, { token });
+    t.ok(res.json.open_requests.some((r) => r.id === a.id));
+    t.ok(!res.json.open_requests.some((r) => r.id === b.id), 'another unit\'s request at intake');
+    const h = t.expectStatus(await t.req('GET', '/api/v1/customers/4/history', { token: admin }), 200).json;
+    const numbers = h.requests.map((r) => r.number);
+    t.ok(numbers.includes(a.number) && numbers.includes(b.number), 'history lacks the requests');
+    t.ok(Array.isArray(h.returns));
+  }],
+
+  ['SLA: a repair starts its arrival clock with an explanation; a severe fault tells the general manager', async (t) => {
+    const gm = (await t.login('gm')).token;
+    const before = (await t.req('GET', '/api/v1/notifications', { token: gm })).json.unread_count;
+    const r = await newRequest(t, 'agent', { customer_id: 1, severity: 'severe', title: '冷水机组停机' });
+    const g = t.expectStatus(await t.req('GET', `/api/v1/requests/${r.id}`, { token: (await t.login('agent')).token }), 200).json;
+    t.equal(g.sla.length, 1);
+    t.equal(g.sla[0].clock.metric, 'arrival');
+    t.equal(g.sla[0].clock.target_min, 360, 'an urban customer: 6 working hours');
+    t.match(g.sla[0].why, /urban/);
+    const n = (await t.req('GET', '/api/v1/notifications', { token: gm })).json;
+    t.equal(n.unread_count, before + 1);
+    t.ok(n.items.some((x) => x.kind === 'severe_fault' && x.ref_id === r.id));
+    // a complaint: answered within 48 h; the first reply stops the clock
+    const c = await newRequest(t, 'agent', { type: 'complaint', customer_id: 3, title: '服务态度差' });
+    let cl = (await t.req('GET', `/api/v1/requests/${c.id}`, { token: (await t.login('agent')).token })).json.sla[0].clock;
+    t.equal(cl.metric, 'answer');
+    t.equal(cl.state, 'running');
+    t.expectStatus(await t.req('POST', `/api/v1/requests/${c.id}/events`, { token: (await t.login('agent')).token,
+      body: { kind: 'reply', body: '您好，我们已核实情况，向您致歉。' } }), 201);
+    cl = (await t.req('GET', `/api/v1/requests/${c.id}`, { token: (await t.login('agent')).token })).json.sla[0].clock;
+    t.equal(cl.state, 'stopped');
+    t.equal(cl.outcome, 'met');
+  }],
 ];

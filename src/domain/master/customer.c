@@ -12,7 +12,8 @@
 
 const char *const customer_types[] = { "dealer", "distributor", "enterprise",
 	"consumer", NULL };
-const char *const region_classes[] = { "urban", "suburban", NULL };
+const char *const region_classes[] = { "urban", "suburban", "remote",
+	NULL };
 
 #define CUST_COLS "id, code, name, type, region, address, phone," \
 	" distance_km, region_class, credit_notes, relationship_notes," \

@@ -376,6 +376,7 @@ static const struct label region_class_labels[] = {
 	{ "城市", "urban" },
 	{ "suburban", "suburban" }, { "郊区", "suburban" },
 	{ "城郊", "suburban" },
+	{ "remote", "remote" }, { "外地", "remote" }, { "异地", "remote" },
 	{ NULL, NULL },
 };
 

@@ -97,7 +97,7 @@ struct customer {
 	const char *address;
 	const char *phone;
 	int64_t distance_km;	/* from the service centre (SLA bands) */
-	const char *region_class;	/* urban | suburban */
+	const char *region_class;	/* urban | suburban | remote (外地) */
 	const char *credit_notes;
 	const char *relationship_notes;
 	bool active;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/master/master.h"
 #include "domain/sla/sla.h"
 #include "util/clock.h"
 
@@ -200,15 +201,19 @@ default_owner(struct db *db, int64_t *out, struct svc_err *err)
 	return rc;
 }
 
-/* Find the unit by id or serial; fill unit id, customer and warranty. */
+/*
+ * Find the unit by id or serial; fill unit id, customer and the warranty
+ * verdict of today with the rule that gave it (master's rule, SPEC §3).
+ */
 static enum svc_code
 intake_unit(struct db *db, struct arena *a, const struct request_draft *d,
     int64_t *unit_id, int64_t *customer_id, char **serial, int *in_warranty,
     char **rule, struct svc_err *err)
 {
+	struct warranty_verdict v;
 	struct dbq *q;
 	enum svc_code rc;
-	int got, today, end;
+	int got;
 
 	if (d->unit_id == 0 && (d->serial == NULL || d->serial[0] == '\0')) {
 		*unit_id = 0;
@@ -218,13 +223,11 @@ intake_unit(struct db *db, struct arena *a, const struct request_draft *d,
 		return SVC_OK;
 	}
 	if (d->unit_id != 0)
-		rc = db_query(db, "SELECT id, customer_id, serial, warranty_end"
-		    " FROM sold_units WHERE id = ?", DB_ARGS(DB_I(d->unit_id)),
-		    &q, err);
+		rc = db_query(db, "SELECT id, customer_id, serial FROM sold_units"
+		    " WHERE id = ?", DB_ARGS(DB_I(d->unit_id)), &q, err);
 	else
-		rc = db_query(db, "SELECT id, customer_id, serial, warranty_end"
-		    " FROM sold_units WHERE serial = ?", DB_ARGS(DB_S(d->serial)),
-		    &q, err);
+		rc = db_query(db, "SELECT id, customer_id, serial FROM sold_units"
+		    " WHERE serial = ?", DB_ARGS(DB_S(d->serial)), &q, err);
 	if (rc)
 		return rc;
 	got = db_next(q);
@@ -232,12 +235,6 @@ intake_unit(struct db *db, struct arena *a, const struct request_draft *d,
 		*unit_id = db_i64(q, 0);
 		*customer_id = db_i64(q, 1);
 		*serial = db_dup(q, 2, a);
-		end = (int)db_i64(q, 3);
-		today = clock_local_ymd(clock_now());
-		*in_warranty = today <= end;
-		*rule = arena_printf(a, "%s: warranty ends %04d-%02d-%02d",
-		    *in_warranty ? "in warranty" : "out of warranty",
-		    end / 10000, end / 100 % 100, end % 100);
 	}
 	rc = db_done(q, err);
 	if (rc)
@@ -246,6 +243,11 @@ intake_unit(struct db *db, struct arena *a, const struct request_draft *d,
 		return svc_fail_field(err, SVC_EINVAL,
 		    d->unit_id ? "unit_id" : "serial", "not_found",
 		    "no sold unit with this %s", d->unit_id ? "id" : "serial");
+	rc = unit_warranty_verdict(db, a, *unit_id, ymd_today(), &v, err);
+	if (rc)
+		return rc;
+	*in_warranty = v.in_warranty;
+	*rule = (char *)v.rule;
 	return SVC_OK;
 }
 
