@@ -52,6 +52,15 @@ check "restore into a fresh file" "$bin" restore --db "$dir/restored.db" --in "$
 check "the restored database has wangwu" sh -c "[ \"\$(sqlite3 '$dir/restored.db' \"select count(*) from users where username='wangwu'\")\" = 1 ]"
 check "restore refuses a file that is not a database" sh -c "echo junk > '$dir/junk.db'; ! '$bin' restore --db '$dir/r2.db' --in '$dir/junk.db' 2>/dev/null"
 check "backup needs --out" fails_one_line "$bin" backup --db "$db"
+# configuration: a KEY=VALUE file, then the environment, then flags
+printf '# comment\ndb = %s\n' "$dir/fromfile.db" >"$dir/conf"
+check "AFTERSALES_CONFIG names the database" sh -c "AFTERSALES_CONFIG='$dir/conf' '$bin' migrate >/dev/null && [ -f '$dir/fromfile.db' ]"
+check "the environment overrides the file" sh -c "AFTERSALES_CONFIG='$dir/conf' AFTERSALES_DB='$dir/fromenv.db' '$bin' migrate >/dev/null && [ -f '$dir/fromenv.db' ]"
+check "a flag overrides the environment" sh -c "AFTERSALES_DB='$dir/fromenv2.db' '$bin' migrate --db '$dir/fromflag.db' >/dev/null && [ -f '$dir/fromflag.db' ] && [ ! -f '$dir/fromenv2.db' ]"
+printf 'threads = lots\n' >"$dir/badconf"
+check "a bad setting in the file fails naming its line" sh -c "AFTERSALES_CONFIG='$dir/badconf' '$bin' migrate --db '$dir/x.db' 2>'$dir/ce'; [ \$? -ne 0 ] && grep -q ':1: bad setting' '$dir/ce'"
+check "an unknown time zone is refused" fails_one_line env AFTERSALES_TIMEZONE=Mars/Olympus "$bin" migrate --db "$dir/tz.db"
+check "serve refuses a bad listen address" fails_one_line "$bin" serve --db "$dir/y.db" --listen nowhere
 if [ -n "$pg" ]; then
 	check "backup of PostgreSQL points to pg_dump" sh -c "! '$bin' backup --db '$pg' --out '$dir/x' 2>'$dir/pge' && grep -q pg_dump '$dir/pge'"
 	check "migrate on PostgreSQL" sh -c "'$bin' migrate --db '$pg' | grep -q 'schema version'"
