@@ -87,6 +87,7 @@ ROUTE_TABLE(request);
 ROUTE_TABLE(sla);
 ROUTE_TABLE(master);
 ROUTE_TABLE(rma);
+ROUTE_TABLE(search);
 
 static const struct {
 	const struct route *routes;
@@ -97,6 +98,7 @@ static const struct {
 	{ sla_routes, &sla_nroutes },
 	{ master_routes, &master_nroutes },
 	{ rma_routes, &rma_nroutes },
+	{ search_routes, &search_nroutes },
 };
 
 const struct route *api_routes;

@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "cli/gen.h"
+#include "domain/master/master.h"
 #include "domain/user/user.h"
 #include "util/clock.h"
 
@@ -102,6 +103,11 @@ demo_tx(struct db *db, void *arg, struct svc_err *err)
 		    DB_S(customers[i].region), DB_S(customers[i].phone),
 		    DB_I(customers[i].km), DB_S(customers[i].cls),
 		    DB_I(now), DB_I(now)), &changes, err);
+		if (rc == SVC_OK && changes > 0)
+			rc = db_one_i64(db, "SELECT id FROM customers WHERE code = ?",
+			    DB_ARGS(DB_S(customers[i].code)), &id, err);
+		if (rc == SVC_OK && changes > 0)
+			rc = master_index_customer(db, c->a, id, err);
 		if (rc)
 			return rc;
 		c->created += (int)changes;

@@ -9,6 +9,7 @@
 
 #include "domain/core/core.h"
 #include "domain/master/master.h"
+#include "domain/search/search.h"
 #include "util/clock.h"
 #include "util/log.h"
 
@@ -211,15 +212,22 @@ gen_catalogue(struct db *db, void *arg, struct svc_err *err)
 				    err);
 		}
 	}
-	for (size_t i = 0; rc == SVC_OK && i < NFAULTS; i++)
-		rc = db_exec(db, "INSERT INTO kb_articles (kind, title, body,"
+	for (size_t i = 0; rc == SVC_OK && i < NFAULTS; i++) {
+		struct search_doc d = { .kind = "article", .number = "",
+			.title = arena_printf(&g->arena, "%s的处理方法",
+			    faults[i].fault),
+			.body = arena_printf(&g->arena, "现象：%s。\n处理：%s。\n"
+			    "注意：处理前先断电，确认保修状态。", faults[i].detail,
+			    faults[i].fix) };
+
+		rc = db_one_i64(db, "INSERT INTO kb_articles (kind, title, body,"
 		    " model_id, category, created_at, updated_at)"
-		    " VALUES ('fault_solution', ?, ?, NULL, ?, ?, ?)",
-		    DB_ARGS(DB_S(arena_printf(&g->arena, "%s的处理方法",
-		    faults[i].fault)), DB_S(arena_printf(&g->arena,
-		    "现象：%s。\n处理：%s。\n注意：处理前先断电，确认保修状态。",
-		    faults[i].detail, faults[i].fix)), DB_S(faults[i].fault),
-		    DB_I(now), DB_I(now)), NULL, err);
+		    " VALUES ('fault_solution', ?, ?, NULL, ?, ?, ?) RETURNING id",
+		    DB_ARGS(DB_S(d.title), DB_S(d.body), DB_S(faults[i].fault),
+		    DB_I(now), DB_I(now)), &d.ref_id, err);
+		if (rc == SVC_OK)
+			rc = search_put(db, &d, err);
+	}
 	if (rc == SVC_OK)
 		rc = db_exec(db, "INSERT INTO kb_articles (kind, title, body,"
 		    " category, created_at, updated_at) VALUES ('complaint_guide',"
@@ -309,6 +317,8 @@ gen_customers(struct db *db, void *arg, struct svc_err *err)
 			    " created_at, updated_at) VALUES (?, ?, '采购经理', ?, 1,"
 			    " ?, ?)", DB_ARGS(DB_I(id), DB_S(who), DB_S(phone),
 			    DB_I(g->now), DB_I(g->now)), NULL, err);
+		if (rc == SVC_OK)
+			rc = master_index_customer(db, &g->arena, id, err);
 		if (rc == SVC_OK && dealer) {
 			char no[32];
 			int start = ymd_add_months(g->today, -12);
@@ -398,6 +408,8 @@ gen_units(struct db *db, void *arg, struct svc_err *err)
 			    pick(r, 8))), DB_I(models[m].price),
 			    DB_I(warranty_end_of(purchase, months)),
 			    DB_I(g->now), DB_I(g->now)), &id, err);
+		if (rc == SVC_OK)
+			rc = master_index_unit(db, &g->arena, id, err);
 		if (g->first_unit == 0)
 			g->first_unit = id;
 	}
@@ -437,7 +449,7 @@ gen_requests(struct db *db, void *arg, struct svc_err *err)
 		int64_t at = start + span * i / g->size->requests +
 		    pick(r, 3600), unit = 0, cust, id, owner, tech;
 		int64_t age = g->now - at, closed_at = 0;
-		const char *type = pick_type(r), *state, *sev;
+		const char *type = pick_type(r), *state, *sev, *title;
 		int f = pick(r, NFAULTS), in_w = -1, wend = 0;
 		char *number, *rule = (char *)"", serial[40] = "";
 		bool with_unit = strcmp(type, "consultation") != 0 &&
@@ -479,6 +491,9 @@ gen_requests(struct db *db, void *arg, struct svc_err *err)
 		    "moderate" : "minor";
 		owner = g->agents[pick(r, g->nagents)];
 		tech = g->techs[pick(r, g->ntechs)];
+		title = strcmp(type, "consultation") == 0 ?
+		    "咨询保修政策和收费标准" : arena_printf(&g->arena, "%s%s",
+		    models[pick(r, NMODELS)].cat, faults[f].fault);
 		if (rc == SVC_OK)
 			rc = docno_next(db, &g->arena, "SR", at, &number, err);
 		if (rc == SVC_OK)
@@ -494,9 +509,7 @@ gen_requests(struct db *db, void *arg, struct svc_err *err)
 			    DB_ARGS(DB_S(number), DB_S(type),
 			    DB_S(channels[pick(r, 8)]), DB_S(sev), DB_S(state),
 			    DB_I(cust), DB_ID(unit), DB_S(serial),
-			    DB_S(strcmp(type, "consultation") == 0 ?
-			    "咨询保修政策和收费标准" : arena_printf(&g->arena, "%s%s",
-			    models[pick(r, NMODELS)].cat, faults[f].fault)),
+			    DB_S(title),
 			    DB_S(faults[f].detail), in_w < 0 ? DB_NULL : DB_I(in_w),
 			    DB_S(rule), DB_I(owner),
 			    strcmp(state, "new") == 0 ? DB_NULL :
@@ -520,6 +533,18 @@ gen_requests(struct db *db, void *arg, struct svc_err *err)
 			    " VALUES (?, ?, ?, 'transition', 'customer', ?)",
 			    DB_ARGS(DB_I(id), DB_I(closed_at), DB_I(tech),
 			    DB_S(faults[f].fix)), NULL, err);
+		if (rc == SVC_OK) {
+			struct search_doc d = { .kind = "request", .ref_id = id,
+				.customer_id = cust,
+				.number = arena_printf(&g->arena, "%s %s", number,
+				    serial),
+				.title = title,
+				.body = arena_printf(&g->arena, "%s %s",
+				    faults[f].detail, closed_at ? faults[f].fix : ""),
+				.updated_at = closed_at ? closed_at : at };
+
+			rc = search_put(db, &d, err);
+		}
 	}
 	g->done = end;
 	arena_release(&g->arena);

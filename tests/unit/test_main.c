@@ -15,6 +15,7 @@ const char *h_dsn;
 extern const struct h_test util_tests[], store_tests[], sla_tests[];
 extern const struct h_test master_tests[];
 extern const struct h_test rma_tests[];
+extern const struct h_test search_tests[];
 
 static void
 run_table(const struct h_test *t, int *passed, int *failed)
@@ -58,6 +59,7 @@ main(void)
 	run_table(sla_tests, &passed, &failed);
 	run_table(master_tests, &passed, &failed);
 	run_table(rma_tests, &passed, &failed);
+	run_table(search_tests, &passed, &failed);
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

@@ -252,6 +252,8 @@ customer_create(struct db *db, struct arena *a, const struct actor *who,
 	if (rc == SVC_OK)
 		rc = audit_write(db, who, "create", "customer", id, NULL,
 		    md_json_text(a, cust_json, *out), err);
+	if (rc == SVC_OK)
+		rc = master_index_customer(db, a, id, err);
 	return rc;
 }
 
@@ -313,6 +315,8 @@ customer_update(struct db *db, struct arena *a, const struct actor *who,
 	if (rc == SVC_OK)
 		rc = audit_write(db, who, "update", "customer", id, before,
 		    md_json_text(a, cust_json, *out), err);
+	if (rc == SVC_OK)
+		rc = master_index_customer(db, a, id, err);
 	return rc;
 }
 
@@ -511,6 +515,10 @@ contact_create(struct db *db, struct arena *a, const struct actor *who,
 	if (rc == SVC_OK)
 		rc = audit_write(db, who, "create", "customer_contact", id,
 		    NULL, md_json_text(a, contact_json, *out), err);
+	if (rc == SVC_OK)
+		rc = master_index_customer(db, a, customer_id, err);
+	if (rc == SVC_OK)
+		rc = master_index_customer(db, a, customer_id, err);
 	return rc;
 }
 
@@ -578,5 +586,7 @@ contact_delete(struct db *db, struct arena *a, const struct actor *who,
 	if (rc == SVC_OK)
 		rc = audit_write(db, who, "delete", "customer_contact", id,
 		    md_json_text(a, contact_json, cur), NULL, err);
+	if (rc == SVC_OK)
+		rc = master_index_customer(db, a, customer_id, err);
 	return rc;
 }

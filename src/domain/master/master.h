@@ -617,6 +617,18 @@ enum svc_code customer_history_json(struct db *, struct arena *,
 enum svc_code master_history_extra(struct db *, struct arena *,
     int64_t customer_id, struct jw *, struct svc_err *) WARN_UNUSED_RESULT;
 
+/* ===== search (search_index.c) ===== */
+
+/*
+ * Put the customer (code, phone, name, address, contacts) or the unit
+ * (serial, model, customer, order and invoice numbers) into the search
+ * index, or take it out when the row is gone.  Inside the caller's write.
+ */
+enum svc_code master_index_customer(struct db *, struct arena *, int64_t id,
+    struct svc_err *) WARN_UNUSED_RESULT;
+enum svc_code master_index_unit(struct db *, struct arena *, int64_t id,
+    struct svc_err *) WARN_UNUSED_RESULT;
+
 /* ===== CSV import (import.c) ===== */
 
 enum import_kind {

@@ -494,6 +494,8 @@ unit_create(struct db *db, struct arena *a, const struct actor *who,
 	if (rc == SVC_OK)
 		rc = audit_write(db, who, "create", "sold_unit", id, NULL,
 		    md_json_text(a, unit_json, *out), err);
+	if (rc == SVC_OK)
+		rc = master_index_unit(db, a, id, err);
 	return rc;
 }
 
@@ -588,5 +590,7 @@ unit_update(struct db *db, struct arena *a, const struct actor *who,
 	if (rc == SVC_OK)
 		rc = audit_write(db, who, "update", "sold_unit", id, before,
 		    md_json_text(a, unit_json, *out), err);
+	if (rc == SVC_OK)
+		rc = master_index_unit(db, a, id, err);
 	return rc;
 }

@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "domain/search/search.h"
 #include "util/clock.h"
 
 const char *const kb_kinds[] = { "fault_solution", "complaint_guide", "case",
@@ -50,6 +51,18 @@ kb_to_json(struct jw *w, const struct kb_article *k)
 	jw_ktime(w, "created_at", k->created_at);
 	jw_ktime(w, "updated_at", k->updated_at);
 	jw_obj_close(w);
+}
+
+static enum svc_code
+kb_index(struct db *db, const struct kb_article *k, struct svc_err *err)
+{
+	struct search_doc d = { .kind = "article", .ref_id = k->id,
+		.number = "", .title = k->title, .body = k->body,
+		.updated_at = k->updated_at };
+
+	if (!k->active)
+		return search_delete(db, "article", k->id, err);
+	return search_put(db, &d, err);
 }
 
 static char *
@@ -130,6 +143,8 @@ kb_create(struct db *db, struct arena *a, const struct actor *who,
 	if (rc == SVC_OK)
 		rc = audit_write(db, who, "create", "kb_article", id, NULL,
 		    kb_text(a, *out), err);
+	if (rc == SVC_OK)
+		rc = kb_index(db, *out, err);
 	return rc;
 }
 
@@ -168,6 +183,8 @@ kb_update(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 	if (rc == SVC_OK)
 		rc = audit_write(db, who, "update", "kb_article", id, before,
 		    kb_text(a, *out), err);
+	if (rc == SVC_OK)
+		rc = kb_index(db, *out, err);
 	return rc;
 }
 

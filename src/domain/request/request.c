@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "domain/master/master.h"
+#include "domain/search/search.h"
 #include "domain/sla/sla.h"
 #include "util/clock.h"
 
@@ -251,6 +252,28 @@ intake_unit(struct db *db, struct arena *a, const struct request_draft *d,
 	return SVC_OK;
 }
 
+/*
+ * The request in the search index: number, serial and phone; title;
+ * description, customer, contact and resolution.
+ */
+enum svc_code
+request_index(struct db *db, struct arena *a, const struct request *r,
+    struct svc_err *err)
+{
+	struct search_doc d = {
+		.kind = "request", .ref_id = r->id,
+		.customer_id = r->customer_id,
+		.number = arena_printf(a, "%s %s %s", r->number, r->serial,
+		    r->contact_phone),
+		.title = r->title,
+		.body = arena_printf(a, "%s %s %s %s", r->description,
+		    r->customer_name, r->contact_name, r->resolution),
+		.updated_at = r->updated_at,
+	};
+
+	return search_put(db, &d, err);
+}
+
 /* The SLA metric a request of this type starts with, or NULL. */
 static const char *
 sla_metric(const char *type)
@@ -409,6 +432,8 @@ request_create(struct db *db, struct arena *a, const struct request_caller *c,
 		    request_json_text(a, *out), err);
 	if (rc == SVC_OK)
 		rc = after_intake(db, a, c, *out, err);
+	if (rc == SVC_OK)
+		rc = request_index(db, a, *out, err);
 	return rc;
 }
 
@@ -577,6 +602,8 @@ request_transition(struct db *db, struct arena *a,
 		    err);
 	if (rc == SVC_OK)
 		rc = after_step(db, a, c, name, *out, now, err);
+	if (rc == SVC_OK && strcmp(name, "resolve") == 0)
+		rc = request_index(db, a, *out, err);	/* the resolution */
 	return rc;
 }
 

@@ -121,6 +121,10 @@ enum svc_code request_link(struct db *, int64_t request_id,
     const char *doc_kind, int64_t doc_id, const char *doc_number,
     struct svc_err *) WARN_UNUSED_RESULT;
 
+/* Put the request into the search index (inside the caller's write). */
+enum svc_code request_index(struct db *, struct arena *,
+    const struct request *, struct svc_err *) WARN_UNUSED_RESULT;
+
 void request_to_json(struct jw *, const struct request *);
 char *request_json_text(struct arena *, const struct request *);
 /* The timeline; customers see only what is visible to them. */

@@ -23,6 +23,9 @@
 #define STMT_CACHE 128
 #define BATCH_MAX 256
 
+/* sqlite_fts.c: the full-text tokenizer, registered on every connection */
+enum svc_code sq_fts_register(sqlite3 *, struct svc_err *);
+
 struct sq_slot {
 	char *sql;
 	sqlite3_stmt *st;
@@ -141,7 +144,8 @@ sq_connect(struct sq_store *s, bool writer, struct sq_db **out,
 	if (sq_exec_simple(s, d->h, "PRAGMA journal_mode=WAL;"
 	    "PRAGMA synchronous=FULL;PRAGMA foreign_keys=ON;"
 	    "PRAGMA temp_store=MEMORY;PRAGMA cache_size=-16000", err) ||
-	    (!writer && sq_exec_simple(s, d->h, "PRAGMA query_only=1", err))) {
+	    (!writer && sq_exec_simple(s, d->h, "PRAGMA query_only=1", err)) ||
+	    sq_fts_register(d->h, err)) {
 		sqlite3_close(d->h);
 		free(d);
 		return SVC_ESTORE;
