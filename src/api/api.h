@@ -118,6 +118,15 @@ enum svc_code query_allow(struct req *, const char *const *allowed)
 /* An integer query parameter (absent: *out = dflt). */
 enum svc_code query_i64(struct req *, const char *name, int64_t min,
     int64_t max, int64_t dflt, int64_t *out) WARN_UNUSED_RESULT;
+/* A query parameter from a NULL-ended set (absent: NULL), interned. */
+enum svc_code query_enum(struct req *, const char *name,
+    const char *const *set, const char **out) WARN_UNUSED_RESULT;
+/* A date or ISO-8601 time (absent: 0). */
+enum svc_code query_time(struct req *, const char *name, int64_t *out)
+    WARN_UNUSED_RESULT;
+/* An id that may also be "me" (the caller). */
+enum svc_code query_id_or_me(struct req *, const char *name, int64_t *out)
+    WARN_UNUSED_RESULT;
 /* limit (1..200, default 25) and cursor (an id) of a list. */
 enum svc_code list_params(struct req *, int64_t *cursor_id, int *limit)
     WARN_UNUSED_RESULT;

@@ -102,25 +102,6 @@ query_text(struct req *rq, const char *name, size_t max, const char **out)
 	return SVC_OK;
 }
 
-/* An enum query parameter, or NULL. */
-static enum svc_code
-query_enum(struct req *rq, const char *name, const char *const *values,
-    const char **out)
-{
-	const char *s = req_query(rq, name);
-
-	*out = NULL;
-	if (s == NULL || s[0] == '\0')
-		return SVC_OK;
-	for (size_t i = 0; values[i] != NULL; i++)
-		if (strcmp(s, values[i]) == 0) {
-			*out = values[i];
-			return SVC_OK;
-		}
-	return svc_fail_field(&rq->err, SVC_EINVAL, name, "not_allowed",
-	    "'%s' has a value that is not allowed", name);
-}
-
 /* active=true|false -> 1|0, absent -> -1. */
 static enum svc_code
 query_active(struct req *rq, int *out)

@@ -147,51 +147,6 @@ static const char *const request_list_query[] = { "limit", "cursor",
 	"state", "type", "severity", "customer_id", "unit_id", "owner_id",
 	"assignee_id", "department_id", "from", "to", NULL };
 
-/* An id parameter that may also be "me". */
-static enum svc_code
-id_or_me(struct req *rq, const char *name, int64_t *out)
-{
-	const char *v = req_query(rq, name);
-
-	if (v != NULL && strcmp(v, "me") == 0) {
-		*out = rq->who.user_id;
-		return SVC_OK;
-	}
-	return query_i64(rq, name, 1, INT64_MAX, 0, out);
-}
-
-static enum svc_code
-enum_param(struct req *rq, const char *name, const char *const *set,
-    const char **out)
-{
-	const char *v = req_query(rq, name);
-
-	*out = NULL;
-	if (v == NULL || v[0] == '\0')
-		return SVC_OK;
-	for (size_t i = 0; set[i] != NULL; i++)
-		if (strcmp(set[i], v) == 0) {
-			*out = set[i];
-			return SVC_OK;
-		}
-	return svc_fail_field(&rq->err, SVC_EINVAL, name, "not_allowed",
-	    "'%s' has a value that is not allowed", name);
-}
-
-static enum svc_code
-time_param(struct req *rq, const char *name, int64_t *out)
-{
-	const char *v = req_query(rq, name);
-
-	*out = 0;
-	if (v == NULL || v[0] == '\0')
-		return SVC_OK;
-	if (strlen(v) > 40 || !clock_parse(v, out))
-		return svc_fail_field(&rq->err, SVC_EINVAL, name, "invalid",
-		    "'%s' must be a date or an ISO-8601 time", name);
-	return SVC_OK;
-}
-
 /* GET /api/v1/requests?state=&type=&...&assignee_id=me */
 static enum svc_code
 request_list_h(struct req *rq, struct resp *rs)
@@ -214,11 +169,11 @@ request_list_h(struct req *rq, struct resp *rs)
 	if (rc == SVC_OK)
 		rc = list_params(rq, &before, &limit);
 	if (rc == SVC_OK)
-		rc = enum_param(rq, "state", states, &f.state);
+		rc = query_enum(rq, "state", states, &f.state);
 	if (rc == SVC_OK)
-		rc = enum_param(rq, "type", request_types, &f.type);
+		rc = query_enum(rq, "type", request_types, &f.type);
 	if (rc == SVC_OK)
-		rc = enum_param(rq, "severity", request_severities, &f.severity);
+		rc = query_enum(rq, "severity", request_severities, &f.severity);
 	if (rc == SVC_OK)
 		rc = query_i64(rq, "customer_id", 1, INT64_MAX, 0, &f.customer_id);
 	if (rc == SVC_OK)
@@ -227,13 +182,13 @@ request_list_h(struct req *rq, struct resp *rs)
 		rc = query_i64(rq, "department_id", 1, INT64_MAX, 0,
 		    &f.department_id);
 	if (rc == SVC_OK)
-		rc = id_or_me(rq, "owner_id", &f.owner_id);
+		rc = query_id_or_me(rq, "owner_id", &f.owner_id);
 	if (rc == SVC_OK)
-		rc = id_or_me(rq, "assignee_id", &f.assignee_id);
+		rc = query_id_or_me(rq, "assignee_id", &f.assignee_id);
 	if (rc == SVC_OK)
-		rc = time_param(rq, "from", &f.from);
+		rc = query_time(rq, "from", &f.from);
 	if (rc == SVC_OK)
-		rc = time_param(rq, "to", &f.to);
+		rc = query_time(rq, "to", &f.to);
 	if (rc == SVC_OK)
 		rc = request_list(rq->db, &rq->arena, &c, &f, before, limit,
 		    &items, &n, &more, &rq->err);

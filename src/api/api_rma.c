@@ -38,24 +38,6 @@ day_param(struct req *rq, const char *name, int dflt, int *out)
 	return SVC_OK;
 }
 
-static enum svc_code
-enum_param(struct req *rq, const char *name, const char *const *set,
-    const char **out)
-{
-	const char *v = req_query(rq, name);
-
-	*out = NULL;
-	if (v == NULL || v[0] == '\0')
-		return SVC_OK;
-	for (size_t i = 0; set[i] != NULL; i++)
-		if (strcmp(set[i], v) == 0) {
-			*out = set[i];
-			return SVC_OK;
-		}
-	return svc_fail_field(&rq->err, SVC_EINVAL, name, "not_allowed",
-	    "'%s' has a value that is not allowed", name);
-}
-
 /* ----- the form ----- */
 
 static void
@@ -274,11 +256,11 @@ return_list_h(struct req *rq, struct resp *rs)
 	if (rc == SVC_OK)
 		rc = list_params(rq, &before, &limit);
 	if (rc == SVC_OK)
-		rc = enum_param(rq, "state", states, &f.state);
+		rc = query_enum(rq, "state", states, &f.state);
 	if (rc == SVC_OK)
-		rc = enum_param(rq, "reason", rma_reasons, &f.reason);
+		rc = query_enum(rq, "reason", rma_reasons, &f.reason);
 	if (rc == SVC_OK)
-		rc = enum_param(rq, "kind", rma_kinds, &f.kind);
+		rc = query_enum(rq, "kind", rma_kinds, &f.kind);
 	if (rc == SVC_OK)
 		rc = query_i64(rq, "customer_id", 1, INT64_MAX, 0,
 		    &f.customer_id);

@@ -127,6 +127,51 @@ query_i64(struct req *rq, const char *name, int64_t min, int64_t max,
 	return SVC_OK;
 }
 
+/* An id parameter that may also be "me". */
+enum svc_code
+query_id_or_me(struct req *rq, const char *name, int64_t *out)
+{
+	const char *v = req_query(rq, name);
+
+	if (v != NULL && strcmp(v, "me") == 0) {
+		*out = rq->who.user_id;
+		return SVC_OK;
+	}
+	return query_i64(rq, name, 1, INT64_MAX, 0, out);
+}
+
+enum svc_code
+query_enum(struct req *rq, const char *name, const char *const *set,
+    const char **out)
+{
+	const char *v = req_query(rq, name);
+
+	*out = NULL;
+	if (v == NULL || v[0] == '\0')
+		return SVC_OK;
+	for (size_t i = 0; set[i] != NULL; i++)
+		if (strcmp(set[i], v) == 0) {
+			*out = set[i];
+			return SVC_OK;
+		}
+	return svc_fail_field(&rq->err, SVC_EINVAL, name, "not_allowed",
+	    "'%s' has a value that is not allowed", name);
+}
+
+enum svc_code
+query_time(struct req *rq, const char *name, int64_t *out)
+{
+	const char *v = req_query(rq, name);
+
+	*out = 0;
+	if (v == NULL || v[0] == '\0')
+		return SVC_OK;
+	if (strlen(v) > 40 || !clock_parse(v, out))
+		return svc_fail_field(&rq->err, SVC_EINVAL, name, "invalid",
+		    "'%s' must be a date or an ISO-8601 time", name);
+	return SVC_OK;
+}
+
 enum svc_code
 list_params(struct req *rq, int64_t *cursor_id, int *limit)
 {
