@@ -367,4 +367,33 @@ export const tests = [
     t.equal(cl.state, 'stopped');
     t.equal(cl.outcome, 'met');
   }],
+
+  ['search: a recorded request is found by a 2-character word, its number and serial; customers find only theirs', async (t) => {
+    const { token } = await t.login('agent');
+    const word = '渗漏';                       // two characters, rare in the demo data
+    const mine = await newRequest(t, 'agent', { customer_id: 1, title: `展柜底部${word}`, description: '冷凝水渗出到地面' });
+    const other = await newRequest(t, 'agent', { customer_id: 2, title: `冷库门口${word}`, description: '门封条老化' });
+    const q = (s, tok = token) => t.req('GET', `/api/v1/search?q=${encodeURIComponent(s)}&kind=request&limit=50`, { token: tok });
+    let res = t.expectStatus(await q(word), 200);
+    const ids = res.json.items.map((h) => h.ref_id);
+    t.ok(ids.includes(mine.id) && ids.includes(other.id), `${word} should find both requests`);
+    res = t.expectStatus(await q('漏渗'), 200);
+    t.ok(!res.json.items.some((h) => h.ref_id === mine.id), 'the reversed characters must not match');
+    res = t.expectStatus(await q(mine.number), 200);
+    t.equal(res.json.items[0].ref_id, mine.id, 'the document number finds its request first');
+    // the customer's user: only its own company's request
+    const cust = (await t.login('customer')).token;
+    res = t.expectStatus(await q(word, cust), 200);
+    const seen = res.json.items.map((h) => h.ref_id);
+    t.ok(seen.includes(mine.id), 'the customer finds its own request');
+    t.ok(!seen.includes(other.id), "another company's request leaked into a customer's search");
+    // resolving indexes the resolution
+    const { dept, user } = await ids(t);
+    let r = (await step(t, 'asmanager', mine, 'dispatch', { department_id: dept('BU1') })).json.request;
+    r = (await step(t, 'asmanager', r, 'assign', { assignee_id: user('tech') })).json.request;
+    r = (await step(t, 'tech', r, 'start')).json.request;
+    r = (await step(t, 'tech', r, 'resolve', { resolution: '更换蒸发器托盘' })).json.request;
+    res = t.expectStatus(await q('托盘'), 200);
+    t.ok(res.json.items.some((h) => h.ref_id === mine.id), 'the resolution is searchable');
+  }],
 ];
