@@ -375,8 +375,8 @@ export const tests = [
     const other = await newRequest(t, 'agent', { customer_id: 2, title: `冷库门口${word}`, description: '门封条老化' });
     const q = (s, tok = token) => t.req('GET', `/api/v1/search?q=${encodeURIComponent(s)}&kind=request&limit=50`, { token: tok });
     let res = t.expectStatus(await q(word), 200);
-    const ids = res.json.items.map((h) => h.ref_id);
-    t.ok(ids.includes(mine.id) && ids.includes(other.id), `${word} should find both requests`);
+    const found = res.json.items.map((h) => h.ref_id);
+    t.ok(found.includes(mine.id) && found.includes(other.id), `${word} should find both requests`);
     res = t.expectStatus(await q('漏渗'), 200);
     t.ok(!res.json.items.some((h) => h.ref_id === mine.id), 'the reversed characters must not match');
     res = t.expectStatus(await q(mine.number), 200);
