@@ -3,6 +3,7 @@
 #   make run        install what is missing, build, demo data, serve on :8080
 #   make test       the whole suite (unit, API on SQLite and PostgreSQL, ...)
 #   make asan       build with AddressSanitizer + UndefinedBehaviorSanitizer
+#   make bench      benchmarks on 1,000,000 generated requests (bench/README.md)
 
 CC      ?= cc
 PKGS     = libmicrohttpd sqlite3 libpq jansson libsodium
@@ -46,10 +47,19 @@ $(BUILD)/unit_tests: $(UNIT_SRC) $(CORE_OBJ) tests/unit/harness.h
 deps:
 	scripts/deps.sh
 
-run: deps
+run: deps web
 	$(MAKE) aftersales
 	./aftersales demo --db $${AFTERSALES_DB:-./aftersales.db}
 	./aftersales serve --db $${AFTERSALES_DB:-./aftersales.db}
+
+# The web interface (web/dist, served by `aftersales serve`): npm ci and the
+# Vite build, when a file of web/ is newer than the build or it is missing.
+WEB_SRC = $(shell find web/src web/public -type f 2>/dev/null) \
+	$(wildcard web/index.html web/*.json web/*.ts)
+web: web/dist/index.html
+web/dist/index.html: $(WEB_SRC)
+	cd web && npm ci --no-audit --no-fund && npm run build
+	touch $@
 
 unit: $(BUILD)/unit_tests
 	$(BUILD)/unit_tests
@@ -62,10 +72,26 @@ test:
 asan:
 	$(MAKE) BUILD=build-asan CC=clang OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" build-asan/aftersales build-asan/unit_tests
 
-clean:
-	rm -rf build build-asan build-clang aftersales
+# make fuzz: build the libFuzzer targets of tests/fuzz (clang) and run each
+# for FUZZ_SECONDS on a copy of its corpus; ends "N passed, N failed"
+FUZZ_SECONDS ?= 30
+FUZZ_TARGETS = fuzz_json_decode fuzz_query fuzz_csv_import
+fuzz:
+	$(MAKE) BUILD=build-fuzz CC=clang OPT="-O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" $(FUZZ_TARGETS:%=build-fuzz/%)
+	tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
-.PHONY: all deps run unit test asan clean
+$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_OBJ) $(SERVER_OBJ)
+	$(CC) $(XCFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDFLAGS) $(LDLIBS)
+
+clean:
+	rm -rf build build-asan build-clang build-fuzz aftersales
+
+# make bench: wrk against a server on a generated million requests; writes
+# bench/results.json and bench/README.md (the data set is cached in bench/data)
+bench:
+	bench/run.sh
+
+.PHONY: all deps run web unit test asan fuzz bench clean
 -include $(CORE_OBJ:.o=.d) $(SERVER_OBJ:.o=.d) $(BUILD)/src/main.d
 
 docs/api.md: docs/api.head.md aftersales

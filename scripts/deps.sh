@@ -1,16 +1,19 @@
 #!/bin/sh
 # Install the Debian packages Aftersales needs, when they are missing.
-#   scripts/deps.sh         build and run
+#   scripts/deps.sh         build and run (Node.js builds the web interface)
 #   scripts/deps.sh test    also what the tests need (PostgreSQL, Node.js,
-#                           clang, Chromium, valgrind, the sqlite3 shell)
+#                           clang with its sanitizer and libFuzzer runtimes,
+#                           Chromium with a CJK font, valgrind, the sqlite3
+#                           shell)
 # Each entry is PACKAGE or PACKAGE:COMMAND; with a command, a machine that
 # already has the command (say, Node.js from elsewhere) is left alone.
 set -eu
 need="build-essential:cc pkg-config:pkg-config libmicrohttpd-dev libsqlite3-dev \
-libpq-dev libjansson-dev libsodium-dev tzdata"
+libpq-dev libjansson-dev libsodium-dev tzdata nodejs:node npm:npm"
 if [ "${1:-}" = "test" ]; then
-	need="$need postgresql:/usr/lib/postgresql clang:clang nodejs:node npm:npm \
-valgrind:valgrind sqlite3:sqlite3 curl:curl chromium:chromium"
+	need="$need postgresql:/usr/lib/postgresql clang:clang libclang-rt-dev \
+valgrind:valgrind sqlite3:sqlite3 curl:curl chromium:chromium \
+fonts-noto-cjk:/usr/share/fonts/opentype/noto"
 fi
 missing=""
 for entry in $need; do

@@ -5,6 +5,8 @@
 #
 #   AFTERSALES_ASAN=1   also run the unit and API tests on the
 #                       AddressSanitizer + UBSan build (CI does)
+#   AFTERSALES_VALGRIND=1  also run the unit tests and a part of the API tests
+#                       (the server) under valgrind memcheck (CI does)
 #   AFTERSALES_NO_PG=1  skip the PostgreSQL parts (counted as failures)
 set -u
 cd "$(dirname "$0")/.."
@@ -75,6 +77,24 @@ else
 	run "CLI contract" tests/cli/run.sh ./aftersales
 fi
 run "durability: kill -9 during writes (SQLite)" node tests/durability/run.mjs --bin ./aftersales --db "$out/dur.db"
+run "UI tests (Chromium)" sh -c 'make -s web >"$1/web.log" 2>&1 || { tail -n 30 "$1/web.log"; echo "0 passed, 1 failed"; exit 1; }; node tests/ui/run.mjs --bin ./aftersales' sh "$out"
+run "fuzzing (libFuzzer, 45s each)" make -s fuzz FUZZ_SECONDS=45
+
+# valgrind: the API tests of these files with the server under memcheck
+vg_api() {
+	AFTERSALES_VG_BIN=./aftersales AFTERSALES_VG_LOG="$out/vg" node tests/api/run.mjs \
+	    --bin tests/valgrind/aftersales.sh --db "$out/api-vg.db" --only "$1"
+	st=$?
+	for f in "$out"/vg/serve-*.log; do
+		grep -qE 'ERROR SUMMARY: [1-9]' "$f" 2>/dev/null && head -n 150 "$f"
+	done
+	return $st
+}
+if [ "${AFTERSALES_VALGRIND:-0}" = 1 ]; then
+	vg="valgrind --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=99 --quiet"
+	run "unit tests, valgrind memcheck" env AFTERSALES_TEST_DB="$out/unit-vg.db" $vg build/unit_tests
+	run "API tests, server under valgrind memcheck (SQLite; 01 03-07 10)" vg_api 01-,03-,04-,05-,06-,07-,10-
+fi
 
 if [ "${AFTERSALES_ASAN:-0}" = 1 ]; then
 	if make -s asan >"$out/asan-build.log" 2>&1; then

@@ -2,7 +2,8 @@
  * router — the front line: every request passes here once, in this order,
  * before any handler runs (kcgi's "front line of defence"):
  *
- *   path -> 404, method -> 405, query size, authentication (bearer token or
+ *   path -> 404, method -> 405, query size -> 413, UTF-8 of the path and
+ *   the query -> 400, authentication (bearer token or
  *   session cookie) -> 401, CSRF header on cookie writes -> 403, permission
  *   from the matrix -> 403, Content-Type -> 415, body (UTF-8, JSON object)
  *   -> 400, then the handler: directly for reads, inside one write
@@ -244,8 +245,9 @@ need_db(struct req *rq)
 	return store_acquire(rq->app->store, &rq->db, &rq->err);
 }
 
+/* The caller, and in the same query whether its roles grant *perm_ok. */
 static enum svc_code
-authenticate(struct req *rq)
+authenticate(struct req *rq, bool *perm_ok)
 {
 	const char *h = req_header(rq, "Authorization");
 	const char *token = NULL;
@@ -270,8 +272,8 @@ authenticate(struct req *rq)
 	rc = need_db(rq);
 	if (rc)
 		return rc;
-	rc = auth_token_lookup(rq->db, &rq->arena, token, &u, &t, &csrf_hash,
-	    &rq->err);
+	rc = auth_principal(rq->db, &rq->arena, token, rq->route->perm, &u, &t,
+	    &csrf_hash, perm_ok, &rq->err);
 	if (rc == SVC_ENOTFOUND)
 		rc = svc_fail(&rq->err, SVC_EAUTH, NULL, "unknown user");
 	if (rc)
@@ -465,12 +467,26 @@ access_log(struct req *rq, int status, int64_t dur_us)
 	buf_release(&b);
 }
 
-static enum svc_code
-count_query(void *arg, const char *k, const char *v)
-{
-	size_t *n = arg;
+/*
+ * The query string's length as sent ("k=v&k=v", decoded), and the first
+ * parameter that is not UTF-8 ("query" when its name is not).
+ */
+struct query_scan {
+	size_t len;
+	const char *bad;
+};
 
-	*n += strlen(k) + strlen(v) + 2;
+static enum svc_code
+scan_query(void *arg, const char *k, const char *v)
+{
+	struct query_scan *q = arg;
+	size_t kl = strlen(k), vl = strlen(v);
+
+	q->len += (q->len > 0 ? 1 : 0) + kl + 1 + vl;
+	if (q->bad == NULL && !utf8_valid(k, kl))
+		q->bad = "query";
+	else if (q->bad == NULL && !utf8_valid(v, vl))
+		q->bad = k;
 	return SVC_OK;
 }
 
@@ -506,7 +522,7 @@ static enum svc_code
 route_request(struct req *rq, struct resp *rs)
 {
 	unsigned allowed = 0;
-	size_t qlen = 0;
+	struct query_scan qs = { 0, NULL };
 	enum svc_code rc;
 	bool ok;
 
@@ -533,17 +549,19 @@ route_request(struct req *rq, struct resp *rs)
 		return svc_fail(&rq->err, SVC_EMETHOD, "method",
 		    "method %s is not allowed here", rq->method_name);
 	}
-	req_query_each(rq, count_query, &qlen);
-	if (qlen > rq->app->cfg.query_max)
+	req_query_each(rq, scan_query, &qs);
+	if (qs.len > rq->app->cfg.query_max)
 		return svc_fail(&rq->err, SVC_ETOOBIG, "query",
 		    "the query string is longer than %zu bytes",
 		    rq->app->cfg.query_max);
+	if (qs.bad != NULL)
+		return svc_fail_field(&rq->err, SVC_EINVAL, qs.bad, "invalid",
+		    "'%s' is not valid UTF-8", qs.bad);
+	if (!utf8_valid(rq->path, strlen(rq->path)))
+		return svc_fail_field(&rq->err, SVC_EINVAL, "path", "invalid",
+		    "the path is not valid UTF-8");
 	if (!(rq->route->flags & R_PUBLIC)) {
-		rc = authenticate(rq);
-		if (rc)
-			return rc;
-		rc = perm_allowed(rq->db, rq->who.user_id, rq->route->perm, &ok,
-		    &rq->err);
+		rc = authenticate(rq, &ok);
 		if (rc)
 			return rc;
 		if (!ok)

@@ -83,22 +83,24 @@ const size_t core_nroutes = sizeof(core_routes) / sizeof(core_routes[0]);
 /* ----- every module's table, in order ----- */
 
 ROUTE_TABLE(core);
-ROUTE_TABLE(request);
-ROUTE_TABLE(sla);
 ROUTE_TABLE(master);
-ROUTE_TABLE(rma);
+ROUTE_TABLE(sla);
 ROUTE_TABLE(search);
+ROUTE_TABLE(request);
+ROUTE_TABLE(rma);
+ROUTE_TABLE(report);
 
 static const struct {
 	const struct route *routes;
 	const size_t *n;
 } tables[] = {
 	{ core_routes, &core_nroutes },
-	{ request_routes, &request_nroutes },
-	{ sla_routes, &sla_nroutes },
 	{ master_routes, &master_nroutes },
-	{ rma_routes, &rma_nroutes },
+	{ sla_routes, &sla_nroutes },
 	{ search_routes, &search_nroutes },
+	{ request_routes, &request_nroutes },
+	{ rma_routes, &rma_nroutes },
+	{ report_routes, &report_nroutes },
 };
 
 const struct route *api_routes;

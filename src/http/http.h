@@ -18,6 +18,7 @@
 #include "util/mem.h"
 
 struct MHD_Connection;
+struct req_arg;
 struct route;
 struct json_t;
 
@@ -70,6 +71,10 @@ struct req {
 	void *ctx;			/* a route's prepare -> fn state */
 	bool authed;
 	struct svc_err err;
+	/* A query of many parameters, parsed by server.c, not libmicrohttpd. */
+	char *big_query;
+	struct req_arg *args;
+	size_t nargs;
 };
 
 struct resp_header {

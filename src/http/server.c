@@ -22,6 +22,23 @@ static struct MHD_Daemon *daemon_handle;
 /* Past this a too-big body is refused at once rather than read and dropped. */
 #define DISCARD_MAX (64u << 20)
 
+/*
+ * libmicrohttpd keeps a request's headers and query parameters in a
+ * per-connection pool of POOL_SIZE, and zeroes the whole pool after every
+ * request: a bigger pool costs every request (at 320 KiB, a third of the
+ * time of a no-op request).  A query of more than ARGS_MAX parameters would
+ * not fit (each takes ~56 bytes; libmicrohttpd 0.9.75 then hangs), so such a
+ * query is taken from libmicrohttpd before it parses it (on_uri) and parsed
+ * here, the same way, into the request (rq->args).
+ */
+#define POOL_SIZE (64u * 1024)
+#define ARGS_MAX 256
+
+struct req_arg {
+	char *k;
+	char *v;	/* NULL for "k" without "=" */
+};
+
 /* ----- request helpers ----- */
 
 const char *
@@ -33,6 +50,13 @@ req_header(struct req *rq, const char *name)
 const char *
 req_query(struct req *rq, const char *name)
 {
+	if (rq->big_query != NULL) {
+		/* as libmicrohttpd: the first, names compared caselessly */
+		for (size_t i = 0; i < rq->nargs; i++)
+			if (strcasecmp(rq->args[i].k, name) == 0)
+				return rq->args[i].v;
+		return NULL;
+	}
 	return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND,
 	    name);
 }
@@ -65,6 +89,12 @@ req_query_each(struct req *rq,
 {
 	struct each_ctx e = { fn, ctx, SVC_OK };
 
+	if (rq->big_query != NULL) {
+		for (size_t i = 0; i < rq->nargs && e.rc == SVC_OK; i++)
+			e.rc = fn(ctx, rq->args[i].k,
+			    rq->args[i].v ? rq->args[i].v : "");
+		return e.rc;
+	}
 	MHD_get_connection_values(rq->conn, MHD_GET_ARGUMENT_KIND, each_arg, &e);
 	return e.rc;
 }
@@ -192,6 +222,77 @@ request_id_ok(const char *s)
 	return n > 0;
 }
 
+/*
+ * Called with the request line's URI before libmicrohttpd parses its query:
+ * a query of more than ARGS_MAX parameters is copied into a stub request
+ * (rq->app NULL; completed by on_request) and cut from libmicrohttpd's own
+ * buffer, so that it parses none.
+ */
+static void *
+on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	char *q = strchr(uri, '?');
+	size_t n = 0;
+	struct req *stub;
+
+	(void)cls;
+	(void)c;
+	if (q == NULL)
+		return NULL;
+	for (const char *p = q; *p != '\0' && n <= ARGS_MAX; p++)
+		n += *p == '&';
+	if (n < ARGS_MAX)
+		return NULL;
+	stub = xcalloc(1, sizeof(*stub));
+	stub->big_query = xstrdup(q + 1);
+	q[1] = '\0';
+	return stub;
+}
+
+/* Parse the stub's query into rq as libmicrohttpd would, and free the stub. */
+static void
+take_big_query(struct req *rq, struct req *stub)
+{
+	char *s = arena_strdup(&rq->arena, stub->big_query);
+	size_t n = 1;
+
+	free(stub->big_query);
+	free(stub);
+	rq->big_query = s;
+	if (s == NULL)
+		return;
+	for (const char *p = s; *p != '\0'; p++)
+		n += *p == '&';
+	rq->args = arena_alloc(&rq->arena, n * sizeof(*rq->args));
+	if (rq->args == NULL)
+		return;
+	while (*s != '\0') {
+		char *amp = strchr(s, '&'), *eq;
+		struct req_arg *a = &rq->args[rq->nargs++];
+
+		if (amp != NULL)
+			*amp = '\0';
+		eq = strchr(s, '=');
+		if (eq != NULL)
+			*eq++ = '\0';
+		a->k = s;
+		a->v = eq;
+		for (char *p = s; *p != '\0'; p++)
+			if (*p == '+')
+				*p = ' ';
+		MHD_http_unescape(a->k);
+		if (a->v != NULL) {
+			for (char *p = a->v; *p != '\0'; p++)
+				if (*p == '+')
+					*p = ' ';
+			MHD_http_unescape(a->v);
+		}
+		if (amp == NULL)
+			break;
+		s = amp + 1;
+	}
+}
+
 static struct req *
 req_new(struct app *app, struct MHD_Connection *c, const char *url,
     const char *method)
@@ -286,6 +387,42 @@ send_too_big(struct req *rq)
 }
 
 static enum MHD_Result
+count_framing(void *cls, enum MHD_ValueKind kind, const char *k,
+    const char *v)
+{
+	int *n = cls;
+
+	(void)kind;
+	(void)v;
+	if (strcasecmp(k, "Content-Length") == 0)
+		n[0]++;
+	else if (strcasecmp(k, "Transfer-Encoding") == 0)
+		n[1]++;
+	return MHD_YES;
+}
+
+/*
+ * Content-Length twice, or with Transfer-Encoding, frames the body two ways
+ * (request smuggling, RFC 9112 6.3): refused before any of it is read, and
+ * the connection closed.
+ */
+static enum MHD_Result
+send_bad_framing(struct req *rq)
+{
+	struct resp rs;
+	enum MHD_Result ret;
+
+	resp_init(&rs);
+	svc_fail(&rq->err, SVC_EINVAL, "Content-Length", "the body's length "
+	    "is given twice (Content-Length twice, or with Transfer-Encoding)");
+	resp_error(&rs, &rq->err);
+	resp_header(&rs, "Connection", "close");
+	ret = send_resp(rq, &rs);
+	resp_release(&rs);
+	return ret;
+}
+
+static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *c, const char *url,
     const char *method, const char *version, const char *upload,
     size_t *upload_len, void **con_cls)
@@ -298,9 +435,18 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 	int64_t declared;
 
 	(void)version;
-	if (rq == NULL) {
+	if (rq == NULL || rq->app == NULL) {
+		struct req *stub = rq;
+		int framing[2] = { 0, 0 };
+
 		rq = req_new(app, c, url, method);
 		*con_cls = rq;
+		if (stub != NULL)
+			take_big_query(rq, stub);
+		MHD_get_connection_values(c, MHD_HEADER_KIND, count_framing,
+		    framing);
+		if (framing[0] > 1 || (framing[0] > 0 && framing[1] > 0))
+			return send_bad_framing(rq);
 		/* a declared length over the limit: refuse before any upload */
 		cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 		    "Content-Length");
@@ -358,6 +504,12 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	(void)toe;
 	if (rq == NULL)
 		return;
+	if (rq->app == NULL) {	/* a stub of on_uri, never dispatched */
+		free(rq->big_query);
+		free(rq);
+		*con_cls = NULL;
+		return;
+	}
 	if (rq->db != NULL)
 		store_release(app->store, rq->db);
 	if (rq->json != NULL) {
@@ -416,7 +568,8 @@ http_start(struct app *app, char *msg, size_t msglen)
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)4000,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(320 * 1024),
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)POOL_SIZE,
+	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)0,
 	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
 	    MHD_OPTION_END);

@@ -10,6 +10,7 @@
 #include <time.h>
 
 static char zone_name[64] = "UTC";
+static unsigned zone_gen;	/* changes with the zone: see local_offset() */
 
 bool
 clock_set_zone(const char *zone)
@@ -28,6 +29,7 @@ clock_set_zone(const char *zone)
 	snprintf(zone_name, sizeof(zone_name), "%s", zone);
 	setenv("TZ", zone, 1);
 	tzset();
+	__atomic_add_fetch(&zone_gen, 1, __ATOMIC_RELAXED);
 	return true;
 }
 
@@ -64,6 +66,68 @@ clock_mono_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+/*
+ * The zone's offset from UTC at utc.  localtime_r() takes a process-wide
+ * lock and is slow; an offset changes at most once in a quarter of an hour,
+ * so each thread remembers the offset of the last quarter of an hour it
+ * asked about, when the offset is the same at both of its ends.
+ */
+static long
+local_offset(int64_t utc)
+{
+	static _Thread_local int64_t q_start = INT64_MIN;
+	static _Thread_local unsigned q_gen;
+	static _Thread_local long q_off;
+	unsigned gen = __atomic_load_n(&zone_gen, __ATOMIC_RELAXED);
+	int64_t start = utc - ((utc % 900) + 900) % 900;
+	time_t t;
+	struct tm tm;
+	long off;
+
+	if (start == q_start && gen == q_gen)
+		return q_off;
+	t = (time_t)utc;
+	localtime_r(&t, &tm);
+	off = tm.tm_gmtoff;
+	t = (time_t)start;
+	localtime_r(&t, &tm);
+	if (tm.tm_gmtoff == off) {
+		t = (time_t)(start + 899);
+		localtime_r(&t, &tm);
+		if (tm.tm_gmtoff == off) {
+			q_start = start;
+			q_gen = gen;
+			q_off = off;
+		}
+	}
+	return off;
+}
+
+/* Year, month, day of a count of days since 1970-01-01 (proleptic Gregorian). */
+static void
+civil_from_days(int64_t z, int *y, int *m, int *d)
+{
+	int64_t era, doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+static char *
+put2(char *p, int v)
+{
+	p[0] = (char)('0' + v / 10);
+	p[1] = (char)('0' + v % 10);
+	return p + 2;
+}
+
 void
 clock_format_local(int64_t utc, char *out, size_t len)
 {
@@ -72,6 +136,40 @@ clock_format_local(int64_t utc, char *out, size_t len)
 	long off;
 	char sign = '+';
 
+	off = local_offset(utc);
+	if (len >= 26 && utc > -62135596800 + 86400 * 2 &&
+	    utc < 253402300799 - 86400 * 2) {
+		/* years 1..9999: "YYYY-MM-DDTHH:MM:SS+HH:MM" without stdio */
+		int64_t local = utc + off, days, secs;
+		int y, mo, d;
+		char *p = out;
+
+		days = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
+		secs = local - days * 86400;
+		civil_from_days(days, &y, &mo, &d);
+		p = put2(p, y / 100);
+		p = put2(p, y % 100);
+		*p++ = '-';
+		p = put2(p, mo);
+		*p++ = '-';
+		p = put2(p, d);
+		*p++ = 'T';
+		p = put2(p, (int)(secs / 3600));
+		*p++ = ':';
+		p = put2(p, (int)(secs / 60 % 60));
+		*p++ = ':';
+		p = put2(p, (int)(secs % 60));
+		if (off < 0) {
+			sign = '-';
+			off = -off;
+		}
+		*p++ = sign;
+		p = put2(p, (int)(off / 3600 % 100));
+		*p++ = ':';
+		p = put2(p, (int)(off % 3600 / 60));
+		*p = '\0';
+		return;
+	}
 	localtime_r(&t, &tm);
 	off = tm.tm_gmtoff;
 	if (off < 0) {
@@ -86,11 +184,12 @@ clock_format_local(int64_t utc, char *out, size_t len)
 int
 clock_local_ymd(int64_t utc)
 {
-	time_t t = (time_t)utc;
-	struct tm tm;
+	int64_t local = utc + local_offset(utc);
+	int y, m, d;
 
-	localtime_r(&t, &tm);
-	return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
+	civil_from_days(local >= 0 ? local / 86400 : -((-local + 86399) /
+	    86400), &y, &m, &d);
+	return y * 10000 + m * 100 + d;
 }
 
 static bool

@@ -2,6 +2,7 @@
  * err — maps the service error codes to HTTP statuses and stable slugs.
  */
 #include "util/err.h"
+#include "util/mem.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,6 +57,9 @@ vfail(struct svc_err *err, enum svc_code code, const char *field,
 	snprintf(err->field, sizeof(err->field), "%s", field ? field : "");
 	snprintf(err->reason, sizeof(err->reason), "%s", reason ? reason : "");
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	/* a limit may have cut a character: answers are always UTF-8 */
+	utf8_scrub(err->field);
+	utf8_scrub(err->msg);
 	return code;
 }
 

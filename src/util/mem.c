@@ -327,6 +327,32 @@ utf8_len(const char *s, size_t len)
 	return n;
 }
 
+char *
+utf8_scrub(char *s)
+{
+	size_t r = 0, w = 0, len = strlen(s);
+
+	while (r < len) {
+		unsigned char c = (unsigned char)s[r];
+		size_t n = 1;
+
+		if (c >= 0x80) {
+			n = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+			if (n == 1 || r + n > len || !utf8_valid(s + r, n)) {
+				r++;	/* a stray byte: drop it */
+				continue;
+			}
+		}
+		if (w != r)
+			memmove(s + w, s + r, n);
+		w += n;
+		r += n;
+	}
+	if (w < len)	/* never writes an intact string (it may be "") */
+		s[w] = '\0';
+	return s;
+}
+
 void *
 xmalloc(size_t len)
 {

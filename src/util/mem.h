@@ -69,6 +69,12 @@ bool str_to_i64(const char *s, size_t len, int64_t min, int64_t max,
 bool utf8_valid(const char *s, size_t len);
 /* Number of code points in valid UTF-8. */
 size_t utf8_len(const char *s, size_t len);
+/*
+ * Drop, in place, the bytes of s (NUL-terminated) that are not part of a
+ * valid UTF-8 sequence: what is left of a character cut by a length limit
+ * ("%.60s", a full buffer).  Returns s.
+ */
+char *utf8_scrub(char *s);
 
 /* malloc that aborts on failure (long-lived state only). */
 void *xmalloc(size_t len);

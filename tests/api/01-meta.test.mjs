@@ -107,7 +107,8 @@ export const tests = [
     const routes = routeList(t);
     t.ok(routes.length >= 20, `found only ${routes.length} routes`);
     const pub = routes.filter((r) => r.perm === 'public').map((r) => `${r.method} ${r.path}`).sort();
-    t.deepEqual(pub, ['GET /api/v1/openapi.json', 'GET /healthz', 'GET /metrics', 'POST /api/v1/session'],
+    t.deepEqual(pub, ['GET /api/v1/openapi.json', 'GET /api/v1/ping', 'GET /healthz', 'GET /metrics',
+      'POST /api/v1/session'],
       'the public routes');
     for (const r of routes) {
       if (r.perm === 'public') continue;

@@ -3,7 +3,8 @@
 //
 //   node tests/api/run.mjs --bin ./aftersales --db DSN [--port N] [--only TEXT]
 //
-// (--only runs just the test files whose name contains TEXT.)
+// (--only runs just the test files whose name contains TEXT, or one of the
+// comma-separated TEXTs.)
 // DSN is a SQLite file (deleted first, with -wal/-shm) or the postgresql://
 // URL of an empty database.  Loads the demo data, starts the server, runs
 // every tests/api/*.test.mjs in name order, then stops the server with
@@ -142,7 +143,7 @@ async function main() {
   const state = makeState(base);
   state.bin = bin;
   let files = fs.readdirSync(here).filter((f) => f.endsWith('.test.mjs')).sort();
-  if (args.only) files = files.filter((f) => f.includes(args.only));
+  if (args.only) files = files.filter((f) => args.only.split(',').some((o) => f.includes(o)));
   for (const file of files) {
     let mod;
     try {

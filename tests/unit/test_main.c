@@ -12,10 +12,10 @@ int h_failed_checks;
 const char *h_current;
 const char *h_dsn;
 
-extern const struct h_test util_tests[], store_tests[], sla_tests[];
+extern const struct h_test util_tests[], store_tests[], search_tests[],
+    sla_tests[];
 extern const struct h_test master_tests[];
 extern const struct h_test rma_tests[];
-extern const struct h_test search_tests[];
 
 static void
 run_table(const struct h_test *t, int *passed, int *failed)
@@ -56,10 +56,10 @@ main(void)
 	printf("# store tests on %s\n", h_dsn);
 	run_table(util_tests, &passed, &failed);
 	run_table(store_tests, &passed, &failed);
-	run_table(sla_tests, &passed, &failed);
 	run_table(master_tests, &passed, &failed);
-	run_table(rma_tests, &passed, &failed);
 	run_table(search_tests, &passed, &failed);
+	run_table(sla_tests, &passed, &failed);
+	run_table(rma_tests, &passed, &failed);
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

@@ -2,6 +2,7 @@
  * test_util — strings, UTF-8, JSON writer, time.
  */
 #include <stdint.h>
+#include <stdio.h>
 
 #include "harness.h"
 #include "util/clock.h"
@@ -63,6 +64,31 @@ t_utf8(void)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		CHECK_INT(utf8_valid(cases[i].s, cases[i].len), cases[i].ok);
 	CHECK_INT(utf8_len("漏水abc", 9), 5);
+}
+
+/* What a length limit leaves of a cut character is dropped; "" is kept. */
+static void
+t_utf8_scrub(void)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "unknown field '漏水\xe6\xbc'", "unknown field '漏水'" },
+		{ "\xe6", "" },
+		{ "ab\xff\xfe" "cd", "abcd" },
+		{ "\xc0\xaf/", "/" },
+		{ "\xed\xa0\x80x", "x" },
+		{ "漏水😀", "漏水😀" },
+		{ "", "" },
+	};
+	char buf[64];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(buf, sizeof(buf), "%s", cases[i].in);
+		CHECK_STR(utf8_scrub(buf), cases[i].out);
+	}
+	/* an intact literal is never written to (arena_strdup's "" on OOM) */
+	CHECK_STR(utf8_scrub((char *)"ok"), "ok");
 }
 
 static void
@@ -145,6 +171,7 @@ t_arena_cap(void)
 const struct h_test util_tests[] = {
 	{ "util: str_to_i64 at its limits", t_str_to_i64 },
 	{ "util: utf8 validation", t_utf8 },
+	{ "util: utf8_scrub drops cut characters", t_utf8_scrub },
 	{ "util: json writer escapes and nests", t_json_writer },
 	{ "util: time in Asia/Shanghai", t_clock },
 	{ "util: arena cap", t_arena_cap },

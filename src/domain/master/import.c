@@ -177,7 +177,8 @@ add_error(struct run *r, size_t line, const char *field, const char *reason,
 	e->field = field != NULL ? arena_strdup(r->a, field) : NULL;
 	e->reason = arena_strdup(r->a, reason != NULL && reason[0] ? reason :
 	    "invalid");
-	e->message = arena_strdup(r->a, msg);
+	/* "%.60s" may have cut a character of the value it quotes */
+	e->message = utf8_scrub(arena_strdup(r->a, msg));
 }
 
 /* The header (as written) of the column whose errors name field. */

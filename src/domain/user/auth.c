@@ -100,43 +100,93 @@ auth_token_lookup(struct db *db, struct arena *a, const char *token,
     struct user **u, struct token_info *t, char **csrf_hash,
     struct svc_err *err)
 {
+	bool ok;
+
+	return auth_principal(db, a, token, NULL, u, t, csrf_hash, &ok, err);
+}
+
+/*
+ * One row per role of the token's user (one with a NULL role when it has
+ * none), each saying whether that role grants perm.
+ */
+enum svc_code
+auth_principal(struct db *db, struct arena *a, const char *token,
+    const char *perm, struct user **out, struct token_info *t,
+    char **csrf_hash, bool *perm_ok, struct svc_err *err)
+{
+	const char *roles[ROLES_MAX];
+	struct user *u;
 	char th[65];
 	struct dbq *q;
 	enum svc_code rc;
-	int64_t user_id = 0;
-	int r;
+	size_t nroles = 0;
+	int r, rows = 0;
 
+	*perm_ok = false;
 	if (strlen(token) > 200)
 		return svc_fail(err, SVC_EAUTH, NULL, "invalid token");
+	u = arena_alloc(a, sizeof(*u));
+	if (u == NULL)
+		return svc_fail(err, SVC_ETOOBIG, NULL, "out of request memory");
 	auth_hash_hex(token, strlen(token), th);
 	rc = db_query(db, "SELECT t.id, t.user_id, t.kind, t.name, t.created_at,"
-	    " t.expires_at, t.csrf_hash FROM auth_tokens t"
-	    " JOIN users u ON u.id = t.user_id"
-	    " WHERE t.token_hash = ? AND t.expires_at > ? AND u.active = 1",
-	    DB_ARGS(DB_S(th), DB_I(clock_now())), &q, err);
+	    " t.expires_at, t.csrf_hash, u.username, u.display_name, u.phone,"
+	    " u.email, u.department_id, u.customer_id, u.active, u.version,"
+	    " u.created_at, u.updated_at, ur.role,"
+	    " (SELECT 1 FROM role_permissions rp WHERE rp.role = ur.role"
+	    " AND rp.permission = ?)"
+	    " FROM auth_tokens t JOIN users u ON u.id = t.user_id"
+	    " LEFT JOIN user_roles ur ON ur.user_id = u.id"
+	    " WHERE t.token_hash = ? AND t.expires_at > ? AND u.active = 1"
+	    " ORDER BY ur.role",
+	    DB_ARGS(DB_S(perm ? perm : ""), DB_S(th), DB_I(clock_now())), &q,
+	    err);
 	if (rc)
 		return rc;
-	r = db_next(q);
-	if (r == 1) {
-		t->id = db_i64(q, 0);
-		user_id = db_i64(q, 1);
-		t->user_id = user_id;
-		t->kind = strcmp(db_str(q, 2), "api") == 0 ? TOKEN_API :
-		    TOKEN_SESSION;
-		t->name = db_dup(q, 3, a);
-		t->created_at = db_i64(q, 4);
-		t->expires_at = db_i64(q, 5);
-		if (csrf_hash != NULL)
-			*csrf_hash = db_dup(q, 6, a);
+	while ((r = db_next(q)) == 1) {
+		if (rows++ == 0) {
+			t->id = db_i64(q, 0);
+			t->user_id = db_i64(q, 1);
+			t->kind = strcmp(db_str(q, 2), "api") == 0 ? TOKEN_API :
+			    TOKEN_SESSION;
+			t->name = db_dup(q, 3, a);
+			t->created_at = db_i64(q, 4);
+			t->expires_at = db_i64(q, 5);
+			if (csrf_hash != NULL)
+				*csrf_hash = db_dup(q, 6, a);
+			u->id = t->user_id;
+			u->username = db_dup(q, 7, a);
+			u->display_name = db_dup(q, 8, a);
+			u->phone = db_dup(q, 9, a);
+			u->email = db_dup(q, 10, a);
+			u->department_id = db_i64(q, 11);
+			u->customer_id = db_i64(q, 12);
+			u->active = db_i64(q, 13) != 0;
+			u->version = db_i64(q, 14);
+			u->created_at = db_i64(q, 15);
+			u->updated_at = db_i64(q, 16);
+		}
+		if (!db_null(q, 17) && nroles < ROLES_MAX)
+			roles[nroles++] = db_dup(q, 17, a);
+		if (perm != NULL && db_i64(q, 18) == 1)
+			*perm_ok = true;
 	}
 	rc = db_done(q, err);
 	if (rc)
 		return rc;
-	if (r != 1)
+	if (rows == 0) {
+		*perm_ok = false;
 		return svc_fail(err, SVC_EAUTH, NULL,
 		    "the session or token is not valid (expired, revoked or "
 		    "the user is disabled)");
-	return user_get(db, a, user_id, u, err);
+	}
+	u->roles = arena_alloc(a, (nroles + 1) * sizeof(*u->roles));
+	if (u->roles == NULL)
+		return svc_fail(err, SVC_ETOOBIG, NULL, "out of request memory");
+	memcpy(u->roles, roles, nroles * sizeof(*roles));
+	u->nroles = nroles;
+	*out = u;
+	return SVC_OK;
 }
 
 enum svc_code

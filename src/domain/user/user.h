@@ -199,6 +199,13 @@ enum svc_code auth_token_create(struct db *, struct arena *, int64_t user_id,
 enum svc_code auth_token_lookup(struct db *, struct arena *, const char *token,
     struct user **u, struct token_info *t, char **csrf_hash,
     struct svc_err *) WARN_UNUSED_RESULT;
+/*
+ * The same, in one query, with whether the holder's roles grant perm
+ * (*perm_ok; false for a NULL perm): what the router asks of every request.
+ */
+enum svc_code auth_principal(struct db *, struct arena *, const char *token,
+    const char *perm, struct user **u, struct token_info *t,
+    char **csrf_hash, bool *perm_ok, struct svc_err *) WARN_UNUSED_RESULT;
 enum svc_code auth_token_revoke(struct db *, const struct actor *,
     int64_t user_id, int64_t token_id, struct svc_err *) WARN_UNUSED_RESULT;
 enum svc_code auth_token_list(struct db *, struct arena *, int64_t user_id,

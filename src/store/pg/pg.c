@@ -7,6 +7,10 @@
  * from the context.  A write runs in a transaction on the caller's own
  * connection (PostgreSQL does its own group commit).  Several servers may
  * share one database: nothing here assumes it is alone.
+ *
+ * Each connection prepares a statement the first time it runs it and keeps
+ * it (named "asN", keyed by the SQL text and the parameter types sent), so
+ * that the server parses and plans it once per connection, not per call.
  */
 #include <libpq-fe.h>
 #include <pthread.h>
@@ -20,12 +24,22 @@
 #define INT8OID 20
 #define BYTEAOID 17
 #define MAX_PARAMS 256
+#define PG_STMTS 1024		/* prepared statements kept per connection */
+#define PG_WAYS 8		/* slots one statement may occupy */
+
+struct pg_stmt {
+	char *key;		/* SQL text, '\n', one letter per parameter type */
+	uint32_t hash;
+	unsigned id;		/* prepared as "as<id>" */
+};
 
 struct pg_db {
 	struct db base;
 	PGconn *conn;
 	struct pg_db *next;
 	int tx_depth;
+	struct pg_stmt *stmts;	/* PG_STMTS slots */
+	unsigned next_id;
 };
 
 struct pg_q {
@@ -103,15 +117,28 @@ pg_connect(struct pg_store *s, struct pg_db **out, struct svc_err *err)
 		return SVC_EUNAVAILABLE;
 	}
 	PQsetNoticeProcessor(d->conn, pg_notice, NULL);
+	d->stmts = xcalloc(PG_STMTS, sizeof(*d->stmts));
 	res = PQexec(d->conn, "SET TIME ZONE 'UTC'; SET client_encoding = 'UTF8'");
 	PQclear(res);
 	*out = d;
 	return SVC_OK;
 }
 
+/* Forget the prepared statements (the server forgot them: a new session). */
+static void
+pg_stmts_clear(struct pg_db *d)
+{
+	for (int i = 0; i < PG_STMTS; i++) {
+		free(d->stmts[i].key);
+		d->stmts[i].key = NULL;
+	}
+}
+
 static void
 pg_disconnect(struct pg_db *d)
 {
+	pg_stmts_clear(d);
+	free(d->stmts);
 	PQfinish(d->conn);
 	free(d);
 }
@@ -177,6 +204,7 @@ pg_acquire(struct store *base, struct db **out, struct svc_err *err)
 		pthread_mutex_unlock(&s->mu);
 		if (PQstatus(d->conn) != CONNECTION_OK) {
 			PQreset(d->conn);
+			pg_stmts_clear(d);
 			if (PQstatus(d->conn) != CONNECTION_OK) {
 				pthread_mutex_lock(&s->mu);
 				d->next = s->free_list;
@@ -297,6 +325,97 @@ pg_number_params(const char *sql)
 	return buf_detach(&b, NULL);
 }
 
+/* Statements worth preparing: queries and DML (not utility commands). */
+static bool
+pg_preparable(const char *sql)
+{
+	static const char *const verbs[] = { "SELECT", "INSERT", "UPDATE",
+		"DELETE", "WITH" };
+
+	while (*sql == ' ' || *sql == '\n' || *sql == '\t' || *sql == '(')
+		sql++;
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
+		size_t len = strlen(verbs[i]);
+
+		if (strncasecmp(sql, verbs[i], len) == 0 &&
+		    (sql[len] == ' ' || sql[len] == '\n' || sql[len] == '\t' ||
+		    sql[len] == '\0'))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Run sql with the parameters, prepared once per connection when it can be
+ * (see the top of this file); otherwise as before, parsed each time.
+ */
+static PGresult *
+pg_exec_cached(struct pg_db *d, const char *sql, int n, const Oid *types,
+    const char *const *values, const int *lengths, const int *formats)
+{
+	struct pg_stmt *slot = NULL, *room = NULL;
+	char name[24], *key, *text;
+	size_t sl = strlen(sql);
+	uint32_t h = 2166136261u;
+	PGresult *res;
+
+	if (!pg_preparable(sql)) {
+		text = pg_number_params(sql);
+		res = PQexecParams(d->conn, text, n, types, values, lengths,
+		    formats, 0);
+		free(text);
+		return res;
+	}
+	key = xmalloc(sl + (size_t)n + 2);
+	memcpy(key, sql, sl);
+	key[sl] = '\n';
+	for (int i = 0; i < n; i++)
+		key[sl + 1 + (size_t)i] = types[i] == INT8OID ? 'i' :
+		    types[i] == BYTEAOID ? 'b' : 'u';
+	key[sl + 1 + (size_t)n] = '\0';
+	for (const char *p = key; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	for (unsigned i = 0; i < PG_WAYS; i++) {
+		struct pg_stmt *s = &d->stmts[(h + i) & (PG_STMTS - 1)];
+
+		if (s->key == NULL) {
+			if (room == NULL)
+				room = s;
+		} else if (s->hash == h && strcmp(s->key, key) == 0) {
+			slot = s;
+			break;
+		}
+	}
+	if (slot == NULL && room == NULL) {	/* full: run it unprepared */
+		free(key);
+		text = pg_number_params(sql);
+		res = PQexecParams(d->conn, text, n, types, values, lengths,
+		    formats, 0);
+		free(text);
+		return res;
+	}
+	if (slot == NULL) {
+		unsigned id = d->next_id++;
+
+		snprintf(name, sizeof(name), "as%u", id);
+		text = pg_number_params(sql);
+		res = PQprepare(d->conn, name, text, n, types);
+		free(text);
+		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+			free(key);
+			return res;	/* the error, as the query would give */
+		}
+		PQclear(res);
+		slot = room;
+		slot->key = key;
+		slot->hash = h;
+		slot->id = id;
+	} else
+		free(key);
+	snprintf(name, sizeof(name), "as%u", slot->id);
+	return PQexecPrepared(d->conn, name, n, values, lengths, formats, 0);
+}
+
 static enum svc_code
 pg_query(struct db *db, const char *sql, const struct dbv *args, size_t n,
     struct dbq **out, struct svc_err *err)
@@ -309,7 +428,6 @@ pg_query(struct db *db, const char *sql, const struct dbv *args, size_t n,
 	struct pg_q *q;
 	PGresult *res;
 	ExecStatusType st;
-	char *text;
 	enum svc_code rc;
 
 	if (n > MAX_PARAMS)
@@ -340,10 +458,7 @@ pg_query(struct db *db, const char *sql, const struct dbv *args, size_t n,
 			break;
 		}
 	}
-	text = pg_number_params(sql);
-	res = PQexecParams(d->conn, text, (int)n, types, values, lengths,
-	    formats, 0);
-	free(text);
+	res = pg_exec_cached(d, sql, (int)n, types, values, lengths, formats);
 	st = PQresultStatus(res);
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
 		rc = pg_fail_res(db->store, d->conn, res, err);

@@ -9,7 +9,10 @@
  * wakes the callers.  That is group commit: a caller's write is durable when
  * store_write() returns SVC_OK.
  *
- * Each connection caches prepared statements by SQL text.
+ * Each connection caches prepared statements by SQL text: a table of
+ * STMT_CACHE slots where a statement may sit in any of the STMT_WAYS slots
+ * after its hash's home (so hot statements whose hashes collide do not evict
+ * each other), found by hash and then the full text.
  */
 #include <pthread.h>
 #include <sqlite3.h>
@@ -20,14 +23,22 @@
 #include "store/store.h"
 #include "util/log.h"
 
-#define STMT_CACHE 128
+#define STMT_CACHE 512		/* slots per connection, a power of two */
+#define STMT_WAYS 8		/* slots a statement may occupy */
 #define BATCH_MAX 256
+/*
+ * A reader's page cache (KiB): the server has one reader per HTTP thread;
+ * pages beyond it come from the OS page cache (a pread each).  The writer
+ * keeps the 16 MB it sets for all.
+ */
+#define SQ_READER_CACHE_KB "4000"
 
 /* sqlite_fts.c: the full-text tokenizer, registered on every connection */
 enum svc_code sq_fts_register(sqlite3 *, struct svc_err *);
 
 struct sq_slot {
 	char *sql;
+	uint32_t hash;
 	sqlite3_stmt *st;
 	bool busy;
 };
@@ -37,6 +48,14 @@ struct sq_db {
 	sqlite3 *h;
 	struct sq_db *next;
 	struct sq_slot cache[STMT_CACHE];
+	unsigned evict;		/* round-robin victim among the ways */
+	/*
+	 * Readers: one read transaction from the first query of a loan to its
+	 * release (or a write), so that a request's queries share one snapshot
+	 * and one WAL read lock instead of taking one each.
+	 */
+	sqlite3_stmt *begin, *end;
+	bool in_read;
 };
 
 struct sq_q {
@@ -144,8 +163,16 @@ sq_connect(struct sq_store *s, bool writer, struct sq_db **out,
 	if (sq_exec_simple(s, d->h, "PRAGMA journal_mode=WAL;"
 	    "PRAGMA synchronous=FULL;PRAGMA foreign_keys=ON;"
 	    "PRAGMA temp_store=MEMORY;PRAGMA cache_size=-16000", err) ||
-	    (!writer && sq_exec_simple(s, d->h, "PRAGMA query_only=1", err)) ||
+	    (!writer && sq_exec_simple(s, d->h, "PRAGMA query_only=1;"
+	    "PRAGMA cache_size=-" SQ_READER_CACHE_KB, err)) ||
+	    (!writer && (sqlite3_prepare_v3(d->h, "BEGIN", -1,
+	    SQLITE_PREPARE_PERSISTENT, &d->begin, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v3(d->h, "COMMIT", -1, SQLITE_PREPARE_PERSISTENT,
+	    &d->end, NULL) != SQLITE_OK) &&
+	    sq_fail(&s->base, d->h, SQLITE_ERROR, err, "prepare")) ||
 	    sq_fts_register(d->h, err)) {
+		sqlite3_finalize(d->begin);
+		sqlite3_finalize(d->end);
 		sqlite3_close(d->h);
 		free(d);
 		return SVC_ESTORE;
@@ -162,8 +189,37 @@ sq_disconnect(struct sq_db *d)
 			sqlite3_finalize(d->cache[i].st);
 		free(d->cache[i].sql);
 	}
+	sqlite3_finalize(d->begin);
+	sqlite3_finalize(d->end);
 	sqlite3_close(d->h);
 	free(d);
+}
+
+/* A reader's read transaction (see struct sq_db): begin, end. */
+static void
+sq_read_begin(struct sq_db *d)
+{
+	if (d->begin == NULL || d->in_read)
+		return;
+	d->in_read = sqlite3_step(d->begin) == SQLITE_DONE;
+	sqlite3_reset(d->begin);
+}
+
+static void
+sq_read_end(struct sq_db *d)
+{
+	int rc;
+
+	if (!d->in_read)
+		return;
+	rc = sqlite3_step(d->end);
+	sqlite3_reset(d->end);
+	if (rc != SQLITE_DONE) {
+		log_error("sqlite: ending a read transaction: %s",
+		    sqlite3_errmsg(d->h));
+		sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
+	}
+	d->in_read = false;
 }
 
 /* ----- the writer ----- */
@@ -211,8 +267,21 @@ sq_writer_main(void *arg)
 		pthread_mutex_unlock(&s->mu);
 
 		crc = sq_exec_simple(s, s->wdb->h, "BEGIN IMMEDIATE", NULL);
-		for (j = batch; j != NULL; j = j->next)
-			j->rc = crc ? crc : sq_run_job(s, j);
+		if (crc == SVC_OK && batch->next == NULL) {
+			/*
+			 * A batch of one needs no SAVEPOINT: a failure rolls
+			 * back the transaction, which is that job alone.  (A
+			 * savepoint held over a large job makes every statement
+			 * journal release walk the whole in-memory sub-journal:
+			 * quadratic for imports and the generator.)
+			 */
+			batch->rc = batch->fn(&s->wdb->base, batch->ctx,
+			    batch->err);
+			crc = batch->rc;	/* a failure rolls back, below */
+		} else {
+			for (j = batch; j != NULL; j = j->next)
+				j->rc = crc ? crc : sq_run_job(s, j);
+		}
 		if (crc == SVC_OK)
 			crc = sq_exec_simple(s, s->wdb->h, "COMMIT", NULL);
 		if (crc != SVC_OK) {
@@ -239,7 +308,8 @@ sq_write(struct store *base, struct db *db, store_write_fn fn, void *ctx,
 	struct sq_store *s = (struct sq_store *)base;
 	struct sq_job job = { fn, ctx, err, SVC_OK, false, NULL };
 
-	(void)db;
+	if (db != NULL)		/* no snapshot held while the write waits */
+		sq_read_end((struct sq_db *)db);
 	if (on_writer_thread) {
 		/* a write inside a write: run it in place */
 		return sq_run_job(s, &job);
@@ -361,6 +431,7 @@ sq_release(struct store *base, struct db *db)
 	struct sq_store *s = (struct sq_store *)base;
 	struct sq_db *d = (struct sq_db *)db;
 
+	sq_read_end(d);
 	pthread_mutex_lock(&s->mu);
 	d->next = s->free_list;
 	s->free_list = d;
@@ -380,31 +451,66 @@ hash_sql(const char *s)
 	return h;
 }
 
+/*
+ * The cached statement for sql, not in use, or NULL; *room gets the slot to
+ * cache a new one in (an empty way, else an idle one to evict; NULL when
+ * every way is busy).
+ */
+static struct sq_slot *
+sq_cache_find(struct sq_db *d, const char *sql, uint32_t h,
+    struct sq_slot **room)
+{
+	struct sq_slot *empty = NULL, *idle[STMT_WAYS];
+	int nidle = 0;
+
+	for (unsigned i = 0; i < STMT_WAYS; i++) {
+		struct sq_slot *s = &d->cache[(h + i) & (STMT_CACHE - 1)];
+
+		if (s->st == NULL) {
+			if (empty == NULL)
+				empty = s;
+			continue;
+		}
+		if (s->busy)
+			continue;
+		if (s->hash == h && strcmp(s->sql, sql) == 0)
+			return s;
+		idle[nidle++] = s;
+	}
+	*room = empty != NULL ? empty : nidle > 0 ?
+	    idle[d->evict++ % (unsigned)nidle] : NULL;
+	return NULL;
+}
+
 static enum svc_code
 sq_query(struct db *db, const char *sql, const struct dbv *args, size_t n,
     struct dbq **out, struct svc_err *err)
 {
 	struct sq_db *d = (struct sq_db *)db;
-	struct sq_slot *slot = &d->cache[hash_sql(sql) % STMT_CACHE];
+	uint32_t h = hash_sql(sql);
+	struct sq_slot *slot, *room = NULL;
 	sqlite3_stmt *st = NULL;
 	struct sq_q *q;
 	int rc;
 
-	if (slot->st != NULL && !slot->busy && strcmp(slot->sql, sql) == 0) {
+	sq_read_begin(d);
+	slot = sq_cache_find(d, sql, h, &room);
+	if (slot != NULL) {
 		st = slot->st;
 	} else {
 		rc = sqlite3_prepare_v3(d->h, sql, -1,
 		    SQLITE_PREPARE_PERSISTENT, &st, NULL);
 		if (rc != SQLITE_OK)
 			return sq_fail(db->store, d->h, rc, err, "prepare");
-		if (!slot->busy) {
+		slot = room;
+		if (slot != NULL) {
 			if (slot->st != NULL)
 				sqlite3_finalize(slot->st);
 			free(slot->sql);
 			slot->sql = xstrdup(sql);
+			slot->hash = h;
 			slot->st = st;
-		} else
-			slot = NULL;
+		}
 	}
 	if (slot != NULL)
 		slot->busy = true;

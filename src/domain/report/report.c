@@ -1,0 +1,50 @@
+/*
+ * report — see report.h.
+ */
+#include "domain/report/report.h"
+
+#define REPORT_CELLS_MAX 1000	/* types x states, with room to spare */
+
+enum svc_code
+report_requests_monthly(struct db *db, struct arena *a, int year, int month,
+    struct report_count **out, size_t *n, int64_t *total,
+    struct svc_err *err)
+{
+	struct report_count *cells;
+	struct dbq *q;
+	enum svc_code rc;
+	int64_t from, to;
+	size_t cnt = 0;
+
+	*out = NULL;
+	*n = 0;
+	*total = 0;
+	if (year < 2000 || year > 2199 || month < 1 || month > 12)
+		return svc_fail_field(err, SVC_EINVAL, "month", "out_of_range",
+		    "'month' must be a month from 2000-01 to 2199-12");
+	from = (int64_t)year * 10000 + month * 100;
+	to = month == 12 ? (int64_t)(year + 1) * 10000 + 100 :
+	    from + 100;
+	cells = arena_alloc(a, REPORT_CELLS_MAX * sizeof(*cells));
+	if (cells == NULL)
+		return svc_fail(err, SVC_ETOOBIG, NULL, "out of request memory");
+	rc = db_query(db, "SELECT type, state, count(*) FROM service_requests"
+	    " WHERE created_day >= ? AND created_day < ?"
+	    " GROUP BY type, state ORDER BY type, state",
+	    DB_ARGS(DB_I(from), DB_I(to)), &q, err);
+	if (rc)
+		return rc;
+	while (db_next(q) == 1 && cnt < REPORT_CELLS_MAX) {
+		cells[cnt].type = db_dup(q, 0, a);
+		cells[cnt].state = db_dup(q, 1, a);
+		cells[cnt].count = db_i64(q, 2);
+		*total += cells[cnt].count;
+		cnt++;
+	}
+	rc = db_done(q, err);
+	if (rc)
+		return rc;
+	*out = cells;
+	*n = cnt;
+	return SVC_OK;
+}

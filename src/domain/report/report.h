@@ -1,0 +1,40 @@
+/*
+ * report — figures over many records, for the managers (SPEC §6: a monthly
+ * report over a year of a large company's data in well under a second).
+ *
+ * report_requests_monthly(): the service requests created in one calendar
+ * month (service_requests.created_day, the company's local day), counted by
+ * type and state.  One grouped query over an index that covers it
+ * (0009_perf.sql), so a month of a million-request history is counted
+ * without reading the table.
+ *
+ * Invariants: the counts add up to the month's total; rows come ordered by
+ * type, then state; a month without requests has no rows (total 0).
+ */
+#ifndef AS_REPORT_H
+#define AS_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/store.h"
+#include "util/err.h"
+#include "util/mem.h"
+
+/* One cell of the report; strings arena-owned. */
+struct report_count {
+	char *type;
+	char *state;
+	int64_t count;
+};
+
+/*
+ * Count the requests created in month (1..12) of year, by type and state.
+ * *out gets *n arena-owned cells ordered by type, state; *total their sum.
+ * SVC_EINVAL naming "month" for a month outside 2000-01 .. 2199-12.
+ */
+enum svc_code report_requests_monthly(struct db *, struct arena *, int year,
+    int month, struct report_count **out, size_t *n, int64_t *total,
+    struct svc_err *) WARN_UNUSED_RESULT;
+
+#endif

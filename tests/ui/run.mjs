@@ -1,0 +1,779 @@
+#!/usr/bin/env node
+// The Aftersales web interface, tested in a real Chromium (Debian's
+// /usr/bin/chromium driven by playwright-core) against a real server on a
+// fresh SQLite database with the demo data.
+//
+//   node tests/ui/run.mjs [--bin ./aftersales] [--web web/dist] [--port N] [--only TEXT]
+//
+// Needs: web/dist built (make web), chromium and a CJK font (scripts/deps.sh
+// test), and web/node_modules (playwright-core and axe-core are devDependencies
+// of web/package.json: `cd web && npm ci`).  One line per test ("ok - ..." /
+// "not ok - ..."); the last line is "N passed, N failed"; exit 1 on failure.
+// Screenshots of the main screens in both languages go to tests/out/screenshots/.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const top = path.resolve(here, '../..');
+const TEST_TIMEOUT_MS = 60000;
+
+// ----- arguments -----
+const args = { bin: './aftersales', web: 'web/dist' };
+{
+  const a = process.argv.slice(2);
+  for (let i = 0; i < a.length; i++) {
+    const k = a[i].replace(/^--/, '');
+    if (!['bin', 'web', 'port', 'only', 'chromium'].includes(k) || i + 1 >= a.length) {
+      process.stderr.write(`run.mjs: bad argument '${a[i]}'\nusage: node tests/ui/run.mjs [--bin ./aftersales] [--web web/dist] [--port N] [--only TEXT] [--chromium PATH]\n`);
+      process.exit(2);
+    }
+    args[k] = a[++i];
+  }
+}
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+const oneLine = (s) => String(s).replace(/\s*\n\s*/g, ' | ').slice(0, 1500);
+function ok(name) {
+  passed++;
+  console.log(`ok - ${name}`);
+}
+function notOk(name, err) {
+  failed++;
+  console.log(`not ok - ${name}: ${oneLine(err && err.message ? err.message : err)}`);
+}
+function finish(code) {
+  console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+  process.exit(code ?? (failed ? 1 : 0));
+}
+function assert(cond, msg) {
+  if (!cond) throw new Error(msg);
+}
+
+// ----- what the run needs -----
+const bin = path.resolve(top, args.bin);
+const webDir = path.resolve(top, args.web);
+const chromiumPath = args.chromium || process.env.CHROMIUM || '/usr/bin/chromium';
+const shotDir = path.join(top, 'tests/out/screenshots');
+const req = createRequire(path.join(top, 'web/package.json'));
+let chromium, axeSource;
+try {
+  ({ chromium } = req('playwright-core'));
+  axeSource = fs.readFileSync(req.resolve('axe-core/axe.min.js'), 'utf8');
+} catch (e) {
+  notOk('setup: playwright-core and axe-core in web/node_modules (cd web && npm ci)', e);
+  finish(1);
+}
+for (const [what, p] of [
+  ['the aftersales binary (make)', bin],
+  ['web/dist/index.html (make web)', path.join(webDir, 'index.html')],
+  ['chromium (scripts/deps.sh test)', chromiumPath],
+]) {
+  if (!fs.existsSync(p)) {
+    notOk(`setup: ${what}`, `${p} is missing`);
+    finish(1);
+  }
+}
+fs.mkdirSync(shotDir, { recursive: true });
+
+// ----- the server -----
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'aftersales-ui-'));
+const db = path.join(tmp, 'ui.db');
+const port = Number(args.port) || (await freePort());
+const base = `http://127.0.0.1:${port}`;
+const demo = spawnSync(bin, ['demo', '--db', db], { encoding: 'utf8' });
+if (demo.status !== 0) {
+  notOk('setup: aftersales demo', demo.stderr || demo.stdout);
+  finish(1);
+}
+const logFd = fs.openSync(path.join(tmp, 'server.log'), 'w');
+const server = spawn(bin, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`], {
+  env: { ...process.env, AFTERSALES_WEB_DIR: webDir },
+  stdio: ['ignore', logFd, logFd],
+});
+let browser;
+function cleanup() {
+  try {
+    server.kill('SIGTERM');
+  } catch {
+    /* gone */
+  }
+}
+process.on('exit', cleanup);
+for (let i = 0; ; i++) {
+  try {
+    const r = await fetch(`${base}/healthz`);
+    if (r.ok) break;
+  } catch {
+    /* not yet */
+  }
+  if (i > 100) {
+    notOk('setup: server start', fs.readFileSync(path.join(tmp, 'server.log'), 'utf8').slice(-800));
+    finish(1);
+  }
+  await new Promise((r) => setTimeout(r, 100));
+}
+
+// ----- the API, for setting up and checking (bearer tokens) -----
+const tokens = {};
+async function apiAs(user, method, p, body) {
+  if (!tokens[user]) {
+    const r = await fetch(`${base}/api/v1/session`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: user, password: 'demo-2026' }) });
+    assert(r.ok, `login ${user}: ${r.status}`);
+    tokens[user] = (await r.json()).token;
+  }
+  const r = await fetch(base + p, {
+    method,
+    headers: { Authorization: `Bearer ${tokens[user]}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await r.text();
+  return { status: r.status, body: text ? JSON.parse(text) : null };
+}
+const openapi = await (await fetch(`${base}/api/v1/openapi.json`)).json();
+const hasRoute = (m, p) => !!openapi.paths?.[p]?.[m.toLowerCase()];
+
+// ----- the browser -----
+browser = await chromium.launch({
+  executablePath: chromiumPath,
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  // playwright gives every launch a fresh temporary user-data-dir of its own
+}).catch((e) => {
+  notOk('setup: launch chromium', e);
+  finish(1);
+
+});
+const pageErrors = [];
+
+async function newPage({ lang = 'zh-CN', width = 1366, height = 860, mobile = false } = {}) {
+  const ctx = await browser.newContext({ viewport: { width, height }, locale: lang, isMobile: mobile, hasTouch: mobile, deviceScaleFactor: 1 });
+  await ctx.addInitScript((l) => localStorage.setItem('as_lang', l), lang);
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(15000);
+  page.on('pageerror', (e) => pageErrors.push(`${page.url()}: ${e.message}`));
+  return page;
+}
+async function login(page, user, password = 'demo-2026') {
+  await page.goto(`${base}/login`);
+  await page.fill('[data-test=username]', user);
+  await page.fill('[data-test=password]', password);
+  await page.click('[data-test=login]');
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+  await page.waitForLoadState('networkidle');
+}
+// log in through the API (the context keeps the session and CSRF cookies)
+async function fastLogin(page, user) {
+  const r = await page.context().request.post(`${base}/api/v1/session`, { data: { username: user, password: 'demo-2026' } });
+  assert(r.ok(), `login ${user}: ${r.status()}`);
+}
+// the page has loaded and shows no loading mask (every list and form shows
+// one while it waits for the API)
+async function settle(page) {
+  await page.waitForLoadState('load');
+  await page.waitForTimeout(150);
+  await page.waitForFunction(() => ![...document.querySelectorAll('.el-loading-mask')].some((m) => m.offsetParent !== null && getComputedStyle(m).display !== 'none'), null, { polling: 50 });
+  await page.waitForTimeout(150);
+}
+async function shot(page, name) {
+  await settle(page);
+  // the "done" toasts would cover the page
+  const hide = (on) => {
+    let st = document.getElementById('ui-test-hide-toasts');
+    if (!st) document.head.appendChild((st = Object.assign(document.createElement('style'), { id: 'ui-test-hide-toasts' })));
+    st.textContent = on ? '.el-message { visibility: hidden !important; }' : '';
+  };
+  await page.evaluate(hide, true);
+  await page.screenshot({ path: path.join(shotDir, `${name}.png`), fullPage: false });
+  await page.evaluate(hide, false);
+}
+// Element Plus select: open it, pick the option with this text
+async function pick(page, trigger, text) {
+  await page.locator(trigger).first().click();
+  const opt = page.locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: text }).first();
+  await opt.waitFor({ state: 'visible' });
+  await opt.click();
+}
+async function axeCheck(page, name) {
+  await settle(page);
+  await page.addScriptTag({ content: axeSource });
+  const res = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, n: v.nodes.length, target: v.nodes[0]?.target?.join(' '), html: v.nodes[0]?.html?.slice(0, 160) }));
+  });
+  const bad = res.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  axeScreens.push(name);
+  for (const v of bad) axeFindings.push(`${name}: ${v.impact} ${v.id} ×${v.n} at ${v.target} ${v.html}`);
+}
+const axeScreens = [];
+const axeFindings = [];
+const CJK = /[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]/;
+// The interface's own words (menu, header, headings, table heads, buttons, labels)
+async function chromeText(page) {
+  return page.evaluate(() => {
+    const sel = ['.el-menu', '.header', 'h1', 'th', 'button', 'label', '.el-form-item__label', '.el-card__header', '.el-descriptions__label', '.stat-label', '.el-tabs__item', '.el-pagination', '.cursor-pager'];
+    const out = [];
+    for (const el of document.querySelectorAll(sel.join(','))) {
+      if (el.closest('[data-user-content]') || el.closest('.el-table__body')) continue;
+      if (!el.getClientRects().length) continue; // not shown
+      const c = el.cloneNode(true);
+      for (const u of c.querySelectorAll('[data-user-content]')) u.remove();
+      const t = (c.textContent || '').trim();
+      if (t) out.push(t);
+    }
+    return out.join('\n');
+  });
+}
+
+// ----- the tests -----
+const tests = [];
+const test = (name, fn) => tests.push({ name, fn });
+const state = {};
+
+test('i18n: zh-CN and en have the same keys, and every key the code uses exists', async () => {
+  const zh = JSON.parse(fs.readFileSync(path.join(top, 'web/src/i18n/zh-CN.json'), 'utf8'));
+  const en = JSON.parse(fs.readFileSync(path.join(top, 'web/src/i18n/en.json'), 'utf8'));
+  const flat = (o, p = '') => Object.entries(o).flatMap(([k, v]) => (typeof v === 'object' ? flat(v, `${p}${k}.`) : [`${p}${k}`]));
+  const zk = new Set(flat(zh));
+  const ek = new Set(flat(en));
+  const onlyZh = [...zk].filter((k) => !ek.has(k));
+  const onlyEn = [...ek].filter((k) => !zk.has(k));
+  assert(!onlyZh.length && !onlyEn.length, `only zh: ${onlyZh.join(',')}; only en: ${onlyEn.join(',')}`);
+  const used = new Set();
+  const walk = (d) => {
+    for (const f of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, f.name);
+      if (f.isDirectory()) walk(p);
+      else if (/\.(vue|ts)$/.test(f.name)) for (const m of fs.readFileSync(p, 'utf8').matchAll(/\bt\('([a-z_]+\.[a-z_.0-9]+)'\s*[,)]/g)) used.add(m[1]);
+    }
+  };
+  walk(path.join(top, 'web/src'));
+  const missing = [...used].filter((k) => !zk.has(k));
+  assert(!missing.length, `used but missing: ${missing.join(', ')}`);
+  const flatVals = (o, p = '') => Object.entries(o).flatMap(([k, v]) => (typeof v === 'object' ? flatVals(v, `${p}${k}.`) : [[`${p}${k}`, v]]));
+  const enWithCjk = flatVals(en).filter(([, v]) => CJK.test(v)).map(([k]) => k);
+  assert(!enWithCjk.length, `English texts with Chinese characters: ${enWithCjk.join(', ')}`);
+});
+
+test('i18n: every permission and role the server has is labelled', async () => {
+  const zh = JSON.parse(fs.readFileSync(path.join(top, 'web/src/i18n/zh-CN.json'), 'utf8'));
+  const roles = (await apiAs('admin', 'GET', '/api/v1/roles')).body;
+  const perms = roles.permissions.map((p) => p.key).filter((k) => !zh.perm[k]);
+  const rs = roles.roles.map((r) => r.key).filter((k) => !zh.role[k]);
+  assert(!perms.length && !rs.length, `no label for permissions ${perms.join(', ')}; roles ${rs.join(', ')}`);
+});
+
+test('static: the binary serves the app, app routes fall back to index.html, assets are immutable', async () => {
+  const r = await fetch(`${base}/requests/12`);
+  assert(r.status === 200 && (await r.text()).includes('<div id="app">'), `GET /requests/12: ${r.status}`);
+  const html = await (await fetch(`${base}/`)).text();
+  const asset = /\/assets\/[^"]+\.js/.exec(html)?.[0];
+  assert(asset, 'no /assets/*.js in index.html');
+  const a = await fetch(base + asset);
+  assert(a.status === 200 && /immutable/.test(a.headers.get('cache-control') || ''), `${asset}: ${a.status} ${a.headers.get('cache-control')}`);
+  const api = await fetch(`${base}/api/v1/nope`);
+  assert(api.status === 404 && (api.headers.get('content-type') || '').includes('json'), 'unknown API paths stay JSON 404s');
+});
+
+test('login: a wrong password is refused with a message; screenshots in both languages', async () => {
+  const page = await newPage();
+  await page.goto(`${base}/dashboard`);
+  await page.waitForURL(/\/login/);
+  await shot(page, 'zh-login');
+  await page.fill('[data-test=username]', 'agent');
+  await page.fill('[data-test=password]', 'wrong-password');
+  await page.click('[data-test=login]');
+  await page.getByText('用户名或密码错误').waitFor();
+  await axeCheck(page, 'login');
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.getByText('Wrong username or password').waitFor();
+  await shot(page, 'en-login');
+  await page.context().close();
+});
+
+test('admin: dashboard with counts and ECharts charts (zh), no accessibility violations', async () => {
+  const page = await newPage();
+  await login(page, 'admin');
+  state.admin = page;
+  assert(page.url().endsWith('/dashboard'), `landed on ${page.url()}`);
+  await page.locator('[data-test=trend-chart] canvas').waitFor();
+  await page.waitForFunction(() => Number(document.querySelector('[data-test=card-open] .stat-value')?.textContent) > 0);
+  const open = Number(await page.locator('[data-test=card-open] .stat-value').innerText());
+  assert(open > 0, `open requests card: ${open}`);
+  await shot(page, 'zh-dashboard');
+  await axeCheck(page, 'dashboard');
+  // a manager's dashboard counts with the report API when the server has it
+  if (hasRoute('GET', '/api/v1/reports/requests-monthly')) {
+    const m = await newPage();
+    await fastLogin(m, 'asmanager');
+    await m.goto(`${base}/dashboard`);
+    await m.waitForFunction(() => Number(document.querySelector('[data-test=card-open] .stat-value')?.textContent) > 0);
+    await m.locator('[data-test=trend-chart] canvas').waitFor();
+    await m.context().close();
+  }
+});
+
+test('request list: cursor pages, filters by state and type (zh)', async () => {
+  const page = state.admin;
+  await page.click('[data-test="menu-/requests"]');
+  await page.waitForURL(/\/requests$/);
+  await settle(page);
+  const rows = page.locator('[data-test=request-table] .el-table__body tr');
+  assert((await rows.count()) === 25, `first page: ${await rows.count()} rows`);
+  const first = await rows.first().locator('td').first().innerText();
+  await page.getByRole('button', { name: '下一页' }).click();
+  await settle(page);
+  const second = await rows.first().locator('td').first().innerText();
+  assert(first !== second, 'the next page shows other requests');
+  assert(await page.getByText('第 2 页').isVisible(), 'page 2 is shown');
+  await page.getByRole('button', { name: '上一页' }).click();
+  await settle(page);
+  assert((await rows.first().locator('td').first().innerText()) === first, 'back on page 1');
+  await pick(page, '.filters .el-select >> nth=0', '已关闭');
+  await settle(page);
+  const states = await page.locator('[data-test=request-table] .el-table__body tr td:nth-child(6)').allInnerTexts();
+  assert(states.length > 0 && states.every((s) => s.trim() === '已关闭'), `states: ${[...new Set(states)].join(',')}`);
+  await shot(page, 'zh-requests');
+  await axeCheck(page, 'request list');
+  // the search box asks /api/v1/search when the server has it: the screen shows its hits
+  if (hasRoute('GET', '/api/v1/search')) {
+    const q = '漏水';
+    const hits = (await apiAs('admin', 'GET', `/api/v1/search?q=${encodeURIComponent(q)}&kind=request&limit=50`)).body.items;
+    await page.fill('[data-test=search]', q);
+    await page.keyboard.press('Enter');
+    await page.getByText(`“${q}” 的搜索结果`).waitFor();
+    await settle(page);
+    const rows = await page.locator('.el-table__body tr').count();
+    assert(rows === hits.length, `search: ${rows} rows shown, the API found ${hits.length}`);
+  }
+});
+
+test('admin screens: users, roles matrix, departments, audit log with a filter (zh)', async () => {
+  const page = state.admin;
+  await page.goto(`${base}/admin/users`);
+  await settle(page);
+  assert((await page.locator('.el-table__body tr').count()) >= 10, 'users listed');
+  await page.click('[data-test=user-new]');
+  await page.fill('[data-test=f-username]', 'ui.tester');
+  await page.fill('[data-test=f-password]', 'ui-tester-2026');
+  await page.fill('[data-test=f-display]', '界面测试员');
+  await pick(page, '[data-test=f-roles]', '技术人员');
+  await page.keyboard.press('Escape');
+  await page.click('[data-test=f-save]');
+  await page.getByText('已保存').first().waitFor();
+  const u = await apiAs('admin', 'GET', '/api/v1/users?q=ui.tester');
+  assert(u.body.items.length === 1 && u.body.items[0].roles.includes('technician'), `created: ${JSON.stringify(u.body.items)}`);
+  await shot(page, 'zh-users');
+  await axeCheck(page, 'users');
+  await page.goto(`${base}/admin/roles`);
+  await settle(page);
+  assert(await page.getByText('修改权限矩阵').first().isVisible(), 'permission names in Chinese');
+  await shot(page, 'zh-roles');
+  await axeCheck(page, 'roles');
+  await page.goto(`${base}/admin/departments`);
+  await settle(page);
+  assert(await page.getByText('售后服务部').first().isVisible(), 'departments listed');
+  await page.goto(`${base}/admin/audit`);
+  await settle(page);
+  await pick(page, '.toolbar .el-select >> nth=0', '用户');
+  await settle(page);
+  const ents = await page.locator('.el-table__body tr td:nth-child(5)').allInnerTexts();
+  assert(ents.length > 0 && ents.every((e) => e.trim() === '用户'), `audit entities: ${[...new Set(ents)].join(',')}`);
+  await shot(page, 'zh-audit');
+  await axeCheck(page, 'audit');
+});
+
+test('new request from a serial number: warranty verdict, knowledge-base suggestions, created (agent)', async () => {
+  const units = await apiAs('admin', 'GET', '/api/v1/units?limit=5');
+  assert(units.status === 200 && units.body.items.length, 'the demo has sold units');
+  const unit = units.body.items[0];
+  state.unit = unit;
+  const page = await newPage();
+  await fastLogin(page, 'agent');
+  await page.goto(`${base}/requests/new`);
+  await page.fill('[data-test=intake-input]', unit.serial);
+  await page.click('[data-test=intake-go]');
+  await page.locator('[data-test=intake-result]').waitFor();
+  const verdict = await page.locator('[data-test=warranty]').innerText();
+  assert(verdict.includes(unit.in_warranty ? '保修期内' : '已过保'), `warranty: ${verdict}`);
+  await page.fill('[data-test=title]', '设备漏水并有异响');
+  await page.fill('[data-test=description]', '客户来电：运行时漏水，晚上有异响。');
+  await page.locator('[data-test=kb-suggest] .el-collapse-item').first().waitFor();
+  await shot(page, 'zh-request-new');
+  await axeCheck(page, 'new request');
+  await page.click('[data-test=create]');
+  await page.waitForURL(/\/requests\/\d+$/);
+  state.reqId = Number(/\/requests\/(\d+)/.exec(page.url())[1]);
+  const r = await apiAs('admin', 'GET', `/api/v1/requests/${state.reqId}`);
+  assert(r.body.request.unit_id === unit.id && r.body.request.serial === unit.serial, `unit: ${r.body.request.unit_id}`);
+  assert(r.body.request.type === 'repair' && r.body.request.state === 'new', `${r.body.request.type} ${r.body.request.state}`);
+  await page.context().close();
+});
+
+test('dispatch and assign (after-sales manager); refused steps are disabled with the reason', async () => {
+  const page = await newPage();
+  await fastLogin(page, 'asmanager');
+  await page.goto(`${base}/requests/${state.reqId}`);
+  await page.locator('[data-test=transitions]').waitFor();
+  const closeWrap = page.locator('.disabled-wrap', { has: page.locator('[data-test=tr-close]') });
+  const why = await closeWrap.getAttribute('aria-label');
+  assert(/需在以下状态：已解决/.test(why || ''), `close is disabled with the reason: ${why}`);
+  await page.click('[data-test=tr-dispatch]');
+  // the technician's own department: a person is assigned within it
+  const tech = (await apiAs('admin', 'GET', '/api/v1/users?q=tech')).body.items.find((u) => u.username === 'tech');
+  const dept = (await apiAs('admin', 'GET', `/api/v1/departments/${tech.department_id}`)).body;
+  await pick(page, '[data-test=dept-select]', dept.name);
+  await page.click('[data-test=step-ok]');
+  await page.locator('[data-test=state]', { hasText: '已派工' }).waitFor();
+  await page.click('[data-test=tr-assign]');
+  await page.locator('.el-dialog [data-test=user-picker]').click();
+  await page.keyboard.type('李强');
+  const opt = page.locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: '李强' }).first();
+  await opt.waitFor();
+  await opt.click();
+  await page.click('[data-test=step-ok]');
+  await page.locator('[data-test=state]', { hasText: '已指派' }).waitFor();
+  await page.fill('[data-test=comment]', '已安排李强明天上门。');
+  await page.click('[data-test=comment-send]');
+  await page.locator('[data-test=timeline]', { hasText: '已安排李强明天上门。' }).waitFor();
+  await shot(page, 'zh-request-detail');
+  await axeCheck(page, 'request detail');
+  await page.context().close();
+});
+
+test('technician at phone width (375 px): my tasks as cards, start, photo from the camera input, resolve', async () => {
+  const page = await newPage({ width: 375, height: 740, mobile: true });
+  await fastLogin(page, 'tech');
+  await page.goto(`${base}/tasks`);
+  await page.locator('[data-test=request-cards] .req-card').first().waitFor();
+  const cards = await page.locator('[data-test=request-cards]').innerText();
+  assert(cards.includes('设备漏水并有异响'), 'the new task is in my tasks');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert(overflow <= 1, `no sideways scrolling (${overflow}px)`);
+  await shot(page, 'zh-mobile-tasks');
+  await page.locator('.req-card', { hasText: '设备漏水并有异响' }).first().click();
+  await page.waitForURL(/\/requests\/\d+$/);
+  await page.click('[data-test=tr-start]');
+  await page.click('[data-test=step-ok]');
+  await page.locator('[data-test=state]', { hasText: '处理中' }).waitFor();
+  const capture = await page.locator('[data-test=upload-photo]').getAttribute('capture');
+  assert(capture !== null, 'the photo input asks for the camera');
+  // a 1x1 PNG stands for the photo
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+  await page.locator('[data-test=upload-photo]').setInputFiles({ name: 'site-photo.png', mimeType: 'image/png', buffer: png });
+  await page.locator('[data-test=attachment]', { hasText: 'site-photo.png' }).waitFor();
+  await page.click('[data-test=tr-resolve]');
+  await page.fill('[data-test=resolution]', '更换排水管和减震垫，试机正常。');
+  await page.click('[data-test=step-ok]');
+  await page.locator('[data-test=state]', { hasText: '已解决' }).waitFor();
+  await shot(page, 'zh-mobile-request');
+  const overflow2 = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert(overflow2 <= 1, `request detail: no sideways scrolling (${overflow2}px)`);
+  const r = await apiAs('admin', 'GET', `/api/v1/requests/${state.reqId}`);
+  assert(r.body.attachments.some((a) => a.filename === 'site-photo.png' && a.content_type === 'image/png'), 'the photo is stored as image/png');
+  await page.context().close();
+});
+
+test('confirm and close (agent): the request ends closed', async () => {
+  const page = await newPage();
+  await fastLogin(page, 'agent');
+  await page.goto(`${base}/requests/${state.reqId}`);
+  await page.click('[data-test=tr-confirm]');
+  await page.click('[data-test=step-ok]');
+  await page.locator('[data-test=tr-close]:not([disabled])').waitFor();
+  await page.click('[data-test=tr-close]');
+  await page.click('[data-test=step-ok]');
+  await page.locator('[data-test=state]', { hasText: '已关闭' }).waitFor();
+  const r = await apiAs('admin', 'GET', `/api/v1/requests/${state.reqId}`);
+  assert(r.body.request.state === 'closed', r.body.request.state);
+  await page.context().close();
+});
+
+test('driver: no requests menu, and the requests screen is refused', async () => {
+  const page = await newPage();
+  await login(page, 'driver');
+  assert(page.url().endsWith('/welcome'), `driver lands on ${page.url()}`);
+  const menu = await page.locator('.side-menu').innerText();
+  assert(!/工单|工作台/.test(menu), `driver's menu: ${menu.replace(/\n/g, ' ')}`);
+  await page.goto(`${base}/requests`);
+  await page.locator('main').getByText('无权访问').first().waitFor();
+  await shot(page, 'zh-driver');
+  await page.context().close();
+});
+
+test('customer (portal): submits a request, sees only its own company\'s requests, no internal notes', async () => {
+  const me = await apiAs('customer', 'GET', '/api/v1/session');
+  const cid = me.body.user.customer_id;
+  const page = await newPage();
+  await login(page, 'customer');
+  const menu = await page.locator('.side-menu').innerText();
+  assert(!/用户管理|审计日志|角色权限/.test(menu), 'no administration menu');
+  await page.goto(`${base}/requests/new`);
+  await page.fill('[data-test=title]', '展示柜门关不严');
+  await page.fill('[data-test=description]', '门封条脱落，制冷效果差。');
+  await page.click('[data-test=create]');
+  await page.waitForURL(/\/requests\/\d+$/);
+  const id = Number(/\/requests\/(\d+)/.exec(page.url())[1]);
+  const created = await apiAs('admin', 'GET', `/api/v1/requests/${id}`);
+  assert(created.body.request.customer_id === cid && created.body.request.channel === 'web', `customer ${created.body.request.customer_id}, channel ${created.body.request.channel}`);
+  // staff add an internal note and a reply; the customer sees only the reply
+  await apiAs('agent', 'POST', `/api/v1/requests/${id}/events`, { kind: 'note', body: '内部：客户信用一般' });
+  await apiAs('agent', 'POST', `/api/v1/requests/${id}/events`, { kind: 'reply', body: '您好，我们将尽快安排上门。' });
+  await page.reload();
+  await page.locator('[data-test=timeline]', { hasText: '我们将尽快安排上门' }).waitFor();
+  assert(!(await page.locator('[data-test=timeline]', { hasText: '客户信用一般' }).count()), 'the internal note is not shown to the customer');
+  await page.goto(`${base}/requests`);
+  await settle(page);
+  const names = await page.locator('[data-test=request-table] .el-table__body tr td:nth-child(3)').allInnerTexts();
+  assert(names.length > 0 && names.every((n) => n.trim() === created.body.request.customer_name), `customers shown: ${[...new Set(names)].join(',')}`);
+  await shot(page, 'zh-customer-requests');
+  // another company's request is not found
+  const other = (await apiAs('admin', 'GET', '/api/v1/requests?limit=50')).body.items.find((r) => r.customer_id !== cid);
+  await page.goto(`${base}/requests/${other.id}`);
+  await page.getByText('记录不存在').first().waitFor();
+  await page.context().close();
+});
+
+test('account: an API token is shown once, works, and is revoked', async () => {
+  const page = state.admin;
+  await page.goto(`${base}/account`);
+  await settle(page);
+  await page.getByPlaceholder('用途').fill('ERP 对接');
+  await page.getByRole('button', { name: '生成令牌' }).click();
+  const token = (await page.locator('.tok-shown code').innerText()).trim();
+  const who = await fetch(`${base}/api/v1/session`, { headers: { Authorization: `Bearer ${token}` } });
+  assert(who.status === 200, `the token logs in: ${who.status}`);
+  await page.locator('.el-table__body tr', { hasText: 'ERP 对接' }).getByRole('button', { name: '吊销' }).click();
+  await page.getByText('已吊销').first().waitFor();
+  const gone = await fetch(`${base}/api/v1/session`, { headers: { Authorization: `Bearer ${token}` } });
+  assert(gone.status === 401, `a revoked token is refused: ${gone.status}`);
+});
+
+test('customers (when the master-data API exists): list and history', async () => {
+  if (!hasRoute('GET', '/api/v1/customers')) return 'skip: no /api/v1/customers yet';
+  const page = state.admin;
+  await page.goto(`${base}/customers`);
+  await settle(page);
+  const link = page.locator('[data-test=table-customers] .el-table__body a').first();
+  await link.click();
+  await page.waitForURL(/\/customers\/\d+$/);
+  await settle(page);
+  assert(await page.getByRole('tab', { name: /服务记录/ }).isVisible(), 'history tabs');
+  await shot(page, 'zh-customer-detail');
+  await axeCheck(page, 'customer detail');
+});
+
+// one user's signature on a return form, through the UI
+// One page for every signer (a warm cache): log in as the signer, open the form.
+let signer;
+async function signReturn(user, id, step, fill = {}) {
+  const T = Date.now();
+  if (!signer) signer = await newPage();
+  const page = signer;
+  await fastLogin(page, user);
+  await page.goto(`${base}/returns/${id}`);
+  await page.locator(`[data-test=rt-${step}]:not([disabled])`).waitFor();
+  await page.click(`[data-test=rt-${step}]`);
+  for (const [sel, val] of Object.entries(fill)) await page.fill(sel, val);
+  const before = (await apiAs('admin', 'GET', `/api/v1/returns/${id}`)).body.return.version;
+  await page.click('[data-test=rt-ok]');
+  await page.waitForFunction(
+    async ([rid, v]) => (await (await fetch(`/api/v1/returns/${rid}`)).json()).return.version > v,
+    [id, before],
+  );
+  if (process.env.UI_TIMING) console.log(`# ${step} ${Date.now() - T} ms`);
+  return page;
+}
+
+test('returns: an unsalable exchange through every signature, with the ratio check (zh)', async () => {
+  if (!hasRoute('GET', '/api/v1/returns')) return 'skip: no /api/v1/returns yet';
+  const unit = state.unit || (await apiAs('admin', 'GET', '/api/v1/units?limit=1')).body.items[0];
+  const cust = (await apiAs('admin', 'GET', `/api/v1/customers/${unit.customer_id}`)).body;
+  const page = await newPage();
+  await fastLogin(page, 'agent');
+  await page.goto(`${base}/returns/new`);
+  await page.locator('[data-test=rma-customer]').click();
+  await page.keyboard.type(cust.code);
+  await page.locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: cust.code }).first().click();
+  await page.locator('[data-test=rma-model]').click();
+  await page.keyboard.type(unit.model_no);
+  await page.locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: unit.model_no }).first().click();
+  await page.fill('[data-test=rma-price]', '100');
+  const d = new Date(Date.now() - 30 * 86400000);
+  await page.fill('[data-test=rma-delivery] input', d.toISOString().slice(0, 10));
+  await page.keyboard.press('Enter');
+  await page.click('body', { position: { x: 5, y: 5 } });
+  await shot(page, 'zh-return-new');
+  await page.click('[data-test=rma-submit]');
+  await page.waitForURL(/\/returns\/\d+$/);
+  const id = Number(/\/returns\/(\d+)/.exec(page.url())[1]);
+  await page.locator('[data-test=rma-ratio]', { hasText: '在限额内' }).waitFor();
+  // the warehouse may not receive before the three signatures: disabled, with the reason
+  const recv = await apiAs('warehouse', 'GET', `/api/v1/returns/${id}`);
+  assert(recv.body.transitions.find((x) => x.name === 'receive' && !x.allowed), 'receive is refused at first');
+  await page.context().close();
+  const steps = [
+    ['agent', 'review_aftersales', {}],
+    ['finance', 'review_finance', {}],
+    ['sales', 'approve', {}],
+    ['asmanager', 'issue_transport', { '[data-test=rt-station]': '城东货运站' }],
+    ['driver', 'pickup', {}],
+    ['qc', 'qc_intact', {}],
+    ['warehouse', 'receive', {}],
+    ['stats', 'record', {}],
+    ['clerk', 'send_slip', {}],
+  ];
+  for (const [user, step, fill] of steps) {
+    const p = await signReturn(user, id, step, fill);
+    if (step === 'issue_transport') {
+      await p.reload();
+      await p.locator('[data-test=transport-order]').waitFor();
+      await shot(p, 'zh-return-detail');
+      await axeCheck(p, 'return detail');
+    }
+  }
+  const r = await apiAs('admin', 'GET', `/api/v1/returns/${id}`);
+  assert(r.body.return.state === 'closed', `state ${r.body.return.state}`);
+  const signed = r.body.signatures.map((x) => `${x.step}:${x.username}`).join(',');
+  for (const [user, step] of steps.filter(([, s]) => s !== 'issue_transport' && s !== 'pickup')) assert(signed.includes(`${step}:${user}`), `signature ${step} by ${user}: ${signed}`);
+  state.returnId = id;
+});
+
+test('returns: QC refuses a quality return with a written explanation; the driver sees pickups in "my approvals"', async () => {
+  if (!hasRoute('GET', '/api/v1/returns')) return 'skip: no /api/v1/returns yet';
+  const unit = state.unit || (await apiAs('admin', 'GET', '/api/v1/units?limit=1')).body.items[0];
+  const d = new Date(Date.now() - 10 * 86400000).toISOString().slice(0, 10);
+  const c = await apiAs('agent', 'POST', '/api/v1/returns', { kind: 'refund', reason: 'quality', customer_id: unit.customer_id, lines: [{ model_id: unit.model_id, quantity: 1, unit_price_fen: 50000, delivery_date: d }] });
+  assert(c.status === 201, `create: ${c.status} ${JSON.stringify(c.body)}`);
+  const id = c.body.return.id;
+  // the agent may not review a quality return: only the head (disabled, with the reason)
+  const page0 = await newPage();
+  await login(page0, 'agent');
+  await page0.goto(`${base}/returns/${id}`);
+  const why = await page0.locator('.disabled-wrap', { has: page0.locator('[data-test=rt-review_aftersales]') }).getAttribute('aria-label');
+  assert(/质量退货须由售后部经理评审/.test(why || ''), `agent's review is refused with the reason: ${why}`);
+  await page0.context().close();
+  // these signatures were made through the screens above: here through the API
+  for (const [user, step, body] of [['asmanager', 'review_aftersales', {}], ['sales', 'approve', {}], ['asmanager', 'issue_transport', { station: '城西货运站' }]]) {
+    const v = (await apiAs('admin', 'GET', `/api/v1/returns/${id}`)).body.return.version;
+    const r = await apiAs(user, 'POST', `/api/v1/returns/${id}/transitions/${step}`, { ...body, version: v });
+    assert(r.status === 200, `${step}: ${r.status} ${JSON.stringify(r.body)}`);
+  }
+  const drv = await newPage({ width: 375, height: 740, mobile: true });
+  await login(drv, 'driver');
+  await drv.goto(`${base}/approvals`);
+  await drv.getByText(c.body.return.number).first().waitFor();
+  await shot(drv, 'zh-mobile-driver-approvals');
+  await drv.context().close();
+  await signReturn('driver', id, 'pickup');
+  const p = await signReturn('qc', id, 'qc_refuse', { '[data-test=rt-explanation]': '外壳有明显摔痕，属客户使用不当造成的损坏。' });
+  await p.reload();
+  await p.locator('[data-test=rstate]', { hasText: '质检拒收' }).waitFor();
+  await shot(p, 'zh-return-refused');
+  const r = await apiAs('admin', 'GET', `/api/v1/returns/${id}`);
+  assert(r.body.return.state === 'refused' && /摔痕/.test(r.body.return.qc_explanation), `${r.body.return.state}`);
+});
+
+test('English: every screen of the interface is in English (no Chinese UI text), screenshots', async () => {
+  const page = await newPage({ lang: 'en' });
+  await login(page, 'admin');
+  const screens = [
+    ['dashboard', '/dashboard'],
+    ['requests', '/requests'],
+    ['request-detail', `/requests/${state.reqId}`],
+    ['request-new', '/requests/new'],
+    ['tasks', '/tasks'],
+    ['kb', '/kb'],
+    ['users', '/admin/users'],
+    ['roles', '/admin/roles'],
+    ['departments', '/admin/departments'],
+    ['audit', '/admin/audit'],
+    ['account', '/account'],
+  ];
+  if (hasRoute('GET', '/api/v1/returns')) screens.push(['returns', '/returns'], ['return-new', '/returns/new']);
+  if (state.returnId) screens.push(['return-detail', `/returns/${state.returnId}`]);
+  for (const [m, p] of [['customers', '/customers'], ['units', '/units'], ['models', '/models'], ['parts', '/parts'], ['contracts', '/contracts'], ['sla-policies', '/sla/policies']])
+    if (hasRoute('GET', { customers: '/api/v1/customers', units: '/api/v1/units', models: '/api/v1/product-models', parts: '/api/v1/parts', contracts: '/api/v1/contracts', 'sla-policies': '/api/v1/sla/policies' }[m])) screens.push([m, p]);
+  const bad = [];
+  for (const [name, p] of screens) {
+    await page.goto(base + p);
+    await settle(page);
+    const text = await chromeText(page);
+    const lines = text.split('\n').filter((l) => CJK.test(l) && !/^(简体中文)$/.test(l.trim()));
+    // names of people and companies are data, not interface
+    const ui = lines.filter((l) => !/系统管理员/.test(l));
+    if (ui.length) bad.push(`${name}: ${ui.slice(0, 3).join(' / ')}`);
+    await page.screenshot({ path: path.join(shotDir, `en-${name}.png`) });
+  }
+  assert(!bad.length, bad.join('; '));
+  await page.context().close();
+});
+
+test('Chinese: the main screens carry no English UI words; screenshots of the rest', async () => {
+  const page = state.admin;
+  const screens = [['dashboard', '/dashboard'], ['requests', '/requests'], ['kb', '/kb'], ['account', '/account']];
+  if (hasRoute('GET', '/api/v1/customers')) screens.push(['customers', '/customers']);
+  if (hasRoute('GET', '/api/v1/units')) screens.push(['units', '/units']);
+  if (hasRoute('GET', '/api/v1/sla/policies')) screens.push(['sla-policies', '/sla/policies']);
+  const bad = [];
+  for (const [name, p] of screens) {
+    await page.goto(base + p);
+    await settle(page);
+    const words = ((await chromeText(page)).match(/\b[A-Za-z]{3,}\b/g) || []).filter((w) => !/^(SLA|CSV|API|English)$/.test(w));
+    if (words.length) bad.push(`${name}: ${[...new Set(words)].slice(0, 8).join(',')}`);
+    if (!['dashboard', 'requests'].includes(name)) await page.screenshot({ path: path.join(shotDir, `zh-${name}.png`) });
+  }
+  assert(!bad.length, bad.join('; '));
+});
+
+test('accessibility (axe-core): no serious or critical violation on the main screens', async () => {
+  assert(axeScreens.length >= 8, `only ${axeScreens.length} screens were checked: ${axeScreens.join(', ')}`);
+  assert(!axeFindings.length, axeFindings.join('; '));
+});
+
+test('no uncaught errors in the pages', async () => {
+  assert(!pageErrors.length, pageErrors.slice(0, 5).join(' | '));
+});
+
+// ----- run -----
+const started = Date.now();
+for (const t of tests) {
+  if (args.only && !t.name.includes(args.only)) continue;
+  let timer;
+  const t0 = Date.now();
+  try {
+    const r = await Promise.race([t.fn(), new Promise((_, rej) => (timer = setTimeout(() => rej(new Error(`timed out after ${TEST_TIMEOUT_MS} ms`)), TEST_TIMEOUT_MS)))]);
+    if (typeof r === 'string' && r.startsWith('skip')) {
+      skipped++;
+      console.log(`ok - ${t.name} # SKIP ${r.slice(6)}`);
+    } else ok(`${t.name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  } catch (e) {
+    notOk(t.name, e);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+await browser.close().catch(() => undefined);
+server.kill('SIGTERM');
+await new Promise((r) => server.once('exit', r));
+console.log(`# ${((Date.now() - started) / 1000).toFixed(1)} s; screenshots in ${path.relative(top, shotDir)}/`);
+if (failed) console.log(`# server log: ${path.join(tmp, 'server.log')}`);
+else fs.rmSync(tmp, { recursive: true, force: true });
+finish();

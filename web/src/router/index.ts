@@ -1,0 +1,65 @@
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
+import { useSession } from '@/stores/session';
+import { hasRoute, loadMeta } from '@/api/meta';
+import { resources } from '@/views/master/resources';
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    public?: boolean;
+    perm?: string | string[];
+    /** [method, path]: the screen needs this API route */
+    api?: [string, string];
+    title?: string;
+  }
+}
+
+const Layout = () => import('@/layouts/MainLayout.vue');
+
+const routes: RouteRecordRaw[] = [
+  { path: '/login', component: () => import('@/views/LoginView.vue'), meta: { public: true, title: 'login.title' } },
+  {
+    path: '/',
+    component: Layout,
+    children: [
+      { path: '', name: 'home', component: () => import('@/views/WelcomeView.vue') },
+      { path: 'welcome', component: () => import('@/views/WelcomeView.vue'), meta: { title: 'menu.welcome' } },
+      { path: 'dashboard', component: () => import('@/views/DashboardView.vue'), meta: { perm: 'request.read', title: 'menu.dashboard' } },
+      { path: 'requests', component: () => import('@/views/requests/RequestList.vue'), meta: { perm: 'request.read', title: 'menu.requests' } },
+      { path: 'requests/new', component: () => import('@/views/requests/RequestNew.vue'), meta: { perm: 'request.create', title: 'menu.request_new' } },
+      { path: 'requests/:id(\\d+)', component: () => import('@/views/requests/RequestDetail.vue'), meta: { perm: 'request.read', title: 'request.detail' } },
+      { path: 'tasks', component: () => import('@/views/requests/RequestList.vue'), props: { mine: true }, meta: { perm: ['request.read', 'request.work'], title: 'menu.tasks' } },
+      { path: 'returns', component: () => import('@/views/returns/ReturnList.vue'), meta: { perm: 'return.read', api: ['GET', '/api/v1/returns'], title: 'menu.returns' } },
+      { path: 'returns/new', component: () => import('@/views/returns/ReturnNew.vue'), meta: { perm: 'return.create', api: ['POST', '/api/v1/returns'], title: 'rma.create' } },
+      { path: 'returns/:id(\\d+)', component: () => import('@/views/returns/ReturnDetail.vue'), meta: { perm: 'return.read', api: ['GET', '/api/v1/returns/{id}'], title: 'rma.detail' } },
+      { path: 'approvals', component: () => import('@/views/returns/ReturnList.vue'), props: { approvals: true }, meta: { perm: ['return.read', 'return.work'], api: ['GET', '/api/v1/returns'], title: 'menu.approvals' } },
+      { path: 'kb', component: () => import('@/views/kb/KbList.vue'), meta: { perm: 'kb.read', title: 'menu.kb' } },
+      { path: 'customers/:id(\\d+)', component: () => import('@/views/master/CustomerDetail.vue'), meta: { perm: 'customer.read', api: ['GET', '/api/v1/customers/{id}'], title: 'customer.detail' } },
+      ...resources.map((r) => ({
+        path: r.route,
+        component: () => import('@/views/master/ResourceList.vue'),
+        props: { name: r.name },
+        meta: { perm: r.perm, api: ['GET', r.path] as [string, string], title: `menu.${r.name}` },
+      })),
+      { path: 'admin/users', component: () => import('@/views/admin/UsersView.vue'), meta: { perm: 'user.read', title: 'menu.users' } },
+      { path: 'admin/roles', component: () => import('@/views/admin/RolesView.vue'), meta: { perm: 'role.read', title: 'menu.roles' } },
+      { path: 'admin/departments', component: () => import('@/views/admin/DepartmentsView.vue'), meta: { perm: 'department.read', title: 'menu.departments' } },
+      { path: 'admin/audit', component: () => import('@/views/admin/AuditView.vue'), meta: { perm: 'audit.read', title: 'menu.audit' } },
+      { path: 'account', component: () => import('@/views/AccountView.vue'), meta: { perm: 'account.self', title: 'menu.account' } },
+      { path: 'forbidden', component: () => import('@/views/ForbiddenView.vue'), meta: { title: 'forbidden.title' } },
+      { path: ':pathMatch(.*)*', component: () => import('@/views/NotFoundView.vue'), meta: { title: 'notfound.title' } },
+    ],
+  },
+];
+
+export const router = createRouter({ history: createWebHistory(), routes });
+
+router.beforeEach(async (to) => {
+  const s = useSession();
+  await Promise.all([loadMeta(), s.ensure().catch(() => undefined)]);
+  if (to.meta.public) return s.loggedIn && to.path === '/login' ? '/' : true;
+  if (!s.loggedIn) return { path: '/login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} };
+  if (to.name === 'home') return s.can('request.read') ? '/dashboard' : '/welcome';
+  if (to.meta.perm && !s.can(to.meta.perm)) return '/forbidden';
+  if (to.meta.api && !hasRoute(to.meta.api[0], to.meta.api[1])) return '/forbidden';
+  return true;
+});
