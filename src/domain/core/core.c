@@ -123,3 +123,31 @@ stale_version(struct svc_err *err, struct arena *a, const char *entity,
 		    current_json ? current_json : "null");
 	return SVC_ECONFLICT;
 }
+
+enum svc_code
+timeline_json(struct db *db, struct jw *w, const char *sql, int64_t doc_id,
+    bool customer_only, struct svc_err *err)
+{
+	struct dbq *q;
+	enum svc_code rc;
+
+	rc = db_query(db, sql, DB_ARGS(DB_I(doc_id), DB_I(customer_only)), &q,
+	    err);
+	if (rc)
+		return rc;
+	jw_arr_open(w);
+	while (db_next(q) == 1) {
+		jw_obj_open(w);
+		jw_ki64(w, "id", db_i64(q, 0));
+		jw_ktime(w, "at", db_i64(q, 1));
+		jw_kid(w, "user_id", db_i64(q, 2));
+		jw_kstr(w, "user_name", db_null(q, 3) ? NULL : db_str(q, 3));
+		jw_kstr(w, "kind", db_str(q, 4));
+		jw_kstr(w, "visibility", db_str(q, 5));
+		jw_kstr(w, "body", db_str(q, 6));
+		jw_kraw(w, "data", db_null(q, 7) ? "null" : db_str(q, 7));
+		jw_obj_close(w);
+	}
+	jw_arr_close(w);
+	return db_done(q, err);
+}

@@ -17,6 +17,7 @@
 
 #include "store/store.h"
 #include "util/err.h"
+#include "util/json.h"
 #include "util/mem.h"
 
 /* The user on whose behalf a change is made, and from where. */
@@ -68,6 +69,15 @@ enum svc_code idem_finish(struct db *, int64_t user_id, const char *key,
 /* Delete keys older than IDEM_TTL_S; *n gets the count. */
 enum svc_code idem_sweep(struct db *, int64_t now, int64_t *n,
     struct svc_err *) WARN_UNUSED_RESULT;
+
+/*
+ * A document's timeline as a JSON array.  sql is the module's query over its
+ * events table, taking (document id, customer_only) and selecting id, at,
+ * user_id, user display name, kind, visibility, body, data; customer_only
+ * keeps only what the customer may see.
+ */
+enum svc_code timeline_json(struct db *, struct jw *, const char *sql,
+    int64_t doc_id, bool customer_only, struct svc_err *) WARN_UNUSED_RESULT;
 
 /*
  * The error for a stale write: SVC_ECONFLICT with details

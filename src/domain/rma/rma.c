@@ -397,32 +397,11 @@ enum svc_code
 rma_events_json(struct db *db, struct jw *w, const struct rma_caller *c,
     int64_t id, struct svc_err *err)
 {
-	struct dbq *q;
-	enum svc_code rc;
-
-	rc = db_query(db, "SELECT e.id, e.at, e.user_id, u.display_name, e.kind,"
-	    " e.visibility, e.body, e.data FROM return_events e"
-	    " LEFT JOIN users u ON u.id = e.user_id"
+	return timeline_json(db, w, "SELECT e.id, e.at, e.user_id,"
+	    " u.display_name, e.kind, e.visibility, e.body, e.data"
+	    " FROM return_events e LEFT JOIN users u ON u.id = e.user_id"
 	    " WHERE e.return_id = ? AND (? = 0 OR e.visibility = 'customer')"
-	    " ORDER BY e.id LIMIT 1000",
-	    DB_ARGS(DB_I(id), DB_I(c->customer_id != 0)), &q, err);
-	if (rc)
-		return rc;
-	jw_arr_open(w);
-	while (db_next(q) == 1) {
-		jw_obj_open(w);
-		jw_ki64(w, "id", db_i64(q, 0));
-		jw_ktime(w, "at", db_i64(q, 1));
-		jw_kid(w, "user_id", db_i64(q, 2));
-		jw_kstr(w, "user_name", db_null(q, 3) ? NULL : db_str(q, 3));
-		jw_kstr(w, "kind", db_str(q, 4));
-		jw_kstr(w, "visibility", db_str(q, 5));
-		jw_kstr(w, "body", db_str(q, 6));
-		jw_kraw(w, "data", db_null(q, 7) ? "null" : db_str(q, 7));
-		jw_obj_close(w);
-	}
-	jw_arr_close(w);
-	return db_done(q, err);
+	    " ORDER BY e.id LIMIT 1000", id, c->customer_id != 0, err);
 }
 
 enum svc_code
