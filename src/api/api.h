@@ -121,6 +121,15 @@ enum svc_code query_i64(struct req *, const char *name, int64_t min,
 /* A query parameter from a NULL-ended set (absent: NULL), interned. */
 enum svc_code query_enum(struct req *, const char *name,
     const char *const *set, const char **out) WARN_UNUSED_RESULT;
+/*
+ * A comma-separated list of names[0..n) as a bit mask (bit i = names[i]);
+ * absent: 0.  An unknown or repeated name is refused naming the parameter.
+ */
+enum svc_code query_enum_mask(struct req *, const char *name,
+    const char *const *names, int n, unsigned *out) WARN_UNUSED_RESULT;
+/* true|false (absent: false). */
+enum svc_code query_bool(struct req *, const char *name, bool *out)
+    WARN_UNUSED_RESULT;
 /* A date or ISO-8601 time (absent: 0). */
 enum svc_code query_time(struct req *, const char *name, int64_t *out)
     WARN_UNUSED_RESULT;
@@ -153,8 +162,9 @@ void openapi_render(struct buf *);
 extern const struct field session_fields[], password_fields[],
     token_fields[], user_create_fields[], user_update_fields[],
     user_password_fields[], role_set_fields[], dept_create_fields[],
-    dept_update_fields[];
+    dept_update_fields[], view_fields[];
 extern const char *const user_list_query[];
+extern const char *const view_list_query[];
 extern const char *const audit_list_query[];
 extern const char *const list_query[];
 
@@ -164,6 +174,7 @@ H(api_healthz); H(api_metrics); H(api_openapi);
 H(api_session_create); H(api_session_delete); H(api_session_get);
 H(api_password_change);
 H(api_token_list); H(api_token_create); H(api_token_delete);
+H(api_view_list); H(api_view_save); H(api_view_delete);
 H(api_user_list); H(api_user_get); H(api_user_create); H(api_user_update);
 H(api_user_create_prepare); H(api_user_reset_password);
 H(api_user_password_prepare); H(api_password_prepare);

@@ -360,3 +360,97 @@ api_token_delete(struct req *rq, struct resp *rs)
 	rs->status = 204;
 	return SVC_OK;
 }
+
+/* ----- saved views ----- */
+
+struct view_in {
+	const char *page;
+	const char *name;
+	const char *query;
+};
+
+const struct field view_fields[] = {
+	{ "page", F_TEXT, offsetof(struct view_in, page), F_REQUIRED, 1, 40,
+	    0, NULL, "the list screen (requests, returns ...): a-z and _" },
+	{ "name", F_TEXT, offsetof(struct view_in, name), F_REQUIRED, 1, 60,
+	    0, NULL, "the view's name, unique per screen" },
+	{ "query", F_TEXT, offsetof(struct view_in, query), F_REQUIRED, 0,
+	    VIEW_QUERY_MAX, 0, NULL, "the screen's query string "
+	    "(state=new,dispatched&type=repair); at most 2000 bytes" },
+	{ NULL, 0, 0, 0, 0, 0, 0, NULL, NULL },
+};
+
+const char *const view_list_query[] = { "page", NULL };
+
+/* GET /api/v1/views?page=requests */
+enum svc_code
+api_view_list(struct req *rq, struct resp *rs)
+{
+	const char *page = req_query(rq, "page");
+	struct saved_view *items;
+	enum svc_code rc;
+	struct jw w;
+	size_t n;
+
+	rc = query_allow(rq, view_list_query);
+	if (rc == SVC_OK)
+		rc = view_list(rq->db, &rq->arena, rq->who.user_id,
+		    page != NULL && page[0] != '\0' ? page : NULL, &items, &n,
+		    &rq->err);
+	if (rc)
+		return rc;
+	resp_json(rs, 200, &w);
+	jw_obj_open(&w);
+	jw_key(&w, "items");
+	jw_arr_open(&w);
+	for (size_t i = 0; i < n; i++)
+		view_to_json(&w, &items[i]);
+	jw_arr_close(&w);
+	jw_knull(&w, "next_cursor");
+	jw_obj_close(&w);
+	return SVC_OK;
+}
+
+/* POST /api/v1/views {page, name, query} */
+enum svc_code
+api_view_save(struct req *rq, struct resp *rs)
+{
+	struct view_in in = { NULL, NULL, NULL };
+	struct actor who = req_actor(rq);
+	struct saved_view d, *v;
+	enum svc_code rc;
+	struct jw w;
+
+	rc = decode_json(rq, view_fields, &in, NULL);
+	if (rc)
+		return rc;
+	d.id = 0;
+	d.page = (char *)in.page;
+	d.name = (char *)in.name;
+	d.query = (char *)in.query;
+	d.created_at = 0;
+	rc = view_save(rq->db, &rq->arena, &who, &d, &v, &rq->err);
+	if (rc)
+		return rc;
+	resp_json(rs, 200, &w);
+	view_to_json(&w, v);
+	return SVC_OK;
+}
+
+/* DELETE /api/v1/views/{id} */
+enum svc_code
+api_view_delete(struct req *rq, struct resp *rs)
+{
+	struct actor who = req_actor(rq);
+	enum svc_code rc;
+	int64_t id;
+
+	rc = req_param_id(rq, 0, &id);
+	if (rc)
+		return rc;
+	rc = view_delete(rq->db, &who, id, &rq->err);
+	if (rc)
+		return rc;
+	rs->status = 204;
+	return SVC_OK;
+}

@@ -144,7 +144,7 @@ request_get_h(struct req *rq, struct resp *rs)
 }
 
 static const char *const request_list_query[] = { "limit", "cursor",
-	"state", "type", "severity", "customer_id", "unit_id", "owner_id",
+	"state", "open", "type", "severity", "customer_id", "unit_id", "owner_id",
 	"assignee_id", "department_id", "from", "to", NULL };
 
 /* GET /api/v1/requests?state=&type=&...&assignee_id=me */
@@ -159,17 +159,26 @@ request_list_h(struct req *rq, struct resp *rs)
 	int64_t before;
 	int limit;
 	size_t n;
-	bool more;
-	static const char *states[RQ__MAX + 1];
+	bool more, open;
 
 	memset(&f, 0, sizeof(f));
-	for (int i = 0; i < RQ__MAX; i++)
-		states[i] = fsm_state_name(&request_fsm, i);
 	rc = query_allow(rq, request_list_query);
 	if (rc == SVC_OK)
 		rc = list_params(rq, &before, &limit);
 	if (rc == SVC_OK)
-		rc = query_enum(rq, "state", states, &f.state);
+		rc = query_enum_mask(rq, "state", request_fsm.states,
+		    request_fsm.nstates, &f.states);
+	if (rc == SVC_OK)
+		rc = query_bool(rq, "open", &open);
+	if (rc == SVC_OK && open) {
+		unsigned ended = (1u << RQ_CLOSED) | (1u << RQ_CANCELLED);
+
+		f.states = (f.states ? f.states : (1u << RQ__MAX) - 1) & ~ended;
+		if (f.states == 0)
+			return svc_fail_field(&rq->err, SVC_EINVAL, "state",
+			    "not_open", "open=true with only ended states "
+			    "matches nothing");
+	}
 	if (rc == SVC_OK)
 		rc = query_enum(rq, "type", request_types, &f.type);
 	if (rc == SVC_OK)

@@ -541,35 +541,21 @@ api_sla_policy_update(struct req *rq, struct resp *rs)
 
 /* ----- clocks ----- */
 
-static const char *const clock_list_query[] = { "doc_kind", "doc_id", NULL };
+static const char *const clock_list_query[] = { "doc_kind", "doc_id",
+	"due", "due_before", "owner_id", "metric", "limit", "cursor", NULL };
 
-/* GET /api/v1/sla/clocks?doc_kind=service_request&doc_id=12 */
+/* The clocks of one document (doc_kind and doc_id given). */
 static enum svc_code
-api_sla_clock_list(struct req *rq, struct resp *rs)
+clock_list_doc(struct req *rq, struct resp *rs, const char *kind,
+    int64_t doc_id, const struct calendar *cal, int64_t now)
 {
-	const char *kind = req_query(rq, "doc_kind");
 	struct sla_clock **items;
-	struct calendar *cal;
 	enum svc_code rc;
-	int64_t doc_id, now = clock_now();
 	struct jw w;
 	size_t n;
 
-	rc = query_allow(rq, clock_list_query);
-	if (rc == SVC_OK)
-		rc = query_i64(rq, "doc_id", 1, INT64_MAX, 0, &doc_id);
-	if (rc)
-		return rc;
-	if (kind == NULL || kind[0] == '\0')
-		return svc_fail_field(&rq->err, SVC_EINVAL, "doc_kind",
-		    "required", "'doc_kind' is required");
-	if (doc_id == 0)
-		return svc_fail_field(&rq->err, SVC_EINVAL, "doc_id",
-		    "required", "'doc_id' is required");
-	rc = cal_load(rq->db, &rq->arena, &cal, &rq->err);
-	if (rc == SVC_OK)
-		rc = sla_get_for(rq->db, &rq->arena, kind, doc_id, &items, &n,
-		    &rq->err);
+	rc = sla_get_for(rq->db, &rq->arena, kind, doc_id, &items, &n,
+	    &rq->err);
 	if (rc)
 		return rc;
 	resp_json(rs, 200, &w);
@@ -580,6 +566,104 @@ api_sla_clock_list(struct req *rq, struct resp *rs)
 		sla_clock_to_json(&w, items[i], cal, now);
 	jw_arr_close(&w);
 	jw_knull(&w, "next_cursor");
+	jw_obj_close(&w);
+	return SVC_OK;
+}
+
+/* "d.<due_at>.<id>" of a due list page. */
+static enum svc_code
+due_cursor(struct req *rq, int64_t *due, int64_t *id)
+{
+	const char *c = req_query(rq, "cursor"), *dot;
+
+	*due = *id = 0;
+	if (c == NULL || c[0] == '\0')
+		return SVC_OK;
+	dot = strncmp(c, "d.", 2) == 0 ? strchr(c + 2, '.') : NULL;
+	if (dot == NULL || !str_to_i64(c + 2, (size_t)(dot - c - 2), 0,
+	    INT64_MAX, due) || !str_to_i64(dot + 1, strlen(dot + 1), 1,
+	    INT64_MAX, id))
+		return svc_fail_field(&rq->err, SVC_EINVAL, "cursor", "invalid",
+		    "'cursor' is not a cursor this server gave out");
+	return SVC_OK;
+}
+
+/*
+ * GET /api/v1/sla/clocks?doc_kind=service_request&doc_id=12: one
+ * document's clocks; without doc_id: running clocks across documents,
+ * soonest due first (?due=soon|overdue, due_before, owner_id=me, metric,
+ * doc_kind), with the total, for the dashboard.
+ */
+static enum svc_code
+api_sla_clock_list(struct req *rq, struct resp *rs)
+{
+	static const char *const dues[] = { "soon", "overdue", NULL };
+	const char *kind = req_query(rq, "doc_kind"), *due;
+	struct sla_due_filter f = { SLA_DUE_ANY, 0, 0, NULL, NULL };
+	struct sla_clock **items;
+	struct calendar *cal;
+	enum svc_code rc;
+	int64_t doc_id, total, after_due, after_id, now = clock_now();
+	struct jw w;
+	size_t n;
+	bool more;
+	int limit;
+	char tmp[48];
+
+	rc = query_allow(rq, clock_list_query);
+	if (rc == SVC_OK)
+		rc = query_i64(rq, "doc_id", 1, INT64_MAX, 0, &doc_id);
+	if (rc == SVC_OK)
+		rc = cal_load(rq->db, &rq->arena, &cal, &rq->err);
+	if (rc)
+		return rc;
+	if (kind != NULL && kind[0] == '\0')
+		kind = NULL;
+	if (doc_id != 0) {
+		if (kind == NULL)
+			return svc_fail_field(&rq->err, SVC_EINVAL, "doc_kind",
+			    "required", "'doc_kind' is required with doc_id");
+		return clock_list_doc(rq, rs, kind, doc_id, cal, now);
+	}
+	f.doc_kind = kind;
+	rc = query_enum(rq, "due", dues, &due);
+	if (rc == SVC_OK)
+		rc = query_time(rq, "due_before", &f.before);
+	if (rc == SVC_OK)
+		rc = query_id_or_me(rq, "owner_id", &f.owner_id);
+	if (rc == SVC_OK)
+		rc = query_i64(rq, "limit", 1, 200, 25, &total);
+	if (rc == SVC_OK)
+		rc = due_cursor(rq, &after_due, &after_id);
+	if (rc)
+		return rc;
+	limit = (int)total;
+	if (due != NULL)
+		f.due = due[0] == 's' ? SLA_DUE_SOON : SLA_DUE_OVERDUE;
+	f.metric = req_query(rq, "metric");
+	if (f.metric != NULL && f.metric[0] == '\0')
+		f.metric = NULL;
+	rc = sla_due_list(rq->db, &rq->arena, &f, now, after_due, after_id,
+	    limit, &items, &n, &more, &total, &rq->err);
+	if (rc)
+		return rc;
+	resp_json(rs, 200, &w);
+	jw_obj_open(&w);
+	jw_key(&w, "items");
+	jw_arr_open(&w);
+	for (size_t i = 0; i < n; i++)
+		sla_clock_to_json(&w, items[i], cal, now);
+	jw_arr_close(&w);
+	jw_ki64(&w, "total", total);
+	jw_key(&w, "next_cursor");
+	if (more && n > 0) {
+		snprintf(tmp, sizeof(tmp), "d.%lld.%lld",
+		    (long long)items[n - 1]->due_at,
+		    (long long)items[n - 1]->id);
+		jw_str(&w, tmp);
+	} else {
+		jw_null(&w);
+	}
 	jw_obj_close(&w);
 	return SVC_OK;
 }
@@ -715,7 +799,10 @@ const struct route sla_routes[] = {
 	    "sla.manage", W | J, "sla", "change an SLA policy (running clocks "
 	    "keep their target)", policy_update_fields, NULL },
 	{ HTTP_GET, "/api/v1/sla/clocks", api_sla_clock_list, NULL, "sla.read",
-	    0, "sla", "the SLA clocks of a document", NULL, clock_list_query },
+	    0, "sla", "the SLA clocks of a document (doc_kind, doc_id), or the "
+	    "running clocks of every document soonest due first (due=soon|"
+	    "overdue, due_before, owner_id=me, metric, doc_kind; with total)",
+	    NULL, clock_list_query },
 	{ HTTP_GET, "/api/v1/sla/clocks/{id}", api_sla_clock_get, NULL,
 	    "sla.read", 0, "sla", "one SLA clock with the explanation of its "
 	    "due time", NULL, NULL },

@@ -160,6 +160,52 @@ query_enum(struct req *rq, const char *name, const char *const *set,
 }
 
 enum svc_code
+query_enum_mask(struct req *rq, const char *name, const char *const *names,
+    int n, unsigned *out)
+{
+	const char *v = req_query(rq, name), *p, *e;
+
+	*out = 0;
+	if (v == NULL || v[0] == '\0')
+		return SVC_OK;
+	for (p = v; ; p = e + 1) {
+		int i;
+
+		e = strchr(p, ',');
+		if (e == NULL)
+			e = p + strlen(p);
+		for (i = 0; i < n && i < 32; i++)
+			if (strlen(names[i]) == (size_t)(e - p) &&
+			    memcmp(names[i], p, (size_t)(e - p)) == 0)
+				break;
+		if (i == n || i == 32 || (*out & (1u << i)))
+			return svc_fail_field(&rq->err, SVC_EINVAL, name,
+			    "not_allowed", "'%s' has a value that is not "
+			    "allowed: '%.*s'", name, (int)(e - p > 40 ? 40 :
+			    e - p), p);
+		*out |= 1u << i;
+		if (*e == '\0')
+			return SVC_OK;
+	}
+}
+
+enum svc_code
+query_bool(struct req *rq, const char *name, bool *out)
+{
+	const char *v = req_query(rq, name);
+
+	*out = false;
+	if (v == NULL || v[0] == '\0' || strcmp(v, "false") == 0)
+		return SVC_OK;
+	if (strcmp(v, "true") == 0) {
+		*out = true;
+		return SVC_OK;
+	}
+	return svc_fail_field(&rq->err, SVC_EINVAL, name, "not_allowed",
+	    "'%s' must be true or false", name);
+}
+
+enum svc_code
 query_time(struct req *rq, const char *name, int64_t *out)
 {
 	const char *v = req_query(rq, name);

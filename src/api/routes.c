@@ -39,6 +39,15 @@ const struct route core_routes[] = {
 	{ HTTP_DELETE, "/api/v1/tokens/{id}", api_token_delete, NULL,
 	    "account.self", W, "session", "revoke one of my API tokens", NULL,
 	    NULL },
+	{ HTTP_GET, "/api/v1/views", api_view_list, NULL, "account.self", 0,
+	    "session", "my saved views of list screens (?page=requests)", NULL,
+	    view_list_query },
+	{ HTTP_POST, "/api/v1/views", api_view_save, NULL, "account.self",
+	    W | J, "session", "save a view (the same page and name replaces "
+	    "it)", view_fields, NULL },
+	{ HTTP_DELETE, "/api/v1/views/{id}", api_view_delete, NULL,
+	    "account.self", W, "session", "delete one of my saved views", NULL,
+	    NULL },
 
 	{ HTTP_GET, "/api/v1/users", api_user_list, NULL, "user.read", 0,
 	    "users", "list users", NULL, user_list_query },

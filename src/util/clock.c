@@ -237,6 +237,17 @@ clock_parse(const char *s, int64_t *out)
 			if (!digits(p + 1, 2, &sec))
 				return false;
 			p += 3;
+			/* a fraction (JavaScript's toISOString) is cut off */
+			if (*p == '.') {
+				int nd = 0;
+
+				while (p[1 + nd] >= '0' && p[1 + nd] <= '9' &&
+				    nd < 9)
+					nd++;
+				if (nd == 0)
+					return false;
+				p += 1 + nd;
+			}
 		}
 		if (h > 23 || mi > 59 || sec > 59)
 			return false;

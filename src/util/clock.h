@@ -29,7 +29,8 @@ void clock_format_local(int64_t utc, char *out, size_t len);
 int clock_local_ymd(int64_t utc);
 
 /*
- * Parse an ISO-8601 timestamp "YYYY-MM-DDTHH:MM[:SS](Z|+HH:MM|-HH:MM)" or a
+ * Parse an ISO-8601 timestamp "YYYY-MM-DDTHH:MM[:SS[.fff]](Z|+HH:MM|-HH:MM)"
+ * (a fraction of 1-9 digits is cut off) or a
  * bare local "YYYY-MM-DD[THH:MM[:SS]]" (read in the company zone).
  */
 bool clock_parse(const char *s, int64_t *out);

@@ -141,6 +141,11 @@ t_clock(void)
 	CHECK_INT(t, 1795278600);
 	CHECK(clock_parse("2026-11-21T16:30:00Z", &t));
 	CHECK_INT(t, 1795278600);
+	/* a fraction of a second (JavaScript's toISOString) is cut off */
+	CHECK(clock_parse("2026-11-21T16:30:00.999Z", &t));
+	CHECK_INT(t, 1795278600);
+	CHECK(!clock_parse("2026-11-21T16:30:00.Z", &t));
+	CHECK(!clock_parse("2026-11-21T16:30:00.1234567890Z", &t));
 	/* the local day turns at midnight Shanghai time, not UTC */
 	CHECK(clock_parse("2026-11-21T15:59:59Z", &t));
 	CHECK_INT(clock_local_ymd(t), 20261121);

@@ -22,6 +22,14 @@ fsm_state_by_name(const struct fsm_def *d, const char *name)
 	return -1;
 }
 
+void
+fsm_why_set(struct fsm_why *w, const char *code, const char *text)
+{
+	w->code = code;
+	w->text = text;
+	w->args[0] = NULL;
+}
+
 static bool
 has_role(const struct fsm_transition *t, const struct fsm_caller *c)
 {
@@ -34,56 +42,76 @@ has_role(const struct fsm_transition *t, const struct fsm_caller *c)
 	return false;
 }
 
-/* "state is one of: new, dispatched" */
-static void
-from_states(const struct fsm_def *d, unsigned from, struct buf *b)
+/* "<lead> a or b or c" of names, arena-owned. */
+static const char *
+or_list(struct arena *a, const char *lead, const char *const *names)
 {
-	bool first = true;
+	struct buf b;
+	const char *s;
 
-	buf_adds(b, "the document is in state ");
-	for (int s = 0; s < d->nstates; s++) {
-		if (!(from & FSM_FROM(s)))
-			continue;
-		if (!first)
-			buf_adds(b, " or ");
-		buf_adds(b, d->states[s]);
-		first = false;
+	buf_init(&b, 1024);
+	buf_adds(&b, lead);
+	for (int i = 0; names[i] != NULL; i++) {
+		if (i > 0)
+			buf_adds(&b, " or ");
+		buf_adds(&b, names[i]);
 	}
+	s = arena_strndup(a, b.p, b.len);
+	buf_release(&b);
+	return s;
 }
 
-/* Why t is not allowed now, or NULL when it is.  Arena-owned. */
-static const char *
-refusal(const struct fsm_def *d, struct arena *a, const struct fsm_transition *t,
-    int state, const struct fsm_caller *c, const void *doc, bool *role_fail)
+/*
+ * Why t is not allowed now: false with *why filled (code "role" with the
+ * roles, "state" with the states it runs from, or the guard's), true when
+ * it is allowed.  Text arena-owned.
+ */
+static bool
+allowed(const struct fsm_def *d, struct arena *a, const struct fsm_transition *t,
+    int state, const struct fsm_caller *c, const void *doc,
+    struct fsm_why *why)
 {
-	const char *missing = NULL;
-	struct buf b;
-	char *s;
+	int k = 0;
 
-	*role_fail = false;
 	if (!has_role(t, c)) {
-		*role_fail = true;
-		buf_init(&b, 1024);
-		buf_adds(&b, "a user with the role ");
-		for (int i = 0; i < FSM_MAX_ROLES && t->roles[i] != NULL; i++) {
-			if (i > 0)
-				buf_adds(&b, " or ");
-			buf_adds(&b, t->roles[i]);
-		}
-		s = arena_strndup(a, b.p, b.len);
-		buf_release(&b);
-		return s;
+		fsm_why_set(why, "role", NULL);
+		for (int i = 0; i < FSM_MAX_ROLES && i < FSM_MAX_ARGS &&
+		    t->roles[i] != NULL; i++)
+			why->args[k++] = t->roles[i];
+		why->args[k] = NULL;
+		why->text = or_list(a, "a user with the role ", why->args);
+		return false;
 	}
 	if (!(t->from & FSM_FROM(state))) {
-		buf_init(&b, 1024);
-		from_states(d, t->from, &b);
-		s = arena_strndup(a, b.p, b.len);
-		buf_release(&b);
-		return s;
+		fsm_why_set(why, "state", NULL);
+		for (int s = 0; s < d->nstates && k < FSM_MAX_ARGS; s++)
+			if (t->from & FSM_FROM(s))
+				why->args[k++] = d->states[s];
+		why->args[k] = NULL;
+		why->text = or_list(a, "the document is in state ", why->args);
+		return false;
 	}
-	if (t->guard != NULL && !t->guard(doc, c, &missing))
-		return missing != NULL ? missing : "a condition of this step";
-	return NULL;
+	if (t->guard != NULL) {
+		fsm_why_set(why, "condition", "a condition of this step");
+		if (!t->guard(doc, c, why)) {
+			if (why->text == NULL)
+				why->text = "a condition of this step";
+			return false;
+		}
+	}
+	return true;
+}
+
+static void
+why_args_json(struct buf *b, const struct fsm_why *why)
+{
+	buf_addc(b, '[');
+	for (int i = 0; why->args[i] != NULL; i++) {
+		if (i > 0)
+			buf_addc(b, ',');
+		json_escape(b, why->args[i], strlen(why->args[i]));
+	}
+	buf_addc(b, ']');
 }
 
 enum svc_code
@@ -92,7 +120,7 @@ fsm_check(const struct fsm_def *d, struct arena *a, int state,
     const struct fsm_transition **out, struct svc_err *err)
 {
 	const struct fsm_transition *t = NULL;
-	const char *why;
+	struct fsm_why why;
 	struct buf b;
 	bool role_fail;
 
@@ -102,17 +130,18 @@ fsm_check(const struct fsm_def *d, struct arena *a, int state,
 	if (t == NULL)
 		return svc_fail_field(err, SVC_EINVAL, "transition", "unknown",
 		    "a %s has no step '%.40s'", d->kind, name);
-	why = refusal(d, a, t, state, c, doc, &role_fail);
-	if (why == NULL) {
+	if (allowed(d, a, t, state, c, doc, &why)) {
 		*out = t;
 		return SVC_OK;
 	}
+	role_fail = strcmp(why.code, "role") == 0;
 	if (role_fail)
 		svc_fail(err, SVC_EPERM, "transition", "'%s' needs %s", t->name,
-		    why);
+		    why.text);
 	else
 		svc_fail(err, SVC_ETRANSITION, "transition",
-		    "cannot '%s' this %s: missing: %s", t->name, d->kind, why);
+		    "cannot '%s' this %s: missing: %s", t->name, d->kind,
+		    why.text);
 	buf_init(&b, 4096);
 	buf_adds(&b, "{\"field\":\"transition\",\"transition\":");
 	json_escape(&b, t->name, strlen(t->name));
@@ -120,7 +149,11 @@ fsm_check(const struct fsm_def *d, struct arena *a, int state,
 	json_escape(&b, fsm_state_name(d, state), strlen(fsm_state_name(d,
 	    state)));
 	buf_adds(&b, role_fail ? ",\"required_role\":" : ",\"missing\":");
-	json_escape(&b, why, strlen(why));
+	json_escape(&b, why.text, strlen(why.text));
+	buf_adds(&b, ",\"code\":");
+	json_escape(&b, why.code, strlen(why.code));
+	buf_adds(&b, ",\"args\":");
+	why_args_json(&b, &why);
 	buf_addc(&b, '}');
 	if (err != NULL)
 		err->details = arena_strndup(a, b.p, b.len);
@@ -138,15 +171,25 @@ fsm_options_json(const struct fsm_def *d, struct jw *w, int state,
 	jw_arr_open(w);
 	for (size_t i = 0; i < d->nt; i++) {
 		const struct fsm_transition *t = &d->t[i];
-		bool role_fail;
-		const char *why = refusal(d, &a, t, state, c, doc, &role_fail);
+		struct fsm_why why;
+		bool ok = allowed(d, &a, t, state, c, doc, &why);
 
 		jw_obj_open(w);
 		jw_kstr(w, "name", t->name);
 		jw_kstr(w, "label_zh", t->label_zh);
 		jw_kstr(w, "to", t->to >= 0 ? fsm_state_name(d, t->to) : NULL);
-		jw_kbool(w, "allowed", why == NULL);
-		jw_kstr(w, "reason", why);
+		jw_kbool(w, "allowed", ok);
+		jw_kstr(w, "reason", ok ? NULL : why.text);
+		jw_kstr(w, "reason_code", ok ? NULL : why.code);
+		jw_key(w, "reason_args");
+		if (ok) {
+			jw_null(w);
+		} else {
+			jw_arr_open(w);
+			for (int k = 0; why.args[k] != NULL; k++)
+				jw_str(w, why.args[k]);
+			jw_arr_close(w);
+		}
 		jw_obj_close(w);
 	}
 	jw_arr_close(w);

@@ -5,9 +5,10 @@
  * A document module writes a static struct fsm_def; fsm_check() decides
  * whether a transition may run and, when not, says exactly why:
  *   - unknown transition name      -> SVC_EINVAL, field "transition"
- *   - the caller lacks every role  -> SVC_EPERM, details.required_roles
+ *   - the caller lacks every role  -> SVC_EPERM, details.required_role
  *   - wrong state                  -> SVC_ETRANSITION, details.missing
  *   - the guard refuses            -> SVC_ETRANSITION, details.missing
+ * with details.code and details.args, the machine form of the reason.
  * Signatures and approvals are transitions too, so "who may sign" lives here.
  */
 #ifndef AS_FSM_H
@@ -27,12 +28,30 @@ struct fsm_caller {
 	size_t nroles;
 };
 
+#define FSM_MAX_ARGS 8
+
 /*
- * A guard: true when the transition may run.  Otherwise *missing names the
- * missing condition in plain words ("a resolution is recorded").
+ * Why a step is refused: a machine code the UI translates ("role",
+ * "state", "resolution_needed", "signatures" ...), the same in plain English
+ * words for people reading the API, and arguments of the code (role,
+ * state or signature keys), NULL-ended.  Every pointer borrowed: static text
+ * or owned by the document.
+ */
+struct fsm_why {
+	const char *code;
+	const char *text;
+	const char *args[FSM_MAX_ARGS + 1];
+};
+
+/* Set w to code and text without arguments. */
+void fsm_why_set(struct fsm_why *w, const char *code, const char *text);
+
+/*
+ * A guard: true when the transition may run.  Otherwise it fills *why with
+ * the missing condition ("resolution_needed": "a resolution is recorded").
  */
 typedef bool (*fsm_guard_fn)(const void *doc, const struct fsm_caller *,
-    const char **missing);
+    struct fsm_why *why);
 
 #define FSM_MAX_ROLES 8
 
@@ -70,7 +89,8 @@ enum svc_code fsm_check(const struct fsm_def *, struct arena *, int state,
 
 /*
  * Every transition as the UI shows it: [{name, label, to, allowed,
- * reason}] — allowed ones as buttons, others disabled with the reason.
+ * reason, reason_code, reason_args}] — allowed ones as buttons, others
+ * disabled with the reason.
  */
 void fsm_options_json(const struct fsm_def *, struct jw *, int state,
     const struct fsm_caller *, const void *doc);

@@ -830,7 +830,7 @@ request_list(struct db *db, struct arena *a, const struct request_caller *c,
     const struct request_filter *f, int64_t before_id, int limit,
     struct request ***out, size_t *n, bool *more, struct svc_err *err)
 {
-	struct dbv args[16];
+	struct dbv args[16 + RQ__MAX];
 	struct request **items;
 	struct buf sql;
 	struct dbq *q;
@@ -851,7 +851,19 @@ request_list(struct db *db, struct arena *a, const struct request_caller *c,
 		buf_adds(&sql, " AND " col " = ?"); args[na++] = DB_S(val); }
 #define FILTER_I(val, col) if ((val) != 0) { \
 		buf_adds(&sql, " AND " col " = ?"); args[na++] = DB_I(val); }
-	FILTER_S(f->state, "r.state");
+	if (f->states != 0) {
+		bool first = true;
+
+		buf_adds(&sql, " AND r.state IN (");
+		for (int i = 0; i < RQ__MAX; i++) {
+			if (!(f->states & (1u << i)))
+				continue;
+			buf_adds(&sql, first ? "?" : ", ?");
+			args[na++] = DB_S(fsm_state_name(&request_fsm, i));
+			first = false;
+		}
+		buf_addc(&sql, ')');
+	}
 	FILTER_S(f->type, "r.type");
 	FILTER_S(f->severity, "r.severity");
 	FILTER_I(customer, "r.customer_id");

@@ -137,7 +137,7 @@ enum svc_code request_attachments_json(struct db *, struct jw *, int64_t id,
     struct svc_err *) WARN_UNUSED_RESULT;
 
 struct request_filter {
-	const char *state;
+	unsigned states;	/* bit (1u << RQ_...) per state; 0 = any */
 	const char *type;
 	const char *severity;
 	int64_t customer_id;

@@ -40,52 +40,52 @@ is_staff_manager(const struct fsm_caller *c)
 }
 
 static bool
-g_department(const void *doc, const struct fsm_caller *c, const char **m)
+g_department(const void *doc, const struct fsm_caller *c, struct fsm_why *m)
 {
 	const struct request *r = doc;
 
 	(void)c;
-	*m = "the request is dispatched to a department first";
+	fsm_why_set(m, "dispatch_first", "the request is dispatched to a department first");
 	return r->department_id != 0;
 }
 
 static bool
 g_assignee_or_manager(const void *doc, const struct fsm_caller *c,
-    const char **m)
+    struct fsm_why *m)
 {
 	const struct request *r = doc;
 
-	*m = "you are the assigned person (or a manager)";
+	fsm_why_set(m, "assignee_or_manager", "you are the assigned person (or a manager)");
 	return r->assignee_id == c->user_id || is_staff_manager(c);
 }
 
 static bool
-g_resolution(const void *doc, const struct fsm_caller *c, const char **m)
+g_resolution(const void *doc, const struct fsm_caller *c, struct fsm_why *m)
 {
 	const struct request *r = doc;
 
 	(void)c;
-	*m = "a resolution is recorded";
+	fsm_why_set(m, "resolution_needed", "a resolution is recorded");
 	return r->resolution != NULL && r->resolution[0] != '\0';
 }
 
 static bool
-g_close(const void *doc, const struct fsm_caller *c, const char **m)
+g_close(const void *doc, const struct fsm_caller *c, struct fsm_why *m)
 {
 	const struct request *r = doc;
 
 	(void)c;
-	*m = "the customer's confirmation of the repair";
+	fsm_why_set(m, "customer_confirmation_needed", "the customer's confirmation of the repair");
 	return strcmp(r->type, "repair") != 0 || r->customer_confirmed_at != 0;
 }
 
 static bool
-g_not_confirmed(const void *doc, const struct fsm_caller *c, const char **m)
+g_not_confirmed(const void *doc, const struct fsm_caller *c, struct fsm_why *m)
 {
 	const struct request *r = doc;
 
 	(void)c;
-	*m = "the customer has not confirmed yet";
+	fsm_why_set(m, "already_confirmed", "the customer has not confirmed yet");
 	return r->customer_confirmed_at == 0;
 }
 

@@ -57,64 +57,64 @@ unsalable(const struct rma *r)
 
 /* Within the ratio and time limits, or specially approved. */
 static bool
-within_limits(const struct rma *r, const char **m)
+within_limits(const struct rma *r, struct fsm_why *m)
 {
 	if (!unsalable(r) || r->limits == NULL || r->limits->why == NULL ||
 	    (r->signed_mask & RMA_SIG_SPECIAL))
 		return true;
-	*m = r->limits->why;
+	fsm_why_set(m, "over_limits", r->limits->why);
 	return false;
 }
 
 static bool
 g_review_aftersales(const void *doc, const struct fsm_caller *c,
-    const char **m)
+    struct fsm_why *m)
 {
 	const struct rma *r = doc;
 
 	if (r->signed_mask & RMA_SIG_AFTERSALES) {
-		*m = "a review not signed yet (after-sales has signed it)";
+		fsm_why_set(m, "already_signed", "a review not signed yet (after-sales has signed it)");
 		return false;
 	}
 	if (!unsalable(r) && !rma_caller_has(c, "aftersales_manager")) {
-		*m = "the after-sales head (aftersales_manager): a quality "
-		    "return is reviewed by the head";
+		fsm_why_set(m, "head_reviews_quality", "the after-sales head (aftersales_manager): a quality "
+		    "return is reviewed by the head");
 		return false;
 	}
 	return within_limits(r, m);
 }
 
 static bool
-g_review_finance(const void *doc, const struct fsm_caller *c, const char **m)
+g_review_finance(const void *doc, const struct fsm_caller *c, struct fsm_why *m)
 {
 	const struct rma *r = doc;
 
 	(void)c;
 	if (r->signed_mask & RMA_SIG_FINANCE) {
-		*m = "a review not signed yet (finance has signed it)";
+		fsm_why_set(m, "already_signed", "a review not signed yet (finance has signed it)");
 		return false;
 	}
 	if (!unsalable(r)) {
-		*m = "an unsalable exchange (finance reviews the exchange "
-		    "ratio of unsalable goods only)";
+		fsm_why_set(m, "finance_unsalable_only", "an unsalable exchange (finance reviews the exchange "
+		    "ratio of unsalable goods only)");
 		return false;
 	}
 	return within_limits(r, m);
 }
 
 static bool
-g_special(const void *doc, const struct fsm_caller *c, const char **m)
+g_special(const void *doc, const struct fsm_caller *c, struct fsm_why *m)
 {
 	const struct rma *r = doc;
 
 	(void)c;
 	if (r->signed_mask & RMA_SIG_SPECIAL) {
-		*m = "no special approval yet (it is specially approved)";
+		fsm_why_set(m, "already_special", "no special approval yet (it is specially approved)");
 		return false;
 	}
 	if (!unsalable(r) || r->limits == NULL || r->limits->why == NULL) {
-		*m = "an unsalable exchange over its ratio or time limit "
-		    "(this form is within them: no special approval needed)";
+		fsm_why_set(m, "no_special_needed", "an unsalable exchange over its ratio or time limit "
+		    "(this form is within them: no special approval needed)");
 		return false;
 	}
 	return true;
@@ -126,10 +126,23 @@ g_special(const void *doc, const struct fsm_caller *c, const char **m)
 #define S_QC "QC inspection (质管部)"
 #define S_PRE "the signatures of: "
 
-/* The signatures of want missing from have, as static text. */
-static const char *
-missing_text(unsigned have, unsigned want)
+/*
+ * The signatures of want missing from have: code "signatures", the keys
+ * as arguments (aftersales, finance, sales_manager, qc) and static text.
+ */
+static void
+missing_signatures(struct fsm_why *m, unsigned have, unsigned want)
 {
+	static const struct {
+		unsigned bit;
+		const char *key;
+		const char *text;
+	} sigs[] = {
+		{ RMA_SIG_AFTERSALES, "aftersales", S_AS },
+		{ RMA_SIG_FINANCE, "finance", S_FIN },
+		{ RMA_SIG_SALES, "sales_manager", S_SALES },
+		{ RMA_SIG_QC, "qc", S_QC },
+	};
 	static const struct {
 		unsigned miss;
 		const char *text;
@@ -146,15 +159,20 @@ missing_text(unsigned have, unsigned want)
 		    S_PRE S_AS ", " S_SALES ", " S_QC },
 	};
 	unsigned miss = want & ~have;
+	size_t k = 0;
 
+	fsm_why_set(m, "signatures", "the signatures the step needs");
 	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
 		if (texts[i].miss == miss)
-			return texts[i].text;
-	return "the signatures the step needs";
+			m->text = texts[i].text;
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		if (miss & sigs[i].bit)
+			m->args[k++] = sigs[i].key;
+	m->args[k] = NULL;
 }
 
 static bool
-g_approve(const void *doc, const struct fsm_caller *c, const char **m)
+g_approve(const void *doc, const struct fsm_caller *c, struct fsm_why *m)
 {
 	const struct rma *r = doc;
 	unsigned want = RMA_SIG_AFTERSALES;
@@ -163,58 +181,58 @@ g_approve(const void *doc, const struct fsm_caller *c, const char **m)
 	if (unsalable(r))
 		want |= RMA_SIG_FINANCE;
 	if ((r->signed_mask & want) != want) {
-		*m = missing_text(r->signed_mask, want);
+		missing_signatures(m, r->signed_mask, want);
 		return false;
 	}
 	return within_limits(r, m);
 }
 
 static bool
-g_issue_transport(const void *doc, const struct fsm_caller *c, const char **m)
+g_issue_transport(const void *doc, const struct fsm_caller *c, struct fsm_why *m)
 {
 	const struct rma *r = doc;
 
 	(void)c;
-	*m = "no transport order yet (one is issued for this return)";
+	fsm_why_set(m, "transport_issued", "no transport order yet (one is issued for this return)");
 	return r->transport_id == 0;
 }
 
 static bool
-g_pickup(const void *doc, const struct fsm_caller *c, const char **m)
+g_pickup(const void *doc, const struct fsm_caller *c, struct fsm_why *m)
 {
 	const struct rma *r = doc;
 
 	(void)c;
-	*m = "a transport order (退货运输单) issued by the after-sales head "
-	    "for this return";
+	fsm_why_set(m, "transport_order_needed", "a transport order (退货运输单) issued by the after-sales head "
+	    "for this return");
 	return r->transport_id != 0;
 }
 
 static bool
-g_qc_intact(const void *doc, const struct fsm_caller *c, const char **m)
+g_qc_intact(const void *doc, const struct fsm_caller *c, struct fsm_why *m)
 {
 	const struct rma *r = doc;
 
 	(void)c;
-	*m = "an unsalable or not-as-described return (a quality or damage "
-	    "return is judged: qc_defect or qc_refuse)";
+	fsm_why_set(m, "qc_intact_kind", "an unsalable or not-as-described return (a quality or damage "
+	    "return is judged: qc_defect or qc_refuse)");
 	return unsalable(r) || strcmp(r->reason, "not_as_described") == 0;
 }
 
 static bool
-g_qc_defect(const void *doc, const struct fsm_caller *c, const char **m)
+g_qc_defect(const void *doc, const struct fsm_caller *c, struct fsm_why *m)
 {
 	const struct rma *r = doc;
 
 	(void)c;
-	*m = "a quality or transit-damage return (other goods are checked "
-	    "intact: qc_intact)";
+	fsm_why_set(m, "qc_defect_kind", "a quality or transit-damage return (other goods are checked "
+	    "intact: qc_intact)");
 	return strcmp(r->reason, "quality") == 0 ||
 	    strcmp(r->reason, "transit_damage") == 0;
 }
 
 static bool
-g_receive(const void *doc, const struct fsm_caller *c, const char **m)
+g_receive(const void *doc, const struct fsm_caller *c, struct fsm_why *m)
 {
 	const struct rma *r = doc;
 	unsigned want = RMA_SIG_AFTERSALES | RMA_SIG_SALES | RMA_SIG_QC;
@@ -222,7 +240,7 @@ g_receive(const void *doc, const struct fsm_caller *c, const char **m)
 	(void)c;
 	if ((r->signed_mask & want) == want)
 		return true;
-	*m = missing_text(r->signed_mask, want);
+	missing_signatures(m, r->signed_mask, want);
 	return false;
 }
 

@@ -223,6 +223,74 @@ sla_get_for(struct db *db, struct arena *a, const char *doc_kind,
 	    (size_t)cnt, out, n, err);
 }
 
+enum svc_code
+sla_due_list(struct db *db, struct arena *a, const struct sla_due_filter *f,
+    int64_t now, int64_t after_due, int64_t after_id, int limit,
+    struct sla_clock ***out, size_t *n, bool *more, int64_t *total,
+    struct svc_err *err)
+{
+	struct dbv args[12];
+	struct buf where;
+	enum svc_code rc;
+	size_t na = 0, nf, cnt;
+
+	buf_init(&where, 4096);
+	buf_adds(&where, "WHERE c.state = 'running'");
+	if (f->due == SLA_DUE_OVERDUE) {
+		buf_adds(&where, " AND c.due_at <= ?");
+		args[na++] = DB_I(now);
+	} else if (f->due == SLA_DUE_SOON) {
+		buf_adds(&where, " AND c.due_at > ? AND c.warn_at <= ?");
+		args[na++] = DB_I(now);
+		args[na++] = DB_I(now);
+	}
+	if (f->before != 0) {
+		buf_adds(&where, " AND c.due_at < ?");
+		args[na++] = DB_I(f->before);
+	}
+	if (f->owner_id != 0) {
+		buf_adds(&where, " AND c.owner_user_id = ?");
+		args[na++] = DB_I(f->owner_id);
+	}
+	if (f->metric != NULL) {
+		buf_adds(&where, " AND c.metric = ?");
+		args[na++] = DB_S(f->metric);
+	}
+	if (f->doc_kind != NULL) {
+		buf_adds(&where, " AND c.doc_kind = ?");
+		args[na++] = DB_S(f->doc_kind);
+	}
+	nf = na;
+	{
+		struct buf sql;
+
+		buf_init(&sql, 4096);
+		buf_adds(&sql, "SELECT count(*) FROM sla_clocks c ");
+		buf_add(&sql, where.p, where.len);
+		rc = db_one_i64(db, sql.p, args, nf, total, err);
+		buf_release(&sql);
+	}
+	if (rc == SVC_OK) {
+		if (after_id != 0) {
+			buf_adds(&where, " AND (c.due_at > ? OR (c.due_at = ?"
+			    " AND c.id > ?))");
+			args[na++] = DB_I(after_due);
+			args[na++] = DB_I(after_due);
+			args[na++] = DB_I(after_id);
+		}
+		buf_adds(&where, " ORDER BY c.due_at, c.id LIMIT ?");
+		args[na++] = DB_I(limit + 1);
+		rc = clock_query(db, a, where.p, args, na, (size_t)limit + 1,
+		    out, &cnt, err);
+	}
+	buf_release(&where);
+	if (rc)
+		return rc;
+	*more = cnt > (size_t)limit;
+	*n = *more ? (size_t)limit : cnt;
+	return SVC_OK;
+}
+
 /* ----- JSON ----- */
 
 static void

@@ -460,6 +460,29 @@ enum svc_code sla_get_for(struct db *, struct arena *, const char *doc_kind,
     int64_t doc_id, struct sla_clock ***out, size_t *n,
     struct svc_err *) WARN_UNUSED_RESULT;
 
+/* Which running clocks sla_due_list() returns. */
+enum sla_due { SLA_DUE_ANY, SLA_DUE_SOON, SLA_DUE_OVERDUE };
+
+struct sla_due_filter {
+	enum sla_due due;	/* SOON: warned-at passed, not yet due;
+				 * OVERDUE: due at or before now */
+	int64_t before;		/* due_at < before; 0 = any */
+	int64_t owner_id;	/* 0 = anyone's */
+	const char *metric;	/* NULL = every metric */
+	const char *doc_kind;	/* NULL = every kind */
+};
+
+/*
+ * Running clocks across documents, soonest due first (due_at, id), after
+ * the cursor (after_due, after_id; after_id 0 = from the start), at most
+ * limit; *total counts every match.  For the dashboard's "due soon" and
+ * "overdue" lists.
+ */
+enum svc_code sla_due_list(struct db *, struct arena *,
+    const struct sla_due_filter *, int64_t now, int64_t after_due,
+    int64_t after_id, int limit, struct sla_clock ***out, size_t *n,
+    bool *more, int64_t *total, struct svc_err *) WARN_UNUSED_RESULT;
+
 /*
  * Document-level helpers: apply pause / resume / stop to every open clock
  * of the document (metric NULL) or to its clock of one metric; clocks not in

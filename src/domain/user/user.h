@@ -163,6 +163,42 @@ enum svc_code dept_update(struct db *, struct arena *, const struct actor *,
     unsigned mask, struct department **, struct svc_err *) WARN_UNUSED_RESULT;
 void dept_to_json(struct jw *, const struct department *);
 
+/* ----- saved views (view.c) ----- */
+
+/*
+ * A user's named filter of a list screen.  page is the screen's key
+ * ("requests", [a-z_], 1..40), name 1..60 characters, query the screen's
+ * query string (at most VIEW_QUERY_MAX bytes, kept as given).  A user keeps
+ * at most VIEW_MAX views per page.
+ */
+#define VIEW_QUERY_MAX 2000
+#define VIEW_MAX 50
+
+struct saved_view {
+	int64_t id;
+	char *page;
+	char *name;
+	char *query;
+	int64_t created_at;
+};
+
+/* The user's views of page (NULL = every page), by name. */
+enum svc_code view_list(struct db *, struct arena *, int64_t user_id,
+    const char *page, struct saved_view **out, size_t *n,
+    struct svc_err *) WARN_UNUSED_RESULT;
+/*
+ * Save a view, replacing the user's view of the same page and name (so
+ * "save" twice updates).  SVC_EINVAL naming the field; SVC_ECONFLICT (field
+ * "name") at VIEW_MAX views of the page.  Audits.
+ */
+enum svc_code view_save(struct db *, struct arena *, const struct actor *,
+    const struct saved_view *draft, struct saved_view **out,
+    struct svc_err *) WARN_UNUSED_RESULT;
+/* Delete one of the user's views; SVC_ENOTFOUND for another's.  Audits. */
+enum svc_code view_delete(struct db *, const struct actor *, int64_t id,
+    struct svc_err *) WARN_UNUSED_RESULT;
+void view_to_json(struct jw *, const struct saved_view *);
+
 /* ----- authentication ----- */
 
 /*
