@@ -58,7 +58,7 @@ if [ "${AFTERSALES_NO_PG:-0}" != 1 ]; then
 		cat "$out/pg.err"
 	fi
 fi
-trap 'tests/pg.sh stop "$out/pg" 2>/dev/null; exit 1' INT TERM
+trap 'tests/pg.sh stop "$out/pg" 2>/dev/null; tests/pg.sh stop "$out/pgdur" 2>/dev/null; exit 1' INT TERM
 
 run "unit tests (SQLite)" env AFTERSALES_TEST_DB="$out/unit.db" build/unit_tests
 run "OpenAPI lint" lint_openapi
@@ -77,6 +77,20 @@ else
 	run "CLI contract" tests/cli/run.sh ./aftersales
 fi
 run "durability: kill -9 during writes (SQLite)" node tests/durability/run.mjs --bin ./aftersales --db "$out/dur.db"
+# durability on PostgreSQL: a cluster of its own, since the test kills it (and
+# its own port when AFTERSALES_PG_PORT fixes the first one's)
+dur_pg() {
+	log=$(AFTERSALES_PG_PORT=${AFTERSALES_PG_PORT:+$((AFTERSALES_PG_PORT + 1))} \
+	    tests/pg.sh start "$out/pgdur" 2>&1) || { echo "$log"; echo "0 passed, 1 failed"; return 1; }
+	node tests/durability/pg.mjs --bin ./aftersales --pgdata "$out/pgdur/data" \
+	    --db "$(tests/pg.sh createdb "$out/pgdur" dur_t)"
+	st=$?
+	tests/pg.sh stop "$out/pgdur"
+	return $st
+}
+if [ "$pg_up" = 1 ]; then
+	run "durability: kill -9 of PostgreSQL and the server" dur_pg
+fi
 run "UI tests (Chromium)" sh -c 'make -s web >"$1/web.log" 2>&1 || { tail -n 30 "$1/web.log"; echo "0 passed, 1 failed"; exit 1; }; node tests/ui/run.mjs --bin ./aftersales' sh "$out"
 run "fuzzing (libFuzzer, 45s each)" make -s fuzz FUZZ_SECONDS=45
 

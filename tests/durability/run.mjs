@@ -9,32 +9,20 @@
 // SIGKILL the server after a random 300-1500 ms.  At the end: every
 // acknowledged code is listed, with the id it was acknowledged with, the
 // server stops cleanly on SIGTERM, and PRAGMA integrity_check says "ok".
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 
-import { freePort, request, sleep } from '../api/lib.mjs';
+import { request, sleep } from '../api/lib.mjs';
+import { listDepartments, login, makeReport, parseArgs, reportSurvivors, startServer as start, stopServer } from './common.mjs';
 
 const LOOPS = 8;
 
-function usage(msg) {
-  process.stderr.write(`durability: ${msg}\nusage: node tests/durability/run.mjs --bin ./aftersales --db FILE.db [--rounds 4]\n`);
-  process.exit(2);
-}
-
-const args = {};
-{
-  const argv = process.argv.slice(2);
-  for (let i = 0; i < argv.length; i += 2) {
-    const k = argv[i];
-    if (!['--bin', '--db', '--rounds'].includes(k)) usage(`unknown option '${k}'`);
-    if (i + 1 >= argv.length) usage(`${k} needs a value`);
-    args[k.slice(2)] = argv[i + 1];
-  }
-  if (!args.bin || !args.db) usage('--bin and --db are required');
-}
+const { args, usage } = parseArgs('node tests/durability/run.mjs --bin ./aftersales --db FILE.db [--rounds 4]',
+  ['--bin', '--db', '--rounds']);
+if (!args.bin || !args.db) usage('--bin and --db are required');
 const bin = path.resolve(args.bin);
 const db = args.db;
 const rounds = args.rounds ? Number(args.rounds) : 4;
@@ -43,76 +31,8 @@ if (/^postgres(ql)?:\/\//.test(db)) usage('--db must be a SQLite file (the integ
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'aftersales-dur-'));
 const logPath = path.join(tmp, 'server.log');
 
-let passed = 0;
-let failed = 0;
-function report(name, err) {
-  if (err) {
-    failed++;
-    console.log(`not ok - ${name}: ${String(err.message || err).replace(/\s*\n\s*/g, ' | ').slice(0, 1500)}`);
-  } else {
-    passed++;
-    console.log(`ok - ${name}`);
-  }
-}
-function finish() {
-  if (failed > 0) {
-    try {
-      const lines = fs.readFileSync(logPath, 'utf8').split('\n').filter(Boolean).slice(-30);
-      console.log(`# server log (${logPath}), last 30 lines:`);
-      for (const l of lines) console.log(`#   ${l}`);
-    } catch { /* no log */ }
-  } else {
-    fs.rmSync(tmp, { recursive: true, force: true });
-  }
-  console.log(`${passed} passed, ${failed} failed`);
-  process.exit(failed > 0 ? 1 : 0);
-}
-
-let current = null; // the running server
-process.on('exit', () => { if (current && current.exited === null) try { current.proc.kill('SIGKILL'); } catch { /* gone */ } });
-
-async function startServer() {
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const fd = fs.openSync(logPath, 'a');
-  const proc = spawn(bin, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', fd, fd] });
-  fs.closeSync(fd);
-  const s = { proc, base, exited: null };
-  s.exit = new Promise((resolve) => proc.on('exit', (code, signal) => { s.exited = { code, signal }; resolve(s.exited); }));
-  current = s;
-  const t0 = Date.now();
-  let last = '';
-  while (Date.now() - t0 < 15000 && s.exited === null) {
-    try {
-      const r = await request(base, 'GET', '/healthz', { timeoutMs: 2000, agent: false });
-      if (r.status === 200) return s;
-      last = `status ${r.status}`;
-    } catch (e) {
-      last = e.message;
-    }
-    await sleep(50);
-  }
-  throw new Error(s.exited ? `the server exited (${s.exited.code ?? s.exited.signal})` : `no healthy /healthz in 15 s: ${last}`);
-}
-
-async function login(s) {
-  const r = await request(s.base, 'POST', '/api/v1/session', { body: { username: 'admin', password: 'demo-2026' }, agent: false });
-  if (r.status !== 200) throw new Error(`admin login: ${r.status} ${r.text}`);
-  return r.json.token;
-}
-
-async function listDepartments(s, token) {
-  const out = [];
-  let cursor = null;
-  for (;;) {
-    const q = `/api/v1/departments?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-    const r = await request(s.base, 'GET', q, { token });
-    if (r.status !== 200) throw new Error(`GET ${q}: ${r.status} ${r.text}`);
-    out.push(...r.json.items);
-    cursor = r.json.next_cursor;
-    if (cursor === null) return out;
-  }
-}
+const { report, finish } = makeReport([{ label: 'server log', path: logPath }], tmp);
+const startServer = () => start(bin, db, logPath);
 
 async function main() {
   for (const f of [db, `${db}-wal`, `${db}-shm`, `${db}-journal`]) fs.rmSync(f, { force: true });
@@ -189,39 +109,13 @@ async function main() {
     s = await startServer();
     const token = await login(s);
     const items = await listDepartments(s, token);
-    const byCode = new Map();
-    const dups = [];
-    for (const d of items) {
-      if (byCode.has(d.code)) dups.push(d.code);
-      byCode.set(d.code, d);
-    }
-    const missing = [];
-    const wrong = [];
-    for (const [code, id] of acked) {
-      const d = byCode.get(code);
-      if (!d) missing.push(code);
-      else if (d.id !== id || d.name !== '随机部门') wrong.push(`${code}: acknowledged id ${id}, listed ${JSON.stringify(d)}`);
-    }
-    report(`every acknowledged create survived (${acked.size} acknowledged in all, ${items.length} departments listed)`,
-      missing.length ? new Error(`${missing.length} acknowledged codes are missing, e.g. ${missing.slice(0, 10).join(', ')}`) : null);
-    report('every surviving record is the one acknowledged (same id and name)',
-      wrong.length ? new Error(wrong.slice(0, 5).join('; ')) : null);
-    report('no department code is listed twice', dups.length ? new Error(dups.slice(0, 10).join(', ')) : null);
+    reportSurvivors(report, acked, items, '随机部门');
   } catch (e) {
     report('the final listing', e);
   }
 
   // a clean stop
-  if (s && s.exited === null) {
-    s.proc.kill('SIGTERM');
-    const ex = await Promise.race([s.exit, sleep(15000).then(() => null)]);
-    if (ex === null) {
-      s.proc.kill('SIGKILL');
-      report('SIGTERM stops the server within 15 s', new Error('still running after 15 s'));
-    } else {
-      report('SIGTERM stops the server with exit code 0', ex.code === 0 ? null : new Error(`exit ${ex.code} signal ${ex.signal}`));
-    }
-  }
+  await stopServer(s, report);
 
   const ic = spawnSync('sqlite3', [db, 'PRAGMA integrity_check'], { encoding: 'utf8', timeout: 60000 });
   report('PRAGMA integrity_check says ok',

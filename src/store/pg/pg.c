@@ -11,8 +11,16 @@
  * Each connection prepares a statement the first time it runs it and keeps
  * it (named "asN", keyed by the SQL text and the parameter types sent), so
  * that the server parses and plans it once per connection, not per call.
+ *
+ * PostgreSQL may go away and come back (a crash, a restart, a failover):
+ * a pooled connection is checked before it is lent and reset when broken
+ * (pg_conn_alive, pg_revive), and a request that meets a database that is
+ * down gets SVC_EUNAVAILABLE (503).  A write succeeds only when its COMMIT
+ * did; a COMMIT whose answer was lost is reported as failed, though it may
+ * have been applied.
  */
 #include <libpq-fe.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +46,7 @@ struct pg_db {
 	PGconn *conn;
 	struct pg_db *next;
 	int tx_depth;
+	bool broken;		/* reset before lending it again */
 	struct pg_stmt *stmts;	/* PG_STMTS slots */
 	unsigned next_id;
 };
@@ -85,7 +94,11 @@ pg_fail_res(struct store *s, PGconn *c, PGresult *res, struct svc_err *err)
 	    strcmp(state, "40P01") == 0 || strcmp(state, "55P03") == 0))
 		return svc_fail(err, SVC_EUNAVAILABLE, NULL,
 		    "database is busy, try again");
-	if (PQstatus(c) == CONNECTION_BAD)
+	/* the connection is gone, or the server is going away or starting
+	 * (08: connection exception; 57P01-57P03: shutdown, crash, startup) */
+	if (PQstatus(c) == CONNECTION_BAD || (state != NULL &&
+	    (strncmp(state, "08", 2) == 0 || strcmp(state, "57P01") == 0 ||
+	    strcmp(state, "57P02") == 0 || strcmp(state, "57P03") == 0)))
 		return svc_fail(err, SVC_EUNAVAILABLE, NULL,
 		    "database unavailable");
 	return svc_fail(err, SVC_ESTORE, NULL, "database error");
@@ -96,32 +109,6 @@ pg_notice(void *arg, const char *msg)
 {
 	(void)arg;
 	(void)msg;
-}
-
-static enum svc_code
-pg_connect(struct pg_store *s, struct pg_db **out, struct svc_err *err)
-{
-	struct pg_db *d;
-	PGresult *res;
-
-	d = xcalloc(1, sizeof(*d));
-	d->base.store = &s->base;
-	d->conn = PQconnectdb(s->dsn);
-	if (PQstatus(d->conn) != CONNECTION_OK) {
-		svc_fail(err, SVC_EUNAVAILABLE, "db",
-		    "cannot connect to postgresql: %s",
-		    PQerrorMessage(d->conn));
-		PQfinish(d->conn);
-		free(d);
-		store_count_error(&s->base);
-		return SVC_EUNAVAILABLE;
-	}
-	PQsetNoticeProcessor(d->conn, pg_notice, NULL);
-	d->stmts = xcalloc(PG_STMTS, sizeof(*d->stmts));
-	res = PQexec(d->conn, "SET TIME ZONE 'UTC'; SET client_encoding = 'UTF8'");
-	PQclear(res);
-	*out = d;
-	return SVC_OK;
 }
 
 /* Forget the prepared statements (the server forgot them: a new session). */
@@ -141,6 +128,101 @@ pg_disconnect(struct pg_db *d)
 	free(d->stmts);
 	PQfinish(d->conn);
 	free(d);
+}
+
+/*
+ * Set up a new session: after a connect and after every reset (a reset
+ * opens a new session, which has forgotten the settings of the old one).
+ */
+static bool
+pg_session_init(struct pg_db *d)
+{
+	PGresult *res;
+	bool ok;
+
+	res = PQexec(d->conn, "SET TIME ZONE 'UTC'; SET client_encoding = 'UTF8'");
+	ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+	PQclear(res);
+	return ok;
+}
+
+static enum svc_code
+pg_connect(struct pg_store *s, struct pg_db **out, struct svc_err *err)
+{
+	struct pg_db *d;
+
+	d = xcalloc(1, sizeof(*d));
+	d->base.store = &s->base;
+	d->conn = PQconnectdb(s->dsn);
+	if (PQstatus(d->conn) != CONNECTION_OK) {
+		svc_fail(err, SVC_EUNAVAILABLE, "db",
+		    "cannot connect to postgresql: %s",
+		    PQerrorMessage(d->conn));
+		PQfinish(d->conn);
+		free(d);
+		store_count_error(&s->base);
+		return SVC_EUNAVAILABLE;
+	}
+	PQsetNoticeProcessor(d->conn, pg_notice, NULL);
+	d->stmts = xcalloc(PG_STMTS, sizeof(*d->stmts));
+	if (!pg_session_init(d)) {
+		svc_fail(err, SVC_EUNAVAILABLE, "db",
+		    "cannot set up the postgresql session: %s",
+		    PQerrorMessage(d->conn));
+		pg_disconnect(d);
+		store_count_error(&s->base);
+		return SVC_EUNAVAILABLE;
+	}
+	*out = d;
+	return SVC_OK;
+}
+
+/*
+ * Whether an idle pooled connection can still be used.  libpq notices that
+ * the server went away only when it next reads, and a backend that ended
+ * while its connection sat in the pool (PostgreSQL restarted, or
+ * pg_terminate_backend) has left its last message and the end of the stream
+ * in the socket: read what is waiting, without blocking, a few times (the
+ * message first, then the end).  Not alive: reset it before use.
+ */
+static bool
+pg_conn_alive(struct pg_db *d)
+{
+	struct pollfd p;
+
+	if (d->broken)
+		return false;
+	for (int i = 0; i < 4; i++) {
+		if (PQstatus(d->conn) != CONNECTION_OK ||
+		    PQtransactionStatus(d->conn) != PQTRANS_IDLE)
+			return false;
+		p.fd = PQsocket(d->conn);
+		p.events = POLLIN;
+		p.revents = 0;
+		if (p.fd < 0)
+			return false;
+		if (poll(&p, 1, 0) <= 0)
+			return true;	/* nothing waiting */
+		if (!PQconsumeInput(d->conn))
+			return false;
+	}
+	return PQstatus(d->conn) == CONNECTION_OK;
+}
+
+/* Reset a broken connection: a new session, nothing prepared on it yet. */
+static enum svc_code
+pg_revive(struct pg_db *d, struct svc_err *err)
+{
+	PQreset(d->conn);
+	pg_stmts_clear(d);
+	d->tx_depth = 0;
+	d->broken = !(PQstatus(d->conn) == CONNECTION_OK &&
+	    pg_session_init(d));
+	if (!d->broken)
+		return SVC_OK;
+	store_count_error(d->base.store);
+	log_error("postgresql: cannot reconnect: %s", PQerrorMessage(d->conn));
+	return svc_fail(err, SVC_EUNAVAILABLE, NULL, "database unavailable");
 }
 
 static void pg_close(struct store *);
@@ -193,6 +275,7 @@ pg_acquire(struct store *base, struct db **out, struct svc_err *err)
 {
 	struct pg_store *s = (struct pg_store *)base;
 	struct pg_db *d;
+	struct svc_err why = { .code = SVC_OK };
 	enum svc_code rc;
 
 	pthread_mutex_lock(&s->mu);
@@ -202,17 +285,15 @@ pg_acquire(struct store *base, struct db **out, struct svc_err *err)
 	if (d != NULL) {
 		s->free_list = d->next;
 		pthread_mutex_unlock(&s->mu);
-		if (PQstatus(d->conn) != CONNECTION_OK) {
-			PQreset(d->conn);
-			pg_stmts_clear(d);
-			if (PQstatus(d->conn) != CONNECTION_OK) {
+		if (!pg_conn_alive(d)) {
+			rc = pg_revive(d, err);
+			if (rc) {
 				pthread_mutex_lock(&s->mu);
 				d->next = s->free_list;
 				s->free_list = d;
+				pthread_cond_signal(&s->cv);
 				pthread_mutex_unlock(&s->mu);
-				store_count_error(base);
-				return svc_fail(err, SVC_EUNAVAILABLE, NULL,
-				    "database unavailable");
+				return rc;
 			}
 		}
 		*out = &d->base;
@@ -220,13 +301,16 @@ pg_acquire(struct store *base, struct db **out, struct svc_err *err)
 	}
 	s->nconns++;
 	pthread_mutex_unlock(&s->mu);
-	rc = pg_connect(s, &d, err);
+	rc = pg_connect(s, &d, &why);
 	if (rc) {
 		pthread_mutex_lock(&s->mu);
 		s->nconns--;
 		pthread_cond_signal(&s->cv);
 		pthread_mutex_unlock(&s->mu);
-		return rc;
+		/* the details are for the log, not for the client */
+		log_error("postgresql: %s", why.msg);
+		return svc_fail(err, SVC_EUNAVAILABLE, NULL,
+		    "database unavailable");
 	}
 	*out = &d->base;
 	return SVC_OK;
@@ -242,6 +326,8 @@ pg_release(struct store *base, struct db *db)
 		PQclear(PQexec(d->conn, "ROLLBACK"));
 		d->tx_depth = 0;
 	}
+	if (PQstatus(d->conn) != CONNECTION_OK)
+		d->broken = true;
 	pthread_mutex_lock(&s->mu);
 	d->next = s->free_list;
 	s->free_list = d;
@@ -258,6 +344,27 @@ pg_simple(struct pg_db *d, const char *sql, struct svc_err *err)
 
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
 		rc = pg_fail_res(d->base.store, d->conn, res, err);
+	PQclear(res);
+	return rc;
+}
+
+/*
+ * COMMIT, and make sure it committed: a transaction in which a statement
+ * failed answers COMMIT with "ROLLBACK" and no error.
+ */
+static enum svc_code
+pg_commit(struct pg_db *d, struct svc_err *err)
+{
+	PGresult *res = PQexec(d->conn, "COMMIT");
+	enum svc_code rc = SVC_OK;
+
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		rc = pg_fail_res(d->base.store, d->conn, res, err);
+	else if (strcmp(PQcmdStatus(res), "COMMIT") != 0) {
+		store_count_error(d->base.store);
+		log_error("postgresql: COMMIT answered '%s'", PQcmdStatus(res));
+		rc = svc_fail(err, SVC_ESTORE, NULL, "database error");
+	}
 	PQclear(res);
 	return rc;
 }
@@ -287,7 +394,7 @@ pg_write(struct store *base, struct db *db, store_write_fn fn, void *ctx,
 	d->tx_depth = 1;
 	rc = fn(db, ctx, err);
 	if (rc == SVC_OK)
-		rc = pg_simple(d, "COMMIT", err);
+		rc = pg_commit(d, err);
 	else
 		pg_simple(d, "ROLLBACK", NULL);
 	d->tx_depth = 0;
