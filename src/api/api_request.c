@@ -53,12 +53,17 @@ static const struct field request_create_fields[] = {
 	{ NULL },
 };
 
-/* The request's SLA clocks, each with its explanation (staff only). */
+/*
+ * The request's SLA clocks: [{clock}], and with explain each also with the
+ * explanation of its due time (policy, counted days, pauses).
+ */
 static enum svc_code
-request_sla_json(struct req *rq, struct jw *w, const struct request *r)
+request_sla_json(struct req *rq, struct jw *w, const struct request *r,
+    bool explain)
 {
 	struct sla_clock **clocks;
 	enum svc_code rc;
+	int64_t now = clock_now();
 	size_t n;
 
 	rc = sla_get_for(rq->db, &rq->arena, "request", r->id, &clocks, &n,
@@ -68,16 +73,24 @@ request_sla_json(struct req *rq, struct jw *w, const struct request *r)
 		return rc;
 	}
 	jw_arr_open(w);
-	for (size_t i = 0; i < n && rc == SVC_OK; i++)
-		rc = sla_explain(rq->db, &rq->arena, clocks[i]->id, clock_now(), w,
-		    &rq->err);
+	for (size_t i = 0; i < n && rc == SVC_OK; i++) {
+		if (explain) {
+			rc = sla_explain(rq->db, &rq->arena, clocks[i]->id, now,
+			    w, &rq->err);
+			continue;
+		}
+		jw_obj_open(w);
+		jw_key(w, "clock");
+		sla_clock_to_json(w, clocks[i], NULL, now);
+		jw_obj_close(w);
+	}
 	jw_arr_close(w);
 	return rc;
 }
 
 static void
 request_full_json(struct req *rq, struct jw *w, const struct request *r,
-    enum svc_code *rc)
+    bool explain, enum svc_code *rc)
 {
 	struct request_caller c = caller(rq);
 
@@ -93,7 +106,7 @@ request_full_json(struct req *rq, struct jw *w, const struct request *r,
 		*rc = request_attachments_json(rq->db, w, r->id, &rq->err);
 	jw_key(w, "sla");
 	if (*rc == SVC_OK)
-		*rc = request_sla_json(rq, w, r);
+		*rc = request_sla_json(rq, w, r, explain);
 	else
 		jw_null(w);
 	jw_obj_close(w);
@@ -119,11 +132,13 @@ request_create_h(struct req *rq, struct resp *rs)
 	resp_header(rs, "Location", arena_printf(&rq->arena,
 	    "/api/v1/requests/%lld", (long long)r->id));
 	resp_json(rs, 201, &w);
-	request_full_json(rq, &w, r, &rc);
+	request_full_json(rq, &w, r, false, &rc);
 	return rc;
 }
 
-/* GET /api/v1/requests/{id} */
+static const char *const request_get_query[] = { "explain", NULL };
+
+/* GET /api/v1/requests/{id}[?explain=true] */
 static enum svc_code
 request_get_h(struct req *rq, struct resp *rs)
 {
@@ -132,14 +147,19 @@ request_get_h(struct req *rq, struct resp *rs)
 	enum svc_code rc;
 	struct jw w;
 	int64_t id;
+	bool explain;
 
-	rc = req_param_id(rq, 0, &id);
+	rc = query_allow(rq, request_get_query);
+	if (rc == SVC_OK)
+		rc = query_bool(rq, "explain", &explain);
+	if (rc == SVC_OK)
+		rc = req_param_id(rq, 0, &id);
 	if (rc == SVC_OK)
 		rc = request_get(rq->db, &rq->arena, &c, id, &r, &rq->err);
 	if (rc)
 		return rc;
 	resp_json(rs, 200, &w);
-	request_full_json(rq, &w, r, &rc);
+	request_full_json(rq, &w, r, explain, &rc);
 	return rc;
 }
 
@@ -324,7 +344,7 @@ request_transition_h(struct req *rq, struct resp *rs)
 	if (rc)
 		return rc;
 	resp_json(rs, 200, &w);
-	request_full_json(rq, &w, r, &rc);
+	request_full_json(rq, &w, r, false, &rc);
 	return rc;
 }
 
@@ -366,7 +386,7 @@ request_handover_h(struct req *rq, struct resp *rs)
 	if (rc)
 		return rc;
 	resp_json(rs, 200, &w);
-	request_full_json(rq, &w, r, &rc);
+	request_full_json(rq, &w, r, false, &rc);
 	return rc;
 }
 
@@ -783,8 +803,9 @@ const struct route request_routes[] = {
 	    "record a service request", request_create_fields, NULL },
 	{ HTTP_GET, "/api/v1/requests/{id}", request_get_h, NULL,
 	    "request.read", 0, "requests",
-	    "one request with its allowed transitions, links and attachments",
-	    NULL, NULL },
+	    "one request with its allowed transitions, links, attachments and "
+	    "SLA clocks (explain=true: each with the explanation of its due "
+	    "time)", NULL, request_get_query },
 	{ HTTP_GET, "/api/v1/requests/{id}/events", request_events_h, NULL,
 	    "request.read", 0, "requests", "the timeline", NULL, NULL },
 	{ HTTP_POST, "/api/v1/requests/{id}/events", request_event_add_h, NULL,

@@ -348,11 +348,17 @@ export const tests = [
     const gm = (await t.login('gm')).token;
     const before = (await t.req('GET', '/api/v1/notifications', { token: gm })).json.unread_count;
     const r = await newRequest(t, 'agent', { customer_id: 1, severity: 'severe', title: '冷水机组停机' });
-    const g = t.expectStatus(await t.req('GET', `/api/v1/requests/${r.id}`, { token: (await t.login('agent')).token }), 200).json;
+    const g = t.expectStatus(await t.req('GET', `/api/v1/requests/${r.id}?explain=true`, { token: (await t.login('agent')).token }), 200).json;
     t.equal(g.sla.length, 1);
     t.equal(g.sla[0].clock.metric, 'arrival');
     t.equal(g.sla[0].clock.target_min, 360, 'an urban customer: 6 working hours');
     t.match(g.sla[0].why, /urban/);
+    // without explain: the clocks alone (the explanation is asked for)
+    const plain = t.expectStatus(await t.req('GET', `/api/v1/requests/${r.id}`, { token: (await t.login('agent')).token }), 200).json;
+    t.deepEqual(plain.sla.map((x) => Object.keys(x)), [['clock']]);
+    t.equal(plain.sla[0].clock.id, g.sla[0].clock.id);
+    t.equal(plain.sla[0].clock.due_at, g.sla[0].clock.due_at);
+    t.expectError(await t.req('GET', `/api/v1/requests/${r.id}?explain=1`, { token: (await t.login('agent')).token }), 400, 'validation_failed', 'explain');
     const n = (await t.req('GET', '/api/v1/notifications', { token: gm })).json;
     t.equal(n.unread_count, before + 1);
     t.ok(n.items.some((x) => x.kind === 'severe_fault' && x.ref_id === r.id));
