@@ -55,7 +55,7 @@ run: deps web
 # The web interface (web/dist, served by `aftersales serve`): npm ci and the
 # Vite build, when a file of web/ is newer than the build or it is missing.
 WEB_SRC = $(shell find web/src web/public -type f 2>/dev/null) \
-	$(wildcard web/index.html web/*.json web/*.ts)
+	$(wildcard web/index.html web/*.json web/*.ts web/scripts/*)
 web: web/dist/index.html
 web/dist/index.html: $(WEB_SRC)
 	cd web && npm ci --no-audit --no-fund && npm run build

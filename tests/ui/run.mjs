@@ -12,11 +12,13 @@
 // Screenshots of the main screens in both languages go to tests/out/screenshots/.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import zlib from 'node:zlib';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const top = path.resolve(here, '../..');
@@ -292,6 +294,91 @@ test('static: the binary serves the app, app routes fall back to index.html, ass
   assert(api.status === 404 && (api.headers.get('content-type') || '').includes('json'), 'unknown API paths stay JSON 404s');
 });
 
+// A raw GET (or HEAD) with exactly these headers: Node's fetch would add its
+// own Accept-Encoding and decompress the answer.
+function rawRequest(p, headers = {}, method = 'GET') {
+  return new Promise((resolve, reject) => {
+    const r = http.request(base + p, { method, headers }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
+    });
+    r.on('error', reject);
+    r.end();
+  });
+}
+
+test('static: a .gz of every compressible file; gzip to clients that accept it (Vary, same type and caching), the plain file otherwise', async () => {
+  // the build (web/scripts/compress.mjs) wrote FILE.gz next to each compressible file
+  const noGz = [];
+  const walk = (d) => {
+    for (const f of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, f.name);
+      if (f.isDirectory()) walk(p);
+      else if (/\.(js|css|html|svg|json)$/.test(f.name) && fs.statSync(p).size > 1024 && !fs.existsSync(`${p}.gz`)) noGz.push(path.relative(webDir, p));
+    }
+  };
+  walk(webDir);
+  assert(!noGz.length, `no .gz for ${noGz.join(', ')}`);
+  const html = fs.readFileSync(path.join(webDir, 'index.html'));
+  const js = /\/assets\/[^"]+\.js/.exec(html.toString())?.[0];
+  const css = /\/assets\/[^"]+\.css/.exec(html.toString())?.[0];
+  assert(js && css, 'index.html names a script and a style sheet');
+  for (const [p, file, type, cache] of [
+    [js, js, 'text/javascript', 'immutable'],
+    [css, css, 'text/css', 'immutable'],
+    ['/', '/index.html', 'text/html', 'no-cache'],
+    ['/requests/12', '/index.html', 'text/html', 'no-cache'],
+  ]) {
+    const plain = fs.readFileSync(path.join(webDir, file));
+    const g = await rawRequest(p, { 'Accept-Encoding': 'gzip, deflate, br' });
+    assert(g.status === 200 && g.headers['content-encoding'] === 'gzip', `${p} (gzip): ${g.status} ${g.headers['content-encoding']}`);
+    assert(/\baccept-encoding\b/i.test(g.headers.vary || ''), `${p} (gzip): Vary ${g.headers.vary}`);
+    assert((g.headers['content-type'] || '').startsWith(type) && (g.headers['cache-control'] || '').includes(cache), `${p} (gzip): ${g.headers['content-type']}, ${g.headers['cache-control']}`);
+    assert(zlib.gunzipSync(g.body).equals(plain), `${p}: the gzip answer decompresses to ${file}`);
+    assert(g.body.length < plain.length, `${p}: ${g.body.length} bytes compressed, ${plain.length} plain`);
+    const n = await rawRequest(p);
+    assert(n.status === 200 && n.headers['content-encoding'] === undefined && n.body.equals(plain), `${p} (no Accept-Encoding): ${n.status} ${n.headers['content-encoding']} ${n.body.length} bytes`);
+    assert(n.headers['content-type'] === g.headers['content-type'] && n.headers['cache-control'] === g.headers['cache-control'], `${p}: plain and gzip answers differ in type or caching`);
+    assert(/\baccept-encoding\b/i.test(n.headers.vary || ''), `${p} (plain): Vary ${n.headers.vary}`);
+  }
+  // the header is parsed (tokens, q-values, "*", several lines), not searched for "gzip"
+  const size = fs.statSync(path.join(webDir, js)).size;
+  for (const [ae, want] of [
+    ['gzip', true],
+    ['GZIP;Q=0.5', true],
+    [' deflate , gzip ; q=0.001', true],
+    ['x-gzip', true],
+    ['*', true],
+    ['br, *;q=0.1', true],
+    [['br', 'gzip'], true],
+    ['gzip;q=0', false],
+    ['gzip; q=0.000', false],
+    ['br, gzip;q=0', false],
+    ['gzip;q=0, *', false],
+    ['*;q=0', false],
+    ['identity', false],
+    ['gzipped, x-gzipped', false],
+    ['gzip;q=2', false],
+    [['gzip', 'gzip;q=0'], false],
+  ]) {
+    const r = await rawRequest(js, { 'Accept-Encoding': ae });
+    const gz = r.headers['content-encoding'] === 'gzip';
+    assert(r.status === 200 && gz === want, `Accept-Encoding ${JSON.stringify(ae)}: ${gz ? 'gzip' : 'plain'}, expected ${want ? 'gzip' : 'plain'}`);
+    assert(gz ? zlib.gunzipSync(r.body).length === size : r.body.length === size, `Accept-Encoding ${JSON.stringify(ae)}: body`);
+  }
+  // HEAD: the gzip answer's headers, no body
+  const h = await rawRequest(js, { 'Accept-Encoding': 'gzip' }, 'HEAD');
+  const gzSize = fs.statSync(path.join(webDir, `${js}.gz`)).size;
+  assert(h.status === 200 && h.headers['content-encoding'] === 'gzip' && Number(h.headers['content-length']) === gzSize && h.body.length === 0, `HEAD: ${h.status} ${h.headers['content-encoding']} ${h.headers['content-length']}`);
+  // an image is sent as it is
+  const png = fs.readdirSync(path.join(webDir, 'assets')).find((f) => /\.(png|jpg|woff2?)$/.test(f));
+  if (png) {
+    const r = await rawRequest(`/assets/${png}`, { 'Accept-Encoding': 'gzip' });
+    assert(r.status === 200 && r.headers['content-encoding'] === undefined, `/assets/${png}: ${r.headers['content-encoding']}`);
+  }
+});
+
 test('login: a wrong password is refused with a message; screenshots in both languages', async () => {
   const page = await newPage();
   await page.goto(`${base}/dashboard`);
@@ -398,6 +485,147 @@ test('admin screens: users, roles matrix, departments, audit log with a filter (
   assert(ents.length > 0 && ents.every((e) => e.trim() === '用户'), `audit entities: ${[...new Set(ents)].join(',')}`);
   await shot(page, 'zh-audit');
   await axeCheck(page, 'audit');
+});
+
+// The value an Element Plus select shows
+const selectText = async (page, sel) => (await page.locator(sel).innerText()).trim();
+// A time in a filterable select: typed and taken with Enter, as from the keyboard
+async function pickTime(page, sel, value) {
+  await page.locator('.el-select-dropdown:visible').first().waitFor({ state: 'hidden' });
+  await page.locator(sel).click();
+  await page.keyboard.type(value);
+  await page.locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: value }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(([s, v]) => document.querySelector(s)?.innerText.trim() === v, [sel, value]);
+}
+
+test('calendar: working hours — Monday edited, saved and still there after a reload; invalid intervals are shown and nothing is sent; a stale version asks for a reload (zh)', async () => {
+  if (!hasRoute('PUT', '/api/v1/calendar/hours')) return 'skip: no /api/v1/calendar/hours yet';
+  const before = (await apiAs('admin', 'GET', '/api/v1/calendar')).body;
+  const page = await newPage();
+  await fastLogin(page, 'admin');
+  const puts = [];
+  page.on('request', (r) => {
+    if (r.method() === 'PUT' && r.url().includes('/api/v1/calendar/hours')) puts.push(r.postData());
+  });
+  await page.goto(`${base}/calendar/hours`);
+  await page.locator('[data-test=cal-mon-0-start]').waitFor();
+  await settle(page);
+  assert(await page.locator('[data-test="menu-/calendar/hours"]').isVisible(), 'the menu has the working hours');
+  assert((await selectText(page, '[data-test=cal-mon-0-end]')) === before.week.mon[0].split('-')[1], 'Monday as the server has it');
+  // Monday: the morning ends at 11:30, and an evening interval 18:00-20:00
+  await pickTime(page, '[data-test=cal-mon-0-end]', '11:30');
+  await page.click('[data-test=cal-mon-add]');
+  await pickTime(page, '[data-test=cal-mon-2-start]', '18:00');
+  await pickTime(page, '[data-test=cal-mon-2-end]', '20:00');
+  await page.locator('[data-test=cal-unsaved]').waitFor();
+  await page.click('[data-test=cal-save]');
+  await page.getByText('已保存').first().waitFor();
+  const saved = (await apiAs('admin', 'GET', '/api/v1/calendar')).body;
+  const want = ['08:30-11:30', '13:30-17:30', '18:00-20:00'];
+  assert(JSON.stringify(saved.week.mon) === JSON.stringify(want), `Monday saved as ${JSON.stringify(saved.week.mon)}`);
+  assert(saved.version === before.version + 1 && JSON.stringify(saved.week.tue) === JSON.stringify(before.week.tue), `version ${saved.version}; the other days unchanged`);
+  assert(puts.length === 1, `${puts.length} PUTs`);
+  await page.reload();
+  await page.locator('[data-test=cal-mon-2-end]').waitFor();
+  await settle(page);
+  const shown = [];
+  for (let i = 0; i < 3; i++) shown.push(`${await selectText(page, `[data-test=cal-mon-${i}-start]`)}-${await selectText(page, `[data-test=cal-mon-${i}-end]`)}`);
+  assert(JSON.stringify(shown) === JSON.stringify(want), `after a reload Monday shows ${shown.join(', ')}`);
+  assert((await page.locator('[data-test=cal-mon-total]').innerText()).includes('9 小时 0 分'), 'Monday counts 9 hours');
+  await shot(page, 'zh-calendar-hours');
+  await axeCheck(page, 'calendar hours');
+  // an end before its start, and an overlap: shown under the field, nothing sent
+  await pickTime(page, '[data-test=cal-tue-0-end]', '08:00');
+  await page.locator('[data-test=cal-tue-0]', { hasText: '结束须晚于开始' }).waitFor();
+  await pickTime(page, '[data-test=cal-wed-1-start]', '11:00');
+  await page.locator('[data-test=cal-wed-1]', { hasText: '与 08:30–12:00 重叠' }).waitFor();
+  await page.click('[data-test=cal-save]');
+  await page.getByText('请先改正标红的时间').first().waitFor();
+  await page.waitForTimeout(300);
+  assert(puts.length === 1, `an invalid week was sent (${puts.length} PUTs)`);
+  assert((await apiAs('admin', 'GET', '/api/v1/calendar')).body.version === saved.version, 'the server calendar is unchanged');
+  await shot(page, 'zh-calendar-invalid');
+  await page.click('[data-test=cal-reset]');
+  assert(!(await page.locator('.el-form-item__error').count()), 'no errors after the reset');
+  // a refusal of the server names the day (the server's own check, as it answers)
+  await pickTime(page, '[data-test=cal-thu-0-end]', '11:45');
+  const refusal = { error: { code: 'validation_failed', message: "'fri' item 2: the end must be after the start", details: { field: 'fri', reason: 'invalid' } } };
+  await page.route('**/api/v1/calendar/hours', (r) => r.fulfill({ status: 400, contentType: 'application/json', body: JSON.stringify(refusal) }));
+  await page.click('[data-test=cal-save]');
+  await page.locator('[data-test=cal-fri-error]', { hasText: '周五第 2 段：结束须晚于开始' }).waitFor();
+  assert((await page.locator('[data-test=cal-server-error]').innerText()).includes('周五'), 'the message at the top names the day');
+  await page.unroute('**/api/v1/calendar/hours');
+  // someone else saves meanwhile: the stale version is refused (409) and the screen offers a reload
+  const other = await apiAs('admin', 'PUT', '/api/v1/calendar/hours', { version: saved.version, ...saved.week, sun: ['09:00-12:00'] });
+  assert(other.status === 200, `a concurrent save: ${other.status}`);
+  await page.click('[data-test=cal-save]');
+  await page.locator('[data-test=cal-conflict]').waitFor();
+  await page.click('[data-test=cal-reload]');
+  await page.locator('[data-test=cal-sun-0-start]').waitFor();
+  assert(!(await page.locator('[data-test=cal-conflict]').count()), 'the conflict note is gone after the reload');
+  assert((await selectText(page, '[data-test=cal-thu-0-end]')) === '12:00', 'the reload shows the server\'s Thursday');
+  // back to the demo's calendar for the tests that follow
+  const now = (await apiAs('admin', 'GET', '/api/v1/calendar')).body;
+  const back = await apiAs('admin', 'PUT', '/api/v1/calendar/hours', { version: now.version, ...before.week });
+  assert(back.status === 200, `restore: ${back.status}`);
+  await page.context().close();
+  // with calendar.read only (the driver): the hours are shown, not editable
+  const ro = await newPage();
+  await fastLogin(ro, 'driver');
+  await ro.goto(`${base}/calendar/hours`);
+  await ro.locator('[data-test=cal-read-only]').waitFor();
+  assert(await ro.locator('[data-test=cal-mon-0-start] input').isDisabled(), 'the times are disabled');
+  assert(!(await ro.locator('[data-test=cal-save], [data-test=cal-mon-add], [data-test=cal-mon-0-remove]').count()), 'no save, add or remove');
+  await ro.context().close();
+});
+
+test('SLA preview: a start and a target give the due time, explained day by day (zh, en)', async () => {
+  if (!hasRoute('GET', '/api/v1/sla/preview')) return 'skip: no /api/v1/sla/preview yet';
+  const api = (await apiAs('admin', 'GET', '/api/v1/sla/preview?start=2026-09-30T16:00&minutes=360&mode=working')).body;
+  const page = await newPage();
+  await fastLogin(page, 'admin');
+  await page.goto(`${base}/sla/preview`);
+  await page.locator('[data-test=slap-start] input').waitFor();
+  await settle(page);
+  assert(await page.locator('[data-test="menu-/sla/preview"]').isVisible(), 'the menu has the preview');
+  // 16:00 on the last working day before the National Day holidays, plus 6 working hours
+  await page.fill('[data-test=slap-start] input', '2026-09-30 16:00');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Escape');
+  await page.fill('[data-test=slap-amount] input', '6');
+  await page.click('[data-test=slap-run]');
+  await page.locator('[data-test=slap-due]').waitFor();
+  const due = (await page.locator('[data-test=slap-due]').innerText()).trim();
+  assert(due === api.due_at.slice(0, 16).replace('T', ' ') && due === '2026-10-08 14:30', `due ${due}, the API says ${api.due_at}`);
+  const rows = page.locator('[data-test=slap-days] .el-table__body tr');
+  assert((await rows.count()) === api.days.length, `${await rows.count()} days shown, the API lists ${api.days.length}`);
+  assert((await rows.nth(1).innerText()).includes('节假日'), 'a holiday is named');
+  assert((await page.locator('[data-test=slap-total]').innerText()).includes('6 小时 0 分'), 'six hours counted');
+  assert(/minutes=360/.test(page.url()) && /mode=working/.test(page.url()), `the address keeps the question: ${page.url()}`);
+  await shot(page, 'zh-sla-preview');
+  await axeCheck(page, 'SLA preview');
+  // an empty target is refused on the form, nothing is asked
+  let asked = 0;
+  page.on('request', (r) => {
+    if (r.url().includes('/api/v1/sla/preview')) asked++;
+  });
+  await page.fill('[data-test=slap-amount] input', '');
+  await page.click('[data-test=slap-run]');
+  await page.getByText('时限须在 1 分钟到').first().waitFor();
+  assert(asked === 0, `${asked} requests for an empty target`);
+  // next_day: 12:00 the calendar day after the start
+  await pick(page, '[data-test=slap-mode]', '次日定时');
+  await page.click('[data-test=slap-run]');
+  await page.locator('[data-test=slap-due]', { hasText: '2026-10-01 12:00' }).waitFor();
+  await page.context().close();
+  // English, from a link
+  const en = await newPage({ lang: 'en' });
+  await fastLogin(en, 'admin');
+  await en.goto(`${base}/sla/preview?start=2026-09-30T16:00&minutes=360&mode=working`);
+  await en.locator('[data-test=slap-due]', { hasText: '2026-10-08 14:30' }).waitFor();
+  assert((await en.locator('[data-test=slap-text]').innerText()).includes('6 h 0 min of working time'), 'the target in English');
+  await en.context().close(); // the English screenshots: the "English" test below
 });
 
 test('new request from a serial number: warranty verdict, knowledge-base suggestions, created (agent)', async () => {
@@ -709,6 +937,8 @@ test('English: every screen of the interface is in English (no Chinese UI text),
   ];
   if (hasRoute('GET', '/api/v1/returns')) screens.push(['returns', '/returns'], ['return-new', '/returns/new']);
   if (state.returnId) screens.push(['return-detail', `/returns/${state.returnId}`]);
+  if (hasRoute('GET', '/api/v1/calendar')) screens.push(['calendar-hours', '/calendar/hours']);
+  if (hasRoute('GET', '/api/v1/sla/preview')) screens.push(['sla-preview', '/sla/preview?start=2026-09-30T16:00&minutes=360&mode=working']);
   for (const [m, p] of [['customers', '/customers'], ['units', '/units'], ['models', '/models'], ['parts', '/parts'], ['contracts', '/contracts'], ['sla-policies', '/sla/policies']])
     if (hasRoute('GET', { customers: '/api/v1/customers', units: '/api/v1/units', models: '/api/v1/product-models', parts: '/api/v1/parts', contracts: '/api/v1/contracts', 'sla-policies': '/api/v1/sla/policies' }[m])) screens.push([m, p]);
   const bad = [];
@@ -732,13 +962,15 @@ test('Chinese: the main screens carry no English UI words; screenshots of the re
   if (hasRoute('GET', '/api/v1/customers')) screens.push(['customers', '/customers']);
   if (hasRoute('GET', '/api/v1/units')) screens.push(['units', '/units']);
   if (hasRoute('GET', '/api/v1/sla/policies')) screens.push(['sla-policies', '/sla/policies']);
+  if (hasRoute('GET', '/api/v1/calendar')) screens.push(['calendar-hours', '/calendar/hours']);
+  if (hasRoute('GET', '/api/v1/sla/preview')) screens.push(['sla-preview', '/sla/preview?start=2026-09-30T16:00&minutes=360&mode=working']);
   const bad = [];
   for (const [name, p] of screens) {
     await page.goto(base + p);
     await settle(page);
     const words = ((await chromeText(page)).match(/\b[A-Za-z]{3,}\b/g) || []).filter((w) => !/^(SLA|CSV|API|English)$/.test(w));
     if (words.length) bad.push(`${name}: ${[...new Set(words)].slice(0, 8).join(',')}`);
-    if (!['dashboard', 'requests'].includes(name)) await page.screenshot({ path: path.join(shotDir, `zh-${name}.png`) });
+    if (!['dashboard', 'requests', 'calendar-hours', 'sla-preview'].includes(name)) await page.screenshot({ path: path.join(shotDir, `zh-${name}.png`) });
   }
   assert(!bad.length, bad.join('; '));
 });

@@ -62,6 +62,7 @@ declare module 'vue' {
     ElTag: typeof import('element-plus/es/components/tag/index.mjs')['ElTag']
     ElTimeline: typeof import('element-plus/es/components/timeline/index.mjs')['ElTimeline']
     ElTimelineItem: typeof import('element-plus/es/components/timeline/index.mjs')['ElTimelineItem']
+    ElTimeSelect: typeof import('element-plus/es/components/time-select/index.mjs')['ElTimeSelect']
     ElTooltip: typeof import('element-plus/es/components/tooltip/index.mjs')['ElTooltip']
     RefSelect: typeof import('./components/RefSelect.vue')['default']
     RouterLink: typeof import('vue-router')['RouterLink']

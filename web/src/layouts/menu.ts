@@ -1,7 +1,7 @@
 // The side menu: an item shows when the user holds its permission and the
 // server has the API behind it.
 import type { Component } from 'vue';
-import { DataBoard, Tickets, List, Reading, User, Setting, OfficeBuilding, Document, House, Box, Goods, Files, Money, Calendar, AlarmClock, Sell, RefreshLeft, Stamp } from '@element-plus/icons-vue';
+import { DataBoard, Tickets, List, Reading, User, Setting, OfficeBuilding, Document, House, Box, Goods, Files, Money, Calendar, AlarmClock, Sell, RefreshLeft, Stamp, Timer, Odometer } from '@element-plus/icons-vue';
 
 export interface MenuItem {
   path: string;
@@ -60,6 +60,8 @@ export const menu: MenuEntry[] = [
     items: [
       { path: '/sla/policies', title: 'menu.sla_policies', icon: AlarmClock, perm: 'sla.read', api: ['GET', '/api/v1/sla/policies'] },
       { path: '/calendar', title: 'menu.calendar_days', icon: Calendar, perm: 'calendar.read', api: ['GET', '/api/v1/calendar/days'] },
+      { path: '/calendar/hours', title: 'menu.calendar_hours', icon: Timer, perm: 'calendar.read', api: ['GET', '/api/v1/calendar'] },
+      { path: '/sla/preview', title: 'menu.sla_preview', icon: Odometer, perm: 'calendar.read', api: ['GET', '/api/v1/sla/preview'] },
     ],
   },
   {

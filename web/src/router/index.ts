@@ -40,6 +40,8 @@ const routes: RouteRecordRaw[] = [
         props: { name: r.name },
         meta: { perm: r.perm, api: ['GET', r.path] as [string, string], title: `menu.${r.name}` },
       })),
+      { path: 'calendar/hours', component: () => import('@/views/admin/CalendarView.vue'), meta: { perm: 'calendar.read', api: ['GET', '/api/v1/calendar'], title: 'menu.calendar_hours' } },
+      { path: 'sla/preview', component: () => import('@/views/admin/SlaPreviewView.vue'), meta: { perm: 'calendar.read', api: ['GET', '/api/v1/sla/preview'], title: 'menu.sla_preview' } },
       { path: 'admin/users', component: () => import('@/views/admin/UsersView.vue'), meta: { perm: 'user.read', title: 'menu.users' } },
       { path: 'admin/roles', component: () => import('@/views/admin/RolesView.vue'), meta: { perm: 'role.read', title: 'menu.roles' } },
       { path: 'admin/departments', component: () => import('@/views/admin/DepartmentsView.vue'), meta: { perm: 'department.read', title: 'menu.departments' } },
