@@ -880,8 +880,9 @@ target_text(struct arena *a, enum sla_mode m, int64_t target_min)
 		break;
 	}
 	cal_format_min((int)target_min, t, sizeof(t));
-	return arena_printf(a, "by %s on the first working day after the day "
-	    "of the start; a pause moves it by the paused working time", t);
+	return arena_printf(a, "by %s on the calendar day after the day of "
+	    "the start (holidays included); a pause moves it by the paused "
+	    "working time", t);
 }
 
 static enum svc_code
