@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "cli/gen.h"
 #include "domain/master/master.h"
+#include "domain/request/request.h"
 #include "domain/user/user.h"
 #include "util/clock.h"
 
@@ -157,6 +158,52 @@ flag_tx(struct db *db, void *arg, struct svc_err *err)
 	    NULL, err);
 }
 
+/*
+ * The SLA clocks of the generated requests still waiting for the
+ * technician (new, dispatched, assigned) or, for complaints, for the
+ * answer: started at their creation, as intake would have, so that the
+ * dashboard has clocks due soon and overdue.
+ */
+static enum svc_code
+clocks_tx(struct db *db, void *arg, struct svc_err *err)
+{
+	const struct actor who = { 0, "demo", "", "" };
+	struct request *rs;
+	struct arena a;
+	struct dbq *q;
+	enum svc_code rc;
+	size_t n = 0, max = 4096;
+
+	(void)arg;
+	arena_init(&a, 64u << 20);
+	rs = arena_alloc(&a, max * sizeof(*rs));
+	if (rs == NULL) {
+		arena_release(&a);
+		return svc_fail(err, SVC_ETOOBIG, NULL, "out of memory");
+	}
+	rc = db_query(db, "SELECT id, number, type, severity, customer_id,"
+	    " owner_id, created_at FROM service_requests"
+	    " WHERE state IN ('new', 'dispatched', 'assigned')"
+	    " ORDER BY id", DB_NOARGS, &q, err);
+	while (rc == SVC_OK && n < max && db_next(q) == 1) {
+		memset(&rs[n], 0, sizeof(rs[n]));
+		rs[n].id = db_i64(q, 0);
+		rs[n].number = db_dup(q, 1, &a);
+		rs[n].type = db_dup(q, 2, &a);
+		rs[n].severity = db_dup(q, 3, &a);
+		rs[n].customer_id = db_i64(q, 4);
+		rs[n].owner_id = db_i64(q, 5);
+		rs[n].created_at = db_i64(q, 6);
+		n++;
+	}
+	if (rc == SVC_OK)
+		rc = db_done(q, err);
+	for (size_t i = 0; i < n && rc == SVC_OK; i++)
+		rc = request_clock_start(db, &a, &who, &rs[i], err);
+	arena_release(&a);
+	return rc;
+}
+
 /* A year of history, the first time only (settings demo.generated). */
 static enum svc_code
 demo_generate_once(struct store *s, struct db *db, int *created,
@@ -171,6 +218,8 @@ demo_generate_once(struct store *s, struct db *db, int *created,
 	if (rc || n > 0)
 		return rc;
 	rc = gen_run(s, &small, err);
+	if (rc == SVC_OK)
+		rc = store_write(s, db, clocks_tx, NULL, err);
 	if (rc == SVC_OK)
 		rc = store_write(s, db, flag_tx, NULL, err);
 	if (rc == SVC_OK)

@@ -291,8 +291,8 @@ sla_metric(const char *type)
  * when no policy matches), and tell the general manager of a severe fault
  * at once (SPEC §4.1, seed 001 篇一 第八条).
  */
-static enum svc_code
-after_intake(struct db *db, struct arena *a, const struct request_caller *c,
+enum svc_code
+request_clock_start(struct db *db, struct arena *a, const struct actor *who,
     const struct request *r, struct svc_err *err)
 {
 	const char *metric = sla_metric(r->type);
@@ -302,31 +302,43 @@ after_intake(struct db *db, struct arena *a, const struct request_caller *c,
 	struct dbq *q;
 	enum svc_code rc;
 
-	if (metric != NULL) {
-		rc = db_query(db, "SELECT region_class, distance_km FROM customers"
-		    " WHERE id = ?", DB_ARGS(DB_I(r->customer_id)), &q, err);
-		if (rc)
-			return rc;
-		if (db_next(q) == 1) {
-			key.region_class = db_dup(q, 0, a);
-			key.distance_km = db_i64(q, 1);
-		}
-		rc = db_done(q, err);
-		if (rc == SVC_OK)
-			rc = sla_select(db, a, key.request_type, key.severity,
-			    key.region_class, key.distance_km, metric, &p, err);
-		if (rc == SVC_OK)
-			rc = sla_start(db, a, &c->actor, &(struct sla_start){
-				.doc_kind = "request", .doc_id = r->id,
-				.doc_ref = r->number, .policy_id = p->id,
-				.owner_user_id = r->owner_id,
-				.started_at = r->created_at, .key = &key },
-			    &clock, err);
-		else if (rc == SVC_ENOTFOUND)
-			rc = SVC_OK;	/* no policy: no clock */
-		if (rc)
-			return rc;
+	if (metric == NULL)
+		return SVC_OK;
+	rc = db_query(db, "SELECT region_class, distance_km FROM customers"
+	    " WHERE id = ?", DB_ARGS(DB_I(r->customer_id)), &q, err);
+	if (rc)
+		return rc;
+	if (db_next(q) == 1) {
+		key.region_class = db_dup(q, 0, a);
+		key.distance_km = db_i64(q, 1);
 	}
+	rc = db_done(q, err);
+	if (rc == SVC_OK)
+		rc = sla_select(db, a, key.request_type, key.severity,
+		    key.region_class, key.distance_km, metric, &p, err);
+	if (rc == SVC_OK)
+		rc = sla_start(db, a, who, &(struct sla_start){
+			.doc_kind = "request", .doc_id = r->id,
+			.doc_ref = r->number, .policy_id = p->id,
+			.owner_user_id = r->owner_id,
+			.started_at = r->created_at, .key = &key },
+		    &clock, err);
+	else if (rc == SVC_ENOTFOUND) {
+		svc_err_clear(err);
+		rc = SVC_OK;	/* no policy: no clock */
+	}
+	return rc;
+}
+
+static enum svc_code
+after_intake(struct db *db, struct arena *a, const struct request_caller *c,
+    const struct request *r, struct svc_err *err)
+{
+	enum svc_code rc;
+
+	rc = request_clock_start(db, a, &c->actor, r, err);
+	if (rc)
+		return rc;
 	if (strcmp(r->severity, "severe") == 0)
 		return notify_role(db, "general_manager", "severe_fault",
 		    arena_printf(a, "重大故障 %s: %s", r->number, r->title),

@@ -149,6 +149,16 @@ struct request_filter {
 	int64_t to;		/* created_at < */
 };
 
+/*
+ * Start the SLA clock the policies give a request of r's type, severity and
+ * customer (none when no policy matches), from r->created_at; r needs id,
+ * number, type, severity, customer_id, owner_id, created_at.  Intake does
+ * this; the demo data does it for the requests it loads in flight.
+ */
+enum svc_code request_clock_start(struct db *, struct arena *,
+    const struct actor *, const struct request *,
+    struct svc_err *) WARN_UNUSED_RESULT;
+
 /* Newest first; before_id = 0 for the first page. */
 enum svc_code request_list(struct db *, struct arena *,
     const struct request_caller *, const struct request_filter *,
