@@ -395,6 +395,25 @@ test('login: a wrong password is refused with a message; screenshots in both lan
   await page.context().close();
 });
 
+// The demo data has no running SLA clock: a one-minute arrival target for
+// guidance visits, and two of them (one the admin's, one the agent's), give
+// the dashboard's lists something due soon now and overdue a minute later.
+const slaApi = hasRoute('GET', '/api/v1/sla/clocks') && hasRoute('POST', '/api/v1/sla/policies');
+test('setup: running SLA clocks (a one-minute target for guidance visits, two requests under it)', async () => {
+  if (!slaApi) return 'skip: no SLA due lists yet';
+  const pol = await apiAs('admin', 'POST', '/api/v1/sla/policies', { name: 'UI 测试：指导 1 分钟', metric: 'arrival', request_type: 'guidance', mode: 'calendar', target_min: 1, warn_min: 60, distance_min_km: 0 });
+  assert(pol.status === 201 || pol.status === 200, `policy: ${pol.status} ${JSON.stringify(pol.body)}`);
+  state.slaDocs = [];
+  for (const who of ['admin', 'agent']) {
+    const r = await apiAs(who, 'POST', '/api/v1/requests', { type: 'guidance', customer_id: 2, title: `上门指导（时限测试 ${who}）` });
+    assert(r.status === 201, `request: ${r.status} ${JSON.stringify(r.body)}`);
+    const c = (await apiAs('admin', 'GET', `/api/v1/sla/clocks?doc_kind=request&doc_id=${r.body.request.id}`)).body.items;
+    assert(c.length === 1 && c[0].state === 'running' && c[0].target_min === 1, `the clock: ${JSON.stringify(c)}`);
+    state.slaDocs.push(r.body.request);
+  }
+  state.slaSince = Date.now();
+});
+
 test('admin: dashboard with counts and ECharts charts (zh), no accessibility violations', async () => {
   const page = await newPage();
   await login(page, 'admin');
@@ -434,6 +453,8 @@ test('request list: cursor pages, filters by state and type (zh)', async () => {
   await settle(page);
   assert((await rows.first().locator('td').first().innerText()) === first, 'back on page 1');
   await pick(page, '.filters .el-select >> nth=0', '已关闭');
+  await page.keyboard.press('Escape');
+  await page.waitForURL(/state=closed/);
   await settle(page);
   const states = await page.locator('[data-test=request-table] .el-table__body tr td:nth-child(6)').allInnerTexts();
   assert(states.length > 0 && states.every((s) => s.trim() === '已关闭'), `states: ${[...new Set(states)].join(',')}`);
@@ -450,6 +471,62 @@ test('request list: cursor pages, filters by state and type (zh)', async () => {
     const rows = await page.locator('.el-table__body tr').count();
     assert(rows === hits.length, `search: ${rows} rows shown, the API found ${hits.length}`);
   }
+});
+
+test('saved views: two states + open only saved under a name (the same name replaces it, after a confirm), applied after a reload, deleted (zh)', async () => {
+  if (!hasRoute('GET', '/api/v1/views')) return 'skip: no saved views yet';
+  const page = state.admin;
+  const name = '待处理（UI 测试）';
+  const saved = async () => (await apiAs('admin', 'GET', '/api/v1/views?page=requests')).body.items.filter((v) => v.name === name);
+  const shownStates = async () => [...new Set((await page.locator('[data-test=request-table] .el-table__body tr td:nth-child(6)').allInnerTexts()).map((x) => x.trim()))];
+  const saveAs = async (replace) => {
+    await page.click('[data-test=view-save]');
+    const box = page.locator('.view-save-box:visible');
+    await box.locator('input').fill(name);
+    await box.locator('.el-message-box__btns .el-button--primary').click();
+    if (replace) await page.locator('.el-message-box:visible').getByRole('button', { name: '替换', exact: true }).click();
+    await page.getByText(`视图“${name}”已保存`).first().waitFor();
+  };
+  await page.goto(`${base}/requests`);
+  await settle(page);
+  // two states: into the address
+  await page.locator('[data-test=state-filter]').click();
+  for (const st of ['新建', '已派工']) await page.locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: st }).first().click();
+  await page.keyboard.press('Escape');
+  await page.waitForURL((u) => u.searchParams.get('state') === 'new,dispatched' && !u.searchParams.has('open'));
+  await saveAs(false);
+  let v = await saved();
+  assert(v.length === 1 && v[0].query === 'state=new,dispatched', `saved: ${JSON.stringify(v)}`);
+  const id = v[0].id;
+  // open only, saved under the same name: asked first, then replaced
+  await page.click('[data-test=open-only]');
+  await page.waitForURL((u) => u.searchParams.get('state') === 'new,dispatched' && u.searchParams.get('open') === 'true');
+  await saveAs(true);
+  v = await saved();
+  assert(v.length === 1 && v[0].id === id && v[0].query === 'state=new,dispatched&open=true', `replaced: ${JSON.stringify(v)}`);
+  // a fresh list, reloaded: the view applies the filters again
+  await page.goto(`${base}/requests`);
+  await page.reload();
+  await settle(page);
+  assert(!(await page.locator('[data-test=open-only].is-checked').count()), 'a plain list is not open-only');
+  await pick(page, '[data-test=view-select]', name);
+  await page.waitForURL((u) => u.searchParams.get('state') === 'new,dispatched' && u.searchParams.get('open') === 'true');
+  await settle(page);
+  let states = await shownStates();
+  assert(states.length > 0 && states.every((x) => x === '新建' || x === '已派工'), `states shown: ${states.join(',')}`);
+  assert(await page.locator('[data-test=open-only].is-checked').count(), 'open only is on');
+  await shot(page, 'zh-requests');
+  // the address alone gives the same list (a reload, a shared link); the view is recognised
+  await page.reload();
+  await settle(page);
+  states = await shownStates();
+  assert(states.length > 0 && states.every((x) => x === '新建' || x === '已派工'), `after a reload: ${states.join(',')}`);
+  assert((await page.locator('[data-test=view-select]').innerText()).includes(name), 'the view is shown as the current one');
+  await page.click('[data-test=view-delete]');
+  await page.locator('.el-message-box:visible').getByRole('button', { name: '删除', exact: true }).click();
+  await page.getByText('视图已删除').first().waitFor();
+  assert(!(await saved()).length, 'the view is deleted');
+  await page.locator('[data-test=view-delete]').waitFor({ state: 'detached' });
 });
 
 test('admin screens: users, roles matrix, departments, audit log with a filter (zh)', async () => {
@@ -681,9 +758,82 @@ test('dispatch and assign (after-sales manager); refused steps are disabled with
   await page.fill('[data-test=comment]', '已安排李强明天上门。');
   await page.click('[data-test=comment-send]');
   await page.locator('[data-test=timeline]', { hasText: '已安排李强明天上门。' }).waitFor();
+  // the SLA clock's explanation, when asked for: the policy that matched and
+  // the working time counted day by day, in Chinese
+  await page.locator('[data-test=sla-why]').first().click();
+  const ex = page.locator('[data-test=sla-explain]').first();
+  await ex.locator('.el-descriptions').waitFor();
+  const exText = await ex.innerText();
+  assert(/适用策略/.test(exText) && /到场时限/.test(exText), `the explanation names the policy: ${exText.slice(0, 300)}`);
+  // working time: counted day by day; elapsed time (a remote customer): said so
+  assert((/计入的工作时间/.test(exText) && /工作日/.test(exText)) || /自然时间不逐日列出/.test(exText),
+    `the explanation lists the counted days or says why not: ${exText.slice(0, 400)}`);
+  assert(!/policy|working minutes|matched/.test(exText), `no server English in the explanation: ${exText.slice(0, 300)}`);
   await shot(page, 'zh-request-detail');
   await axeCheck(page, 'request detail');
   await page.context().close();
+});
+
+test('refusals: a refused step\'s reason comes from its code (zh: translated; en: no Chinese); a refused step\'s toast from details.code', async () => {
+  const c = await apiAs('agent', 'POST', '/api/v1/requests', { type: 'consultation', customer_id: 2, title: '拒绝原因测试' });
+  assert(c.status === 201, `create: ${c.status}`);
+  const id = c.body.request.id;
+  const assign = (await apiAs('asmanager', 'GET', `/api/v1/requests/${id}`)).body.transitions.find((x) => x.name === 'assign');
+  if (!('reason_code' in assign)) return 'skip: the server gives no refusal codes yet';
+  assert(assign.reason_code === 'dispatch_first', `assign: ${JSON.stringify(assign)}`);
+  // the server's English text replaced by one no parser knows: what is shown comes from the code
+  const codesOnly = (page) =>
+    page.route(`${base}/api/v1/requests/${id}`, async (route) => {
+      if (route.request().method() !== 'GET') return route.continue();
+      const res = await route.fetch();
+      const body = await res.json();
+      for (const x of body.transitions) if (x.reason) x.reason = 'zz not a known text';
+      await route.fulfill({ response: res, json: body });
+    });
+  const why = (page, step) => page.locator('.disabled-wrap', { has: page.locator(`[data-test=tr-${step}]`) }).getAttribute('aria-label');
+  const zh = await newPage();
+  await fastLogin(zh, 'asmanager');
+  await codesOnly(zh);
+  await zh.goto(`${base}/requests/${id}`);
+  await zh.locator('[data-test=transitions]').waitFor();
+  assert((await why(zh, 'assign')).includes('需先派工到部门'), `assign: ${await why(zh, 'assign')}`);
+  assert((await why(zh, 'close')).includes('需在以下状态：已解决'), `close: ${await why(zh, 'close')}`);
+  await zh.locator('.disabled-wrap', { has: zh.locator('[data-test=tr-assign]') }).hover();
+  await zh.locator('.el-popper:visible', { hasText: '需先派工到部门' }).waitFor();
+  // without a code (an older server) the English text is still understood
+  await zh.unrouteAll();
+  await zh.route(`${base}/api/v1/requests/${id}`, async (route) => {
+    if (route.request().method() !== 'GET') return route.continue();
+    const res = await route.fetch();
+    const body = await res.json();
+    for (const x of body.transitions) {
+      delete x.reason_code;
+      delete x.reason_args;
+    }
+    await route.fulfill({ response: res, json: body });
+  });
+  await zh.reload();
+  await zh.locator('[data-test=transitions]').waitFor();
+  assert((await why(zh, 'assign')).includes('需先派工到部门'), `assign (English text only): ${await why(zh, 'assign')}`);
+  // a step the server refuses: the toast says why, from details.code and details.args
+  await zh.route(`${base}/api/v1/requests/${id}/transitions/dispatch`, (route) =>
+    route.fulfill({ status: 409, json: { error: { code: 'transition_not_allowed', message: "cannot 'dispatch' this request", details: { field: 'transition', transition: 'dispatch', state: 'closed', missing: 'zz', code: 'state', args: ['assigned', 'in_progress'] } } } }),
+  );
+  await zh.click('[data-test=tr-dispatch]');
+  await zh.locator('[data-test=dept-select]').click();
+  await zh.locator('.el-select-dropdown:visible .el-select-dropdown__item').first().click();
+  await zh.click('[data-test=step-ok]');
+  await zh.locator('.el-message--error', { hasText: '当前不能执行此步骤：需在以下状态：已指派 或 处理中' }).waitFor();
+  await zh.context().close();
+  const en = await newPage({ lang: 'en' });
+  await fastLogin(en, 'asmanager');
+  await codesOnly(en);
+  await en.goto(`${base}/requests/${id}`);
+  await en.locator('[data-test=transitions]').waitFor();
+  const labels = await en.locator('.disabled-wrap').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') || ''));
+  assert(labels.length >= 2 && !labels.some((l) => CJK.test(l)), `English reasons: ${labels.join(' | ')}`);
+  assert(labels.some((l) => l.includes('dispatched to a department first')), `assign in English: ${labels.join(' | ')}`);
+  await en.context().close();
 });
 
 test('technician at phone width (375 px): my tasks as cards, start, photo from the camera input, resolve', async () => {
@@ -917,6 +1067,68 @@ test('returns: QC refuses a quality return with a written explanation; the drive
   await shot(p, 'zh-return-refused');
   const r = await apiAs('admin', 'GET', `/api/v1/returns/${id}`);
   assert(r.body.return.state === 'refused' && /摔痕/.test(r.body.return.qc_explanation), `${r.body.return.state}`);
+});
+
+test('dashboard: SLA due soon and overdue — totals as the API counts them, "mine only" remembered, a document opened from the list (zh)', async () => {
+  if (!slaApi || !state.slaDocs) return 'skip: no SLA due lists yet (or no setup)';
+  // the one-minute clocks of the setup are overdue a minute later
+  const wait = 61000 - (Date.now() - state.slaSince);
+  if (wait > 0) await new Promise((r) => setTimeout(r, Math.min(wait, 40000)));
+  const page = await newPage();
+  await fastLogin(page, 'admin');
+  await page.goto(`${base}/dashboard`);
+  const api = async (mine) => Promise.all(['soon', 'overdue'].map(async (d) => (await apiAs('admin', 'GET', `/api/v1/sla/clocks?due=${d}&limit=1${mine ? '&owner_id=me' : ''}`)).body.total));
+  const shown = async () => Promise.all(['soon', 'overdue'].map(async (d) => Number((await page.locator(`[data-test=sla-${d}-total]`).innerText()).trim())));
+  // the cards against the API (a clock may pass its due time between the two: look again)
+  const same = async (mine) => {
+    for (let i = 0; ; i++) {
+      await settle(page);
+      const [a, b] = [await api(mine), await shown()];
+      if (a.join() === b.join()) return a;
+      if (i >= 5) throw new Error(`cards show ${b.join('/')}, the API counts ${a.join('/')} (soon/overdue${mine ? ', mine' : ''})`);
+      await page.waitForTimeout(1000);
+      await page.reload();
+    }
+  };
+  await page.locator('[data-test=sla-soon]').waitFor();
+  const all = await same(false);
+  const late = Date.now() - state.slaSince > 61000; // (not so with --only: the setup ran just before)
+  assert(all[1] >= (late ? 2 : 0) && all[0] + all[1] >= 2, `soon ${all[0]}, overdue ${all[1]}`);
+  const numbers = await page.locator('[data-test=sla-overdue] [data-test=sla-doc]').allInnerTexts();
+  if (late && all[1] <= 8) assert(state.slaDocs.every((d) => numbers.includes(d.number)), `overdue list: ${numbers.join(',')}`);
+  // mine only: the admin's clock, not the agent's; remembered after a reload
+  await page.click('[data-test=sla-mine]');
+  const mine = await same(true);
+  assert(mine[0] + mine[1] >= 1 && mine[0] + mine[1] < all[0] + all[1] && (!late || mine[1] >= 1), `mine: ${mine.join('/')} of ${all.join('/')}`);
+  await page.reload();
+  await page.locator('[data-test=sla-mine].is-checked').waitFor();
+  await same(true);
+  await page.click('[data-test=sla-mine]');
+  await same(false);
+  await shot(page, 'zh-dashboard');
+  await axeCheck(page, 'dashboard (SLA lists)');
+  // "more": every overdue clock, a page at a time with the API's cursor
+  if (all[1] > 8) {
+    await page.click('[data-test=sla-overdue-more]');
+    const rows = page.locator('[data-test=sla-overdue-all] .el-table__body tr');
+    await settle(page);
+    assert((await rows.count()) === Math.min(all[1], 25), `more, page 1: ${await rows.count()} of ${all[1]}`);
+    if (all[1] > 25) {
+      const first = await rows.first().innerText();
+      await page.locator('.el-dialog:visible').getByRole('button', { name: '下一页' }).click();
+      await settle(page);
+      assert((await rows.count()) === Math.min(all[1] - 25, 25) && (await rows.first().innerText()) !== first, `more, page 2: ${await rows.count()}`);
+    }
+    await page.keyboard.press('Escape');
+    await page.locator('.el-dialog:visible').waitFor({ state: 'hidden' });
+  }
+  // a document number opens the document
+  const link = page.locator('[data-test=sla-overdue] [data-test=sla-doc]').first();
+  const number = (await link.innerText()).trim();
+  await link.click();
+  await page.waitForURL(/\/(requests|returns)\/\d+$/);
+  await page.locator('h1', { hasText: number }).waitFor();
+  await page.context().close();
 });
 
 test('English: every screen of the interface is in English (no Chinese UI text), screenshots', async () => {

@@ -51,6 +51,7 @@ declare module 'vue' {
     ElResult: typeof import('element-plus/es/components/result/index.mjs')['ElResult']
     ElRow: typeof import('element-plus/es/components/row/index.mjs')['ElRow']
     ElSelect: typeof import('element-plus/es/components/select/index.mjs')['ElSelect']
+    ElSkeleton: typeof import('element-plus/es/components/skeleton/index.mjs')['ElSkeleton']
     ElStep: typeof import('element-plus/es/components/steps/index.mjs')['ElStep']
     ElSteps: typeof import('element-plus/es/components/steps/index.mjs')['ElSteps']
     ElSubMenu: typeof import('element-plus/es/components/menu/index.mjs')['ElSubMenu']
@@ -68,6 +69,9 @@ declare module 'vue' {
     RouterLink: typeof import('vue-router')['RouterLink']
     RouterView: typeof import('vue-router')['RouterView']
     SchemaForm: typeof import('./components/SchemaForm.vue')['default']
+    SlaDaysTable: typeof import('./components/SlaDaysTable.vue')['default']
+    SlaDueCard: typeof import('./components/SlaDueCard.vue')['default']
+    SlaExplain: typeof import('./components/SlaExplain.vue')['default']
     SlaPanel: typeof import('./components/SlaPanel.vue')['default']
     UserPicker: typeof import('./components/UserPicker.vue')['default']
   }

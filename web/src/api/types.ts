@@ -40,6 +40,10 @@ export interface Transition {
   to: string | null;
   allowed: boolean;
   reason: string | null;
+  /** the refusal as a machine code ("role", "state", "signatures", a guard's code); null when allowed */
+  reason_code?: string | null;
+  /** the code's arguments: role keys, state names, signature keys */
+  reason_args?: string[] | null;
 }
 
 export interface Attachment {
@@ -225,4 +229,36 @@ export interface ReturnDetail {
   signatures: Signature[];
   transport_orders: TransportOrder[];
   corrective_actions?: { id: number; department_id: number; department_name: string; person: string }[];
+}
+
+/** A running SLA clock in the due-soon / overdue lists (GET /api/v1/sla/clocks?due=) */
+export interface SlaClock {
+  id: number;
+  doc_kind: string;
+  doc_id: number;
+  doc_ref: string;
+  metric: string;
+  policy_name: string;
+  owner_user_id: number | null;
+  state: string;
+  due_at: string;
+  warn_at: string | null;
+  remaining_min?: number;
+  overdue_min?: number;
+}
+
+/** A page with the number of all matches (the SLA due lists) */
+export interface CountedPage<T> {
+  items: T[];
+  total: number;
+  next_cursor: string | null;
+}
+
+/** A saved view of a list screen: its query string under a name */
+export interface SavedView {
+  id: number;
+  page: string;
+  name: string;
+  query: string;
+  created_at: string;
 }

@@ -17,6 +17,11 @@ export function label(group: string, key: string | null | undefined): string {
   return typeof v === 'string' ? v : key;
 }
 
+/** Whether an API word has a label in this group. */
+export function hasLabel(group: string, key: string): boolean {
+  return label(group, key) !== key;
+}
+
 export const stateLabel = (s?: string | null) => label('state', s);
 export const typeLabel = (s?: string | null) => label('rtype', s);
 export const severityLabel = (s?: string | null) => label('severity', s);
@@ -112,4 +117,62 @@ export function rmaReason(reason: string | null | undefined): string {
   }
   if (/exchange ratio within the limit|exchange time limit|a delivery date on line/.test(reason)) return g.t('reason.rma_over_limits');
   return reasonLabel(reason, 'rstate');
+}
+
+/**
+ * A refusal as the server gives it: the machine code and its arguments
+ * (reason_code, reason_args) besides the English text (reason).
+ */
+export interface Refusal {
+  reason?: string | null;
+  reason_code?: string | null;
+  reason_args?: string[] | null;
+}
+
+/**
+ * A refusal from its machine code and arguments, in the user's language:
+ * "role" (role keys), "state" (the states the step runs from, labelled from
+ * stateGroup), "signatures" (aftersales, finance, sales_manager, qc) and the
+ * guards' own codes (reason.code.*).  '' for a code this UI does not know.
+ */
+export function codeReason(code: string | null | undefined, args: unknown, stateGroup = 'state'): string {
+  if (!code) return '';
+  const a = Array.isArray(args) ? args.map((x) => String(x)) : [];
+  switch (code) {
+    case 'role':
+      return g.t('reason.role', { roles: a.map((r) => roleLabel(r)).join(g.t('common.or')) });
+    case 'state':
+      return g.t('reason.in_state', { states: a.map((s) => label(stateGroup, s)).join(g.t('common.or')) });
+    case 'signatures':
+      return g.t('reason.rma_signatures', { list: a.map((s) => label('rma_sig', s)).join(g.t('common.sep')) });
+  }
+  return hasLabel('reason.code', code) ? label('reason.code', code) : '';
+}
+
+/**
+ * Why a step is refused, in the user's language: from reason_code and
+ * reason_args; the English text is parsed only when there is no code (an
+ * older server) or the code is one this UI does not know yet.
+ */
+export function refusalLabel(r: Refusal, kind: 'request' | 'return' = 'request'): string {
+  const byCode = codeReason(r.reason_code, r.reason_args, kind === 'return' ? 'rstate' : 'state');
+  if (byCode) return byCode;
+  return kind === 'return' ? rmaReason(r.reason) : reasonLabel(r.reason);
+}
+
+/** A step refused because the user's roles can never take it. */
+export function refusedByRole(r: Refusal & { allowed?: boolean }): boolean {
+  if (r.allowed) return false;
+  if (r.reason_code) return r.reason_code === 'role';
+  return (r.reason || '').startsWith('a user with the role');
+}
+
+/** Minutes as a duration: "2 天 3 小时", "5 小时 20 分", "12 分钟". */
+export function durationLabel(min: number | null | undefined): string {
+  const n = Math.max(0, Math.round(min || 0));
+  const d = Math.floor(n / 1440);
+  const h = Math.floor((n % 1440) / 60);
+  const m = n % 60;
+  if (d) return g.t('sla.dh', { d, h });
+  return h ? g.t('sla.hm', { h, m }) : g.t('sla.m', { m });
 }
