@@ -603,7 +603,7 @@ api_sla_clock_list(struct req *rq, struct resp *rs)
 	struct sla_clock **items;
 	struct calendar *cal;
 	enum svc_code rc;
-	int64_t doc_id, total, after_due, after_id, now = clock_now();
+	int64_t doc_id, total, lim, after_due, after_id, now = clock_now();
 	struct jw w;
 	size_t n;
 	bool more;
@@ -632,12 +632,12 @@ api_sla_clock_list(struct req *rq, struct resp *rs)
 	if (rc == SVC_OK)
 		rc = query_id_or_me(rq, "owner_id", &f.owner_id);
 	if (rc == SVC_OK)
-		rc = query_i64(rq, "limit", 1, 200, 25, &total);
+		rc = query_i64(rq, "limit", 1, 200, 25, &lim);
 	if (rc == SVC_OK)
 		rc = due_cursor(rq, &after_due, &after_id);
 	if (rc)
 		return rc;
-	limit = (int)total;
+	limit = (int)lim;
 	if (due != NULL)
 		f.due = due[0] == 's' ? SLA_DUE_SOON : SLA_DUE_OVERDUE;
 	f.metric = req_query(rq, "metric");
