@@ -70,10 +70,48 @@ store_count_error(struct store *s)
 
 /* ----- queries ----- */
 
+static uint64_t auth_gen;
+
+/* Does sql write one of the tables authentication reads? */
+static bool
+writes_auth(const char *sql)
+{
+	static const char *const tables[] = { "auth_tokens", "users",
+		"user_roles", "role_permissions", NULL };
+
+	while (*sql == ' ' || *sql == '\t' || *sql == '\n')
+		sql++;
+	if (strncasecmp(sql, "INSERT", 6) != 0 &&
+	    strncasecmp(sql, "UPDATE", 6) != 0 &&
+	    strncasecmp(sql, "DELETE", 6) != 0)
+		return false;
+	for (size_t i = 0; tables[i] != NULL; i++)
+		if (strstr(sql, tables[i]) != NULL)
+			return true;
+	return false;
+}
+
+uint64_t
+store_auth_gen(void)
+{
+	return __atomic_load_n(&auth_gen, __ATOMIC_ACQUIRE);
+}
+
+void
+store_auth_settle(struct db *db)
+{
+	if (db->auth_dirty) {
+		db->auth_dirty = false;
+		__atomic_add_fetch(&auth_gen, 1, __ATOMIC_RELEASE);
+	}
+}
+
 enum svc_code
 db_query(struct db *db, const char *sql, const struct dbv *args, size_t n,
     struct dbq **out, struct svc_err *err)
 {
+	if (writes_auth(sql))
+		db->auth_dirty = true;
 	return db->store->ops->query(db, sql, args, n, out, err);
 }
 

@@ -119,7 +119,18 @@ struct store {
 /* Every struct db begins with this. */
 struct db {
 	struct store *store;
+	bool auth_dirty;	/* wrote a table authentication reads */
 };
+
+/*
+ * A counter that moves after every commit (or rollback) of a transaction
+ * that wrote auth_tokens, users, user_roles or role_permissions in this
+ * process: the authentication cache (auth.c) holds while it stays put.
+ * db_query notes such writes (by the statement's text) on the db; each
+ * store calls store_auth_settle on the db once its transaction has ended.
+ */
+uint64_t store_auth_gen(void);
+void store_auth_settle(struct db *);
 
 extern const struct store_ops store_sqlite_ops;
 extern const struct store_ops store_pg_ops;

@@ -68,37 +68,48 @@ clock_mono_us(void)
 
 /*
  * The zone's offset from UTC at utc.  localtime_r() takes a process-wide
- * lock and is slow; an offset changes at most once in a quarter of an hour,
- * so each thread remembers the offset of the last quarter of an hour it
- * asked about, when the offset is the same at both of its ends.
+ * lock and is slow, and the times of a page of records are spread over
+ * years.  No zone changes its offset twice within a day, so a day (UTC)
+ * whose offset is the same at its first and last second has that offset
+ * throughout; each thread keeps such days in a direct-mapped table of 1,024
+ * days (almost three years of records at once; 24 KiB a thread).  A day
+ * with a change in it is never kept: each of its times asks localtime_r().
  */
+#define OFF_DAYS 1024
+
+struct off_day {
+	int64_t day;		/* utc / 86400, floored */
+	unsigned gen;		/* zone_gen + 1 when filled; 0: empty */
+	long off;
+};
+
+static long
+zone_offset_at(int64_t utc)
+{
+	time_t t = (time_t)utc;
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	return tm.tm_gmtoff;
+}
+
 static long
 local_offset(int64_t utc)
 {
-	static _Thread_local int64_t q_start = INT64_MIN;
-	static _Thread_local unsigned q_gen;
-	static _Thread_local long q_off;
-	unsigned gen = __atomic_load_n(&zone_gen, __ATOMIC_RELAXED);
-	int64_t start = utc - ((utc % 900) + 900) % 900;
-	time_t t;
-	struct tm tm;
+	static _Thread_local struct off_day days[OFF_DAYS];
+	unsigned gen = __atomic_load_n(&zone_gen, __ATOMIC_RELAXED) + 1;
+	int64_t day = utc >= 0 ? utc / 86400 : -((-utc + 86399) / 86400);
+	struct off_day *d = &days[(uint64_t)day % OFF_DAYS];
 	long off;
 
-	if (start == q_start && gen == q_gen)
-		return q_off;
-	t = (time_t)utc;
-	localtime_r(&t, &tm);
-	off = tm.tm_gmtoff;
-	t = (time_t)start;
-	localtime_r(&t, &tm);
-	if (tm.tm_gmtoff == off) {
-		t = (time_t)(start + 899);
-		localtime_r(&t, &tm);
-		if (tm.tm_gmtoff == off) {
-			q_start = start;
-			q_gen = gen;
-			q_off = off;
-		}
+	if (d->gen == gen && d->day == day)
+		return d->off;
+	off = zone_offset_at(utc);
+	if (zone_offset_at(day * 86400) == off &&
+	    zone_offset_at(day * 86400 + 86399) == off) {
+		d->day = day;
+		d->gen = gen;
+		d->off = off;
 	}
 	return off;
 }

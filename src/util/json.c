@@ -55,6 +55,24 @@ void jw_obj_close(struct jw *w) { jw_pop(w, '}'); }
 void jw_arr_open(struct jw *w) { jw_push(w, '['); }
 void jw_arr_close(struct jw *w) { jw_pop(w, ']'); }
 
+/*
+ * Does any of the 8 bytes at p need escaping (a control byte, '"' or '\\')?
+ * Word-at-a-time: a byte b is below 0x20 when (b - 0x20) borrows into bit 7
+ * while b itself has bit 7 clear; '"' and '\\' are the zero bytes of p ^ c.
+ */
+static inline bool
+needs_escape8(const char *p)
+{
+	const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+	uint64_t v, q, bs;
+
+	memcpy(&v, p, 8);
+	q = v ^ (ones * '"');
+	bs = v ^ (ones * '\\');
+	return (((v - ones * 0x20) & ~v) | ((q - ones) & ~q) |
+	    ((bs - ones) & ~bs)) & high;
+}
+
 void
 json_escape(struct buf *b, const char *s, size_t len)
 {
@@ -63,10 +81,16 @@ json_escape(struct buf *b, const char *s, size_t len)
 
 	buf_addc(b, '"');
 	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
+		unsigned char c;
 		const char *rep = NULL;
 		char u[6];
 
+		/* skip eight plain bytes at a time */
+		while (len - i >= 8 && !needs_escape8(s + i))
+			i += 8;
+		if (i == len)
+			break;
+		c = (unsigned char)s[i];
 		if (c >= 0x20 && c != '"' && c != '\\')
 			continue;
 		switch (c) {
@@ -95,12 +119,37 @@ json_escape(struct buf *b, const char *s, size_t len)
 	buf_addc(b, '"');
 }
 
+/* Does s need no escaping? (For short strings: a byte at a time.) */
+static bool
+plain(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c == '"' || c == '\\')
+			return false;
+	}
+	return true;
+}
+
 void
 jw_key(struct jw *w, const char *key)
 {
+	size_t len = strlen(key);
+	char tmp[40];
+
 	jw_value_prefix(w);
-	json_escape(w->b, key, strlen(key));
-	buf_addc(w->b, ':');
+	if (len + 3 <= sizeof(tmp) && plain(key, len)) {
+		/* a plain key (all of ours): one append */
+		tmp[0] = '"';
+		memcpy(tmp + 1, key, len);
+		tmp[len + 1] = '"';
+		tmp[len + 2] = ':';
+		buf_add(w->b, tmp, len + 3);
+	} else {
+		json_escape(w->b, key, len);
+		buf_addc(w->b, ':');
+	}
 	w->after_key = true;
 }
 
@@ -121,6 +170,25 @@ jw_str(struct jw *w, const char *s)
 	jw_strn(w, s, strlen(s));
 }
 
+/* v in decimal at out (up to 20 bytes, no NUL); its length. */
+static int
+fmt_i64(char *out, int64_t v)
+{
+	char tmp[20];
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	int n = 0, len = 0;
+
+	do {
+		tmp[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		out[len++] = '-';
+	while (n > 0)
+		out[len++] = tmp[--n];
+	return len;
+}
+
 void
 jw_i64(struct jw *w, int64_t v)
 {
@@ -128,7 +196,7 @@ jw_i64(struct jw *w, int64_t v)
 	int n;
 
 	jw_value_prefix(w);
-	n = snprintf(tmp, sizeof(tmp), "%" PRId64, v);
+	n = fmt_i64(tmp, v);
 	buf_add(w->b, tmp, (size_t)n);
 }
 

@@ -181,7 +181,7 @@ buf_grow(struct buf *b, size_t extra)
 }
 
 void
-buf_add(struct buf *b, const void *data, size_t len)
+buf_add_slow(struct buf *b, const void *data, size_t len)
 {
 	if (!buf_grow(b, len))
 		return;
@@ -194,15 +194,6 @@ void
 buf_adds(struct buf *b, const char *s)
 {
 	buf_add(b, s, strlen(s));
-}
-
-void
-buf_addc(struct buf *b, char c)
-{
-	if (!buf_grow(b, 1))
-		return;
-	b->p[b->len++] = c;
-	b->p[b->len] = '\0';
 }
 
 void

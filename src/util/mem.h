@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "util/err.h"
 
@@ -49,10 +50,31 @@ struct buf {
 void buf_init(struct buf *, size_t max);
 void buf_release(struct buf *);
 void buf_reset(struct buf *);
-void buf_add(struct buf *, const void *data, size_t len);
+void buf_add_slow(struct buf *, const void *data, size_t len);
 void buf_adds(struct buf *, const char *s);
-void buf_addc(struct buf *, char c);
 void buf_addf(struct buf *, const char *fmt, ...) PRINTF_LIKE(2, 3);
+
+/*
+ * Append len bytes (kept NUL-terminated).  Inline: the JSON writer calls it
+ * for every token; the room check is all it does when the buffer has room.
+ */
+static inline void
+buf_add(struct buf *b, const void *data, size_t len)
+{
+	if (!b->failed && len < b->cap - b->len && b->len + len <= b->max) {
+		memcpy(b->p + b->len, data, len);
+		b->len += len;
+		b->p[b->len] = '\0';
+		return;
+	}
+	buf_add_slow(b, data, len);
+}
+
+static inline void
+buf_addc(struct buf *b, char c)
+{
+	buf_add(b, &c, 1);
+}
 /* Caller-owned copy of the contents; the buf is reset. */
 char *buf_detach(struct buf *, size_t *len);
 

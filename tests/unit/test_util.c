@@ -3,6 +3,9 @@
  */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 #include "harness.h"
 #include "util/clock.h"
@@ -114,6 +117,25 @@ t_json_writer(void)
 	    "\"l\":[1,\"异响\",null],\"none\":null}");
 	buf_release(&b);
 
+	/* integers at their limits; a key that needs escaping */
+	buf_init(&b, 1024);
+	jw_init(&w, &b);
+	jw_arr_open(&w);
+	jw_i64(&w, INT64_MIN);
+	jw_i64(&w, INT64_MAX);
+	jw_i64(&w, 0);
+	jw_i64(&w, -1);
+	jw_i64(&w, 1000000);
+	jw_obj_open(&w);
+	jw_ki64(&w, "k\"ey\n", 7);
+	jw_ki64(&w, "a_key_of_more_than_forty_bytes_xxxxxxxxxxxxxxxxx", 8);
+	jw_obj_close(&w);
+	jw_arr_close(&w);
+	CHECK_STR(b.p, "[-9223372036854775808,9223372036854775807,0,-1,"
+	    "1000000,{\"k\\\"ey\\n\":7,"
+	    "\"a_key_of_more_than_forty_bytes_xxxxxxxxxxxxxxxxx\":8}]");
+	buf_release(&b);
+
 	/* the cap: appends past max fail, never overflow */
 	buf_init(&b, 8);
 	buf_adds(&b, "12345678");
@@ -122,6 +144,82 @@ t_json_writer(void)
 	CHECK(b.failed);
 	CHECK_INT(b.len, 8);
 	buf_release(&b);
+}
+
+/* The escape a byte at a time, as RFC 8259 has it: the reference. */
+static void
+escape_ref(struct buf *b, const unsigned char *s, size_t len)
+{
+	buf_addc(b, '"');
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '"' || s[i] == '\\')
+			buf_addf(b, "\\%c", s[i]);
+		else if (s[i] == '\n')
+			buf_adds(b, "\\n");
+		else if (s[i] == '\r')
+			buf_adds(b, "\\r");
+		else if (s[i] == '\t')
+			buf_adds(b, "\\t");
+		else if (s[i] < 0x20)
+			buf_addf(b, "\\u%04x", s[i]);
+		else
+			buf_addc(b, (char)s[i]);
+	}
+	buf_addc(b, '"');
+}
+
+/*
+ * json_escape skips eight plain bytes at a time: every byte value, at every
+ * offset of a word and every length up to 40, among plain ASCII and UTF-8
+ * bytes (0x80-0xff must never look like control bytes), gives the
+ * reference's output.
+ */
+static void
+t_json_escape_words(void)
+{
+	static const unsigned char fill[] = "ab\xe5\xbc\x82\xe5\x93\x8d~ \x7f\xff\x80";
+	unsigned char s[40];
+	struct buf got, want;
+	int bad = 0;
+
+	buf_init(&got, 1024);
+	buf_init(&want, 1024);
+	for (size_t len = 0; len <= sizeof(s); len++)
+		for (size_t at = 0; at < (len ? len : 1); at++)
+			for (int v = 0; v < 256; v++) {
+				for (size_t i = 0; i < len; i++)
+					s[i] = fill[(i * 7 + at) %
+					    (sizeof(fill) - 1)];
+				if (len > 0)
+					s[at] = (unsigned char)v;
+				buf_reset(&got);
+				buf_reset(&want);
+				json_escape(&got, (const char *)s, len);
+				escape_ref(&want, s, len);
+				if (got.len != want.len ||
+				    memcmp(got.p, want.p, got.len) != 0)
+					bad++;
+			}
+	CHECK_INT(bad, 0);
+	buf_release(&got);
+	buf_release(&want);
+
+	/* the inline append at the edge of its room and of the cap */
+	buf_init(&got, 300);
+	for (int i = 0; i < 255; i++)
+		buf_addc(&got, 'x');	/* 255 + NUL: the first 256 bytes */
+	CHECK(!got.failed);
+	buf_addc(&got, 'y');		/* grows */
+	CHECK(!got.failed && got.len == 256 && got.p[255] == 'y' &&
+	    got.p[256] == '\0');
+	buf_add(&got, "0123456789", 10);
+	CHECK(!got.failed && strlen(got.p) == 266);
+	memset(s, 'w', 34);
+	buf_add(&got, s, 34);		/* 300 exactly */
+	CHECK(!got.failed && got.len == 300);
+	buf_addc(&got, 'z');		/* one past the cap */
+	CHECK(got.failed && got.len == 300);
+	buf_release(&got);
 }
 
 static void
@@ -157,6 +255,77 @@ t_clock(void)
 	CHECK(!clock_parse("2026-11-22x", &t));
 }
 
+/* The reference: localtime_r and strftime, "+0800" made "+08:00". */
+static void
+format_ref(int64_t utc, char *out, size_t len)
+{
+	time_t t = (time_t)utc;
+	struct tm tm;
+	char z[8];
+	size_t n;
+
+	localtime_r(&t, &tm);
+	n = strftime(out, len, "%Y-%m-%dT%H:%M:%S", &tm);
+	strftime(z, sizeof(z), "%z", &tm);
+	snprintf(out + n, len - n, "%.3s:%.2s", z, z + 3);
+}
+
+/*
+ * The per-day offset cache gives localtime_r's answer in zones with
+ * daylight saving (at every change and a second either side, at whole and
+ * half hours) and without, over twelve years in random order and in
+ * sequence, and after the zone changes under it.
+ */
+static void
+t_clock_zones(void)
+{
+	static const char *const zones[] = { "America/New_York",
+		"Europe/London", "Australia/Lord_Howe", "Asia/Kathmandu",
+		"America/Sao_Paulo", "UTC", "Asia/Shanghai" };
+	const int64_t from = 1577836800, to = 1956528000; /* 2020-2032 */
+	uint64_t x = 88172645463325252u;
+	char got[40], want[40];
+	int bad = 0, changes = 0;
+
+	for (size_t z = 0; z < sizeof(zones) / sizeof(zones[0]); z++) {
+		long prev;
+
+		if (!clock_set_zone(zones[z]))
+			continue;	/* zone data missing: tzdata */
+		format_ref(from, want, sizeof(want));
+		prev = atol(want + 19) * 60 + atol(want + 23);
+		for (int64_t t = from; t < to; t += 1800) {
+			long off;
+
+			format_ref(t, want, sizeof(want));
+			off = atol(want + 19) * 60 + atol(want + 23);
+			if (off == prev)
+				continue;
+			changes++;	/* an offset changed within (t-1800, t] */
+			for (int64_t u = t - 1801; u <= t + 1; u++) {
+				clock_format_local(u, got, sizeof(got));
+				format_ref(u, want, sizeof(want));
+				bad += strcmp(got, want) != 0;
+			}
+			prev = off;
+		}
+		for (int i = 0; i < 200000; i++) {
+			int64_t t;
+
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			t = from + (int64_t)(x % (uint64_t)(to - from));
+			clock_format_local(t, got, sizeof(got));
+			format_ref(t, want, sizeof(want));
+			bad += strcmp(got, want) != 0;
+		}
+	}
+	CHECK(changes > 40);	/* the zones with daylight saving were tested */
+	CHECK_INT(bad, 0);
+	CHECK(clock_set_zone("Asia/Shanghai"));
+}
+
 static void
 t_arena_cap(void)
 {
@@ -178,7 +347,11 @@ const struct h_test util_tests[] = {
 	{ "util: utf8 validation", t_utf8 },
 	{ "util: utf8_scrub drops cut characters", t_utf8_scrub },
 	{ "util: json writer escapes and nests", t_json_writer },
+	{ "util: json escape word at a time = byte at a time",
+	    t_json_escape_words },
 	{ "util: time in Asia/Shanghai", t_clock },
+	{ "util: local time = localtime_r's in zones with and without DST",
+	    t_clock_zones },
 	{ "util: arena cap", t_arena_cap },
 	{ NULL, NULL },
 };

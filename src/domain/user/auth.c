@@ -109,26 +109,22 @@ auth_token_lookup(struct db *db, struct arena *a, const char *token,
  * One row per role of the token's user (one with a NULL role when it has
  * none), each saying whether that role grants perm.
  */
-enum svc_code
-auth_principal(struct db *db, struct arena *a, const char *token,
+static enum svc_code
+principal_query(struct db *db, struct arena *a, const char *th,
     const char *perm, struct user **out, struct token_info *t,
     char **csrf_hash, bool *perm_ok, struct svc_err *err)
 {
 	const char *roles[ROLES_MAX];
 	struct user *u;
-	char th[65];
 	struct dbq *q;
 	enum svc_code rc;
 	size_t nroles = 0;
 	int r, rows = 0;
 
 	*perm_ok = false;
-	if (strlen(token) > 200)
-		return svc_fail(err, SVC_EAUTH, NULL, "invalid token");
 	u = arena_alloc(a, sizeof(*u));
 	if (u == NULL)
 		return svc_fail(err, SVC_ETOOBIG, NULL, "out of request memory");
-	auth_hash_hex(token, strlen(token), th);
 	rc = db_query(db, "SELECT t.id, t.user_id, t.kind, t.name, t.created_at,"
 	    " t.expires_at, t.csrf_hash, u.username, u.display_name, u.phone,"
 	    " u.email, u.department_id, u.customer_id, u.active, u.version,"
@@ -152,8 +148,7 @@ auth_principal(struct db *db, struct arena *a, const char *token,
 			t->name = db_dup(q, 3, a);
 			t->created_at = db_i64(q, 4);
 			t->expires_at = db_i64(q, 5);
-			if (csrf_hash != NULL)
-				*csrf_hash = db_dup(q, 6, a);
+			*csrf_hash = db_null(q, 6) ? NULL : db_dup(q, 6, a);
 			u->id = t->user_id;
 			u->username = db_dup(q, 7, a);
 			u->display_name = db_dup(q, 8, a);
@@ -187,6 +182,185 @@ auth_principal(struct db *db, struct arena *a, const char *token,
 	u->nroles = nroles;
 	*out = u;
 	return SVC_OK;
+}
+
+
+/*
+ * The principal cache: every request authenticates, and the query above is
+ * a tenth of a GET.  A slot keeps one (token, permission) answer while
+ * store_auth_gen() has not moved (no commit in this process wrote tokens,
+ * users, roles or permissions since it was read), for at most a second
+ * (what another server sharing a PostgreSQL database may take to be
+ * seen), and never past the token's expiry.  A busy slot is skipped, not
+ * waited for.
+ */
+#define PC_SLOTS 256
+#define PC_TTL_S 1
+#define PC_TEXT 1536
+
+enum { PC_NAME, PC_CSRF, PC_USERNAME, PC_DISPLAY, PC_PHONE, PC_EMAIL,
+	PC_ROLE0 };
+
+struct pc_slot {
+	bool busy;		/* atomic test-and-set */
+	bool valid;
+	bool perm_ok;
+	uint64_t gen;
+	int64_t until;
+	char th[65];
+	char perm[48];		/* "" for none */
+	struct token_info t;	/* strings below */
+	struct user u;
+	int off[PC_ROLE0 + ROLES_MAX];	/* into text; -1: NULL */
+	char text[PC_TEXT];
+};
+
+static struct pc_slot pc[PC_SLOTS];
+
+static struct pc_slot *
+pc_lock(const char *th)
+{
+	unsigned i = 0;
+	struct pc_slot *sl;
+
+	for (int k = 0; k < 4; k++)
+		i = i * 16 + (unsigned)(th[k] <= '9' ? th[k] - '0' :
+		    th[k] - 'a' + 10);
+	sl = &pc[i % PC_SLOTS];
+	if (__atomic_test_and_set(&sl->busy, __ATOMIC_ACQUIRE))
+		return NULL;
+	return sl;
+}
+
+static void
+pc_unlock(struct pc_slot *sl)
+{
+	__atomic_clear(&sl->busy, __ATOMIC_RELEASE);
+}
+
+static const char *
+pc_str(struct pc_slot *sl, int k, struct arena *a)
+{
+	return sl->off[k] < 0 ? NULL : arena_strdup(a, sl->text + sl->off[k]);
+}
+
+static bool
+pc_get(const char *th, const char *perm, struct arena *a, struct user **out,
+    struct token_info *t, char **csrf_hash, bool *perm_ok)
+{
+	struct pc_slot *sl = pc_lock(th);
+	struct user *u;
+	bool hit;
+
+	if (sl == NULL)
+		return false;
+	hit = sl->valid && sl->gen == store_auth_gen() &&
+	    clock_now() < sl->until && strcmp(sl->th, th) == 0 &&
+	    strcmp(sl->perm, perm ? perm : "") == 0;
+	u = hit ? arena_alloc(a, sizeof(*u)) : NULL;
+	if (u != NULL)
+		u->roles = arena_alloc(a, (sl->u.nroles + 1) *
+		    sizeof(*u->roles));
+	if (u == NULL || u->roles == NULL) {
+		pc_unlock(sl);
+		return false;
+	}
+	*t = sl->t;
+	t->name = (char *)pc_str(sl, PC_NAME, a);
+	*csrf_hash = (char *)pc_str(sl, PC_CSRF, a);
+	*u = (struct user){ .id = sl->u.id,
+		.username = (char *)pc_str(sl, PC_USERNAME, a),
+		.display_name = (char *)pc_str(sl, PC_DISPLAY, a),
+		.phone = (char *)pc_str(sl, PC_PHONE, a),
+		.email = (char *)pc_str(sl, PC_EMAIL, a),
+		.department_id = sl->u.department_id,
+		.customer_id = sl->u.customer_id, .active = sl->u.active,
+		.version = sl->u.version, .created_at = sl->u.created_at,
+		.updated_at = sl->u.updated_at, .roles = u->roles,
+		.nroles = sl->u.nroles };
+	for (size_t i = 0; i < sl->u.nroles; i++)
+		u->roles[i] = pc_str(sl, PC_ROLE0 + (int)i, a);
+	*perm_ok = sl->perm_ok;
+	pc_unlock(sl);
+	*out = u;
+	return true;
+}
+
+static void
+pc_put(const char *th, const char *perm, uint64_t gen, const struct user *u,
+    const struct token_info *t, const char *csrf_hash, bool perm_ok)
+{
+	const char *strs[PC_ROLE0 + ROLES_MAX] = { t->name, csrf_hash,
+		u->username, u->display_name, u->phone, u->email };
+	int n = PC_ROLE0 + (int)u->nroles;
+	struct pc_slot *sl;
+	size_t used = 0;
+
+	if (perm != NULL && strlen(perm) >= sizeof(sl->perm))
+		return;
+	for (size_t i = 0; i < u->nroles; i++)
+		strs[PC_ROLE0 + i] = u->roles[i];
+	sl = pc_lock(th);
+	if (sl == NULL)
+		return;
+	sl->valid = false;
+	for (int k = 0; k < n; k++) {
+		size_t len;
+
+		if (strs[k] == NULL) {
+			sl->off[k] = -1;
+			continue;
+		}
+		len = strlen(strs[k]) + 1;
+		if (len > sizeof(sl->text) - used) {
+			pc_unlock(sl);
+			return;		/* too long to keep: not kept */
+		}
+		memcpy(sl->text + used, strs[k], len);
+		sl->off[k] = (int)used;
+		used += len;
+	}
+	memcpy(sl->th, th, sizeof(sl->th));
+	snprintf(sl->perm, sizeof(sl->perm), "%s", perm ? perm : "");
+	sl->t = *t;
+	sl->t.name = NULL;
+	sl->u = *u;
+	sl->u.username = sl->u.display_name = sl->u.phone = sl->u.email = NULL;
+	sl->u.roles = NULL;
+	sl->perm_ok = perm_ok;
+	sl->gen = gen;
+	sl->until = clock_now() + PC_TTL_S;
+	if (sl->until > t->expires_at)
+		sl->until = t->expires_at;
+	sl->valid = true;
+	pc_unlock(sl);
+}
+
+enum svc_code
+auth_principal(struct db *db, struct arena *a, const char *token,
+    const char *perm, struct user **out, struct token_info *t,
+    char **csrf_hash, bool *perm_ok, struct svc_err *err)
+{
+	char th[65], *csrf = NULL;
+	enum svc_code rc;
+	uint64_t gen;
+
+	*perm_ok = false;
+	if (strlen(token) > 200)
+		return svc_fail(err, SVC_EAUTH, NULL, "invalid token");
+	auth_hash_hex(token, strlen(token), th);
+	if (pc_get(th, perm, a, out, t, &csrf, perm_ok)) {
+		if (csrf_hash != NULL)
+			*csrf_hash = csrf;
+		return SVC_OK;
+	}
+	gen = store_auth_gen();		/* before the read it vouches for */
+	rc = principal_query(db, a, th, perm, out, t, &csrf, perm_ok, err);
+	if (rc == SVC_OK)
+		pc_put(th, perm, gen, *out, t, csrf, *perm_ok);
+	if (csrf_hash != NULL)
+		*csrf_hash = csrf;
+	return rc;
 }
 
 enum svc_code

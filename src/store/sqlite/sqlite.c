@@ -291,6 +291,7 @@ sq_writer_main(void *arg)
 					j->rc = svc_fail(j->err, SVC_ESTORE,
 					    NULL, "commit failed");
 		}
+		store_auth_settle(&s->wdb->base);	/* before any answer */
 
 		pthread_mutex_lock(&s->mu);
 		for (j = batch; j != NULL; j = j->next)
@@ -441,14 +442,28 @@ sq_release(struct store *base, struct db *db)
 
 /* ----- statements ----- */
 
+/*
+ * The statement cache's key: SQL texts are long (up to a few KB) and hashed
+ * on every query, so eight bytes at a time (a multiply-rotate mix; the
+ * full-text compare in sq_cache_find settles collisions).
+ */
 static uint32_t
 hash_sql(const char *s)
 {
-	uint32_t h = 2166136261u;
+	const uint64_t k = 0x9e3779b97f4a7c15u;
+	size_t len = strlen(s), i;
+	uint64_t h = len * k, w;
 
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
+	for (i = 0; i + 8 <= len; i += 8) {
+		memcpy(&w, s + i, 8);
+		h = (h ^ w) * k;
+		h ^= h >> 29;
+	}
+	w = 0;
+	memcpy(&w, s + i, len - i);
+	h = (h ^ w) * k;
+	h ^= h >> 32;
+	return (uint32_t)h;
 }
 
 /*
