@@ -628,10 +628,11 @@ route_request(struct req *rq, struct resp *rs)
 size_t
 api_body_limit(struct app *app, const char *method, const char *path)
 {
-	for (size_t i = 0; i < api_nroutes; i++) {
+	bool post = strcmp(method, "POST") == 0,
+	    put = strcmp(method, "PUT") == 0;
+
+	for (size_t i = 0; (post || put) && i < api_nroutes; i++) {
 		const struct route *r = &api_routes[i];
-		bool post = strcmp(method, "POST") == 0,
-		    put = strcmp(method, "PUT") == 0;
 
 		if (r->body_max == 0 || !((post && (r->method & HTTP_POST)) ||
 		    (put && (r->method & HTTP_PUT))))
