@@ -638,7 +638,7 @@ enum stage_op {
 	STAGE_PUT_DEL,		/* put doc; delete it */
 	STAGE_PUT_PUT,		/* put doc; put it again with body text2 */
 	STAGE_PUT_UPDATE,	/* put doc; UPDATE its body to text2 (+ id) */
-	STAGE_UPDATE,		/* UPDATE an indexed doc's body to text2 (+ id) */
+	STAGE_UPDATE,		/* UPDATE an indexed doc to text2 (+ id) */
 	STAGE_BOOM,		/* put doc; make the batch's flush fail */
 };
 
@@ -707,8 +707,8 @@ stage_cb(struct db *db, void *arg, struct svc_err *err)
 		return store_write(db->store, db, stage_update_cb, j, err);
 	case STAGE_BOOM:
 		/* temporary, so the batch's rollback takes it away again */
-		return db_exec(db, "CREATE TEMP TRIGGER stage_boom BEFORE DELETE"
-		    " ON main.search_pending BEGIN"
+		return db_exec(db, "CREATE TEMP TRIGGER stage_boom"
+		    " BEFORE DELETE ON main.search_pending BEGIN"
 		    " SELECT RAISE(ABORT, 'flush refused on purpose'); END",
 		    DB_NOARGS, NULL, err);
 	default:
@@ -797,8 +797,8 @@ stage_batch(struct store *s, struct stage_job *jobs, int n)
 	for (int i = 0; i < n; i++) {
 		pthread_join(th[i], NULL);
 		if (jobs[i].rc != jobs[i].want)
-			fprintf(stderr, "  job %d (ref_id %lld): rc %d, expected "
-			    "%d\n", i, (long long)jobs[i].doc.ref_id,
+			fprintf(stderr, "  job %d (ref_id %lld): rc %d, "
+			    "expected %d\n", i, (long long)jobs[i].doc.ref_id,
 			    (int)jobs[i].rc, (int)jobs[i].want);
 		CHECK_INT(jobs[i].rc, jobs[i].want);
 		if (jobs[i].seen > seen)
@@ -934,7 +934,7 @@ t_search_staged(void)
 	} finds[] = {
 		{ "alpha", "stage_test:1" }, { "bravo", "stage_test:2" },
 		{ "charlie", "stage_test:3" },
-		{ "foxtrot", "" },				/* rolled back */
+		{ "foxtrot", "" },			/* rolled back */
 		{ "delta", "" },				/* deleted */
 		{ "papa", "" }, { "quebec", "stage_test:6" },	/* replaced */
 		{ "umbrella", "" }, { "uniform", "stage_test:20" },

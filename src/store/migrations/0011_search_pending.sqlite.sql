@@ -26,8 +26,8 @@ END;
 DROP TRIGGER search_docs_ad;
 CREATE TRIGGER search_docs_ad AFTER DELETE ON search_docs
 BEGIN
-	INSERT INTO search_fts (search_fts, rowid, kind, customer_id, number, title,
-	    body)
+	INSERT INTO search_fts (search_fts, rowid, kind, customer_id, number,
+	    title, body)
 	SELECT 'delete', old.id, old.kind, old.customer_id, old.number,
 	    old.title, old.body
 	WHERE NOT EXISTS (SELECT 1 FROM search_pending WHERE id = old.id);
@@ -40,13 +40,14 @@ END;
 DROP TRIGGER search_docs_au;
 CREATE TRIGGER search_docs_au AFTER UPDATE ON search_docs
 BEGIN
-	INSERT INTO search_fts (search_fts, rowid, kind, customer_id, number, title,
-	    body)
+	INSERT INTO search_fts (search_fts, rowid, kind, customer_id, number,
+	    title, body)
 	SELECT 'delete', old.id, old.kind, old.customer_id, old.number,
 	    old.title, old.body
 	WHERE NOT EXISTS (SELECT 1 FROM search_pending WHERE id = old.id);
 	INSERT INTO search_fts (rowid, kind, customer_id, number, title, body)
-	SELECT new.id, new.kind, new.customer_id, new.number, new.title, new.body
+	SELECT new.id, new.kind, new.customer_id, new.number, new.title,
+	    new.body
 	WHERE NOT EXISTS (SELECT 1 FROM search_pending WHERE id = old.id);
 	INSERT INTO search_pending (id)
 	SELECT new.id
