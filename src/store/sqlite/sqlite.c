@@ -105,7 +105,7 @@ struct sq_store {
 	pthread_cond_t done_cv;
 	struct sq_job *jobs_head, *jobs_tail;
 	bool stopping;
-	bool has_search_pending;	/* writer only: the table exists */
+	bool has_search_pending;	/* the table exists (writer; restore) */
 };
 
 static _Thread_local bool on_writer_thread;
@@ -757,6 +757,7 @@ sq_restore(struct store *base, const char *path, struct svc_err *err)
 	}
 	pthread_mutex_lock(&s->mu);	/* no batch starts meanwhile */
 	rc = sq_copy(s, in, s->wdb->h, err);
+	s->has_search_pending = false;	/* the copy may predate migration 11 */
 	pthread_mutex_unlock(&s->mu);
 	sqlite3_close(in);
 	return rc;
