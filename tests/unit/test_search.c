@@ -2,10 +2,14 @@
  * test_search — the full-text tokenizer, the query compiler, and search on
  * the DSN under test (SQLite FTS5 or PostgreSQL tsvector): 2-character words
  * are found and only in their order, single characters, serial prefixes,
- * phone numbers, customer isolation, replace, delete, hostile input.
+ * phone numbers, customer isolation, replace, delete, hostile input; on
+ * SQLite, the documents a write batch stages in search_pending and indexes
+ * once before its commit.
  */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "harness.h"
 #include "domain/search/search.h"
@@ -620,6 +624,374 @@ t_search_window(void)
 	store_close(s);
 }
 
+/* ----- SQLite: documents staged per batch, indexed before the commit ----- */
+
+/*
+ * What one job of a batch does (stage_cb).  The steps of one job run in
+ * order, each under its own savepoint (a write inside a write runs in place
+ * on the writer), so "put then delete" is deterministic while the jobs of
+ * the batch run in whatever order they were queued.
+ */
+enum stage_op {
+	STAGE_PUT,		/* put doc */
+	STAGE_PUT_FAIL,		/* put doc, then refuse: the job rolls back */
+	STAGE_PUT_DEL,		/* put doc; delete it */
+	STAGE_PUT_PUT,		/* put doc; put it again with body text2 */
+	STAGE_PUT_UPDATE,	/* put doc; UPDATE its body to text2 (+ id) */
+	STAGE_UPDATE,		/* UPDATE an indexed doc to text2 (+ id) */
+	STAGE_BOOM,		/* put doc; make the batch's flush fail */
+};
+
+struct stage_job {
+	enum stage_op op;
+	struct search_doc doc;
+	const char *text2;
+	int64_t id_shift;	/* STAGE_*UPDATE: added to the row's id */
+	enum svc_code want;
+	enum svc_code rc;
+	int64_t seen;		/* search_pending rows when the job began */
+	struct store *s;
+	struct stage_gate *g;
+};
+
+/* Holds the writer in a job of its own while a batch queues up behind it. */
+struct stage_gate {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int state;		/* 0 not yet, 1 holding the writer, 2 open */
+	int ready;		/* job threads about to write */
+	struct store *s;
+};
+
+static enum svc_code
+stage_update(struct db *db, const struct stage_job *j, struct svc_err *err)
+{
+	return db_exec(db, "UPDATE search_docs SET body = ?, id = id + ?"
+	    " WHERE kind = ? AND ref_id = ?", DB_ARGS(DB_S(j->text2),
+	    DB_I(j->id_shift), DB_S(j->doc.kind), DB_I(j->doc.ref_id)), NULL,
+	    err);
+}
+
+static enum svc_code
+stage_update_cb(struct db *db, void *arg, struct svc_err *err)
+{
+	return stage_update(db, arg, err);
+}
+
+static enum svc_code
+stage_cb(struct db *db, void *arg, struct svc_err *err)
+{
+	struct stage_job *j = arg;
+	struct search_doc d2 = j->doc;
+	struct del_arg del = { j->doc.kind, j->doc.ref_id };
+	enum svc_code rc;
+
+	rc = db_one_i64(db, "SELECT count(*) FROM search_pending", DB_NOARGS,
+	    &j->seen, err);
+	if (rc)
+		return rc;
+	if (j->op == STAGE_UPDATE)
+		return stage_update(db, j, err);
+	rc = store_write(db->store, db, put_cb, &j->doc, err);
+	if (rc)
+		return rc;
+	switch (j->op) {
+	case STAGE_PUT_FAIL:
+		return svc_fail(err, SVC_EINVAL, NULL, "refused on purpose");
+	case STAGE_PUT_DEL:
+		return store_write(db->store, db, del_cb, &del, err);
+	case STAGE_PUT_PUT:
+		d2.body = j->text2;
+		return store_write(db->store, db, put_cb, &d2, err);
+	case STAGE_PUT_UPDATE:
+		return store_write(db->store, db, stage_update_cb, j, err);
+	case STAGE_BOOM:
+		/* temporary, so the batch's rollback takes it away again */
+		return db_exec(db, "CREATE TEMP TRIGGER stage_boom"
+		    " BEFORE DELETE ON main.search_pending BEGIN"
+		    " SELECT RAISE(ABORT, 'flush refused on purpose'); END",
+		    DB_NOARGS, NULL, err);
+	default:
+		return SVC_OK;
+	}
+}
+
+static enum svc_code
+stage_gate_cb(struct db *db, void *arg, struct svc_err *err)
+{
+	struct stage_gate *g = arg;
+
+	(void)db;
+	(void)err;
+	pthread_mutex_lock(&g->mu);
+	g->state = 1;
+	pthread_cond_broadcast(&g->cv);
+	while (g->state != 2)
+		pthread_cond_wait(&g->cv, &g->mu);
+	pthread_mutex_unlock(&g->mu);
+	return SVC_OK;
+}
+
+static void *
+stage_gate_thread(void *arg)
+{
+	struct stage_gate *g = arg;
+	struct svc_err err = { 0 };
+
+	if (store_write(g->s, NULL, stage_gate_cb, g, &err) != SVC_OK)
+		fprintf(stderr, "  gate: %s\n", err.msg);
+	return NULL;
+}
+
+static void *
+stage_job_thread(void *arg)
+{
+	struct stage_job *j = arg;
+	struct svc_err err = { 0 };
+
+	pthread_mutex_lock(&j->g->mu);
+	j->g->ready++;
+	pthread_cond_broadcast(&j->g->cv);
+	pthread_mutex_unlock(&j->g->mu);
+	j->rc = store_write(j->s, NULL, stage_cb, j, &err);
+	return NULL;
+}
+
+/*
+ * Run the jobs as one batch: a gate job holds the writer until every job
+ * thread is about to write and a moment has passed for them to queue, so the
+ * writer then takes them all at once.  Returns the most pending rows a job
+ * saw when it began (> 0: it shared a transaction with earlier jobs).
+ */
+static int64_t
+stage_batch(struct store *s, struct stage_job *jobs, int n)
+{
+	struct stage_gate g = { .state = 0, .ready = 0, .s = s };
+	struct timespec pause = { 0, 200 * 1000 * 1000 };
+	pthread_t gate, th[16];
+	int64_t seen = 0;
+
+	pthread_mutex_init(&g.mu, NULL);
+	pthread_cond_init(&g.cv, NULL);
+	pthread_create(&gate, NULL, stage_gate_thread, &g);
+	pthread_mutex_lock(&g.mu);
+	while (g.state != 1)
+		pthread_cond_wait(&g.cv, &g.mu);
+	pthread_mutex_unlock(&g.mu);
+	for (int i = 0; i < n && i < 16; i++) {
+		jobs[i].s = s;
+		jobs[i].g = &g;
+		jobs[i].seen = 0;
+		pthread_create(&th[i], NULL, stage_job_thread, &jobs[i]);
+	}
+	pthread_mutex_lock(&g.mu);
+	while (g.ready < n)
+		pthread_cond_wait(&g.cv, &g.mu);
+	pthread_mutex_unlock(&g.mu);
+	nanosleep(&pause, NULL);
+	pthread_mutex_lock(&g.mu);
+	g.state = 2;
+	pthread_cond_broadcast(&g.cv);
+	pthread_mutex_unlock(&g.mu);
+	pthread_join(gate, NULL);
+	for (int i = 0; i < n; i++) {
+		pthread_join(th[i], NULL);
+		if (jobs[i].rc != jobs[i].want)
+			fprintf(stderr, "  job %d (ref_id %lld): rc %d, "
+			    "expected %d\n", i, (long long)jobs[i].doc.ref_id,
+			    (int)jobs[i].rc, (int)jobs[i].want);
+		CHECK_INT(jobs[i].rc, jobs[i].want);
+		if (jobs[i].seen > seen)
+			seen = jobs[i].seen;
+	}
+	pthread_cond_destroy(&g.cv);
+	pthread_mutex_destroy(&g.mu);
+	return seen;
+}
+
+static enum svc_code
+fts_check_cb(struct db *db, void *arg, struct svc_err *err)
+{
+	(void)arg;
+	return db_exec(db, "INSERT INTO search_fts (search_fts)"
+	    " VALUES ('integrity-check')", DB_NOARGS, NULL, err);
+}
+
+/*
+ * The documents FTS5 counts in its index: the first varint of its averages
+ * record (rowid 1 of search_fts_data).  A 'delete' sent for a row that is
+ * not in the index leaves it one short, which 'integrity-check' does not see
+ * on an external-content table.
+ */
+static int64_t
+fts_doc_count(struct db *db)
+{
+	struct svc_err err = { 0 };
+	struct dbq *q;
+	struct buf b;
+	int64_t n = -1;
+
+	buf_init(&b, 1024);
+	if (db_query(db, "SELECT block FROM search_fts_data WHERE id = 1",
+	    DB_NOARGS, &q, &err) != SVC_OK)
+		return -1;
+	if (db_next(q) == 1)
+		db_blob(q, 0, &b);
+	if (db_done(q, &err) == SVC_OK && b.len > 0) {
+		n = 0;
+		for (size_t i = 0; i < b.len && i < 9; i++) {
+			unsigned char c = (unsigned char)b.p[i];
+
+			if (i == 8) {
+				n = (n << 8) | c;
+				break;
+			}
+			n = (n << 7) | (c & 0x7f);
+			if (!(c & 0x80))
+				break;
+		}
+	}
+	buf_release(&b);
+	return n;
+}
+
+/*
+ * After a commit: nothing pending, and FTS5 agrees with search_docs (its
+ * integrity check, and its count of documents).
+ */
+static void
+stage_settled(struct store *s)
+{
+	struct svc_err err = { 0 };
+	struct db *db;
+	int64_t n = -1, docs_n = -2;
+
+	CHECK_INT(store_acquire(s, &db, &err), SVC_OK);
+	CHECK_INT(db_one_i64(db, "SELECT count(*) FROM search_pending",
+	    DB_NOARGS, &n, &err), SVC_OK);
+	CHECK_INT(n, 0);
+	CHECK_INT(db_one_i64(db, "SELECT count(*) FROM search_docs",
+	    DB_NOARGS, &docs_n, &err), SVC_OK);
+	CHECK_INT(fts_doc_count(db), docs_n);
+	CHECK_INT(store_write(s, db, fts_check_cb, NULL, &err), SVC_OK);
+	store_release(s, db);
+}
+
+/* Rows of search_docs for ("stage_test", ref_id). */
+static int64_t
+stage_rows(struct store *s, int64_t ref_id)
+{
+	struct svc_err err = { 0 };
+	struct db *db;
+	int64_t n = -1;
+
+	if (store_acquire(s, &db, &err) != SVC_OK)
+		return -1;
+	if (db_one_i64(db, "SELECT count(*) FROM search_docs"
+	    " WHERE kind = 'stage_test' AND ref_id = ?", DB_ARGS(DB_I(ref_id)),
+	    &n, &err) != SVC_OK)
+		n = -1;
+	store_release(s, db);
+	return n;
+}
+
+#define STAGE(op, id, body, text2, shift, want) \
+	{ op, { "stage_test", id, 0, "", "", body, 0 }, text2, shift, want, \
+	    SVC_OK, 0, NULL, NULL }
+
+static void
+t_search_staged(void)
+{
+	static const char *const kind[] = { "stage_test" };
+	/* indexed by an earlier batch */
+	struct stage_job first[] = {
+		STAGE(STAGE_PUT, 20, "umbrella", NULL, 0, SVC_OK),
+		STAGE(STAGE_PUT, 21, "violin", NULL, 0, SVC_OK),
+		STAGE(STAGE_PUT, 22, "vortex", NULL, 0, SVC_OK),
+	};
+	struct stage_job batch[] = {
+		STAGE(STAGE_PUT, 1, "alpha", NULL, 0, SVC_OK),
+		STAGE(STAGE_PUT, 2, "bravo", NULL, 0, SVC_OK),
+		STAGE(STAGE_PUT, 3, "charlie", NULL, 0, SVC_OK),
+		STAGE(STAGE_PUT_FAIL, 4, "foxtrot", NULL, 0, SVC_EINVAL),
+		STAGE(STAGE_PUT_DEL, 5, "delta", NULL, 0, SVC_OK),
+		STAGE(STAGE_PUT_PUT, 6, "papa", "quebec", 0, SVC_OK),
+		STAGE(STAGE_PUT, 20, "uniform", NULL, 0, SVC_OK),
+		STAGE(STAGE_PUT_UPDATE, 7, "whiskey", "xray", 0, SVC_OK),
+		STAGE(STAGE_PUT_UPDATE, 8, "yankee", "zulu", 1000000, SVC_OK),
+		STAGE(STAGE_UPDATE, 21, NULL, "velvet", 0, SVC_OK),
+		STAGE(STAGE_UPDATE, 22, NULL, "vulture", 1000000, SVC_OK),
+	};
+	struct stage_job boom[] = {
+		STAGE(STAGE_PUT, 30, "golf", NULL, 0, SVC_ESTORE),
+		STAGE(STAGE_BOOM, 31, "hotel", NULL, 0, SVC_ESTORE),
+	};
+	struct stage_job after[] = {
+		STAGE(STAGE_PUT, 32, "india", NULL, 0, SVC_OK),
+	};
+	static const struct {
+		const char *q, *want;
+	} finds[] = {
+		{ "alpha", "stage_test:1" }, { "bravo", "stage_test:2" },
+		{ "charlie", "stage_test:3" },
+		{ "foxtrot", "" },			/* rolled back */
+		{ "delta", "" },				/* deleted */
+		{ "papa", "" }, { "quebec", "stage_test:6" },	/* replaced */
+		{ "umbrella", "" }, { "uniform", "stage_test:20" },
+		{ "whiskey", "" }, { "xray", "stage_test:7" },	/* updated */
+		{ "yankee", "" }, { "zulu", "stage_test:8" },
+		{ "violin", "" }, { "velvet", "stage_test:21" },
+		{ "vortex", "" }, { "vulture", "stage_test:22" },
+	};
+	struct store *s = open_search_store();
+	struct arena a;
+	enum svc_code rc;
+
+	if (s == NULL) {
+		CHECK(s != NULL);
+		return;
+	}
+	if (store_kind(s) != STORE_SQLITE) {	/* PostgreSQL stages nothing */
+		store_close(s);
+		return;
+	}
+	arena_init(&a, 8u << 20);
+
+	stage_batch(s, first, 3);
+	stage_settled(s);
+	CHECK_STR(hits_of(s, "umbrella", kind, 1, 0, &a, &rc), "stage_test:20");
+	CHECK_STR(hits_of(s, "violin", kind, 1, 0, &a, &rc), "stage_test:21");
+
+	/* one batch: every job's documents are found after its commit */
+	CHECK(stage_batch(s, batch, sizeof(batch) / sizeof(batch[0])) > 0);
+	stage_settled(s);
+	for (size_t i = 0; i < sizeof(finds) / sizeof(finds[0]); i++) {
+		const char *got = hits_of(s, finds[i].q, kind, 1, 0, &a, &rc);
+
+		if (strcmp(got, finds[i].want) != 0)
+			fprintf(stderr, "  '%s' found '%s'\n", finds[i].q, got);
+		CHECK_STR(got, finds[i].want);
+	}
+	CHECK_INT(stage_rows(s, 4), 0);
+	CHECK_INT(stage_rows(s, 5), 0);
+	CHECK_INT(stage_rows(s, 6), 1);
+
+	/* a failed flush fails the whole batch, which leaves nothing */
+	stage_batch(s, boom, 2);
+	stage_settled(s);
+	CHECK_STR(hits_of(s, "golf", kind, 1, 0, &a, &rc), "");
+	CHECK_STR(hits_of(s, "hotel", kind, 1, 0, &a, &rc), "");
+	CHECK_INT(stage_rows(s, 30), 0);
+	CHECK_INT(stage_rows(s, 31), 0);
+	/* and the next batch is fine */
+	stage_batch(s, after, 1);
+	stage_settled(s);
+	CHECK_STR(hits_of(s, "india", kind, 1, 0, &a, &rc), "stage_test:32");
+
+	arena_release(&a);
+	store_close(s);
+}
+
 const struct h_test search_tests[] = {
 	{ "search: tokenizer (CJK per character, ASCII runs, suffixes)",
 	    t_tokenizer },
@@ -633,5 +1005,7 @@ const struct h_test search_tests[] = {
 	{ "search: snippets and highlights", t_search_snippets },
 	{ "search: pages newest first, limits", t_search_pages },
 	{ "search: old matches behind many newer documents", t_search_window },
+	{ "search (SQLite): a batch's documents staged, indexed before its "
+	    "commit", t_search_staged },
 	{ NULL, NULL },
 };

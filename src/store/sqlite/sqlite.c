@@ -9,6 +9,15 @@
  * wakes the callers.  That is group commit: a caller's write is durable when
  * store_write() returns SVC_OK.
  *
+ * Before it commits, the writer indexes the search documents the batch wrote
+ * (sq_search_flush in sqlite_fts.c): the triggers on search_docs only record
+ * a written row in search_pending, so FTS5 takes the whole batch's documents
+ * in one go instead of writing a segment at each job's savepoint.  It is a
+ * fixed step of this backend rather than a hook that callers register, so
+ * that no path that writes (server, CLI commands, migrations, tests) can
+ * commit documents without their index.  It runs once the table exists
+ * (migration 11); a failure fails the batch as a failed COMMIT does.
+ *
  * Each connection caches prepared statements by SQL text: a table of
  * STMT_CACHE slots where a statement may sit in any of the STMT_WAYS slots
  * after its hash's home (so hot statements whose hashes collide do not evict
@@ -33,8 +42,12 @@
  */
 #define SQ_READER_CACHE_KB "4000"
 
-/* sqlite_fts.c: the full-text tokenizer, registered on every connection */
+/*
+ * sqlite_fts.c: the full-text tokenizer, registered on every connection;
+ * the index of the batch's documents, brought up to date before a commit.
+ */
 enum svc_code sq_fts_register(sqlite3 *, struct svc_err *);
+enum svc_code sq_search_flush(struct db *, struct svc_err *);
 
 struct sq_slot {
 	char *sql;
@@ -92,6 +105,7 @@ struct sq_store {
 	pthread_cond_t done_cv;
 	struct sq_job *jobs_head, *jobs_tail;
 	bool stopping;
+	bool has_search_pending;	/* the table exists (writer; restore) */
 };
 
 static _Thread_local bool on_writer_thread;
@@ -240,6 +254,31 @@ sq_run_job(struct sq_store *s, struct sq_job *j)
 	return rc;
 }
 
+/*
+ * The last step of a batch before COMMIT, outside any job's savepoint: index
+ * the search documents the batch wrote.  Until migration 11 has made
+ * search_pending there is nothing to do; once it exists it stays.
+ */
+static enum svc_code
+sq_before_commit(struct sq_store *s)
+{
+	struct db *db = &s->wdb->base;
+	enum svc_code rc;
+	int64_t n = 0;
+
+	if (!s->has_search_pending) {
+		rc = db_one_i64(db, "SELECT count(*) FROM sqlite_master"
+		    " WHERE type = 'table' AND name = 'search_pending'",
+		    DB_NOARGS, &n, NULL);
+		if (rc)
+			return rc;
+		if (n == 0)
+			return SVC_OK;
+		s->has_search_pending = true;
+	}
+	return sq_search_flush(db, NULL);
+}
+
 static void *
 sq_writer_main(void *arg)
 {
@@ -282,6 +321,8 @@ sq_writer_main(void *arg)
 			for (j = batch; j != NULL; j = j->next)
 				j->rc = crc ? crc : sq_run_job(s, j);
 		}
+		if (crc == SVC_OK)
+			crc = sq_before_commit(s);
 		if (crc == SVC_OK)
 			crc = sq_exec_simple(s, s->wdb->h, "COMMIT", NULL);
 		if (crc != SVC_OK) {
@@ -748,6 +789,7 @@ sq_restore(struct store *base, const char *path, struct svc_err *err)
 	}
 	pthread_mutex_lock(&s->mu);	/* no batch starts meanwhile */
 	rc = sq_copy(s, in, s->wdb->h, err);
+	s->has_search_pending = false;	/* the copy may predate migration 11 */
 	pthread_mutex_unlock(&s->mu);
 	sqlite3_close(in);
 	return rc;

@@ -1,6 +1,8 @@
 /*
- * sqlite_fts — the FTS5 tokenizer "as_chars", registered on every SQLite
- * connection (sq_connect) before any statement can touch a full-text table.
+ * sqlite_fts — the SQLite side of full-text search: the FTS5 tokenizer
+ * "as_chars", registered on every SQLite connection (sq_connect) before any
+ * statement can touch a full-text table, and sq_search_flush(), which the
+ * writer runs before each commit to index the documents the batch wrote.
  *
  * It hands the text to tok_split() (util/tokenize.h), the same splitter the
  * search module uses to build PostgreSQL tsvectors and both engines' queries,
@@ -18,6 +20,7 @@
  */
 #include <sqlite3.h>
 
+#include "store/store.h"
 #include "util/err.h"
 #include "util/tokenize.h"
 
@@ -105,4 +108,26 @@ sq_fts_register(sqlite3 *h, struct svc_err *err)
 		    "cannot register the '%s' tokenizer: %s", FTS_TOKENIZER,
 		    sqlite3_errstr(rc));
 	return SVC_OK;
+}
+
+/*
+ * Index the search documents written since the last flush: the rows named in
+ * search_pending (0011_search_pending.sqlite.sql) go into search_fts, in id
+ * order (FTS5 writes its pending terms out early when a rowid goes down), and
+ * search_pending is emptied.  Run on the writer connection inside the batch's
+ * transaction, outside any job's savepoint; the table must exist.
+ */
+enum svc_code
+sq_search_flush(struct db *db, struct svc_err *err)
+{
+	enum svc_code rc;
+
+	rc = db_exec(db, "INSERT INTO search_fts (rowid, kind, customer_id,"
+	    " number, title, body)"
+	    " SELECT d.id, d.kind, d.customer_id, d.number, d.title, d.body"
+	    " FROM search_pending p JOIN search_docs d ON d.id = p.id"
+	    " ORDER BY p.id", DB_NOARGS, NULL, err);
+	if (rc)
+		return rc;
+	return db_exec(db, "DELETE FROM search_pending", DB_NOARGS, NULL, err);
 }
