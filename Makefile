@@ -60,6 +60,7 @@ web: web/dist/index.html
 web/dist/index.html: $(WEB_SRC)
 	cd web && npm ci --no-audit --no-fund && npm run build
 	touch $@
+	if [ -f $@.gz ]; then touch -r $@ $@.gz; fi  # not older: still served
 
 unit: $(BUILD)/unit_tests
 	$(BUILD)/unit_tests
