@@ -476,6 +476,15 @@ execute(struct req *rq, struct resp *rs)
 		if (rc)
 			return rc;
 	}
+	if (rq->can_suspend && store_can_write_async(rq->app->store)) {
+		/* answered after the commit, by api_finish */
+		rq->write = arena_alloc(&rq->arena, sizeof(*rq->write));
+		if (rq->write == NULL)
+			return svc_fail(&rq->err, SVC_ETOOBIG, NULL,
+			    "out of request memory");
+		*rq->write = w;
+		return SVC_OK;
+	}
 	rc = store_write(rq->app->store, rq->db, run_write, &w, &rq->err);
 	if (rc == SVC_OK && w.replayed)
 		resp_header(rs, "Idempotent-Replayed", "true");
@@ -643,18 +652,12 @@ api_body_limit(struct app *app, const char *method, const char *path)
 	return app->cfg.body_max;
 }
 
-void
-api_dispatch(struct req *rq, struct resp *rs)
+/* The answer's last steps: an error body, the connection back, the logs. */
+static void
+finish(struct req *rq, struct resp *rs, enum svc_code rc)
 {
-	enum svc_code rc;
 	int64_t dur;
 
-	if (rq->app->stopping) {
-		resp_header(rs, "Connection", "close");
-		rc = svc_fail(&rq->err, SVC_EUNAVAILABLE, NULL,
-		    "the server is shutting down");
-	} else
-		rc = route_request(rq, rs);
 	if (rc == SVC_OK && (rq->arena.oom || rs->body.failed))
 		rc = svc_fail(&rq->err, SVC_ETOOBIG, NULL,
 		    "the answer is too large for this request's memory");
@@ -675,4 +678,57 @@ api_dispatch(struct req *rq, struct resp *rs)
 	metrics_observe(&rq->app->metrics, rq->route_index, rs->status, dur);
 	if (rq->app->cfg.access_log)
 		access_log(rq, rs->status, dur);
+}
+
+bool
+api_dispatch(struct req *rq, struct resp *rs)
+{
+	enum svc_code rc;
+
+	if (rq->app->stopping) {
+		resp_header(rs, "Connection", "close");
+		rc = svc_fail(&rq->err, SVC_EUNAVAILABLE, NULL,
+		    "the server is shutting down");
+	} else
+		rc = route_request(rq, rs);
+	if (rc == SVC_OK && rq->write != NULL) {
+		/* no read connection held while the write waits */
+		store_release(rq->app->store, rq->db);
+		rq->db = NULL;
+		return true;
+	}
+	finish(rq, rs, rc);
+	return false;
+}
+
+static void
+write_done(void *arg, enum svc_code rc)
+{
+	struct req *rq = arg;
+
+	rq->write_rc = rc;
+	__atomic_store_n(&rq->write_done, true, __ATOMIC_RELEASE);
+	rq->write_cb(rq);
+}
+
+void
+api_write_start(struct req *rq, void (*done)(struct req *))
+{
+	enum svc_code rc;
+
+	rq->write_cb = done;
+	rc = store_write_async(rq->app->store, run_write, rq->write,
+	    &rq->err, write_done, rq);
+	if (rc != SVC_OK)
+		write_done(rq, rc);	/* not queued: answer at once */
+}
+
+void
+api_finish(struct req *rq, struct resp *rs)
+{
+	enum svc_code rc = rq->write_rc;
+
+	if (rc == SVC_OK && rq->write->replayed)
+		resp_header(rs, "Idempotent-Replayed", "true");
+	finish(rq, rs, rc);
 }

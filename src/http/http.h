@@ -75,6 +75,19 @@ struct req {
 	char *big_query;
 	struct req_arg *args;
 	size_t nargs;
+	/*
+	 * A write answered after its commit without holding an HTTP thread:
+	 * set by server.c when it can suspend the connection; api_dispatch
+	 * then leaves the write in `write` and returns true; server.c
+	 * suspends, api_write_start queues it, the writer's callback sets
+	 * write_rc and write_done and resumes, and api_finish answers.
+	 */
+	bool can_suspend;
+	struct write_ctx *write;
+	void (*write_cb)(struct req *);
+	struct resp *pending_rs;
+	enum svc_code write_rc;
+	bool write_done;		/* atomic */
 };
 
 struct resp_header {
@@ -129,8 +142,16 @@ bool http_start(struct app *, char *msg, size_t msglen);
 /* Stop accepting, wait for in-flight requests (at most grace_ms), stop. */
 void http_stop(struct app *, int grace_ms);
 
-/* Implemented by the api layer. */
-void api_dispatch(struct req *, struct resp *);
+/*
+ * Implemented by the api layer.  api_dispatch answers into the resp, or,
+ * for a write that can wait without a thread (rq->can_suspend), returns
+ * true with the write prepared: the caller suspends the connection, calls
+ * api_write_start (done(rq) is called once it has committed, on another
+ * thread), and after the resume api_finish answers into the same resp.
+ */
+bool api_dispatch(struct req *, struct resp *);
+void api_write_start(struct req *, void (*done)(struct req *));
+void api_finish(struct req *, struct resp *);
 /* The body limit of the route method+path would reach. */
 size_t api_body_limit(struct app *, const char *method, const char *path);
 

@@ -423,6 +423,13 @@ send_bad_framing(struct req *rq)
 	return ret;
 }
 
+/* The writer thread, once a suspended request's write has committed. */
+static void
+resume(struct req *rq)
+{
+	MHD_resume_connection(rq->conn);
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *c, const char *url,
     const char *method, const char *version, const char *upload,
@@ -487,6 +494,31 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 	}
 	if (rq->body_too_big)
 		return send_too_big(rq);
+	if (rq->pending_rs != NULL) {
+		/* resumed: the write has committed (or failed) */
+		if (!__atomic_load_n(&rq->write_done, __ATOMIC_ACQUIRE))
+			return MHD_YES;
+		api_finish(rq, rq->pending_rs);
+		ret = send_resp(rq, rq->pending_rs);
+		resp_release(rq->pending_rs);
+		return ret;
+	}
+	if (rq->method & (HTTP_POST | HTTP_PUT | HTTP_PATCH | HTTP_DELETE)) {
+		/* a write may wait for its commit without this thread */
+		rq->pending_rs = arena_alloc(&rq->arena, sizeof(*rq->pending_rs));
+		rq->can_suspend = rq->pending_rs != NULL;
+	}
+	if (rq->can_suspend) {
+		resp_init(rq->pending_rs);
+		if (api_dispatch(rq, rq->pending_rs)) {
+			MHD_suspend_connection(c);
+			api_write_start(rq, resume);
+			return MHD_YES;
+		}
+		ret = send_resp(rq, rq->pending_rs);
+		resp_release(rq->pending_rs);
+		return ret;
+	}
 	resp_init(&rs);
 	api_dispatch(rq, &rs);
 	ret = send_resp(rq, &rs);
@@ -563,7 +595,7 @@ http_start(struct app *app, char *msg, size_t msglen)
 	if (!parse_listen(app->cfg.listen, &sa, msg, msglen))
 		return false;
 	daemon_handle = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
-	    MHD_USE_EPOLL | MHD_USE_ITC, 0, NULL, NULL, on_request, app,
+	    MHD_USE_EPOLL | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME, 0, NULL, NULL, on_request, app,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)app->cfg.threads,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,

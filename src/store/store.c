@@ -56,6 +56,21 @@ store_write(struct store *s, struct db *db, store_write_fn fn, void *ctx,
 	return s->ops->write(s, db, fn, ctx, err);
 }
 
+bool
+store_can_write_async(const struct store *s)
+{
+	return s->ops->write_async != NULL;
+}
+
+enum svc_code
+store_write_async(struct store *s, store_write_fn fn, void *ctx,
+    struct svc_err *err, store_done_fn done, void *arg)
+{
+	if (s->ops->write_async == NULL)
+		return svc_fail(err, SVC_EINVAL, NULL, "no asynchronous writes");
+	return s->ops->write_async(s, fn, ctx, err, done, arg);
+}
+
 uint64_t
 store_db_errors(struct store *s)
 {

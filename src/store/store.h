@@ -79,6 +79,9 @@ struct store_config {
 typedef enum svc_code (*store_write_fn)(struct db *, void *ctx,
     struct svc_err *);
 
+/* Called once an asynchronous write has committed (SVC_OK) or failed. */
+typedef void (*store_done_fn)(void *arg, enum svc_code rc);
+
 struct store_ops {
 	const char *scheme;
 	enum store_kind kind;
@@ -90,6 +93,9 @@ struct store_ops {
 	void (*release)(struct store *, struct db *);
 	enum svc_code (*write)(struct store *, struct db *, store_write_fn,
 	    void *, struct svc_err *);
+	/* NULL when the engine has none (PostgreSQL: writes block). */
+	enum svc_code (*write_async)(struct store *, store_write_fn, void *,
+	    struct svc_err *, store_done_fn, void *);
 	/* Multi-statement script without parameters (migrations). */
 	enum svc_code (*exec_script)(struct db *, const char *sql,
 	    struct svc_err *);
@@ -149,6 +155,15 @@ enum svc_code store_acquire(struct store *, struct db **,
 void store_release(struct store *, struct db *);
 enum svc_code store_write(struct store *, struct db *, store_write_fn,
     void *ctx, struct svc_err *) WARN_UNUSED_RESULT;
+/*
+ * store_write without waiting, where the engine can (store_can_write_async):
+ * on SVC_OK, done(arg, rc) is called later on another thread with the
+ * write's result, after its commit; err must outlive that.  A failure to
+ * queue is returned at once and done is not called.
+ */
+bool store_can_write_async(const struct store *);
+enum svc_code store_write_async(struct store *, store_write_fn, void *ctx,
+    struct svc_err *, store_done_fn done, void *arg) WARN_UNUSED_RESULT;
 
 /* Apply every embedded migration not yet recorded in schema_version. */
 enum svc_code store_migrate(struct store *, int *applied,

@@ -87,6 +87,9 @@ struct sq_job {
 	enum svc_code rc;
 	bool done;
 	struct sq_job *next;
+	/* asynchronous: called once committed, and the job freed */
+	store_done_fn on_done;
+	void *done_arg;
 };
 
 struct sq_store {
@@ -283,7 +286,7 @@ static void *
 sq_writer_main(void *arg)
 {
 	struct sq_store *s = arg;
-	struct sq_job *batch, *j;
+	struct sq_job *batch, *j, *prev, *next;
 	enum svc_code crc;
 	int n;
 
@@ -334,6 +337,20 @@ sq_writer_main(void *arg)
 		}
 		store_auth_settle(&s->wdb->base);	/* before any answer */
 
+		/* the asynchronous ones first, outside the lock */
+		for (j = batch, prev = NULL; j != NULL; j = next) {
+			next = j->next;
+			if (j->on_done == NULL) {
+				prev = j;
+				continue;
+			}
+			if (prev != NULL)
+				prev->next = next;
+			else
+				batch = next;
+			j->on_done(j->done_arg, j->rc);
+			free(j);
+		}
 		pthread_mutex_lock(&s->mu);
 		for (j = batch; j != NULL; j = j->next)
 			j->done = true;
@@ -348,7 +365,7 @@ sq_write(struct store *base, struct db *db, store_write_fn fn, void *ctx,
     struct svc_err *err)
 {
 	struct sq_store *s = (struct sq_store *)base;
-	struct sq_job job = { fn, ctx, err, SVC_OK, false, NULL };
+	struct sq_job job = { fn, ctx, err, SVC_OK, false, NULL, NULL, NULL };
 
 	if (db != NULL)		/* no snapshot held while the write waits */
 		sq_read_end((struct sq_db *)db);
@@ -371,6 +388,41 @@ sq_write(struct store *base, struct db *db, store_write_fn fn, void *ctx,
 		pthread_cond_wait(&s->done_cv, &s->mu);
 	pthread_mutex_unlock(&s->mu);
 	return job.rc;
+}
+
+/*
+ * The same, without waiting: the job joins the queue and on_done(arg, rc)
+ * runs on the writer thread once its batch has committed (or failed), so an
+ * HTTP thread can serve other connections meanwhile (src/http/server.c
+ * suspends the connection).  err must stay valid until then.
+ */
+static enum svc_code
+sq_write_async(struct store *base, store_write_fn fn, void *ctx,
+    struct svc_err *err, store_done_fn on_done, void *arg)
+{
+	struct sq_store *s = (struct sq_store *)base;
+	struct sq_job *job;
+
+	if (on_writer_thread)
+		return svc_fail(err, SVC_EINVAL, NULL,
+		    "an asynchronous write inside a write");
+	job = xcalloc(1, sizeof(*job));
+	*job = (struct sq_job){ fn, ctx, err, SVC_OK, false, NULL, on_done,
+		arg };
+	pthread_mutex_lock(&s->mu);
+	if (s->stopping) {
+		pthread_mutex_unlock(&s->mu);
+		free(job);
+		return svc_fail(err, SVC_EUNAVAILABLE, NULL, "shutting down");
+	}
+	if (s->jobs_tail != NULL)
+		s->jobs_tail->next = job;
+	else
+		s->jobs_head = job;
+	s->jobs_tail = job;
+	pthread_cond_signal(&s->job_cv);
+	pthread_mutex_unlock(&s->mu);
+	return SVC_OK;
 }
 
 /* ----- open / close / pool ----- */
@@ -803,6 +855,7 @@ const struct store_ops store_sqlite_ops = {
 	.acquire = sq_acquire,
 	.release = sq_release,
 	.write = sq_write,
+	.write_async = sq_write_async,
 	.exec_script = sq_exec_script,
 	.query = sq_query,
 	.next = sq_next,
