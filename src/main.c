@@ -47,6 +47,9 @@ static const struct command commands[] = {
 	    "Create a user; the password is read from standard input." },
 	{ "backup", cmd_backup, "backup [--db DB] --out FILE",
 	    "Write an online copy of a SQLite database (PostgreSQL: use pg_dump)." },
+	{ "optimize", cmd_optimize, "optimize [--db DB]",
+	    "Merge the search index into one segment (SQLite; after a bulk load\n"
+	    "or an import; the server also merges a little every minute)." },
 	{ "openapi", cmd_openapi, "openapi",
 	    "Print the OpenAPI 3 document of every route (as served at\n"
 	    "/api/v1/openapi.json)." },

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/search/search.h"
 #include "domain/user/user.h"
 #include "util/clock.h"
 
@@ -260,6 +261,37 @@ cmd_backup(struct cli_args *a)
 	if (rc)
 		return cli_fail("backup: %s", err.msg);
 	printf("backup written to %s\n", out);
+	return 0;
+}
+
+static enum svc_code
+optimize_tx(struct db *db, void *arg, struct svc_err *err)
+{
+	(void)arg;
+	return search_compact(db, 0, err);
+}
+
+/* optimize: merge the search index into one segment (after a bulk load). */
+int
+cmd_optimize(struct cli_args *a)
+{
+	static const char *const flags[] = { "db", NULL };
+	struct svc_err err = { 0 };
+	struct store *s;
+	enum svc_code rc;
+	int64_t t0 = clock_mono_us();
+
+	if (!cli_check_flags(a, flags, "optimize"))
+		return 1;
+	s = cli_open_store(&a->cfg, true);
+	if (s == NULL)
+		return 1;
+	rc = store_write(s, NULL, optimize_tx, NULL, &err);
+	store_close(s);
+	if (rc)
+		return cli_fail("optimize: %s", err.msg);
+	printf("search index merged in %.1f s\n",
+	    (double)(clock_mono_us() - t0) / 1e6);
 	return 0;
 }
 

@@ -19,6 +19,7 @@ int cmd_demo(struct cli_args *);
 int cmd_generate(struct cli_args *);
 int cmd_user(struct cli_args *);
 int cmd_backup(struct cli_args *);
+int cmd_optimize(struct cli_args *);
 int cmd_restore(struct cli_args *);
 int cmd_openapi(struct cli_args *);
 int cmd_routes(struct cli_args *);

@@ -2,7 +2,7 @@
  * serve — run the HTTP server until SIGTERM or SIGINT, then drain in-flight
  * requests and exit 0.  A scheduler thread sweeps expired idempotency keys
  * and tokens (safe with several servers: each sweep is an idempotent DELETE)
- * every minute, and runs the SLA step every sla_tick_s seconds (warnings and
+ * and merges a little of the search index every minute, and runs the SLA step every sla_tick_s seconds (warnings and
  * breaches, each claimed once across servers: see domain/sla/sla.h).
  */
 #include <pthread.h>
@@ -15,10 +15,14 @@
 #include "api/api.h"
 #include "cli/cli.h"
 #include "domain/core/core.h"
+#include "domain/search/search.h"
 #include "domain/sla/sla.h"
 #include "http/http.h"
 #include "util/clock.h"
 #include "util/log.h"
+
+/* pages of the search index merged per minute (search_compact) */
+#define SWEEP_MERGE_PAGES 500
 
 struct sched {
 	struct app *app;
@@ -38,6 +42,9 @@ sweep_tx(struct db *db, void *arg, struct svc_err *err)
 	if (rc == SVC_OK)
 		rc = db_exec(db, "DELETE FROM auth_tokens WHERE expires_at < ?",
 		    DB_ARGS(DB_I(now)), NULL, err);
+	/* a little of the search index's merging each minute (~2 MB) */
+	if (rc == SVC_OK)
+		rc = search_compact(db, SWEEP_MERGE_PAGES, err);
 	return rc;
 }
 

@@ -52,6 +52,9 @@ check "restore into a fresh file" "$bin" restore --db "$dir/restored.db" --in "$
 check "the restored database has wangwu" sh -c "[ \"\$(sqlite3 '$dir/restored.db' \"select count(*) from users where username='wangwu'\")\" = 1 ]"
 check "restore refuses a file that is not a database" sh -c "echo junk > '$dir/junk.db'; ! '$bin' restore --db '$dir/r2.db' --in '$dir/junk.db' 2>/dev/null"
 check "backup needs --out" fails_one_line "$bin" backup --db "$db"
+check "optimize merges the search index" sh -c "'$bin' optimize --db '$db' | grep -q 'search index merged'"
+check "after optimize: documents indexed, none pending" sh -c "[ \"\$(sqlite3 '$db' 'select count(*) from search_docs')\" -gt 0 ] && [ \"\$(sqlite3 '$db' 'select count(*) from search_pending')\" = 0 ]"
+check "optimize refuses an unknown option" fails_one_line "$bin" optimize --db "$db" --pages 3
 # configuration: a KEY=VALUE file, then the environment, then flags
 printf '# comment\ndb = %s\n' "$dir/fromfile.db" >"$dir/conf"
 check "AFTERSALES_CONFIG names the database" sh -c "AFTERSALES_CONFIG='$dir/conf' '$bin' migrate >/dev/null && [ -f '$dir/fromfile.db' ]"

@@ -992,6 +992,66 @@ t_search_staged(void)
 	store_close(s);
 }
 
+static enum svc_code
+compact_cb(struct db *db, void *arg, struct svc_err *err)
+{
+	return search_compact(db, *(int *)arg, err);
+}
+
+/*
+ * Merging the index (a little, then all of it) changes no answer: every
+ * document written in eight separate transactions (eight segments) is still
+ * found, newest first, and FTS5's checks pass.  On PostgreSQL a no-op.
+ */
+static void
+t_search_compact(void)
+{
+	struct store *s = open_search_store();
+	struct search_filter f = { NULL, 0, 0, 0, SEARCH_LIMIT_MAX };
+	struct search_hit **hits = NULL;
+	struct svc_err err = { 0 };
+	struct search_doc d[5];
+	struct arena a;
+	struct db *db;
+	bool more;
+	size_t n;
+
+	if (s == NULL) {
+		CHECK(s != NULL);
+		return;
+	}
+	arena_init(&a, 8u << 20);
+	CHECK_INT(store_acquire(s, &db, &err), SVC_OK);
+	for (int b = 0; b < 8; b++) {
+		for (int i = 0; i < 5; i++)
+			d[i] = (struct search_doc){ "compact_test", b * 5 + i + 1,
+			    C1, "", "合并索引测试", "第几段", 0 };
+		CHECK_INT(search_put_many(s, db, d, 5, &err), SVC_OK);
+	}
+	for (int round = 0; round < 3; round++) {
+		int pages = round == 2 ? 0 : 2;	/* a little twice, then all */
+
+		CHECK_INT(store_write(s, db, compact_cb, &pages, &err), SVC_OK);
+		CHECK_INT(search_query(db, &a, "合并", &f, &hits, &n, &more,
+		    &err), SVC_OK);
+		CHECK_INT(n, 40);
+		for (size_t i = 0; i < n; i++)
+			CHECK_INT(hits[i]->ref_id, 40 - (int64_t)i);
+		if (store_kind(s) == STORE_SQLITE) {
+			CHECK_INT(store_write(s, db, fts_check_cb, NULL, &err),
+			    SVC_OK);
+			int64_t ndocs = -1;
+
+			CHECK_INT(db_one_i64(db, "SELECT count(*) FROM"
+			    " search_docs", DB_NOARGS, &ndocs, &err), SVC_OK);
+			CHECK_INT(fts_doc_count(db), ndocs);
+		}
+	}
+	store_release(s, db);
+	arena_release(&a);
+	store_close(s);
+}
+
 const struct h_test search_tests[] = {
 	{ "search: tokenizer (CJK per character, ASCII runs, suffixes)",
 	    t_tokenizer },
@@ -1007,5 +1067,6 @@ const struct h_test search_tests[] = {
 	{ "search: old matches behind many newer documents", t_search_window },
 	{ "search (SQLite): a batch's documents staged, indexed before its "
 	    "commit", t_search_staged },
+	{ "search: merging the index changes no answer", t_search_compact },
 	{ NULL, NULL },
 };

@@ -428,6 +428,19 @@ search_delete(struct db *db, const char *kind, int64_t ref_id,
 	    " ref_id = ?", DB_ARGS(DB_S(kind), DB_I(ref_id)), NULL, err);
 }
 
+enum svc_code
+search_compact(struct db *db, int pages, struct svc_err *err)
+{
+	if (store_kind(db->store) != STORE_SQLITE)
+		return SVC_OK;
+	if (pages <= 0)
+		return db_exec(db, "INSERT INTO search_fts (search_fts)"
+		    " VALUES ('optimize')", DB_NOARGS, NULL, err);
+	/* negative: merge across levels, an incremental 'optimize' */
+	return db_exec(db, "INSERT INTO search_fts (search_fts, rank)"
+	    " VALUES ('merge', ?)", DB_ARGS(DB_I(-(int64_t)pages)), NULL, err);
+}
+
 struct put_many {
 	const struct search_doc *docs;
 	size_t n;

@@ -127,6 +127,17 @@ enum svc_code search_put_many(struct store *, struct db *,
     struct svc_err *) WARN_UNUSED_RESULT;
 
 /*
+ * Merge the SQLite full-text index's segments (a search probes every
+ * segment, so a fragmented index answers 2-3 times slower): pages > 0 does
+ * at most that many pages of an incremental merge towards one segment (the
+ * server's minute sweep); pages == 0 merges everything at once (after a
+ * bulk load: `aftersales optimize`).  Call inside a write transaction.
+ * Nothing to do on PostgreSQL (its GIN index needs no such step).
+ */
+enum svc_code search_compact(struct db *, int pages,
+    struct svc_err *) WARN_UNUSED_RESULT;
+
+/*
  * Search for q.  *out gets *n arena-owned hits, newest first; *more says
  * whether another page follows (pass out[*n - 1]->id as the next cursor).
  * SVC_EINVAL naming "q" for an empty, too long or invalid query, naming
