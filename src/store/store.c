@@ -85,48 +85,54 @@ store_count_error(struct store *s)
 
 /* ----- queries ----- */
 
-static uint64_t auth_gen;
+static uint64_t watch_gen[WATCH_N];
 
-/* Does sql write one of the tables authentication reads? */
-static bool
-writes_auth(const char *sql)
+/* Which watched groups sql writes (a bit per enum store_watch). */
+static unsigned
+writes_watched(const char *sql)
 {
-	static const char *const tables[] = { "auth_tokens", "users",
-		"user_roles", "role_permissions", NULL };
+	static const struct {
+		const char *table;
+		enum store_watch w;
+	} tables[] = {
+		{ "auth_tokens", WATCH_AUTH }, { "users", WATCH_AUTH },
+		{ "user_roles", WATCH_AUTH }, { "role_permissions", WATCH_AUTH },
+		{ "calendar", WATCH_CALENDAR },	/* calendars, calendar_* */
+	};
+	unsigned bits = 0;
 
 	while (*sql == ' ' || *sql == '\t' || *sql == '\n')
 		sql++;
 	if (strncasecmp(sql, "INSERT", 6) != 0 &&
 	    strncasecmp(sql, "UPDATE", 6) != 0 &&
 	    strncasecmp(sql, "DELETE", 6) != 0)
-		return false;
-	for (size_t i = 0; tables[i] != NULL; i++)
-		if (strstr(sql, tables[i]) != NULL)
-			return true;
-	return false;
+		return 0;
+	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
+		if (strstr(sql, tables[i].table) != NULL)
+			bits |= 1u << tables[i].w;
+	return bits;
 }
 
 uint64_t
-store_auth_gen(void)
+store_watch_gen(enum store_watch w)
 {
-	return __atomic_load_n(&auth_gen, __ATOMIC_ACQUIRE);
+	return __atomic_load_n(&watch_gen[w], __ATOMIC_ACQUIRE);
 }
 
 void
-store_auth_settle(struct db *db)
+store_settle(struct db *db)
 {
-	if (db->auth_dirty) {
-		db->auth_dirty = false;
-		__atomic_add_fetch(&auth_gen, 1, __ATOMIC_RELEASE);
-	}
+	for (int w = 0; w < WATCH_N; w++)
+		if (db->dirty & (1u << w))
+			__atomic_add_fetch(&watch_gen[w], 1, __ATOMIC_RELEASE);
+	db->dirty = 0;
 }
 
 enum svc_code
 db_query(struct db *db, const char *sql, const struct dbv *args, size_t n,
     struct dbq **out, struct svc_err *err)
 {
-	if (writes_auth(sql))
-		db->auth_dirty = true;
+	db->dirty |= writes_watched(sql);
 	return db->store->ops->query(db, sql, args, n, out, err);
 }
 

@@ -122,21 +122,33 @@ struct store {
 	uint64_t db_errors;	/* atomic: failed statements, for /metrics */
 };
 
+/*
+ * Tables whose contents processes cache (see store_watch_gen): writes to
+ * them are noticed per transaction.
+ */
+enum store_watch {
+	WATCH_AUTH,	/* auth_tokens, users, user_roles, role_permissions */
+	WATCH_CALENDAR,	/* calendars, calendar_hours, calendar_days */
+	WATCH_N
+};
+
 /* Every struct db begins with this. */
 struct db {
 	struct store *store;
-	bool auth_dirty;	/* wrote a table authentication reads */
+	unsigned dirty;		/* 1 << enum store_watch: written, not settled */
 };
 
 /*
- * A counter that moves after every commit (or rollback) of a transaction
- * that wrote auth_tokens, users, user_roles or role_permissions in this
- * process: the authentication cache (auth.c) holds while it stays put.
- * db_query notes such writes (by the statement's text) on the db; each
- * store calls store_auth_settle on the db once its transaction has ended.
+ * A counter per group of watched tables that moves after every commit (or
+ * rollback) of a transaction that wrote one of them in this process: a
+ * cache of them (auth.c, calendar_db.c) holds while it stays put.  db_query
+ * notes such writes (by the statement's text) on the db; each store calls
+ * store_settle on the db once its transaction has ended, before answering.
+ * A cache must also not serve a transaction that wrote the tables itself
+ * (db->dirty): it reads its own changes.
  */
-uint64_t store_auth_gen(void);
-void store_auth_settle(struct db *);
+uint64_t store_watch_gen(enum store_watch);
+void store_settle(struct db *);
 
 extern const struct store_ops store_sqlite_ops;
 extern const struct store_ops store_pg_ops;

@@ -188,11 +188,11 @@ principal_query(struct db *db, struct arena *a, const char *th,
 /*
  * The principal cache: every request authenticates, and the query above is
  * a tenth of a GET.  A slot keeps one (token, permission) answer while
- * store_auth_gen() has not moved (no commit in this process wrote tokens,
- * users, roles or permissions since it was read), for at most a second
- * (what another server sharing a PostgreSQL database may take to be
- * seen), and never past the token's expiry.  A busy slot is skipped, not
- * waited for.
+ * store_watch_gen(WATCH_AUTH) has not moved (no commit in this process
+ * wrote tokens, users, roles or permissions since it was read), for at most
+ * a second (what another server sharing a PostgreSQL database may take to
+ * be seen), and never past the token's expiry.  A busy slot is skipped,
+ * not waited for.
  */
 #define PC_SLOTS 256
 #define PC_TTL_S 1
@@ -254,7 +254,7 @@ pc_get(const char *th, const char *perm, struct arena *a, struct user **out,
 
 	if (sl == NULL)
 		return false;
-	hit = sl->valid && sl->gen == store_auth_gen() &&
+	hit = sl->valid && sl->gen == store_watch_gen(WATCH_AUTH) &&
 	    clock_now() < sl->until && strcmp(sl->th, th) == 0 &&
 	    strcmp(sl->perm, perm ? perm : "") == 0;
 	u = hit ? arena_alloc(a, sizeof(*u)) : NULL;
@@ -349,12 +349,13 @@ auth_principal(struct db *db, struct arena *a, const char *token,
 	if (strlen(token) > 200)
 		return svc_fail(err, SVC_EAUTH, NULL, "invalid token");
 	auth_hash_hex(token, strlen(token), th);
-	if (pc_get(th, perm, a, out, t, &csrf, perm_ok)) {
+	if (!(db->dirty & (1u << WATCH_AUTH)) &&
+	    pc_get(th, perm, a, out, t, &csrf, perm_ok)) {
 		if (csrf_hash != NULL)
 			*csrf_hash = csrf;
 		return SVC_OK;
 	}
-	gen = store_auth_gen();		/* before the read it vouches for */
+	gen = store_watch_gen(WATCH_AUTH);	/* before the read it vouches for */
 	rc = principal_query(db, a, th, perm, out, t, &csrf, perm_ok, err);
 	if (rc == SVC_OK)
 		pc_put(th, perm, gen, *out, t, csrf, *perm_ok);

@@ -398,7 +398,7 @@ pg_write(struct store *base, struct db *db, store_write_fn fn, void *ctx,
 	else
 		pg_simple(d, "ROLLBACK", NULL);
 	d->tx_depth = 0;
-	store_auth_settle(db);
+	store_settle(db);
 	return rc;
 }
 

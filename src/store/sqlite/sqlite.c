@@ -335,7 +335,7 @@ sq_writer_main(void *arg)
 					j->rc = svc_fail(j->err, SVC_ESTORE,
 					    NULL, "commit failed");
 		}
-		store_auth_settle(&s->wdb->base);	/* before any answer */
+		store_settle(&s->wdb->base);	/* before any answer */
 
 		/* the asynchronous ones first, outside the lock */
 		for (j = batch, prev = NULL; j != NULL; j = next) {
