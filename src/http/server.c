@@ -33,6 +33,7 @@ static struct MHD_Daemon *daemon_handle;
  * here, the same way, into the request (rq->args).
  */
 #define POOL_SIZE (32u * 1024)
+#define SUSPENDED_WAIT_MS 60000
 #define ARGS_MAX 256
 
 struct req_arg {
@@ -423,11 +424,19 @@ send_bad_framing(struct req *rq)
 	return ret;
 }
 
+/*
+ * Connections suspended while their write waits for the writer: the daemon
+ * must not be stopped under them (resuming a connection of a stopped
+ * daemon would touch freed memory), see http_stop.
+ */
+static unsigned suspended;
+
 /* The writer thread, once a suspended request's write has committed. */
 static void
 resume(struct req *rq)
 {
 	MHD_resume_connection(rq->conn);
+	__atomic_fetch_sub(&suspended, 1, __ATOMIC_RELEASE);
 }
 
 static enum MHD_Result
@@ -511,6 +520,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 	if (rq->can_suspend) {
 		resp_init(rq->pending_rs);
 		if (api_dispatch(rq, rq->pending_rs)) {
+			__atomic_fetch_add(&suspended, 1, __ATOMIC_RELAXED);
 			MHD_suspend_connection(c);
 			api_write_start(rq, resume);
 			return MHD_YES;
@@ -616,25 +626,28 @@ http_start(struct app *app, char *msg, size_t msglen)
 void
 http_stop(struct app *app, int grace_ms)
 {
+	unsigned left;
 	int waited = 0;
 
 	if (daemon_handle == NULL)
 		return;
 	MHD_quiesce_daemon(daemon_handle);
 	/* in-flight requests finish; idle keep-alive connections do not count */
-	while (waited < grace_ms) {
-		bool busy = false;
-		const union MHD_DaemonInfo *di;
-
-		di = MHD_get_daemon_info(daemon_handle,
-		    MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
-		(void)di;
-		if (__atomic_load_n(&app->metrics.in_flight, __ATOMIC_RELAXED) > 0)
-			busy = true;
-		if (!busy)
-			break;
+	while (waited < grace_ms &&
+	    __atomic_load_n(&app->metrics.in_flight, __ATOMIC_RELAXED) > 0) {
 		usleep(10000);
 		waited += 10;
+	}
+	/* writes already queued always end: wait for their resumes */
+	for (waited = 0; waited < SUSPENDED_WAIT_MS &&
+	    __atomic_load_n(&suspended, __ATOMIC_ACQUIRE) > 0; waited += 10)
+		usleep(10000);
+	left = __atomic_load_n(&suspended, __ATOMIC_ACQUIRE);
+	if (left > 0) {
+		/* the writer is stuck: exit without stopping the daemon */
+		log_warn("%u writes still waiting after %d s: not stopping the "
+		    "HTTP daemon under them", left, SUSPENDED_WAIT_MS / 1000);
+		return;
 	}
 	MHD_stop_daemon(daemon_handle);
 	daemon_handle = NULL;
