@@ -2,8 +2,9 @@
  * serve — run the HTTP server until SIGTERM or SIGINT, then drain in-flight
  * requests and exit 0.  A scheduler thread sweeps expired idempotency keys
  * and tokens (safe with several servers: each sweep is an idempotent DELETE)
- * and merges a little of the search index every minute, and runs the SLA step every sla_tick_s seconds (warnings and
- * breaches, each claimed once across servers: see domain/sla/sla.h).
+ * and merges a little of the search index every minute, and runs the SLA
+ * step every sla_tick_s seconds (warnings and breaches, each claimed once
+ * across servers: see domain/sla/sla.h).
  */
 #include <pthread.h>
 #include <signal.h>

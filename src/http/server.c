@@ -27,10 +27,11 @@ static struct MHD_Daemon *daemon_handle;
  * per-connection pool of POOL_SIZE, and zeroes the whole pool after every
  * request: a bigger pool costs every request (at 320 KiB, a third of the
  * time of a no-op request; at 64 KiB still 4 % of a GET).  32 KiB holds an
- * 8 KiB query string of ARGS_MAX parameters with the usual headers.  A query of more than ARGS_MAX parameters would
- * not fit (each takes ~56 bytes; libmicrohttpd 0.9.75 then hangs), so such a
- * query is taken from libmicrohttpd before it parses it (on_uri) and parsed
- * here, the same way, into the request (rq->args).
+ * 8 KiB query string of ARGS_MAX parameters with the usual headers.  A
+ * query of more than ARGS_MAX parameters would not fit (each takes ~56
+ * bytes; libmicrohttpd 0.9.75 then hangs), so such a query is taken from
+ * libmicrohttpd before it parses it (on_uri) and parsed here, the same way,
+ * into the request (rq->args).
  */
 #define POOL_SIZE (32u * 1024)
 #define SUSPENDED_WAIT_MS 60000
@@ -605,7 +606,8 @@ http_start(struct app *app, char *msg, size_t msglen)
 	if (!parse_listen(app->cfg.listen, &sa, msg, msglen))
 		return false;
 	daemon_handle = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
-	    MHD_USE_EPOLL | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME, 0, NULL, NULL, on_request, app,
+	    MHD_USE_EPOLL | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME, 0, NULL,
+	    NULL, on_request, app,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)app->cfg.threads,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
