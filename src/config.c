@@ -23,9 +23,10 @@ config_defaults(struct config *c)
 	snprintf(c->web_dir, sizeof(c->web_dir), "./web/dist");
 	/*
 	 * Two HTTP threads per core (at least 4, at most 16): handlers are
-	 * CPU-bound and writes wait on the one writer; more threads than that
-	 * only switch more (bench/README.md: 8 threads on 2 cores gave 1/3 less
-	 * GET throughput and 2x the p99 of 4).
+	 * CPU-bound, and a write waiting for its commit gives its thread back
+	 * (server.c suspends the connection); more threads than that only
+	 * switch more (bench/README.md: 8 threads on 2 cores gave 1/3 less GET
+	 * throughput and 2x the p99 of 4).
 	 */
 	c->threads = (int)sysconf(_SC_NPROCESSORS_ONLN) * 2;
 	if (c->threads < 4)
