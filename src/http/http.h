@@ -85,7 +85,7 @@ struct req {
 	bool can_suspend;
 	struct write_ctx *write;
 	void (*write_cb)(struct req *);
-	struct resp *pending_rs;
+	struct resp *resp;		/* the answer, kept across a suspension */
 	enum svc_code write_rc;
 	bool write_done;		/* atomic */
 };

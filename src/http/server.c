@@ -448,7 +448,6 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 	struct app *app = cls;
 	struct req *rq = *con_cls;
 	const char *cl;
-	struct resp rs;
 	enum MHD_Result ret;
 	int64_t declared;
 
@@ -504,36 +503,28 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 	}
 	if (rq->body_too_big)
 		return send_too_big(rq);
-	if (rq->pending_rs != NULL) {
+	if (rq->resp != NULL) {
 		/* resumed: the write has committed (or failed) */
 		if (!__atomic_load_n(&rq->write_done, __ATOMIC_ACQUIRE))
 			return MHD_YES;
-		api_finish(rq, rq->pending_rs);
-		ret = send_resp(rq, rq->pending_rs);
-		resp_release(rq->pending_rs);
-		return ret;
-	}
-	if (rq->method & (HTTP_POST | HTTP_PUT | HTTP_PATCH | HTTP_DELETE)) {
+		api_finish(rq, rq->resp);
+	} else {
+		rq->resp = arena_alloc(&rq->arena, sizeof(*rq->resp));
+		if (rq->resp == NULL)
+			return MHD_NO;	/* out of memory: close */
+		resp_init(rq->resp);
 		/* a write may wait for its commit without this thread */
-		rq->pending_rs = arena_alloc(&rq->arena, sizeof(*rq->pending_rs));
-		rq->can_suspend = rq->pending_rs != NULL;
-	}
-	if (rq->can_suspend) {
-		resp_init(rq->pending_rs);
-		if (api_dispatch(rq, rq->pending_rs)) {
+		rq->can_suspend = (rq->method & (HTTP_POST | HTTP_PUT |
+		    HTTP_PATCH | HTTP_DELETE)) != 0;
+		if (api_dispatch(rq, rq->resp)) {
 			__atomic_fetch_add(&suspended, 1, __ATOMIC_RELAXED);
 			MHD_suspend_connection(c);
 			api_write_start(rq, resume);
 			return MHD_YES;
 		}
-		ret = send_resp(rq, rq->pending_rs);
-		resp_release(rq->pending_rs);
-		return ret;
 	}
-	resp_init(&rs);
-	api_dispatch(rq, &rs);
-	ret = send_resp(rq, &rs);
-	resp_release(&rs);
+	ret = send_resp(rq, rq->resp);
+	resp_release(rq->resp);
 	return ret;
 }
 
