@@ -114,6 +114,13 @@ metrics_render(struct app *app, struct buf *b)
 	    "statements.\n# TYPE aftersales_db_errors_total counter\n"
 	    "aftersales_db_errors_total %llu\n",
 	    (unsigned long long)store_db_errors(app->store));
+	buf_addf(b, "# HELP aftersales_db_checkpoints_total WAL checkpoints "
+	    "(SQLite): by the checkpointer thread, or by the writer when the "
+	    "WAL outgrew it.\n# TYPE aftersales_db_checkpoints_total counter\n"
+	    "aftersales_db_checkpoints_total{by=\"checkpointer\"} %llu\n"
+	    "aftersales_db_checkpoints_total{by=\"writer\"} %llu\n",
+	    (unsigned long long)store_checkpoints(app->store, false),
+	    (unsigned long long)store_checkpoints(app->store, true));
 	buf_addf(b, "# HELP aftersales_requests_in_flight Requests being "
 	    "answered.\n# TYPE aftersales_requests_in_flight gauge\n"
 	    "aftersales_requests_in_flight %llu\n",

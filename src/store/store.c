@@ -83,6 +83,12 @@ store_count_error(struct store *s)
 	__atomic_fetch_add(&s->db_errors, 1, __ATOMIC_RELAXED);
 }
 
+uint64_t
+store_checkpoints(struct store *s, bool by_writer)
+{
+	return __atomic_load_n(&s->checkpoints[by_writer], __ATOMIC_RELAXED);
+}
+
 /* ----- queries ----- */
 
 static uint64_t watch_gen[WATCH_N];

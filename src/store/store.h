@@ -120,6 +120,8 @@ struct store_ops {
 struct store {
 	const struct store_ops *ops;
 	uint64_t db_errors;	/* atomic: failed statements, for /metrics */
+	/* atomic: WAL checkpoints (SQLite), by the checkpointer, by the writer */
+	uint64_t checkpoints[2];
 };
 
 /*
@@ -213,5 +215,7 @@ enum svc_code db_one_i64(struct db *, const char *sql, const struct dbv *,
 /* Count of failed statements since start (for /metrics). */
 uint64_t store_db_errors(struct store *);
 void store_count_error(struct store *);
+/* WAL checkpoints run by SQLite's checkpointer thread, or by its writer. */
+uint64_t store_checkpoints(struct store *, bool by_writer);
 
 #endif

@@ -41,6 +41,13 @@
  * keeps the 16 MB it sets for all.
  */
 #define SQ_READER_CACHE_KB "4000"
+/*
+ * WAL frames at which the checkpointer thread copies them into the database
+ * (SQLite's own default threshold), and at which the writer finishes the
+ * copy itself so that the WAL starts over (see sq_wal_hook).
+ */
+#define SQ_CKPT_FRAMES 1000
+#define SQ_CKPT_FRAMES_MAX 2000
 
 /*
  * sqlite_fts.c: the full-text tokenizer, registered on every connection;
@@ -109,6 +116,12 @@ struct sq_store {
 	struct sq_job *jobs_head, *jobs_tail;
 	bool stopping;
 	bool has_search_pending;	/* the table exists (writer; restore) */
+	/* checkpointer */
+	pthread_t ckpt;
+	bool ckpt_started;
+	pthread_mutex_t ckpt_mu;
+	pthread_cond_t ckpt_cv;
+	bool ckpt_wanted, ckpt_stopping;
 };
 
 static _Thread_local bool on_writer_thread;
@@ -425,6 +438,91 @@ sq_write_async(struct store *base, store_write_fn fn, void *ctx,
 	return SVC_OK;
 }
 
+/*
+ * ----- checkpoints -----
+ *
+ * SQLite's automatic checkpoint runs in the COMMIT that finds the WAL over
+ * its threshold: it copies the frames into the database file and fsyncs it
+ * on the thread every write waits for (a sixth of the writer's time under
+ * create load).  Here, at SQ_CKPT_FRAMES, the writer's WAL hook only asks: a
+ * thread with its own connection runs a PASSIVE checkpoint (it copies what
+ * no reader still needs and never waits for a lock) beside the next batches,
+ * on the other core.
+ *
+ * The WAL starts over from its beginning only when a write transaction
+ * begins with every frame already copied.  Under steady load the writer
+ * begins its next batch right after each commit, so the checkpointer, always
+ * one batch behind, would never see that happen and the WAL would grow.  So
+ * at SQ_CKPT_FRAMES_MAX the writer checkpoints too, as SQLite would: by then
+ * only the frames since the checkpointer's last pass are left to copy.
+ *
+ * Durability is unchanged: a commit is durable once its frames are synced in
+ * the WAL, which COMMIT still does.
+ */
+static int
+sq_wal_hook(void *arg, sqlite3 *h, const char *name, int frames)
+{
+	struct sq_store *s = arg;
+
+	if (frames >= SQ_CKPT_FRAMES_MAX) {
+		/* copy the rest, so that the next write starts the WAL over */
+		if (sqlite3_wal_checkpoint_v2(h, name,
+		    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL) == SQLITE_OK)
+			__atomic_fetch_add(&s->base.checkpoints[1], 1,
+			    __ATOMIC_RELAXED);
+	} else if (frames >= SQ_CKPT_FRAMES && s->ckpt_started) {
+		pthread_mutex_lock(&s->ckpt_mu);
+		s->ckpt_wanted = true;
+		pthread_cond_signal(&s->ckpt_cv);
+		pthread_mutex_unlock(&s->ckpt_mu);
+	}
+	return SQLITE_OK;
+}
+
+static void *
+sq_ckpt_main(void *arg)
+{
+	struct sq_store *s = arg;
+	sqlite3 *h = NULL;
+	int rc;
+
+	pthread_mutex_lock(&s->ckpt_mu);
+	for (;;) {
+		while (!s->ckpt_wanted && !s->ckpt_stopping)
+			pthread_cond_wait(&s->ckpt_cv, &s->ckpt_mu);
+		if (s->ckpt_stopping)
+			break;
+		s->ckpt_wanted = false;
+		pthread_mutex_unlock(&s->ckpt_mu);
+		/* a connection checkpoints once it has opened the WAL */
+		if (h == NULL && (sqlite3_open_v2(s->path, &h,
+		    SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
+		    SQLITE_OK || sqlite3_exec(h, "PRAGMA journal_mode=WAL",
+		    NULL, NULL, NULL) != SQLITE_OK)) {
+			log_error("sqlite: checkpointer: cannot open '%s': %s",
+			    s->path, h ? sqlite3_errmsg(h) : "no memory");
+			sqlite3_close(h);
+			h = NULL;
+		}
+		if (h != NULL) {
+			int copied = 0;
+
+			rc = sqlite3_wal_checkpoint_v2(h, NULL,
+			    SQLITE_CHECKPOINT_PASSIVE, NULL, &copied);
+			if (rc == SQLITE_OK && copied > 0)
+				__atomic_fetch_add(&s->base.checkpoints[0], 1,
+				    __ATOMIC_RELAXED);
+			else if (rc != SQLITE_BUSY)
+				log_error("sqlite: checkpoint: %s (%d)",
+				    sqlite3_errmsg(h), rc);
+		}
+		pthread_mutex_lock(&s->ckpt_mu);
+	}
+	pthread_mutex_unlock(&s->ckpt_mu);
+	sqlite3_close(h);
+	return NULL;
+}
+
 /* ----- open / close / pool ----- */
 
 static void sq_close(struct store *);
@@ -465,11 +563,18 @@ sq_open(struct store **out, const char *dsn, const struct store_config *cfg,
 	pthread_cond_init(&s->pool_cv, NULL);
 	pthread_cond_init(&s->job_cv, NULL);
 	pthread_cond_init(&s->done_cv, NULL);
+	pthread_mutex_init(&s->ckpt_mu, NULL);
+	pthread_cond_init(&s->ckpt_cv, NULL);
 	rc = sq_connect(s, true, &s->wdb, err);
 	if (rc) {
 		sq_close(&s->base);
 		return rc;
 	}
+	s->ckpt_started = pthread_create(&s->ckpt, NULL, sq_ckpt_main, s) == 0;
+	if (!s->ckpt_started)
+		log_error("sqlite: no checkpointer thread; the writer checkpoints");
+	/* replaces SQLite's automatic checkpoint on this connection */
+	sqlite3_wal_hook(s->wdb->h, sq_wal_hook, s);
 	if (pthread_create(&s->writer, NULL, sq_writer_main, s) != 0) {
 		sq_close(&s->base);
 		return svc_fail(err, SVC_EINTERNAL, NULL, "cannot start writer");
@@ -491,6 +596,13 @@ sq_close(struct store *base)
 	pthread_mutex_unlock(&s->mu);
 	if (s->writer_started)
 		pthread_join(s->writer, NULL);
+	if (s->ckpt_started) {
+		pthread_mutex_lock(&s->ckpt_mu);
+		s->ckpt_stopping = true;
+		pthread_cond_signal(&s->ckpt_cv);
+		pthread_mutex_unlock(&s->ckpt_mu);
+		pthread_join(s->ckpt, NULL);
+	}
 	for (d = s->free_list; d != NULL; d = next) {
 		next = d->next;
 		sq_disconnect(d);
@@ -501,6 +613,8 @@ sq_close(struct store *base)
 	pthread_cond_destroy(&s->pool_cv);
 	pthread_cond_destroy(&s->job_cv);
 	pthread_cond_destroy(&s->done_cv);
+	pthread_mutex_destroy(&s->ckpt_mu);
+	pthread_cond_destroy(&s->ckpt_cv);
 	free(s->path);
 	free(s);
 }
