@@ -65,6 +65,8 @@ export const tests = [
     t.match(r.text, /^# TYPE aftersales_requests_total counter$/m);
     t.match(r.text, /^# TYPE aftersales_request_duration_seconds histogram$/m);
     t.match(r.text, /^aftersales_db_errors_total \d+$/m);
+    t.match(r.text, /^aftersales_db_checkpoints_total\{by="checkpointer"\} \d+$/m);
+    t.match(r.text, /^aftersales_db_checkpoints_total\{by="writer"\} \d+$/m);
     // every sample line is "name{labels} number" or "name number"
     for (const line of r.text.split('\n')) {
       if (line === '' || line.startsWith('#')) continue;
