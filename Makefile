@@ -53,12 +53,22 @@ run: deps web
 	./aftersales serve --db $${AFTERSALES_DB:-./aftersales.db}
 
 # The web interface (web/dist, served by `aftersales serve`): npm ci and the
-# Vite build, when a file of web/ is newer than the build or it is missing.
+# Vite build, when a file of web/ is newer than the build, it is missing, or
+# another Node.js built it.  The Node.js is scripts/node.sh's: the first on
+# PATH when it keeps the promise (22.13.1 or newer), else one it installs
+# into .node/ from the npm registry; make test puts exactly 22.13.1 first.
+# $(BUILD)/web-node names the version that built web/dist.
 WEB_SRC = $(shell find web/src web/public -type f 2>/dev/null) \
 	$(wildcard web/index.html web/*.json web/*.ts web/scripts/*)
-web: web/dist/index.html
+WEB_NODE = PATH="$$(scripts/node.sh bin):$$PATH"
+web:
+	@v=$$($(WEB_NODE) && node --version) && \
+	if [ "$$(cat $(BUILD)/web-node 2>/dev/null)" != "$$v" ]; then rm -f web/dist/index.html; fi
+	@$(MAKE) --no-print-directory web/dist/index.html
 web/dist/index.html: $(WEB_SRC)
-	cd web && npm ci --no-audit --no-fund && npm run build
+	$(WEB_NODE) && cd web && npm ci --no-audit --no-fund && npm run build
+	@mkdir -p $(BUILD)
+	$(WEB_NODE) && node --version >$(BUILD)/web-node
 	touch $@
 	if [ -f $@.gz ]; then touch -r $@ $@.gz; fi  # not older: still served
 

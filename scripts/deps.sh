@@ -1,6 +1,7 @@
 #!/bin/sh
 # Install the Debian packages Aftersales needs, when they are missing.
-#   scripts/deps.sh         build and run (Node.js builds the web interface)
+#   scripts/deps.sh         build and run (Node.js builds the web interface;
+#                           see scripts/node.sh for which one)
 #   scripts/deps.sh test    also what the tests need (PostgreSQL, Node.js,
 #                           clang with its sanitizer and libFuzzer runtimes,
 #                           Chromium with a CJK font, valgrind, the sqlite3
@@ -30,11 +31,17 @@ for entry in $need; do
 		continue
 	missing="$missing $p"
 done
-[ -z "$missing" ] && exit 0
-echo "installing:$missing"
-SUDO=""
-[ "$(id -u)" -ne 0 ] && SUDO="sudo"
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-# shellcheck disable=SC2086
-$SUDO apt-get install -y -qq $missing
+if [ -n "$missing" ]; then
+	echo "installing:$missing"
+	SUDO=""
+	[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+	export DEBIAN_FRONTEND=noninteractive
+	$SUDO apt-get update -qq
+	# shellcheck disable=SC2086
+	$SUDO apt-get install -y -qq $missing
+fi
+# Node.js: Debian's builds the web interface where it is new enough (22.13.1
+# or newer); an older one (Debian 12's 18.20, Debian 13's 20.19) is only used
+# to fetch Node.js 22 from the npm registry into .node/ (scripts/node.sh).
+# When that cannot be done either, this refuses, saying what to do.
+"$(dirname "$0")/node.sh" bin >/dev/null

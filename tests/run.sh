@@ -44,11 +44,26 @@ run() {
 
 # lint: the OpenAPI document through a real validator
 lint_openapi() {
-	(cd tests && { [ -x node_modules/.bin/redocly ] || npm ci --no-audit --no-fund >/dev/null 2>&1; }) &&
 	./aftersales openapi >"$out/openapi.json" &&
 	(cd tests && ./node_modules/.bin/redocly lint "$out/openapi.json" --config redocly.yaml) &&
 	echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
 }
+
+# Node.js: exactly the oldest version the project promises (scripts/node.sh),
+# from the registry, first on PATH for every part, so that the web build and
+# the test tools are proven on it whatever Node.js this machine has
+if nodebin=$(scripts/node.sh bin --exact); then
+	PATH="$nodebin:$PATH"
+	export PATH
+	# the test tools (redocly, semver), installed again when the lockfile moves
+	if [ ! tests/node_modules/.package-lock.json -nt tests/package-lock.json ]; then
+		(cd tests && npm ci --no-audit --no-fund >"$out/npm-tests.log" 2>&1) ||
+			tail -n 20 "$out/npm-tests.log"
+	fi
+else
+	echo "not ok - Node.js $(scripts/node.sh min) could not be installed (scripts/node.sh)"
+	failed=$((failed + 1))
+fi
 
 pg_up=0
 if [ "${AFTERSALES_NO_PG:-0}" != 1 ]; then
@@ -60,6 +75,7 @@ if [ "${AFTERSALES_NO_PG:-0}" != 1 ]; then
 fi
 trap 'tests/pg.sh stop "$out/pg" 2>/dev/null; tests/pg.sh stop "$out/pgdur" 2>/dev/null; exit 1' INT TERM
 
+run "Node.js promise: every lockfile package admits it" node tests/node-engines.mjs
 run "unit tests (SQLite)" env AFTERSALES_TEST_DB="$out/unit.db" build/unit_tests
 run "OpenAPI lint" lint_openapi
 run "docs/api.md is generated from the route table" sh -c '{ cat docs/api.head.md; ./aftersales routes; } | diff -u docs/api.md - && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"' 
