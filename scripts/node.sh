@@ -61,7 +61,7 @@ fetch() {
 	tmp=$(mktemp -d "$top/.node-fetch-XXXXXX")
 	trap 'rm -rf "$tmp"' EXIT
 	echo "node.sh: installing Node.js $v (node-linux-$arch) into .node/$v" >&2
-	if ! (cd "$tmp" && npm pack --silent "node-linux-$arch@$v" >pack.log 2>&1); then
+	if ! (cd "$tmp" && npm pack --loglevel=error "node-linux-$arch@$v" >pack.log 2>&1); then
 		tail -n 3 "$tmp/pack.log" >&2
 		die "could not fetch node-linux-$arch@$v from the npm registry"
 	fi
