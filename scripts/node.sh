@@ -62,7 +62,7 @@ fetch() {
 	trap 'rm -rf "$tmp"' EXIT
 	echo "node.sh: installing Node.js $v (node-linux-$arch) into .node/$v" >&2
 	if ! (cd "$tmp" && npm pack --loglevel=error "node-linux-$arch@$v" >pack.log 2>&1); then
-		tail -n 3 "$tmp/pack.log" >&2
+		grep -E 'ERR!|error' "$tmp/pack.log" | grep -v '_logs/\|complete log' | head -n 3 >&2
 		die "could not fetch node-linux-$arch@$v from the npm registry"
 	fi
 	tar -xzf "$tmp"/node-linux-*.tgz -C "$tmp" package/bin/node package/LICENSE ||
