@@ -550,12 +550,27 @@ clock_list_doc(struct req *rq, struct resp *rs, const char *kind,
     int64_t doc_id, const struct calendar *cal, int64_t now)
 {
 	struct sla_clock **items;
-	enum svc_code rc;
+	enum svc_code rc = SVC_OK;
 	struct jw w;
+	int64_t owner = 0;
 	size_t n;
 
-	rc = sla_get_for(rq->db, &rq->arena, kind, doc_id, &items, &n,
-	    &rq->err);
+	/*
+	 * A customer user sees the clocks of its own company's documents:
+	 * another company's document answers as one that does not exist.
+	 */
+	if (rq->who.customer_id != 0) {
+		rc = sla_doc_customer(rq->db, kind, doc_id, &owner, &rq->err);
+		if (rc == SVC_ENOTFOUND || (rc == SVC_OK &&
+		    owner != rq->who.customer_id)) {
+			svc_err_clear(&rq->err);
+			return svc_fail(&rq->err, SVC_ENOTFOUND, "doc_id",
+			    "%s %lld not found", kind, (long long)doc_id);
+		}
+	}
+	if (rc == SVC_OK)
+		rc = sla_get_for(rq->db, &rq->arena, kind, doc_id, &items, &n,
+		    &rq->err);
 	if (rc)
 		return rc;
 	resp_json(rs, 200, &w);
@@ -626,6 +641,7 @@ api_sla_clock_list(struct req *rq, struct resp *rs)
 		return clock_list_doc(rq, rs, kind, doc_id, cal, now);
 	}
 	f.doc_kind = kind;
+	f.customer_id = rq->who.customer_id;	/* a customer user: its own */
 	rc = query_enum(rq, "due", dues, &due);
 	if (rc == SVC_OK)
 		rc = query_time(rq, "due_before", &f.before);
@@ -668,16 +684,23 @@ api_sla_clock_list(struct req *rq, struct resp *rs)
 	return SVC_OK;
 }
 
-/* GET /api/v1/sla/clocks/{id}: the clock with the explanation of its due */
+/*
+ * GET /api/v1/sla/clocks/{id}: the clock with the explanation of its due
+ * time; a customer user: only its own company's documents' clocks.
+ */
 static enum svc_code
 api_sla_clock_get(struct req *rq, struct resp *rs)
 {
+	struct sla_clock *c;
 	enum svc_code rc;
 	int64_t id;
 	struct jw w;
 	struct buf b;
 
 	rc = req_param_id(rq, 0, &id);
+	if (rc == SVC_OK)
+		rc = sla_get_scoped(rq->db, &rq->arena, id, rq->who.customer_id,
+		    &c, &rq->err);
 	if (rc)
 		return rc;
 	buf_init(&b, 1u << 22);
