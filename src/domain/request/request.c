@@ -23,7 +23,6 @@
 	" r.closed_at, r.version, r.created_at, r.updated_at" \
 	" FROM service_requests r JOIN customers c ON c.id = r.customer_id"
 
-#define ATTACH_MAX (10u << 20)
 
 /* Interned enum values, so the struct points at static strings. */
 static const char *
@@ -768,6 +767,9 @@ request_attach(struct db *db, struct arena *a, const struct request_caller *c,
 	if (len > ATTACH_MAX)
 		return svc_fail(err, SVC_ETOOBIG, "body", "attachments are "
 		    "limited to %u bytes", ATTACH_MAX);
+	rc = attach_quota_check(db, a, id, r->customer_id, len, err);
+	if (rc)
+		return rc;
 	crypto_hash_sha256(h, data, len);
 	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
 	rc = db_one_i64(db, "INSERT INTO attachments (owner_kind, owner_id,"
