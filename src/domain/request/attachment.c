@@ -93,7 +93,7 @@ attach_settings_get(struct db *db, struct attach_settings *s,
 	if (rc == SVC_OK)
 		rc = setting(db, Q_CUST_KEY, ATTACH_DEFAULT_CUSTOMER_BYTES,
 		    &s->max_bytes_per_customer, &v3, err);
-	s->version = rc == SVC_OK ? v1 + v2 + v3 : 0;
+	s->version = rc == SVC_OK ? 1 + v1 + v2 + v3 : 0;
 	return rc;
 }
 

@@ -145,7 +145,7 @@ struct attach_settings {
 	int64_t max_per_document;	/* files on one request */
 	int64_t max_bytes_per_document;	/* their bytes */
 	int64_t max_bytes_per_customer;	/* every attachment of a customer */
-	int64_t version;		/* sum of the three rows' versions */
+	int64_t version;		/* 1 + the sum of the rows' versions */
 };
 
 /* The quotas (defaults where a row is missing or not a number). */
