@@ -365,6 +365,28 @@ export const tests = [
     t.expectStatus(await t.req('POST', `/api/v1/returns/${over.id}/events`, { token: c.ptoken, body: { kind: 'reply', body: 'a' } }), 201);
   }],
 
+  ['a customer citing another company\'s unit, serial, request or customer gets exactly the answer of a missing one', async (t) => {
+    const mine = await customer(t);
+    const other = await customer(t);
+    const req = t.expectStatus(await t.req('POST', '/api/v1/requests', { token: (await t.login('agent')).token,
+      body: { type: 'return', customer_id: other.id, title: '退货' } }), 201).json.request;
+    const units = (await t.req('GET', `/api/v1/units?customer_id=${other.id}&limit=1`, { token: await t.admin() })).json.items;
+    const filed = (body) => t.req('POST', '/api/v1/returns', { token: mine.ptoken,
+      body: { kind: 'refund', reason: 'quality', lines: [line(mine.units.d10, 100)], ...body } });
+    const same = async (foreign, missing, a, b, what) => {
+      const x = await filed(foreign);
+      const y = await filed(missing);
+      t.ok(x.status >= 400, `${what}: another company's accepted: ${x.status}`);
+      t.equal(x.status, y.status, `${what}: status`);
+      t.equal(JSON.stringify(x.json).replaceAll(String(a), 'N'), JSON.stringify(y.json).replaceAll(String(b), 'N'), `${what}: the answers differ`);
+    };
+    await same({ lines: [line(units[0].id, 100)] }, { lines: [line(999999999, 100)] }, units[0].id, 999999999, 'lines[0].unit_id');
+    await same({ lines: [{ serial: units[0].serial, quantity: 1, unit_price_fen: 100 }] },
+      { lines: [{ serial: 'NO-SUCH-SN-9', quantity: 1, unit_price_fen: 100 }] }, units[0].serial, 'NO-SUCH-SN-9', 'lines[0].serial');
+    await same({ request_id: req.id }, { request_id: 999999999 }, req.id, 999999999, 'request_id');
+    await same({ customer_id: other.id }, { customer_id: 999999999 }, other.id, 999999999, 'customer_id');
+  }],
+
   ['another role trying to sign gets 403 naming the role', async (t) => {
     const c = await customer(t);
     const r = (await file(t, 'agent', { kind: 'exchange', reason: 'unsalable', customer_id: c.id, lines: [line(c.units.d10, 100)] })).return;
