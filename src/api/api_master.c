@@ -425,8 +425,9 @@ api_customer_update(struct req *rq, struct resp *rs)
 		rc = req_version(rq, in.version, &version);
 	if (rc == SVC_OK && own_customer(rq) != 0 &&
 	    (present & (CUF_CREDIT | CUF_RELATION)))
-		rc = svc_fail_field(&rq->err, SVC_EPERM, (present & CUF_CREDIT) ?
-		    "credit_notes" : "relationship_notes", "not_allowed",
+		rc = svc_fail_field(&rq->err, SVC_EPERM,
+		    (present & CUF_CREDIT) ? "credit_notes" :
+		    "relationship_notes", "not_allowed",
 		    "the notes of a customer are kept by staff");
 	if (rc)
 		return rc;

@@ -769,7 +769,8 @@ const struct route request_routes[] = {
 	    handover_fields, NULL },
 	{ HTTP_POST, "/api/v1/requests/{id}/attachments", request_attach_h,
 	    NULL, "request.work", W | R_RAW, "requests",
-	    "attach a photo or scan (raw body, up to 10 MiB; within the quotas of /attachments/settings)", NULL,
+	    "attach a photo or scan (raw body, up to 10 MiB; within the "
+	    "quotas of /attachments/settings)", NULL,
 	    attach_query, (10u << 20) },
 	{ HTTP_GET, "/api/v1/attachments/settings", quota_get_h, NULL,
 	    "settings.read", 0, "requests", "the attachment quotas: files and "

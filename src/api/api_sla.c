@@ -641,7 +641,7 @@ api_sla_clock_list(struct req *rq, struct resp *rs)
 		return clock_list_doc(rq, rs, kind, doc_id, cal, now);
 	}
 	f.doc_kind = kind;
-	f.customer_id = rq->who.customer_id;	/* a customer user: its own */
+	f.customer_id = rq->who.customer_id; /* customers: their own */
 	rc = query_enum(rq, "due", dues, &due);
 	if (rc == SVC_OK)
 		rc = query_time(rq, "due_before", &f.before);

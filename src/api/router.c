@@ -642,7 +642,8 @@ route_request(struct req *rq, struct resp *rs)
 		if (!ok)
 			return svc_fail(&rq->err, SVC_EPERM, NULL,
 			    "your roles do not grant '%s'", rq->route->perm);
-		if (rq->who.customer_id != 0 && staff_only_perm(rq->route->perm))
+		if (rq->who.customer_id != 0 &&
+		    staff_only_perm(rq->route->perm))
 			return svc_fail(&rq->err, SVC_EPERM, NULL,
 			    "'%s' is for staff: customer users cannot hold it",
 			    rq->route->perm);

@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-/* Length in bytes of the white space that starts s (at most n bytes), 0 if none. */
+/* Bytes of the white space that starts s[0..n), 0 if none. */
 static size_t
 space_at(const unsigned char *s, size_t n)
 {
@@ -19,7 +19,7 @@ space_at(const unsigned char *s, size_t n)
 		return 3;		/* U+1680 */
 	if (s[0] == 0xE2 && s[1] == 0x80 && (s[2] <= 0x8A || s[2] == 0xA8 ||
 	    s[2] == 0xA9 || s[2] == 0xAF))
-		return 3;		/* U+2000..U+200A, U+2028, U+2029, U+202F */
+		return 3;	/* U+2000..U+200A, U+2028, U+2029, U+202F */
 	if (s[0] == 0xE2 && s[1] == 0x81 && s[2] == 0x9F)
 		return 3;		/* U+205F */
 	if (s[0] == 0xE3 && s[1] == 0x80 && s[2] == 0x80)

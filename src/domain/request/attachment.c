@@ -230,8 +230,8 @@ attach_quota_check(struct db *db, struct arena *a, int64_t request_id,
 	}
 	rc = db_done(q, err);
 	if (rc == SVC_OK)
-		rc = db_one_i64(db, "SELECT CAST(coalesce(sum(size), 0) AS BIGINT)"
-		    " FROM attachments WHERE customer_id = ?",
+		rc = db_one_i64(db, "SELECT CAST(coalesce(sum(size), 0) AS"
+		    " BIGINT) FROM attachments WHERE customer_id = ?",
 		    DB_ARGS(DB_I(customer_id)), &cust_bytes, err);
 	if (rc)
 		return rc;

@@ -111,7 +111,8 @@ unit_json(struct db *db, struct arena *a, struct jw *w, int64_t unit_id,
 		jw_kstr(w, "model_no", db_str(q, 4));
 		jw_ki64(w, "customer_id", db_i64(q, 5));
 		jw_kstr(w, "customer_name", db_str(q, 6));
-		rc = unit_warranty_verdict(db, a, unit_id, ymd_today(), &v, err);
+		rc = unit_warranty_verdict(db, a, unit_id, ymd_today(), &v,
+		    err);
 		jw_key(w, "warranty");
 		if (rc == SVC_OK)
 			warranty_verdict_to_json(w, &v);
@@ -140,7 +141,8 @@ request_intake_json(struct db *db, struct arena *a,
 	bool more;
 
 	if (c->customer_id != 0 && customer_id != c->customer_id)
-		return svc_fail(err, SVC_ENOTFOUND, "customer", "nothing found");
+		return svc_fail(err, SVC_ENOTFOUND, "customer",
+		    "nothing found");
 	jw_obj_open(w);
 	jw_key(w, "customer");
 	rc = customer_json(db, w, customer_id, err);
@@ -162,13 +164,15 @@ request_intake_json(struct db *db, struct arena *a,
 	jw_key(w, "open_requests");
 	jw_arr_open(w);
 	for (size_t i = 0; i < n; i++)
-		if (items[i]->state != RQ_CLOSED && items[i]->state != RQ_CANCELLED)
+		if (items[i]->state != RQ_CLOSED &&
+		    items[i]->state != RQ_CANCELLED)
 			request_to_json(w, items[i]);
 	jw_arr_close(w);
 	jw_key(w, "past_requests");
 	jw_arr_open(w);
 	for (size_t i = 0; i < n; i++)
-		if (items[i]->state == RQ_CLOSED || items[i]->state == RQ_CANCELLED)
+		if (items[i]->state == RQ_CLOSED ||
+		    items[i]->state == RQ_CANCELLED)
 			request_to_json(w, items[i]);
 	jw_arr_close(w);
 	jw_obj_close(w);

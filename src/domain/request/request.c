@@ -397,8 +397,9 @@ request_create(struct db *db, struct arena *a, const struct request_caller *c,
 	 */
 	if (c->customer_id != 0 && d->customer_id != 0 &&
 	    d->customer_id != c->customer_id)
-		return svc_fail_field(err, SVC_EINVAL, "customer_id", "not_found",
-		    "customer %lld not found", (long long)d->customer_id);
+		return svc_fail_field(err, SVC_EINVAL, "customer_id",
+		    "not_found", "customer %lld not found",
+		    (long long)d->customer_id);
 	rc = intake_unit(db, a, c, d, &unit_id, &customer_id, &serial,
 	    &in_warranty, &rule, err);
 	if (rc)

@@ -134,17 +134,18 @@ enum svc_code request_attachment_read(struct db *,
 
 /* ----- attachment quotas (attachment.c; settings attachments.*) ----- */
 
-#define ATTACH_MAX (10u << 20)			/* one file, bytes */
-#define ATTACH_DEFAULT_COUNT 20			/* files per request */
-#define ATTACH_DEFAULT_DOC_BYTES (50LL << 20)	/* bytes per request */
-#define ATTACH_DEFAULT_CUSTOMER_BYTES (1LL << 30)	/* bytes per customer */
-#define ATTACH_MAX_COUNT 10000			/* settings' upper bounds */
+/* one file, bytes; the defaults of the quotas; the settings' upper bounds */
+#define ATTACH_MAX (10u << 20)
+#define ATTACH_DEFAULT_COUNT 20
+#define ATTACH_DEFAULT_DOC_BYTES (50LL << 20)
+#define ATTACH_DEFAULT_CUSTOMER_BYTES (1LL << 30)
+#define ATTACH_MAX_COUNT 10000
 #define ATTACH_MAX_BYTES (1LL << 40)
 
 struct attach_settings {
 	int64_t max_per_document;	/* files on one request */
 	int64_t max_bytes_per_document;	/* their bytes */
-	int64_t max_bytes_per_customer;	/* every attachment of a customer */
+	int64_t max_bytes_per_customer;	/* a customer's, in all */
 	int64_t version;		/* 1 + the sum of the rows' versions */
 };
 
