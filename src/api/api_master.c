@@ -434,7 +434,8 @@ api_customer_update(struct req *rq, struct resp *rs)
 	customer_in_draft(&in, &d);
 	rc = customer_update(rq->db, &rq->arena, &who, id, version, &d, present,
 	    &c, &rq->err);
-	if (rc == SVC_ECONFLICT && own_customer(rq) != 0)
+	if (rc == SVC_ECONFLICT && own_customer(rq) != 0 &&
+	    strcmp(rq->err.field, "version") == 0)
 		return customer_conflict_hidden(rq, id, version);
 	if (rc)
 		return rc;
