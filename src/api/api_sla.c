@@ -550,27 +550,13 @@ clock_list_doc(struct req *rq, struct resp *rs, const char *kind,
     int64_t doc_id, const struct calendar *cal, int64_t now)
 {
 	struct sla_clock **items;
-	enum svc_code rc = SVC_OK;
+	enum svc_code rc;
 	struct jw w;
-	int64_t owner = 0;
 	size_t n;
 
-	/*
-	 * A customer user sees the clocks of its own company's documents:
-	 * another company's document answers as one that does not exist.
-	 */
-	if (rq->who.customer_id != 0) {
-		rc = sla_doc_customer(rq->db, kind, doc_id, &owner, &rq->err);
-		if (rc == SVC_ENOTFOUND || (rc == SVC_OK &&
-		    owner != rq->who.customer_id)) {
-			svc_err_clear(&rq->err);
-			return svc_fail(&rq->err, SVC_ENOTFOUND, "doc_id",
-			    "%s %lld not found", kind, (long long)doc_id);
-		}
-	}
-	if (rc == SVC_OK)
-		rc = sla_get_for(rq->db, &rq->arena, kind, doc_id, &items, &n,
-		    &rq->err);
+	/* a customer user: its own company's documents only */
+	rc = sla_get_for_scoped(rq->db, &rq->arena, kind, doc_id,
+	    rq->who.customer_id, &items, &n, &rq->err);
 	if (rc)
 		return rc;
 	resp_json(rs, 200, &w);

@@ -23,7 +23,6 @@
 	" r.closed_at, r.version, r.created_at, r.updated_at" \
 	" FROM service_requests r JOIN customers c ON c.id = r.customer_id"
 
-
 /* Interned enum values, so the struct points at static strings. */
 static const char *
 intern(const char *const *set, const char *s)

@@ -9,6 +9,11 @@
  *    handover, which is recorded in the timeline and the audit log;
  *  - state changes only through request_transition(), which asks fsm_check();
  *  - a closed repair request has customer_confirmed_at set;
+ *  - only a consultation is resolved from new; any other type is resolved
+ *    by its assignee or a manager (request_state.c);
+ *  - mandatory texts (title, resolution, reasons, event bodies) are stored
+ *    trimmed and never blank (domain/core/text.h);
+ *  - attachments stay within the quotas of the settings (attachment.c);
  *  - in_warranty is computed from the unit at intake, never typed;
  *  - a customer user reads and writes only its own company's requests.
  */

@@ -37,7 +37,10 @@
  *  - the warehouse receives only when after-sales, the sales manager and QC
  *    have signed; a driver picks up only against a transport order;
  *  - a received form has resolution, refund_fen (0..amount) and slip_due_at;
- *  - a customer user reads and writes only its own company's forms.
+ *  - a customer user reads and writes only its own company's forms (and
+ *    its own ratio and reports);
+ *  - a step's texts are taken trimmed: a required reason, explanation,
+ *    responsible person or note that is only white space is refused.
  *
  * Ownership: every pointer returned is arena-owned (valid until the arena
  * is released); inputs are borrowed.  Functions that write must run inside

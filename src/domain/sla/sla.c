@@ -258,6 +258,28 @@ sla_get_scoped(struct db *db, struct arena *a, int64_t clock_id,
 }
 
 enum svc_code
+sla_get_for_scoped(struct db *db, struct arena *a, const char *doc_kind,
+    int64_t doc_id, int64_t customer_id, struct sla_clock ***out, size_t *n,
+    struct svc_err *err)
+{
+	enum svc_code rc;
+	int64_t owner = 0;
+
+	if (customer_id != 0) {
+		rc = sla_doc_customer(db, doc_kind, doc_id, &owner, err);
+		if (rc == SVC_ENOTFOUND || (rc == SVC_OK &&
+		    owner != customer_id)) {
+			svc_err_clear(err);
+			return svc_fail(err, SVC_ENOTFOUND, "doc_id",
+			    "%s %lld not found", doc_kind, (long long)doc_id);
+		}
+		if (rc)
+			return rc;
+	}
+	return sla_get_for(db, a, doc_kind, doc_id, out, n, err);
+}
+
+enum svc_code
 sla_get_for(struct db *db, struct arena *a, const char *doc_kind,
     int64_t doc_id, struct sla_clock ***out, size_t *n, struct svc_err *err)
 {

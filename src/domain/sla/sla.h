@@ -477,6 +477,14 @@ enum svc_code sla_doc_customer(struct db *, const char *doc_kind,
 enum svc_code sla_get_scoped(struct db *, struct arena *, int64_t clock_id,
     int64_t customer_id, struct sla_clock **out,
     struct svc_err *) WARN_UNUSED_RESULT;
+/*
+ * sla_get_for() as a user bound to customer_id sees it (0: staff): the
+ * clocks of another company's document, or of a document that does not
+ * exist, are SVC_ENOTFOUND naming doc_id, the same answer for both.
+ */
+enum svc_code sla_get_for_scoped(struct db *, struct arena *,
+    const char *doc_kind, int64_t doc_id, int64_t customer_id,
+    struct sla_clock ***out, size_t *n, struct svc_err *) WARN_UNUSED_RESULT;
 
 /* Which running clocks sla_due_list() returns. */
 enum sla_due { SLA_DUE_ANY, SLA_DUE_SOON, SLA_DUE_OVERDUE };
