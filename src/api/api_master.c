@@ -275,14 +275,46 @@ customer_item(struct jw *w, const void *c, int today)
 	customer_to_json(w, c);
 }
 
+/*
+ * The customer as the caller may see it: a customer user never sees the
+ * internal fields (credit and relationship notes, SPEC §3), whatever the
+ * permission matrix grants.
+ */
 static enum svc_code
-respond_customer(struct resp *rs, int status, const struct customer *c)
+respond_customer(struct req *rq, struct resp *rs, int status,
+    struct customer *c)
 {
 	struct jw w;
 
+	if (own_customer(rq) != 0)
+		customer_hide_internal(c);
 	resp_json(rs, status, &w);
 	customer_to_json(&w, c);
 	return SVC_OK;
+}
+
+/*
+ * A stale PATCH by a customer user: the same 409 as staff get, its current
+ * record without the internal fields.
+ */
+static enum svc_code
+customer_conflict_hidden(struct req *rq, int64_t id, int64_t version)
+{
+	struct customer *c;
+	struct buf b;
+	struct jw w;
+	enum svc_code rc;
+
+	rc = customer_get(rq->db, &rq->arena, id, &c, &rq->err);
+	if (rc)
+		return rc;
+	customer_hide_internal(c);
+	buf_init(&b, 1u << 16);
+	jw_init(&w, &b);
+	customer_to_json(&w, c);
+	rc = stale_version(&rq->err, &rq->arena, "customer", version, b.p);
+	buf_release(&b);
+	return rc;
 }
 
 /* Load customer id as the caller may see it. */
@@ -329,6 +361,8 @@ api_customer_list(struct req *rq, struct resp *rs)
 	    &rq->err);
 	if (rc)
 		return rc;
+	for (size_t i = 0; i < n && own_customer(rq) != 0; i++)
+		customer_hide_internal(items[i]);
 	respond_list(rs, (void **)items, n, next, customer_item, 0);
 	return SVC_OK;
 }
@@ -346,7 +380,7 @@ api_customer_get(struct req *rq, struct resp *rs)
 		rc = load_customer(rq, id, &c);
 	if (rc)
 		return rc;
-	return respond_customer(rs, 200, c);
+	return respond_customer(rq, rs, 200, c);
 }
 
 /* POST /api/v1/customers {code, name, type?, region?, ...} */
@@ -368,7 +402,7 @@ api_customer_create(struct req *rq, struct resp *rs)
 	if (rc)
 		return rc;
 	location(rq, rs, "/api/v1/customers", c->id);
-	return respond_customer(rs, 201, c);
+	return respond_customer(rq, rs, 201, c);
 }
 
 /* PATCH /api/v1/customers/{id} {version, name?, type?, ...} */
@@ -389,14 +423,23 @@ api_customer_update(struct req *rq, struct resp *rs)
 		rc = decode_json(rq, customer_update_fields, &in, &present);
 	if (rc == SVC_OK)
 		rc = req_version(rq, in.version, &version);
+	if (rc == SVC_OK && own_customer(rq) != 0 &&
+	    (present & (CUF_CREDIT | CUF_RELATION)))
+		rc = svc_fail_field(&rq->err, SVC_EPERM,
+		    (present & CUF_CREDIT) ? "credit_notes" :
+		    "relationship_notes", "not_allowed",
+		    "the notes of a customer are kept by staff");
 	if (rc)
 		return rc;
 	customer_in_draft(&in, &d);
 	rc = customer_update(rq->db, &rq->arena, &who, id, version, &d, present,
 	    &c, &rq->err);
+	if (rc == SVC_ECONFLICT && own_customer(rq) != 0 &&
+	    strcmp(rq->err.field, "version") == 0)
+		return customer_conflict_hidden(rq, id, version);
 	if (rc)
 		return rc;
-	return respond_customer(rs, 200, c);
+	return respond_customer(rq, rs, 200, c);
 }
 
 static const char *const history_query[] = { "on", NULL };
@@ -420,7 +463,8 @@ api_customer_history(struct req *rq, struct resp *rs)
 	if (rc)
 		return rc;
 	resp_json(rs, 200, &w);
-	return customer_history_json(rq->db, &rq->arena, id, on, &w, &rq->err);
+	return customer_history_json(rq->db, &rq->arena, id, on,
+	    own_customer(rq) == 0, &w, &rq->err);
 }
 
 /* ----- contacts ----- */

@@ -431,36 +431,99 @@ request_attach_h(struct req *rq, struct resp *rs)
 static enum svc_code
 attachment_get_h(struct req *rq, struct resp *rs)
 {
-	struct dbq *q;
+	struct request_caller c = caller(rq);
+	const char *type = NULL;
 	enum svc_code rc;
-	int64_t id, cust;
-	int got;
+	int64_t id;
 
 	rc = req_param_id(rq, 0, &id);
+	if (rc)
+		return rc;
+	buf_reset(&rs->body);
+	rc = request_attachment_read(rq->db, &c, id, &rq->arena, &type,
+	    &rs->body, &rq->err);
+	if (rc)
+		return rc;
+	rs->status = 200;
+	rs->content_type = type;
+	resp_header(rs, "Content-Disposition", "inline");
+	return SVC_OK;
+}
+
+/* ----- attachment quotas ----- */
+
+enum { Q_COUNT = 1, Q_DOC = 2, Q_CUST = 4 };
+
+struct quota_in {
+	struct attach_settings s;
+};
+
+static const struct field quota_fields[] = {
+	{ "max_per_document", F_I64, offsetof(struct quota_in,
+	    s.max_per_document), 0, 1, ATTACH_MAX_COUNT, Q_COUNT, NULL,
+	    "files on one request (default 20)" },
+	{ "max_bytes_per_document", F_I64, offsetof(struct quota_in,
+	    s.max_bytes_per_document), 0, 1, ATTACH_MAX_BYTES, Q_DOC, NULL,
+	    "bytes of the files on one request (default 52428800 = 50 MiB)" },
+	{ "max_bytes_per_customer", F_I64, offsetof(struct quota_in,
+	    s.max_bytes_per_customer), 0, 1, ATTACH_MAX_BYTES, Q_CUST, NULL,
+	    "bytes of every attachment of one customer (default 1073741824 = "
+	    "1 GiB)" },
+	{ "version", F_I64, offsetof(struct quota_in, s.version), 0, 1,
+	    INT64_MAX, 0, NULL, "the version you read (or If-Match)" },
+	{ NULL },
+};
+
+/* GET /api/v1/attachments/settings */
+static enum svc_code
+quota_get_h(struct req *rq, struct resp *rs)
+{
+	struct attach_settings s;
+	enum svc_code rc;
+	struct jw w;
+
+	rc = query_allow(rq, NULL);
 	if (rc == SVC_OK)
-		rc = db_query(rq->db, "SELECT content_type, filename, data,"
-		    " coalesce(customer_id, 0) FROM attachments WHERE id = ?",
-		    DB_ARGS(DB_I(id)), &q, &rq->err);
+		rc = attach_settings_get(rq->db, &s, &rq->err);
 	if (rc)
 		return rc;
-	got = db_next(q);
-	if (got == 1) {
-		cust = db_i64(q, 3);
-		if (rq->who.customer_id != 0 && cust != rq->who.customer_id) {
-			got = 0;
-		} else {
-			rs->content_type = arena_strdup(&rq->arena, db_str(q, 0));
-			resp_header(rs, "Content-Disposition", "inline");
-			db_blob(q, 2, &rs->body);
-			rs->status = 200;
-		}
-	}
-	rc = db_done(q, &rq->err);
+	resp_json(rs, 200, &w);
+	attach_settings_to_json(&w, &s);
+	return SVC_OK;
+}
+
+/* PUT /api/v1/attachments/settings {version, max_per_document?, ...} */
+static enum svc_code
+quota_put_h(struct req *rq, struct resp *rs)
+{
+	struct actor who = req_actor(rq);
+	struct attach_settings cur, out;
+	struct quota_in in;
+	enum svc_code rc;
+	unsigned present = 0;
+	struct jw w;
+	int64_t version;
+
+	memset(&in, 0, sizeof(in));
+	rc = decode_json(rq, quota_fields, &in, &present);
+	if (rc == SVC_OK)
+		rc = req_version(rq, in.s.version, &version);
+	if (rc == SVC_OK)
+		rc = attach_settings_get(rq->db, &cur, &rq->err);
 	if (rc)
 		return rc;
-	if (got != 1)
-		return svc_fail(&rq->err, SVC_ENOTFOUND, "id",
-		    "attachment %lld not found", (long long)id);
+	if (!(present & Q_COUNT))
+		in.s.max_per_document = cur.max_per_document;
+	if (!(present & Q_DOC))
+		in.s.max_bytes_per_document = cur.max_bytes_per_document;
+	if (!(present & Q_CUST))
+		in.s.max_bytes_per_customer = cur.max_bytes_per_customer;
+	rc = attach_settings_set(rq->db, &rq->arena, &who, version, &in.s,
+	    &out, &rq->err);
+	if (rc)
+		return rc;
+	resp_json(rs, 200, &w);
+	attach_settings_to_json(&w, &out);
 	return SVC_OK;
 }
 
@@ -469,151 +532,34 @@ attachment_get_h(struct req *rq, struct resp *rs)
 static const char *const intake_query[] = { "serial", "phone", "customer",
 	NULL };
 
-static enum svc_code
-intake_unit_json(struct req *rq, struct jw *w, int64_t unit_id)
-{
-	struct warranty_verdict v;
-	struct dbq *q;
-	enum svc_code rc;
-
-	rc = db_query(rq->db, "SELECT u.id, u.serial, u.model_id, m.name,"
-	    " m.model_no, u.customer_id, c.name"
-	    " FROM sold_units u JOIN product_models m ON m.id = u.model_id"
-	    " JOIN customers c ON c.id = u.customer_id WHERE u.id = ?",
-	    DB_ARGS(DB_I(unit_id)), &q, &rq->err);
-	if (rc)
-		return rc;
-	if (db_next(q) == 1) {
-		jw_obj_open(w);
-		jw_ki64(w, "id", db_i64(q, 0));
-		jw_kstr(w, "serial", db_str(q, 1));
-		jw_ki64(w, "model_id", db_i64(q, 2));
-		jw_kstr(w, "model_name", db_str(q, 3));
-		jw_kstr(w, "model_no", db_str(q, 4));
-		jw_ki64(w, "customer_id", db_i64(q, 5));
-		jw_kstr(w, "customer_name", db_str(q, 6));
-		rc = unit_warranty_verdict(rq->db, &rq->arena, unit_id,
-		    ymd_today(), &v, &rq->err);
-		jw_key(w, "warranty");
-		if (rc == SVC_OK)
-			warranty_verdict_to_json(w, &v);
-		else
-			jw_null(w);
-		jw_obj_close(w);
-	} else
-		jw_null(w);
-	if (rc) {
-		(void)db_done(q, NULL);
-		return rc;
-	}
-	return db_done(q, &rq->err);
-}
-
 /* GET /api/v1/intake?serial=…|phone=…|customer=… */
 static enum svc_code
 intake_h(struct req *rq, struct resp *rs)
 {
 	struct request_caller c = caller(rq);
-	const char *serial = req_query(rq, "serial");
-	const char *phone = req_query(rq, "phone");
-	const char *name = req_query(rq, "customer");
-	struct request_filter f;
-	struct request **items;
-	struct dbq *q;
+	struct request_intake_key k = {
+		.serial = req_query(rq, "serial"),
+		.phone = req_query(rq, "phone"),
+		.customer = req_query(rq, "customer"),
+	};
 	enum svc_code rc;
 	struct jw w;
-	int64_t unit_id = 0, cust = 0;
-	size_t n;
-	bool more;
+	int64_t unit_id, cust;
 
 	rc = query_allow(rq, intake_query);
 	if (rc)
 		return rc;
-	if ((serial == NULL || serial[0] == '\0') &&
-	    (phone == NULL || phone[0] == '\0') &&
-	    (name == NULL || name[0] == '\0'))
-		return svc_fail_field(&rq->err, SVC_EINVAL, "serial", "required",
-		    "give a serial, a phone or a customer name");
-	if ((serial && strlen(serial) > 64) || (phone && strlen(phone) > 40) ||
-	    (name && strlen(name) > 100))
+	if ((k.serial && strlen(k.serial) > 64) ||
+	    (k.phone && strlen(k.phone) > 40) ||
+	    (k.customer && strlen(k.customer) > 100))
 		return svc_fail(&rq->err, SVC_EINVAL, "serial",
 		    "the search value is too long");
-	if (serial != NULL && serial[0] != '\0') {
-		rc = db_query(rq->db, "SELECT id, customer_id FROM sold_units"
-		    " WHERE serial = ?", DB_ARGS(DB_S(serial)), &q, &rq->err);
-	} else if (phone != NULL && phone[0] != '\0') {
-		rc = db_query(rq->db, "SELECT 0, c.id FROM customers c WHERE"
-		    " c.phone = ? UNION SELECT 0, k.customer_id FROM"
-		    " customer_contacts k WHERE k.phone = ? LIMIT 1",
-		    DB_ARGS(DB_S(phone), DB_S(phone)), &q, &rq->err);
-	} else {
-		rc = db_query(rq->db, "SELECT 0, id FROM customers WHERE name = ?"
-		    " OR code = ? ORDER BY id LIMIT 1",
-		    DB_ARGS(DB_S(name), DB_S(name)), &q, &rq->err);
-	}
+	rc = request_intake_find(rq->db, &c, &k, &unit_id, &cust, &rq->err);
 	if (rc)
 		return rc;
-	if (db_next(q) == 1) {
-		unit_id = db_i64(q, 0);
-		cust = db_i64(q, 1);
-	}
-	rc = db_done(q, &rq->err);
-	if (rc)
-		return rc;
-	if (cust == 0 || (c.customer_id != 0 && cust != c.customer_id))
-		return svc_fail(&rq->err, SVC_ENOTFOUND, serial ? "serial" :
-		    phone ? "phone" : "customer", "nothing found");
 	resp_json(rs, 200, &w);
-	jw_obj_open(&w);
-	jw_key(&w, "customer");
-	rc = db_query(rq->db, "SELECT id, code, name, phone, region,"
-	    " region_class, distance_km FROM customers WHERE id = ?",
-	    DB_ARGS(DB_I(cust)), &q, &rq->err);
-	if (rc)
-		return rc;
-	if (db_next(q) == 1) {
-		jw_obj_open(&w);
-		jw_ki64(&w, "id", db_i64(q, 0));
-		jw_kstr(&w, "code", db_str(q, 1));
-		jw_kstr(&w, "name", db_str(q, 2));
-		jw_kstr(&w, "phone", db_str(q, 3));
-		jw_kstr(&w, "region", db_str(q, 4));
-		jw_kstr(&w, "region_class", db_str(q, 5));
-		jw_ki64(&w, "distance_km", db_i64(q, 6));
-		jw_obj_close(&w);
-	} else
-		jw_null(&w);
-	rc = db_done(q, &rq->err);
-	if (rc)
-		return rc;
-	jw_key(&w, "unit");
-	if (unit_id != 0)
-		rc = intake_unit_json(rq, &w, unit_id);
-	else
-		jw_null(&w);
-	if (rc)
-		return rc;
-	memset(&f, 0, sizeof(f));
-	f.customer_id = cust;
-	f.unit_id = unit_id;
-	rc = request_list(rq->db, &rq->arena, &c, &f, 0, 50, &items, &n, &more,
+	return request_intake_json(rq->db, &rq->arena, &c, unit_id, cust, &w,
 	    &rq->err);
-	if (rc)
-		return rc;
-	jw_key(&w, "open_requests");
-	jw_arr_open(&w);
-	for (size_t i = 0; i < n; i++)
-		if (items[i]->state != RQ_CLOSED && items[i]->state != RQ_CANCELLED)
-			request_to_json(&w, items[i]);
-	jw_arr_close(&w);
-	jw_key(&w, "past_requests");
-	jw_arr_open(&w);
-	for (size_t i = 0; i < n; i++)
-		if (items[i]->state == RQ_CLOSED || items[i]->state == RQ_CANCELLED)
-			request_to_json(&w, items[i]);
-	jw_arr_close(&w);
-	jw_obj_close(&w);
-	return SVC_OK;
 }
 
 /* ----- knowledge base ----- */
@@ -823,8 +769,15 @@ const struct route request_routes[] = {
 	    handover_fields, NULL },
 	{ HTTP_POST, "/api/v1/requests/{id}/attachments", request_attach_h,
 	    NULL, "request.work", W | R_RAW, "requests",
-	    "attach a photo or scan (raw body, up to 10 MiB)", NULL,
+	    "attach a photo or scan (raw body, up to 10 MiB; within the "
+	    "quotas of /attachments/settings)", NULL,
 	    attach_query, (10u << 20) },
+	{ HTTP_GET, "/api/v1/attachments/settings", quota_get_h, NULL,
+	    "settings.read", 0, "requests", "the attachment quotas: files and "
+	    "bytes per request, bytes per customer", NULL, NULL },
+	{ HTTP_PUT, "/api/v1/attachments/settings", quota_put_h, NULL,
+	    "settings.manage", W | J, "requests", "change the attachment "
+	    "quotas (with version)", quota_fields, NULL },
 	{ HTTP_GET, "/api/v1/attachments/{id}", attachment_get_h, NULL,
 	    "request.read", 0, "requests", "download an attachment", NULL,
 	    NULL },

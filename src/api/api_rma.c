@@ -439,8 +439,8 @@ return_ratios_h(struct req *rq, struct resp *rs)
 	resp_json(rs, 200, &w);
 	jw_obj_open(&w);
 	jw_key(&w, "items");
-	rc = rma_ratios_json(rq->db, &rq->arena, &w, day, after, limit, &last,
-	    &more, &rq->err);
+	rc = rma_ratios_json(rq->db, &rq->arena, &w, day, rq->who.customer_id,
+	    after, limit, &last, &more, &rq->err);
 	list_next_cursor(&w, more, last);
 	jw_obj_close(&w);
 	return rc;
@@ -470,6 +470,10 @@ return_report_customers_h(struct req *rq, struct resp *rs)
 		    "'to' must not be before 'from'");
 	if (rc)
 		return rc;
+	/* a customer user: its own company only (another is an empty report) */
+	if (rq->who.customer_id != 0)
+		customer = customer == 0 || customer == rq->who.customer_id ?
+		    rq->who.customer_id : -1;
 	resp_json(rs, 200, &w);
 	return rma_report_customers_json(rq->db, &rq->arena, &w, from, to,
 	    customer, &rq->err);
@@ -486,7 +490,8 @@ return_report_open_h(struct req *rq, struct resp *rs)
 	if (rc)
 		return rc;
 	resp_json(rs, 200, &w);
-	return rma_report_open_json(rq->db, &w, clock_now(), &rq->err);
+	return rma_report_open_json(rq->db, &w, clock_now(),
+	    rq->who.customer_id, &rq->err);
 }
 
 /* ----- settings ----- */

@@ -554,8 +554,9 @@ clock_list_doc(struct req *rq, struct resp *rs, const char *kind,
 	struct jw w;
 	size_t n;
 
-	rc = sla_get_for(rq->db, &rq->arena, kind, doc_id, &items, &n,
-	    &rq->err);
+	/* a customer user: its own company's documents only */
+	rc = sla_get_for_scoped(rq->db, &rq->arena, kind, doc_id,
+	    rq->who.customer_id, &items, &n, &rq->err);
 	if (rc)
 		return rc;
 	resp_json(rs, 200, &w);
@@ -626,6 +627,7 @@ api_sla_clock_list(struct req *rq, struct resp *rs)
 		return clock_list_doc(rq, rs, kind, doc_id, cal, now);
 	}
 	f.doc_kind = kind;
+	f.customer_id = rq->who.customer_id; /* customers: their own */
 	rc = query_enum(rq, "due", dues, &due);
 	if (rc == SVC_OK)
 		rc = query_time(rq, "due_before", &f.before);
@@ -668,16 +670,23 @@ api_sla_clock_list(struct req *rq, struct resp *rs)
 	return SVC_OK;
 }
 
-/* GET /api/v1/sla/clocks/{id}: the clock with the explanation of its due */
+/*
+ * GET /api/v1/sla/clocks/{id}: the clock with the explanation of its due
+ * time; a customer user: only its own company's documents' clocks.
+ */
 static enum svc_code
 api_sla_clock_get(struct req *rq, struct resp *rs)
 {
+	struct sla_clock *c;
 	enum svc_code rc;
 	int64_t id;
 	struct jw w;
 	struct buf b;
 
 	rc = req_param_id(rq, 0, &id);
+	if (rc == SVC_OK)
+		rc = sla_get_scoped(rq->db, &rq->arena, id, rq->who.customer_id,
+		    &c, &rq->err);
 	if (rc)
 		return rc;
 	buf_init(&b, 1u << 22);

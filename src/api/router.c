@@ -5,7 +5,8 @@
  *   path -> 404, method -> 405, query size -> 413, UTF-8 of the path and
  *   the query -> 400, authentication (bearer token or
  *   session cookie) -> 401, CSRF header on cookie writes -> 403, permission
- *   from the matrix -> 403, Content-Type -> 415, body (UTF-8, JSON object)
+ *   from the matrix (and never a staff-only one for a customer user) -> 403,
+ *   Content-Type -> 415, body (UTF-8, JSON object)
  *   -> 400, then the handler: directly for reads, inside one write
  *   transaction for R_WRITE (with Idempotency-Key replay for creates).
  *
@@ -22,6 +23,25 @@
 
 #define CSRF_HEADER "X-CSRF-Token"
 #define IDEM_KEY_MAX 200
+
+/*
+ * Permissions a user bound to a customer company never holds, whatever the
+ * matrix says: their routes read every company's records (other users, the
+ * audit log's before/after of every record, company-wide report counts)
+ * and cannot be narrowed to one company.  Every other read route scopes a
+ * customer user to its own company in its handler (SPEC §2).
+ */
+static const char *const staff_only_perms[] = { "user.read", "audit.read",
+	"report.read", NULL };
+
+static bool
+staff_only_perm(const char *perm)
+{
+	for (size_t i = 0; perm != NULL && staff_only_perms[i] != NULL; i++)
+		if (strcmp(staff_only_perms[i], perm) == 0)
+			return true;
+	return false;
+}
 
 /* ----- path matching ----- */
 
@@ -622,6 +642,11 @@ route_request(struct req *rq, struct resp *rs)
 		if (!ok)
 			return svc_fail(&rq->err, SVC_EPERM, NULL,
 			    "your roles do not grant '%s'", rq->route->perm);
+		if (rq->who.customer_id != 0 &&
+		    staff_only_perm(rq->route->perm))
+			return svc_fail(&rq->err, SVC_EPERM, NULL,
+			    "'%s' is for staff: customer users cannot hold it",
+			    rq->route->perm);
 	}
 	if (rq->route->flags & R_JSON) {
 		rc = parse_body(rq);

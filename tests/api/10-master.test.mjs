@@ -535,6 +535,52 @@ export const tests = [
     t.equal(sum.username, 'admin');
   }],
 
+  ['internal fields: a customer user never sees its credit or relationship notes, nor sets them', async (t) => {
+    const admin = await t.admin();
+    const c = await mkCustomer(t, { credit_notes: '信用一般, 需预付', relationship_notes: '老板难沟通' });
+    const u = await t.createUser({ roles: ['customer'], customer_id: c.id });
+    const cust = (await t.login(u.username, u.password)).token;
+    const internal = (x) => ['credit_notes', 'relationship_notes'].filter((k) => k in x);
+    // staff see them
+    const staff = t.expectStatus(await t.req('GET', `/api/v1/customers/${c.id}`, { token: admin }), 200).json;
+    t.equal(staff.credit_notes, '信用一般, 需预付');
+    t.equal(staff.relationship_notes, '老板难沟通');
+    // the customer user: not in its record, its list, its history
+    const one = t.expectStatus(await t.req('GET', `/api/v1/customers/${c.id}`, { token: cust }), 200);
+    t.deepEqual(internal(one.json), [], 'GET /customers/{id}');
+    t.equal(one.json.name, c.name);
+    const list = t.expectStatus(await t.req('GET', '/api/v1/customers', { token: cust }), 200).json;
+    t.equal(list.items.length, 1);
+    t.deepEqual(internal(list.items[0]), [], 'GET /customers');
+    const hist = t.expectStatus(await t.req('GET', `/api/v1/customers/${c.id}/history`, { token: cust }), 200);
+    t.deepEqual(internal(hist.json.customer), [], 'GET /customers/{id}/history');
+    for (const r of [one, hist])
+      t.ok(!r.text.includes('信用一般') && !r.text.includes('老板难沟通'), `${r.what}: the notes' text is shown`);
+    // granted customer.manage (an admin's change): it may not set them, and a
+    // stale change shows the current record without them
+    const roles = (await t.req('GET', '/api/v1/roles', { token: admin })).json;
+    const orig = roles.matrix.customer;
+    const setPerms = (perms) => t.req('PUT', '/api/v1/roles/customer/permissions', { token: admin, body: { permissions: perms } });
+    t.expectStatus(await setPerms([...orig, 'customer.manage']), 200);
+    try {
+      t.expectError(await t.req('PATCH', `/api/v1/customers/${c.id}`, { token: cust, body: { version: c.version, credit_notes: '信用很好' } }),
+        403, 'forbidden', 'credit_notes');
+      t.expectError(await t.req('PATCH', `/api/v1/customers/${c.id}`, { token: cust, body: { version: c.version, relationship_notes: '' } }),
+        403, 'forbidden', 'relationship_notes');
+      const ok = t.expectStatus(await t.req('PATCH', `/api/v1/customers/${c.id}`, { token: cust, body: { version: c.version, address: '新地址' } }), 200);
+      t.deepEqual(internal(ok.json), [], 'PATCH answer');
+      const stale = await t.req('PATCH', `/api/v1/customers/${c.id}`, { token: cust, body: { version: c.version, address: '再改' } });
+      const e = t.expectError(stale, 409, 'conflict', 'version');
+      t.equal(e.details.current.address, '新地址');
+      t.deepEqual(internal(e.details.current), [], '409 details.current');
+      t.ok(!stale.text.includes('信用一般'), 'the conflict shows the notes');
+    } finally {
+      t.expectStatus(await setPerms(orig), 200, 'restore the customer role');
+    }
+    const after = (await t.req('GET', `/api/v1/customers/${c.id}`, { token: admin })).json;
+    t.equal(after.credit_notes, '信用一般, 需预付', 'the notes changed');
+  }],
+
   ['every master route refuses a body that is not JSON, and unknown query parameters', async (t) => {
     const tok = await t.admin();
     t.expectError(await t.req('POST', '/api/v1/customers', { token: tok, raw: 'code=x', headers: { 'Content-Type': 'text/plain' } }),

@@ -303,6 +303,51 @@ export const tests = [
     t.expectError(await t.req('POST', '/api/v1/notifications/abc/read', { token: me }), 404, 'not_found');
   }],
 
+  ['clocks of a customer user, whatever the matrix grants: its own company\'s only; another\'s answers as a missing one', async (t) => {
+    const admin = await t.admin();
+    const agent = (await t.login('agent')).token;
+    const cust = (await t.login('customer')).token;   // bound to customer 1
+    const repair = async (customer_id) => {
+      const r = await t.req('POST', '/api/v1/requests', { token: agent, body: { type: 'repair', customer_id, title: '不制冷' } });
+      t.expectStatus(r, 201);
+      const c = (await t.req('GET', `/api/v1/sla/clocks?doc_kind=request&doc_id=${r.json.request.id}`, { token: admin })).json.items;
+      t.ok(c.length > 0, `customer ${customer_id}'s repair has no clock: the check would prove nothing`);
+      return { req: r.json.request, clock: c[0] };
+    };
+    const mine = await repair(1);
+    const theirs = await repair(2);
+    const roles = (await t.req('GET', '/api/v1/roles', { token: admin })).json;
+    const orig = roles.matrix.customer;
+    const setPerms = (perms) => t.req('PUT', '/api/v1/roles/customer/permissions', { token: admin, body: { permissions: perms } });
+    t.expectStatus(await setPerms([...orig, 'sla.read']), 200);
+    try {
+      // by id
+      t.expectStatus(await t.req('GET', `/api/v1/sla/clocks/${mine.clock.id}`, { token: cust }), 200);
+      const a = await t.req('GET', `/api/v1/sla/clocks/${theirs.clock.id}`, { token: cust });
+      const b = await t.req('GET', '/api/v1/sla/clocks/999999999', { token: cust });
+      t.expectError(a, 404, 'not_found', 'id');
+      t.equal(a.json.error.message.replace(String(theirs.clock.id), 'N'), b.json.error.message.replace('999999999', 'N'));
+      // by document
+      const own = t.expectStatus(await t.req('GET', `/api/v1/sla/clocks?doc_kind=request&doc_id=${mine.req.id}`, { token: cust }), 200).json;
+      t.deepEqual(own.items.map((x) => x.id), [mine.clock.id]);
+      const c = await t.req('GET', `/api/v1/sla/clocks?doc_kind=request&doc_id=${theirs.req.id}`, { token: cust });
+      const d = await t.req('GET', '/api/v1/sla/clocks?doc_kind=request&doc_id=999999999', { token: cust });
+      t.expectError(c, 404, 'not_found', 'doc_id');
+      t.equal(c.json.error.message.replace(String(theirs.req.id), 'N'), d.json.error.message.replace('999999999', 'N'));
+      // the due list: staff see both, the customer only its own
+      const all = await t.listAll('/api/v1/sla/clocks?doc_kind=request', admin);
+      t.ok(all.some((x) => x.id === theirs.clock.id) && all.some((x) => x.id === mine.clock.id), 'staff do not see both clocks');
+      const list = await t.listAll('/api/v1/sla/clocks?doc_kind=request', cust);
+      t.ok(list.some((x) => x.id === mine.clock.id), 'the customer does not see its own clock');
+      t.ok(!list.some((x) => x.id === theirs.clock.id), 'the customer sees another company\'s clock');
+      t.ok(list.length < all.length, 'the customer sees as many clocks as staff');
+      const total = (await t.req('GET', '/api/v1/sla/clocks?doc_kind=request&limit=1', { token: cust })).json.total;
+      t.equal(total, list.length, 'the total counts other companies\' clocks');
+    } finally {
+      t.expectStatus(await setPerms(orig), 200, 'restore the customer role');
+    }
+  }],
+
   ['the OpenAPI document lists the calendar and SLA routes', async (t) => {
     const doc = t.expectStatus(await t.req('GET', '/api/v1/openapi.json'), 200).json;
     for (const p of ['/api/v1/calendar', '/api/v1/calendar/hours', '/api/v1/calendar/days',

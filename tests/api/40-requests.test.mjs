@@ -108,8 +108,14 @@ export const tests = [
     e = t.expectError(await step(t, 'asmanager', r, 'assign', { assignee_id: user('tech') }),
       409, 'transition_not_allowed');
     t.match(e.details.missing, /department/);
+    // guard: a repair is not resolved from new (only a consultation is)
+    e = t.expectError(await step(t, 'agent', r, 'resolve', { resolution: '已处理' }), 409, 'transition_not_allowed');
+    t.equal(e.details.code, 'consultation_only');
+    t.match(e.details.missing, /consultation/);
     // guard: resolve without a resolution
-    e = t.expectError(await step(t, 'agent', r, 'resolve'), 409, 'transition_not_allowed');
+    const consult = await newRequest(t, 'agent', { type: 'consultation' });
+    e = t.expectError(await step(t, 'agent', consult, 'resolve'), 409, 'transition_not_allowed');
+    t.equal(e.details.code, 'resolution_needed');
     t.match(e.details.missing, /resolution/);
     // role: a technician may not dispatch
     e = t.expectError(await step(t, 'tech', r, 'dispatch', { department_id: dept('BU1') }), 403, 'forbidden');
@@ -137,8 +143,181 @@ export const tests = [
     t.equal(tr.dispatch.allowed, false);
     t.match(tr.dispatch.reason, /role/);
     t.equal(tr.resolve.allowed, false);
-    t.match(tr.resolve.reason, /resolution/);
+    t.equal(tr.resolve.reason_code, 'consultation_only');
     t.equal(tr.close.allowed, false);
+    // a consultation: resolve is refused only for the missing resolution
+    const c = await newRequest(t, 'agent', { type: 'consultation' });
+    const gc = t.expectStatus(await t.req('GET', `/api/v1/requests/${c.id}`, { token: (await t.login('tech')).token }), 200);
+    const trc = Object.fromEntries(gc.json.transitions.map((x) => [x.name, x]));
+    t.equal(trc.resolve.allowed, false);
+    t.equal(trc.resolve.reason_code, 'resolution_needed');
+    t.match(trc.resolve.reason, /resolution/);
+  }],
+
+  ['resolve: only a consultation from new; every other type by its assignee or a manager', async (t) => {
+    const { dept, user } = await ids(t);
+    const types = ['consultation', 'repair', 'complaint', 'return', 'installation', 'maintenance', 'guidance',
+      'suggestion', 'appointment', 'feedback'];
+    for (const type of types) {
+      // from new, by a technician who has nothing to do with it
+      const r = await newRequest(t, 'agent', { type });
+      const res = await step(t, 'tech', r, 'resolve', { resolution: '电话答复, 已解决' });
+      if (type === 'consultation') {
+        t.expectStatus(res, 200, 'a consultation is resolved at once from new');
+        t.equal(res.json.request.state, 'resolved');
+      } else {
+        const e = t.expectError(res, 409, 'transition_not_allowed', 'transition');
+        t.equal(e.details.code, 'consultation_only', `${type} from new`);
+        t.equal(e.details.state, 'new');
+      }
+    }
+    // a repair, dispatched and assigned: another technician of the same
+    // department may not resolve it, the assignee may
+    const other = await t.createUser({ roles: ['technician'], department_id: dept('BU1') });
+    const otherTok = (await t.login(other.username, other.password)).token;
+    let r = await newRequest(t, 'agent', { type: 'repair' });
+    r = t.expectStatus(await step(t, 'asmanager', r, 'dispatch', { department_id: dept('BU1') }), 200).json.request;
+    // dispatched, nobody assigned: not even the technician who would get it
+    let e = t.expectError(await step(t, 'tech', r, 'resolve', { resolution: '已修好' }), 409, 'transition_not_allowed');
+    t.equal(e.details.code, 'assignee_or_manager');
+    r = t.expectStatus(await step(t, 'asmanager', r, 'assign', { assignee_id: user('tech') }), 200).json.request;
+    e = t.expectError(await t.req('POST', `/api/v1/requests/${r.id}/transitions/resolve`,
+      { token: otherTok, body: { version: r.version, resolution: '已修好' } }), 409, 'transition_not_allowed');
+    t.equal(e.details.code, 'assignee_or_manager');
+    const g = t.expectStatus(await t.req('GET', `/api/v1/requests/${r.id}`, { token: otherTok }), 200).json;
+    t.equal(g.transitions.find((x) => x.name === 'resolve').reason_code, 'assignee_or_manager');
+    r = t.expectStatus(await step(t, 'tech', r, 'resolve', { resolution: '更换排水泵' }), 200).json.request;
+    t.equal(r.state, 'resolved');
+    // the after-sales manager resolves a dispatched complaint nobody was assigned to
+    let c = await newRequest(t, 'agent', { type: 'complaint' });
+    c = t.expectStatus(await step(t, 'asmanager', c, 'dispatch', { department_id: dept('BU1') }), 200).json.request;
+    t.expectError(await step(t, 'agent', c, 'resolve', { resolution: '已致歉' }), 409, 'transition_not_allowed');
+    c = t.expectStatus(await step(t, 'asmanager', c, 'resolve', { resolution: '已致歉并补偿' }), 200).json.request;
+    t.equal(c.state, 'resolved');
+  }],
+
+  ['mandatory texts are trimmed: white space alone is refused naming the field, one character is enough', async (t) => {
+    const { token } = await t.login('agent');
+    const blanks = ['   ', '\t\n ', '\u3000\u3000', ' \u00a0 '];
+    for (const b of blanks)
+      t.expectError(await t.req('POST', '/api/v1/requests', { token, body: { type: 'consultation', customer_id: 2, title: b } }),
+        400, 'validation_failed', 'title', 'required');
+    let res = await t.req('POST', '/api/v1/requests', { token, body: { type: 'consultation', customer_id: 2, title: '  a  ' } });
+    t.expectStatus(res, 201, 'a one-character title');
+    let r = res.json.request;
+    t.equal(r.title, 'a', 'the title is stored trimmed');
+    // an event body
+    for (const b of blanks)
+      t.expectError(await t.req('POST', `/api/v1/requests/${r.id}/events`, { token, body: { kind: 'note', body: b } }),
+        400, 'validation_failed', 'body', 'required');
+    t.expectStatus(await t.req('POST', `/api/v1/requests/${r.id}/events`, { token, body: { kind: 'reply', body: 'a' } }), 201);
+    // a resolution: blank is refused naming it (not taken as "no resolution")
+    r = (await t.req('GET', `/api/v1/requests/${r.id}`, { token })).json.request;
+    for (const b of blanks)
+      t.expectError(await step(t, 'agent', r, 'resolve', { resolution: b }), 400, 'validation_failed', 'resolution', 'required');
+    res = await step(t, 'agent', r, 'resolve', { resolution: ' a ' });
+    t.expectStatus(res, 200, 'a one-character resolution');
+    t.equal(res.json.request.resolution, 'a');
+    // a cancel reason
+    const c = await newRequest(t);
+    for (const b of blanks)
+      t.expectError(await step(t, 'asmanager', c, 'cancel', { reason: b }), 400, 'validation_failed', 'reason', 'required');
+    t.expectStatus(await step(t, 'asmanager', c, 'cancel', { reason: 'a' }), 200, 'a one-character reason');
+    // knowledge base: title and body
+    const kbTok = (await t.login('tech')).token;
+    t.expectError(await t.req('POST', '/api/v1/kb/articles', { token: kbTok, body: { kind: 'case', title: '   ', body: '正文' } }),
+      400, 'validation_failed', 'title', 'required');
+    t.expectError(await t.req('POST', '/api/v1/kb/articles', { token: kbTok, body: { kind: 'case', title: '标题', body: '\u3000 ' } }),
+      400, 'validation_failed', 'body', 'required');
+    const k = t.expectStatus(await t.req('POST', '/api/v1/kb/articles', { token: kbTok, body: { kind: 'case', title: 'a', body: 'b' } }), 201).json;
+    t.expectError(await t.req('PUT', `/api/v1/kb/articles/${k.id}`, { token: kbTok, body: { kind: 'case', title: ' ', body: 'b', version: k.version } }),
+      400, 'validation_failed', 'title', 'required');
+  }],
+
+  ['a customer naming another company\'s unit, serial or customer gets exactly the answer of one that does not exist', async (t) => {
+    const admin = await t.admin();
+    const cust = (await t.login('customer')).token;
+    const model = (await t.req('GET', '/api/v1/product-models?limit=1', { token: admin })).json.items[0];
+    const u = t.expectStatus(await t.req('POST', '/api/v1/units', { token: admin, body: {
+      serial: t.uniq('OTHER-SN-'), model_id: model.id, customer_id: 2, purchase_date: '2026-01-05' } }), 201).json;
+    const create = (body) => t.req('POST', '/api/v1/requests', { token: cust, body: { type: 'repair', title: '不制冷', ...body } });
+    const same = (a, b, what) => {
+      t.equal(a.status, b.status, `${what}: status`);
+      t.deepEqual(a.json, b.json, `${what}: the answers differ`);
+    };
+    same(await create({ unit_id: u.id }), await create({ unit_id: 999999999 }), 'unit_id');
+    same(await create({ serial: u.serial }), await create({ serial: 'NO-SUCH-SERIAL-1' }), 'serial');
+    const a = await create({ customer_id: 2 });
+    const b = await create({ customer_id: 999999999 });
+    t.equal(a.status, b.status, 'customer_id: status');
+    t.deepEqual(a.json.error.details, b.json.error.details, 'customer_id: details');
+    t.equal(a.json.error.message.replace('2', 'N'), b.json.error.message.replace('999999999', 'N'), 'customer_id: message');
+    t.expectError(a, 400, 'validation_failed', 'customer_id', 'not_found');
+    // the customer's own unit (if any) and staff naming the unit are unaffected
+    const staff = await t.req('POST', '/api/v1/requests', { token: (await t.login('agent')).token,
+      body: { type: 'repair', title: '不制冷', unit_id: u.id } });
+    t.expectStatus(staff, 201);
+    t.equal(staff.json.request.customer_id, 2);
+  }],
+
+  ['attachment quotas (settings): files per request, bytes per request and per customer, exactly at the limit and one over', async (t) => {
+    const admin = await t.admin();
+    const { token } = await t.login('tech');
+    const s0 = t.expectStatus(await t.req('GET', '/api/v1/attachments/settings', { token: admin }), 200).json;
+    // the documented defaults (docs/operations.md), unless a test changed them
+    t.deepEqual({ a: s0.max_per_document, b: s0.max_bytes_per_document, c: s0.max_bytes_per_customer },
+      { a: 20, b: 50 * 1024 * 1024, c: 1024 * 1024 * 1024 }, 'the default quotas');
+    const put = async (body, status = 200) => {
+      const cur = (await t.req('GET', '/api/v1/attachments/settings', { token: admin })).json;
+      const res = await t.req('PUT', '/api/v1/attachments/settings', { token: admin, body: { version: cur.version, ...body } });
+      t.expectStatus(res, status, JSON.stringify(body));
+      return res;
+    };
+    t.expectError(await put({ max_per_document: 0 }, 400), 400, 'validation_failed', 'max_per_document');
+    t.expectError(await t.req('PUT', '/api/v1/attachments/settings', { token: admin, body: { version: s0.version + 99, max_per_document: 3 } }),
+      409, 'conflict', 'version');
+    t.expectError(await t.req('PUT', '/api/v1/attachments/settings', { token, body: { version: s0.version, max_per_document: 3 } }),
+      403, 'forbidden');
+    // a customer of its own, so that the per-customer sum is this test's
+    const code = t.uniq('Q');
+    const cu = t.expectStatus(await t.req('POST', '/api/v1/customers', { token: admin, body: { code, name: `配额测试 ${code}` } }), 201).json;
+    const r1 = await newRequest(t, 'agent', { customer_id: cu.id });
+    const r2 = await newRequest(t, 'agent', { customer_id: cu.id });
+    const attach = (r, n) => t.req('POST', `/api/v1/requests/${r.id}/attachments?filename=q.txt`,
+      { token, raw: Buffer.alloc(n, 0x61), headers: { 'Content-Type': 'text/plain' } });
+    const count = async (r) => (await t.req('GET', `/api/v1/requests/${r.id}`, { token })).json.attachments.length;
+    try {
+      // files per request: 3 is within, the 4th is refused
+      await put({ max_per_document: 3 });
+      for (let i = 0; i < 3; i++) t.expectStatus(await attach(r1, 10), 201, `file ${i + 1} of 3`);
+      let e = t.expectError(await attach(r1, 10), 422, 'unprocessable', 'body', 'quota');
+      t.equal(e.details.limit, 'attachments.max_per_document');
+      t.equal(e.details.max, 3);
+      t.match(e.message, /attachments\.max_per_document/);
+      t.equal(await count(r1), 3, 'the refused file was stored');
+      // bytes per request: r2 holds exactly 1000, one byte more is refused
+      await put({ max_per_document: 20, max_bytes_per_document: 1000 });
+      t.expectStatus(await attach(r2, 600), 201);
+      t.expectStatus(await attach(r2, 400), 201, 'exactly at the per-request quota');
+      e = t.expectError(await attach(r2, 1), 413, 'payload_too_large', 'body', 'quota');
+      t.equal(e.details.limit, 'attachments.max_bytes_per_document');
+      t.deepEqual([e.details.max, e.details.used, e.details.adding], [1000, 1000, 1]);
+      t.equal(await count(r2), 2);
+      // bytes per customer: the customer holds 30 + 1000 = 1030 now
+      await put({ max_bytes_per_document: 1024 * 1024, max_bytes_per_customer: 1100 });
+      const r3 = await newRequest(t, 'agent', { customer_id: cu.id });
+      t.expectStatus(await attach(r3, 70), 201, 'exactly at the per-customer quota');
+      e = t.expectError(await attach(r3, 1), 413, 'payload_too_large', 'body', 'quota');
+      t.equal(e.details.limit, 'attachments.max_bytes_per_customer');
+      t.deepEqual([e.details.max, e.details.used], [1100, 1100]);
+      // another customer is not held to this one's sum
+      const code2 = t.uniq('Q');
+      const cu2 = t.expectStatus(await t.req('POST', '/api/v1/customers', { token: admin, body: { code: code2, name: `配额测试 ${code2}` } }), 201).json;
+      t.expectStatus(await attach(await newRequest(t, 'agent', { customer_id: cu2.id }), 1100), 201, 'another customer, at its own quota');
+    } finally {
+      await put({ max_per_document: s0.max_per_document, max_bytes_per_document: s0.max_bytes_per_document,
+        max_bytes_per_customer: s0.max_bytes_per_customer });
+    }
   }],
 
   ['a stale version gets 409 with the current request', async (t) => {

@@ -327,6 +327,66 @@ export const tests = [
     t.ok(ev.json.items.find((e) => e.body.includes('撞击痕迹')), 'the customer does not see the explanation');
   }],
 
+  ['mandatory texts are trimmed: white space alone is refused naming the field, one character is enough', async (t) => {
+    const c = await customer(t);
+    const blanks = ['   ', '\t \n', '\u3000', ' \u00a0\u2003 '];
+    const refused = async (who, r, name, extra, field) => {
+      for (const b of blanks)
+        t.expectError(await step(t, who, r, name, { ...extra, [field]: b }), 400, 'validation_failed', field, 'required');
+    };
+    // QC's customer-damage refusal: the written explanation
+    let r = (await file(t, c.portal, { kind: 'refund', reason: 'quality', lines: [line(c.units.d10, 20000)] })).return;
+    r = await ok(t, 'asmanager', r, 'review_aftersales');
+    r = await ok(t, 'sales', r, 'approve');
+    await refused('qc', r, 'qc_refuse', {}, 'explanation');
+    // QC's company defect: explanation and responsible person
+    await refused('qc', r, 'qc_defect', { responsible_department_id: qcDept, responsible_person: '王工' }, 'explanation');
+    await refused('qc', r, 'qc_defect', { responsible_department_id: qcDept, explanation: '压缩机缺陷' }, 'responsible_person');
+    const back = (await t.req('GET', `/api/v1/returns/${r.id}`, { token: await t.admin() })).json.return;
+    t.equal(back.version, r.version, 'a refused step changed the form');
+    r = await ok(t, 'qc', r, 'qc_refuse', { explanation: ' a ' });
+    t.equal(r.state, 'refused');
+    t.equal(r.qc_explanation, 'a', 'the explanation is stored trimmed');
+    // reject and cancel: the reason shown to the customer
+    let r2 = (await file(t, 'agent', { kind: 'refund', reason: 'quality', customer_id: c.id, lines: [line(c.units.d10, 100)] })).return;
+    await refused('asmanager', r2, 'reject', {}, 'reason');
+    await refused('agent', r2, 'cancel', {}, 'reason');
+    r2 = await ok(t, 'asmanager', r2, 'reject', { reason: 'a' });
+    t.equal(r2.close_reason, 'a');
+    // the general manager's special approval: the note saying why
+    const over = (await file(t, 'agent', { kind: 'exchange', reason: 'unsalable', customer_id: c.id,
+      lines: [line(c.units.d91, 100)] })).return;
+    await refused('gm', over, 'special_approval', {}, 'note');
+    t.expectStatus(await step(t, 'gm', over, 'special_approval', { note: 'a' }), 200, 'a one-character note');
+    // a timeline note or reply
+    for (const b of blanks)
+      t.expectError(await t.req('POST', `/api/v1/returns/${over.id}/events`, { token: await t.admin(), body: { kind: 'note', body: b } }),
+        400, 'validation_failed', 'body', 'required');
+    t.expectStatus(await t.req('POST', `/api/v1/returns/${over.id}/events`, { token: c.ptoken, body: { kind: 'reply', body: 'a' } }), 201);
+  }],
+
+  ['a customer citing another company\'s unit, serial, request or customer gets exactly the answer of a missing one', async (t) => {
+    const mine = await customer(t);
+    const other = await customer(t);
+    const req = t.expectStatus(await t.req('POST', '/api/v1/requests', { token: (await t.login('agent')).token,
+      body: { type: 'return', customer_id: other.id, title: '退货' } }), 201).json.request;
+    const units = (await t.req('GET', `/api/v1/units?customer_id=${other.id}&limit=1`, { token: await t.admin() })).json.items;
+    const filed = (body) => t.req('POST', '/api/v1/returns', { token: mine.ptoken,
+      body: { kind: 'refund', reason: 'quality', lines: [line(mine.units.d10, 100)], ...body } });
+    const same = async (foreign, missing, a, b, what) => {
+      const x = await filed(foreign);
+      const y = await filed(missing);
+      t.ok(x.status >= 400, `${what}: another company's accepted: ${x.status}`);
+      t.equal(x.status, y.status, `${what}: status`);
+      t.equal(JSON.stringify(x.json).replaceAll(String(a), 'N'), JSON.stringify(y.json).replaceAll(String(b), 'N'), `${what}: the answers differ`);
+    };
+    await same({ lines: [line(units[0].id, 100)] }, { lines: [line(999999999, 100)] }, units[0].id, 999999999, 'lines[0].unit_id');
+    await same({ lines: [{ serial: units[0].serial, quantity: 1, unit_price_fen: 100 }] },
+      { lines: [{ serial: 'NO-SUCH-SN-9', quantity: 1, unit_price_fen: 100 }] }, units[0].serial, 'NO-SUCH-SN-9', 'lines[0].serial');
+    await same({ request_id: req.id }, { request_id: 999999999 }, req.id, 999999999, 'request_id');
+    await same({ customer_id: other.id }, { customer_id: 999999999 }, other.id, 999999999, 'customer_id');
+  }],
+
   ['another role trying to sign gets 403 naming the role', async (t) => {
     const c = await customer(t);
     const r = (await file(t, 'agent', { kind: 'exchange', reason: 'unsalable', customer_id: c.id, lines: [line(c.units.d10, 100)] })).return;

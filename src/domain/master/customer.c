@@ -55,13 +55,22 @@ customer_to_json(struct jw *w, const struct customer *c)
 	jw_kstr(w, "phone", c->phone);
 	jw_ki64(w, "distance_km", c->distance_km);
 	jw_kstr(w, "region_class", c->region_class);
-	jw_kstr(w, "credit_notes", c->credit_notes);
-	jw_kstr(w, "relationship_notes", c->relationship_notes);
+	if (c->credit_notes != NULL)
+		jw_kstr(w, "credit_notes", c->credit_notes);
+	if (c->relationship_notes != NULL)
+		jw_kstr(w, "relationship_notes", c->relationship_notes);
 	jw_kbool(w, "active", c->active);
 	jw_ki64(w, "version", c->version);
 	jw_ktime(w, "created_at", c->created_at);
 	jw_ktime(w, "updated_at", c->updated_at);
 	jw_obj_close(w);
+}
+
+void
+customer_hide_internal(struct customer *c)
+{
+	c->credit_notes = NULL;
+	c->relationship_notes = NULL;
 }
 
 static void

@@ -109,7 +109,7 @@ history_sales(struct db *db, int64_t customer_id, struct jw *w,
 
 enum svc_code
 customer_history_json(struct db *db, struct arena *a, int64_t customer_id,
-    int today, struct jw *w, struct svc_err *err)
+    int today, bool internal, struct jw *w, struct svc_err *err)
 {
 	struct contract_filter cf = { .customer_id = customer_id };
 	struct md_page pg = { .sort = NULL, .cursor = NULL,
@@ -126,6 +126,8 @@ customer_history_json(struct db *db, struct arena *a, int64_t customer_id,
 	rc = customer_get(db, a, customer_id, &c, err);
 	if (rc)
 		return rc;
+	if (!internal)
+		customer_hide_internal(c);
 	jw_obj_open(w);
 	md_kdate(w, "as_of", today);
 	jw_key(w, "customer");

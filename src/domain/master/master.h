@@ -98,6 +98,11 @@ struct customer {
 	const char *phone;
 	int64_t distance_km;	/* from the service centre (SLA bands) */
 	const char *region_class;	/* urban | suburban | remote (外地) */
+	/*
+	 * Internal (staff only): never shown to a customer user.  NULL after
+	 * customer_hide_internal(), and then customer_to_json() leaves them
+	 * out.
+	 */
 	const char *credit_notes;
 	const char *relationship_notes;
 	bool active;
@@ -152,6 +157,11 @@ enum svc_code customer_update(struct db *, struct arena *,
     const struct customer *draft, unsigned mask, struct customer **out,
     struct svc_err *) WARN_UNUSED_RESULT;
 void customer_to_json(struct jw *, const struct customer *);
+/*
+ * Drop the internal fields (credit and relationship notes) from c, for an
+ * answer to a customer user: customer_to_json() then leaves them out.
+ */
+void customer_hide_internal(struct customer *c);
 
 /* ----- contacts: a sub-resource of a customer ----- */
 
@@ -602,9 +612,11 @@ void price_to_json(struct jw *, const struct price_item *);
  * "contacts", "units" (each with its warranty verdict on day today, at most
  * HISTORY_UNITS_MAX, "units_total" counts all), "contracts", "sales"
  * (totals overall and per year), then what master_history_extra() adds.
+ * internal false (for a customer user): without the customer's internal
+ * fields (customer_hide_internal).
  */
 enum svc_code customer_history_json(struct db *, struct arena *,
-    int64_t customer_id, int today, struct jw *,
+    int64_t customer_id, int today, bool internal, struct jw *,
     struct svc_err *) WARN_UNUSED_RESULT;
 
 /*

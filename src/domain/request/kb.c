@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "domain/core/text.h"
 #include "domain/search/search.h"
 #include "util/clock.h"
 
@@ -127,15 +128,21 @@ enum svc_code
 kb_create(struct db *db, struct arena *a, const struct actor *who,
     const struct kb_article *d, struct kb_article **out, struct svc_err *err)
 {
+	const char *title = d->title, *body = d->body;
 	enum svc_code rc;
 	int64_t id, now = clock_now();
 
-	rc = check_model(db, d->model_id, err);
+	rc = text_required(a, err, "title", &title, "a title");
+	if (rc == SVC_OK)
+		rc = text_required(a, err, "body", &body, "the solution or "
+		    "guide");
+	if (rc == SVC_OK)
+		rc = check_model(db, d->model_id, err);
 	if (rc == SVC_OK)
 		rc = db_one_i64(db, "INSERT INTO kb_articles (kind, title, body,"
 		    " model_id, category, active, version, created_by, created_at,"
 		    " updated_at) VALUES (?, ?, ?, ?, ?, 1, 1, ?, ?, ?) RETURNING id",
-		    DB_ARGS(DB_S(d->kind), DB_S(d->title), DB_S(d->body),
+		    DB_ARGS(DB_S(d->kind), DB_S(title), DB_S(body),
 		    DB_ID(d->model_id), DB_S(d->category ? d->category : ""),
 		    DB_ID(who->user_id), DB_I(now), DB_I(now)), &id, err);
 	if (rc == SVC_OK)
@@ -154,10 +161,22 @@ kb_update(struct db *db, struct arena *a, const struct actor *who, int64_t id,
     struct svc_err *err)
 {
 	struct kb_article *cur;
+	const char *title = d->title, *body = d->body;
 	enum svc_code rc;
 	int64_t changed;
 	char *before;
 
+	if (title != NULL) {
+		rc = text_required(a, err, "title", &title, "a title");
+		if (rc)
+			return rc;
+	}
+	if (body != NULL) {
+		rc = text_required(a, err, "body", &body, "the solution or "
+		    "guide");
+		if (rc)
+			return rc;
+	}
 	rc = kb_get(db, a, id, &cur, err);
 	if (rc)
 		return rc;
@@ -171,8 +190,8 @@ kb_update(struct db *db, struct arena *a, const struct actor *who, int64_t id,
 	    " model_id = ?, category = ?, active = ?, version = version + 1,"
 	    " updated_at = ? WHERE id = ? AND version = ?",
 	    DB_ARGS(DB_S(d->kind ? d->kind : cur->kind),
-	    DB_S(d->title ? d->title : cur->title),
-	    DB_S(d->body ? d->body : cur->body), DB_ID(d->model_id),
+	    DB_S(title ? title : cur->title),
+	    DB_S(body ? body : cur->body), DB_ID(d->model_id),
 	    DB_S(d->category ? d->category : cur->category), DB_I(d->active),
 	    DB_I(clock_now()), DB_I(id), DB_I(expected)), &changed, err);
 	if (rc)

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/core/text.h"
 #include "domain/master/master.h"
 #include "domain/search/search.h"
 #include "domain/sla/sla.h"
@@ -21,8 +22,6 @@
 	" r.customer_confirmed_at, r.wait_reason, r.reopen_count, r.created_by," \
 	" r.closed_at, r.version, r.created_at, r.updated_at" \
 	" FROM service_requests r JOIN customers c ON c.id = r.customer_id"
-
-#define ATTACH_MAX (10u << 20)
 
 /* Interned enum values, so the struct points at static strings. */
 static const char *
@@ -205,11 +204,13 @@ default_owner(struct db *db, int64_t *out, struct svc_err *err)
 /*
  * Find the unit by id or serial; fill unit id, customer and the warranty
  * verdict of today with the rule that gave it (master's rule, SPEC §3).
+ * For a customer caller another company's unit does not exist: the same
+ * answer as a unit that does not (its existence is not revealed).
  */
 static enum svc_code
-intake_unit(struct db *db, struct arena *a, const struct request_draft *d,
-    int64_t *unit_id, int64_t *customer_id, char **serial, int *in_warranty,
-    char **rule, struct svc_err *err)
+intake_unit(struct db *db, struct arena *a, const struct request_caller *c,
+    const struct request_draft *d, int64_t *unit_id, int64_t *customer_id,
+    char **serial, int *in_warranty, char **rule, struct svc_err *err)
 {
 	struct warranty_verdict v;
 	struct dbq *q;
@@ -240,7 +241,7 @@ intake_unit(struct db *db, struct arena *a, const struct request_draft *d,
 	rc = db_done(q, err);
 	if (rc)
 		return rc;
-	if (got != 1)
+	if (got != 1 || (c->customer_id != 0 && *customer_id != c->customer_id))
 		return svc_fail_field(err, SVC_EINVAL,
 		    d->unit_id ? "unit_id" : "serial", "not_found",
 		    "no sold unit with this %s", d->unit_id ? "id" : "serial");
@@ -382,9 +383,23 @@ request_create(struct db *db, struct arena *a, const struct request_caller *c,
 	int64_t n;
 	int in_warranty = -1;
 	char *number, *rule = (char *)"", *serial = (char *)"";
+	const char *title = d->title;
 	enum svc_code rc;
 
-	rc = intake_unit(db, a, d, &unit_id, &customer_id, &serial,
+	rc = text_required(a, err, "title", &title, "a short summary");
+	if (rc)
+		return rc;
+	/*
+	 * A customer caller names its own company or none: another company
+	 * (like one that does not exist) is not found, and so is another
+	 * company's unit (intake_unit).
+	 */
+	if (c->customer_id != 0 && d->customer_id != 0 &&
+	    d->customer_id != c->customer_id)
+		return svc_fail_field(err, SVC_EINVAL, "customer_id",
+		    "not_found", "customer %lld not found",
+		    (long long)d->customer_id);
+	rc = intake_unit(db, a, c, d, &unit_id, &customer_id, &serial,
 	    &in_warranty, &rule, err);
 	if (rc)
 		return rc;
@@ -394,13 +409,8 @@ request_create(struct db *db, struct arena *a, const struct request_caller *c,
 		    "the unit belongs to another customer");
 	if (customer_id == 0)
 		customer_id = d->customer_id;
-	if (c->customer_id != 0) {
-		if (customer_id != 0 && customer_id != c->customer_id)
-			return svc_fail_field(err, SVC_EINVAL,
-			    unit_id ? "serial" : "customer_id", "not_found",
-			    "no such unit or customer of yours");
+	if (c->customer_id != 0)
 		customer_id = c->customer_id;
-	}
 	if (customer_id == 0)
 		return svc_fail_field(err, SVC_EINVAL, "customer_id", "required",
 		    "a customer (or a serial number of a sold unit) is required");
@@ -429,7 +439,7 @@ request_create(struct db *db, struct arena *a, const struct request_caller *c,
 	    DB_S(d->severity), DB_I(customer_id),
 	    DB_S(d->contact_name ? d->contact_name : ""),
 	    DB_S(d->contact_phone ? d->contact_phone : ""), DB_ID(unit_id),
-	    DB_S(serial), DB_S(d->title),
+	    DB_S(serial), DB_S(title),
 	    DB_S(d->description ? d->description : ""),
 	    in_warranty < 0 ? DB_NULL : DB_I(in_warranty), DB_S(rule),
 	    DB_I(owner), DB_ID(c->actor.user_id), DB_I(clock_local_ymd(now)),
@@ -526,12 +536,16 @@ apply_step(struct db *db, const char *name, const struct request_step *s,
 	} else if (strcmp(name, "resume") == 0) {
 		r->wait_reason = (char *)"";
 	} else if (strcmp(name, "resolve") == 0) {
+		if (s->resolution != NULL && s->resolution[0] == '\0')
+			return svc_fail_field(err, SVC_EINVAL, "resolution",
+			    "required", "'resolution' must not be blank: say "
+			    "what was done");
 		if (s->resolution != NULL)
 			r->resolution = (char *)s->resolution;
 	} else if (strcmp(name, "cancel") == 0) {
 		if (s->reason == NULL || s->reason[0] == '\0')
 			return svc_fail_field(err, SVC_EINVAL, "reason",
-			    "required", "cancel needs a reason");
+			    "required", "cancel needs a reason (not blank)");
 	} else if (strcmp(name, "reopen") == 0) {
 		r->reopen_count++;
 		r->closed_at = 0;
@@ -556,11 +570,19 @@ request_transition(struct db *db, struct arena *a,
 {
 	const struct fsm_transition *t;
 	struct request *cur, next;
+	struct request_step in = *s;
 	enum svc_code rc;
 	int64_t now = clock_now(), changed;
 	char *before, *data;
 	int from;
 
+	/* texts are taken trimmed: white space alone says nothing */
+	in.resolution = text_trim(a, s->resolution);
+	in.reason = text_trim(a, s->reason);
+	in.note = text_trim(a, s->note);
+	if (in.note != NULL && in.note[0] == '\0')
+		in.note = NULL;
+	s = &in;
 	rc = request_get(db, a, c, id, &cur, err);
 	if (rc)
 		return rc;
@@ -688,7 +710,10 @@ request_add_event(struct db *db, struct arena *a,
 	enum svc_code rc;
 	bool reply = strcmp(kind, "reply") == 0;
 
-	rc = request_get(db, a, c, id, &r, err);
+	rc = text_required(a, err, "body", &body, "the text of the note or "
+	    "reply");
+	if (rc == SVC_OK)
+		rc = request_get(db, a, c, id, &r, err);
 	if (rc)
 		return rc;
 	if (c->customer_id != 0 && !reply)
@@ -742,6 +767,9 @@ request_attach(struct db *db, struct arena *a, const struct request_caller *c,
 	if (len > ATTACH_MAX)
 		return svc_fail(err, SVC_ETOOBIG, "body", "attachments are "
 		    "limited to %u bytes", ATTACH_MAX);
+	rc = attach_quota_check(db, a, id, r->customer_id, len, err);
+	if (rc)
+		return rc;
 	crypto_hash_sha256(h, data, len);
 	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
 	rc = db_one_i64(db, "INSERT INTO attachments (owner_kind, owner_id,"

@@ -9,6 +9,11 @@
  *    handover, which is recorded in the timeline and the audit log;
  *  - state changes only through request_transition(), which asks fsm_check();
  *  - a closed repair request has customer_confirmed_at set;
+ *  - only a consultation is resolved from new; any other type is resolved
+ *    by its assignee or a manager (request_state.c);
+ *  - mandatory texts (title, resolution, reasons, event bodies) are stored
+ *    trimmed and never blank (domain/core/text.h);
+ *  - attachments stay within the quotas of the settings (attachment.c);
  *  - in_warranty is computed from the unit at intake, never typed;
  *  - a customer user reads and writes only its own company's requests.
  */
@@ -113,9 +118,63 @@ enum svc_code request_handover(struct db *, struct arena *,
 enum svc_code request_add_event(struct db *, struct arena *,
     const struct request_caller *, int64_t id, const char *kind,
     const char *body, int64_t *event_id, struct svc_err *) WARN_UNUSED_RESULT;
+/*
+ * Attach a file to request id (a photo or a scan: JPEG, PNG, WebP, GIF, PDF
+ * or plain text, 1 byte to ATTACH_MAX), within the quotas (see
+ * attach_quota_check).  Writes the timeline event and the audit row.
+ */
 enum svc_code request_attach(struct db *, struct arena *,
     const struct request_caller *, int64_t id, const char *filename,
     const char *content_type, const void *data, size_t len, int64_t *att_id,
+    struct svc_err *) WARN_UNUSED_RESULT;
+/*
+ * Attachment id as the caller may see it (a customer user: its own
+ * company's only; another's answers as one that does not exist): its
+ * content type (arena-owned) and its bytes appended to data.
+ */
+enum svc_code request_attachment_read(struct db *,
+    const struct request_caller *, int64_t id, struct arena *,
+    const char **content_type, struct buf *data,
+    struct svc_err *) WARN_UNUSED_RESULT;
+
+/* ----- attachment quotas (attachment.c; settings attachments.*) ----- */
+
+/* one file, bytes; the defaults of the quotas; the settings' upper bounds */
+#define ATTACH_MAX (10u << 20)
+#define ATTACH_DEFAULT_COUNT 20
+#define ATTACH_DEFAULT_DOC_BYTES (50LL << 20)
+#define ATTACH_DEFAULT_CUSTOMER_BYTES (1LL << 30)
+#define ATTACH_MAX_COUNT 10000
+#define ATTACH_MAX_BYTES (1LL << 40)
+
+struct attach_settings {
+	int64_t max_per_document;	/* files on one request */
+	int64_t max_bytes_per_document;	/* their bytes */
+	int64_t max_bytes_per_customer;	/* a customer's, in all */
+	int64_t version;		/* 1 + the sum of the rows' versions */
+};
+
+/* The quotas (defaults where a row is missing or not a number). */
+enum svc_code attach_settings_get(struct db *, struct attach_settings *,
+    struct svc_err *) WARN_UNUSED_RESULT;
+/*
+ * Change the quotas (each 1 .. ATTACH_MAX_COUNT or ATTACH_MAX_BYTES) if the
+ * version is expected (else SVC_ECONFLICT with the current ones).  Audits.
+ */
+enum svc_code attach_settings_set(struct db *, struct arena *,
+    const struct actor *, int64_t expected_version,
+    const struct attach_settings *, struct attach_settings *out,
+    struct svc_err *) WARN_UNUSED_RESULT;
+void attach_settings_to_json(struct jw *, const struct attach_settings *);
+/*
+ * May a file of len bytes be added to request_id of customer_id?  Exactly
+ * at a quota is within it.  Over the count: SVC_EUNPROCESSABLE (422); over
+ * a byte quota: SVC_ETOOBIG (413); either names the setting in
+ * details.limit with max, used and adding.  Locks the customer's row
+ * (inside the caller's write) so that concurrent uploads are counted.
+ */
+enum svc_code attach_quota_check(struct db *, struct arena *,
+    int64_t request_id, int64_t customer_id, size_t len,
     struct svc_err *) WARN_UNUSED_RESULT;
 enum svc_code request_link(struct db *, int64_t request_id,
     const char *doc_kind, int64_t doc_id, const char *doc_number,
@@ -164,6 +223,32 @@ enum svc_code request_list(struct db *, struct arena *,
     const struct request_caller *, const struct request_filter *,
     int64_t before_id, int limit, struct request ***out, size_t *n,
     bool *more, struct svc_err *) WARN_UNUSED_RESULT;
+
+/* ----- intake (intake.c) ----- */
+
+/* What intake looks for: the first given of serial, phone, customer. */
+struct request_intake_key {
+	const char *serial;
+	const char *phone;
+	const char *customer;	/* name or code */
+};
+
+/*
+ * Find the unit (by serial; 0 otherwise) and its customer, or the customer
+ * by phone (its own or a contact's) or by name or code.  SVC_ENOTFOUND
+ * naming the key given when nothing is found (for a customer caller:
+ * nothing of another company is ever found); SVC_EINVAL when no key.
+ */
+enum svc_code request_intake_find(struct db *, const struct request_caller *,
+    const struct request_intake_key *, int64_t *unit_id, int64_t *customer_id,
+    struct svc_err *) WARN_UNUSED_RESULT;
+/*
+ * {customer, unit (with today's warranty verdict) or null, open_requests,
+ * past_requests} of what request_intake_find() found.
+ */
+enum svc_code request_intake_json(struct db *, struct arena *,
+    const struct request_caller *, int64_t unit_id, int64_t customer_id,
+    struct jw *, struct svc_err *) WARN_UNUSED_RESULT;
 
 /* ----- knowledge base ----- */
 

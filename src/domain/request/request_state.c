@@ -59,12 +59,27 @@ g_assignee_or_manager(const void *doc, const struct fsm_caller *c,
 	return r->assignee_id == c->user_id || is_staff_manager(c);
 }
 
+/*
+ * resolve: a consultation by anyone who works requests, from any state the
+ * step runs from; any other type not from new, and only by its assignee or
+ * a manager.  The resolution is checked last: the UI takes that refusal as
+ * one the step's own input satisfies.
+ */
 static bool
-g_resolution(const void *doc, const struct fsm_caller *c, struct fsm_why *m)
+g_resolve(const void *doc, const struct fsm_caller *c, struct fsm_why *m)
 {
 	const struct request *r = doc;
 
-	(void)c;
+	if (strcmp(r->type, "consultation") != 0) {
+		if (r->state == RQ_NEW) {
+			fsm_why_set(m, "consultation_only", "only a "
+			    "consultation is resolved from new: dispatch and "
+			    "assign the request first");
+			return false;
+		}
+		if (!g_assignee_or_manager(doc, c, m))
+			return false;
+	}
 	fsm_why_set(m, "resolution_needed", "a resolution is recorded");
 	return r->resolution != NULL && r->resolution[0] != '\0';
 }
@@ -110,7 +125,7 @@ static const struct fsm_transition transitions[] = {
 	    "恢复处理" },
 	{ "resolve", F(RQ_NEW) | F(RQ_DISPATCHED) | F(RQ_ASSIGNED) |
 	    F(RQ_IN_PROGRESS) | F(RQ_REOPENED), RQ_RESOLVED, { STAFF_WORK },
-	    g_resolution, "解决" },
+	    g_resolve, "解决" },
 	{ "confirm", F(RQ_RESOLVED), -1,
 	    { "customer", "agent", "aftersales_manager", "admin" },
 	    g_not_confirmed, "客户确认" },

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/core/text.h"
 #include "domain/request/request.h"
 #include "domain/rma/rma_int.h"
 #include "domain/sla/sla.h"
@@ -810,12 +811,6 @@ rma_create(struct db *db, struct arena *a, const struct rma_caller *c,
 
 /* ----- steps ----- */
 
-static bool
-text_given(const char *s)
-{
-	return s != NULL && s[0] != '\0';
-}
-
 /* Validate the step's inputs and apply them to r (a copy). */
 static enum svc_code
 apply_step(struct db *db, const char *name, const struct rma_step *s,
@@ -1084,12 +1079,23 @@ rma_transition(struct db *db, struct arena *a, const struct rma_caller *c,
 {
 	const struct fsm_transition *t;
 	struct rma *cur, next;
+	struct rma_step in = *s;
 	const char *role;
 	enum svc_code rc;
 	int64_t now = clock_now(), changed, sig_id, outbox_id;
 	char *before, *data;
 	int from;
 
+	/*
+	 * Texts are taken trimmed: a reason, an explanation or a person that
+	 * is only white space is not given (and a required one is refused).
+	 */
+	in.note = text_trim(a, s->note);
+	in.reason = text_trim(a, s->reason);
+	in.explanation = text_trim(a, s->explanation);
+	in.responsible_person = text_trim(a, s->responsible_person);
+	in.station = text_trim(a, s->station);
+	s = &in;
 	/*
 	 * Steps that check the limits first lock the customer's row (a no-op
 	 * UPDATE: a row lock on PostgreSQL, SQLite has one writer), so two
@@ -1233,7 +1239,10 @@ rma_add_event(struct db *db, struct arena *a, const struct rma_caller *c,
 	enum svc_code rc;
 	bool reply = strcmp(kind, "reply") == 0;
 
-	rc = rma_get(db, a, c, id, &r, err);
+	rc = text_required(a, err, "body", &body, "the text of the note or "
+	    "reply");
+	if (rc == SVC_OK)
+		rc = rma_get(db, a, c, id, &r, err);
 	if (rc)
 		return rc;
 	if (c->customer_id != 0 && !reply)

@@ -37,7 +37,10 @@
  *  - the warehouse receives only when after-sales, the sales manager and QC
  *    have signed; a driver picks up only against a transport order;
  *  - a received form has resolution, refund_fen (0..amount) and slip_due_at;
- *  - a customer user reads and writes only its own company's forms.
+ *  - a customer user reads and writes only its own company's forms (and
+ *    its own ratio and reports);
+ *  - a step's texts are taken trimmed: a required reason, explanation,
+ *    responsible person or note that is only white space is refused.
  *
  * Ownership: every pointer returned is arena-owned (valid until the arena
  * is released); inputs are borrowed.  Functions that write must run inside
@@ -334,11 +337,12 @@ enum svc_code rma_capa_json(struct db *, struct jw *, int64_t id,
 /*
  * Every active customer's ratio against its limit on day (finance's
  * watch), customers after after_id by id: {customer_id, customer_name,
- * limits..., status: ok | warning | over}.
+ * limits..., status: ok | warning | over}.  customer_id 0 = every
+ * customer, else that one only (a customer user's own).
  */
 enum svc_code rma_ratios_json(struct db *, struct arena *, struct jw *, int day,
-    int64_t after_id, int limit, int64_t *last_id, bool *more,
-    struct svc_err *) WARN_UNUSED_RESULT;
+    int64_t customer_id, int64_t after_id, int limit, int64_t *last_id,
+    bool *more, struct svc_err *) WARN_UNUSED_RESULT;
 /*
  * Returns per customer filed in [from_day, to_day]: forms, quantities,
  * amounts, exchanged, refunded, purchases of the period, the ratio and the
@@ -347,9 +351,12 @@ enum svc_code rma_ratios_json(struct db *, struct arena *, struct jw *, int day,
 enum svc_code rma_report_customers_json(struct db *, struct arena *,
     struct jw *, int from_day, int to_day, int64_t customer_id,
     struct svc_err *) WARN_UNUSED_RESULT;
-/* Open forms by step with their age at now (seconds in the step). */
+/*
+ * Open forms by step with their age at now (seconds in the step);
+ * customer_id 0 = every customer's, else that one's only.
+ */
 enum svc_code rma_report_open_json(struct db *, struct jw *, int64_t now,
-    struct svc_err *) WARN_UNUSED_RESULT;
+    int64_t customer_id, struct svc_err *) WARN_UNUSED_RESULT;
 
 /* ----- settings ----- */
 

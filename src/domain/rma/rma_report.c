@@ -36,8 +36,8 @@ status_of(const struct rma_limits *l)
 
 enum svc_code
 rma_ratios_json(struct db *db, struct arena *a, struct jw *w, int day,
-    int64_t after_id, int limit, int64_t *last_id, bool *more,
-    struct svc_err *err)
+    int64_t customer_id, int64_t after_id, int limit, int64_t *last_id,
+    bool *more, struct svc_err *err)
 {
 	struct rma_limits *l;
 	struct dbq *q;
@@ -52,8 +52,9 @@ rma_ratios_json(struct db *db, struct arena *a, struct jw *w, int day,
 	if (ids == NULL || codes == NULL || names == NULL)
 		return svc_fail(err, SVC_ETOOBIG, NULL, "out of request memory");
 	rc = db_query(db, "SELECT id, code, name FROM customers"
-	    " WHERE active = 1 AND id > ? ORDER BY id LIMIT ?",
-	    DB_ARGS(DB_I(after_id), DB_I(limit + 1)), &q, err);
+	    " WHERE active = 1 AND id > ? AND (? = 0 OR id = ?)"
+	    " ORDER BY id LIMIT ?", DB_ARGS(DB_I(after_id), DB_I(customer_id),
+	    DB_I(customer_id), DB_I(limit + 1)), &q, err);
 	if (rc)
 		return rc;
 	while (db_next(q) == 1 && n <= (size_t)limit) {
@@ -223,7 +224,7 @@ rma_report_customers_json(struct db *db, struct arena *a, struct jw *w,
 
 enum svc_code
 rma_report_open_json(struct db *db, struct jw *w, int64_t now,
-    struct svc_err *err)
+    int64_t customer_id, struct svc_err *err)
 {
 	int64_t count[RMA__MAX], oldest[RMA__MAX];
 	struct dbq *q;
@@ -233,8 +234,9 @@ rma_report_open_json(struct db *db, struct jw *w, int64_t now,
 	memset(count, 0, sizeof(count));
 	memset(oldest, 0, sizeof(oldest));
 	rc = db_query(db, "SELECT state, count(*), min(state_since) FROM returns"
-	    " WHERE state IN " RMA_OPEN_STATES " GROUP BY state", DB_NOARGS, &q,
-	    err);
+	    " WHERE state IN " RMA_OPEN_STATES " AND (? = 0 OR customer_id = ?)"
+	    " GROUP BY state", DB_ARGS(DB_I(customer_id), DB_I(customer_id)),
+	    &q, err);
 	if (rc)
 		return rc;
 	while (db_next(q) == 1) {
@@ -271,7 +273,9 @@ rma_report_open_json(struct db *db, struct jw *w, int64_t now,
 	    " r.total_quantity, r.total_amount_fen FROM returns r"
 	    " JOIN customers c ON c.id = r.customer_id"
 	    " WHERE r.state IN " RMA_OPEN_STATES
-	    " ORDER BY r.state_since, r.id LIMIT 500", DB_NOARGS, &q, err);
+	    " AND (? = 0 OR r.customer_id = ?)"
+	    " ORDER BY r.state_since, r.id LIMIT 500",
+	    DB_ARGS(DB_I(customer_id), DB_I(customer_id)), &q, err);
 	if (rc)
 		return rc;
 	jw_key(w, "items");

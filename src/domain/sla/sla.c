@@ -206,6 +206,79 @@ sla_get(struct db *db, struct arena *a, int64_t clock_id,
 	return SVC_OK;
 }
 
+/*
+ * The documents that carry clocks and belong to a customer: the query of a
+ * document's customer, and the same as a condition on clock c (one ?).
+ */
+static const struct {
+	const char *kind;
+	const char *owner_sql;
+	const char *cond;
+} doc_owners[] = {
+	{ "request", "SELECT customer_id FROM service_requests WHERE id = ?",
+	    "(c.doc_kind = 'request' AND c.doc_id IN (SELECT id FROM"
+	    " service_requests WHERE customer_id = ?))" },
+	{ "return", "SELECT customer_id FROM returns WHERE id = ?",
+	    "(c.doc_kind = 'return' AND c.doc_id IN (SELECT id FROM returns"
+	    " WHERE customer_id = ?))" },
+};
+
+#define NDOC_OWNERS (sizeof(doc_owners) / sizeof(doc_owners[0]))
+
+enum svc_code
+sla_doc_customer(struct db *db, const char *doc_kind, int64_t doc_id,
+    int64_t *customer_id, struct svc_err *err)
+{
+	for (size_t i = 0; i < NDOC_OWNERS; i++)
+		if (strcmp(doc_owners[i].kind, doc_kind) == 0)
+			return db_one_i64(db, doc_owners[i].owner_sql,
+			    DB_ARGS(DB_I(doc_id)), customer_id, err);
+	return svc_fail(err, SVC_ENOTFOUND, "doc_id", "%s %lld not found",
+	    doc_kind, (long long)doc_id);
+}
+
+enum svc_code
+sla_get_scoped(struct db *db, struct arena *a, int64_t clock_id,
+    int64_t customer_id, struct sla_clock **out, struct svc_err *err)
+{
+	enum svc_code rc;
+	int64_t owner = 0;
+
+	rc = sla_get(db, a, clock_id, out, err);
+	if (rc || customer_id == 0)
+		return rc;
+	rc = sla_doc_customer(db, (*out)->doc_kind, (*out)->doc_id, &owner,
+	    err);
+	if (rc == SVC_ENOTFOUND || (rc == SVC_OK && owner != customer_id)) {
+		svc_err_clear(err);
+		return svc_fail(err, SVC_ENOTFOUND, "id",
+		    "SLA clock %lld not found", (long long)clock_id);
+	}
+	return rc;
+}
+
+enum svc_code
+sla_get_for_scoped(struct db *db, struct arena *a, const char *doc_kind,
+    int64_t doc_id, int64_t customer_id, struct sla_clock ***out, size_t *n,
+    struct svc_err *err)
+{
+	enum svc_code rc;
+	int64_t owner = 0;
+
+	if (customer_id != 0) {
+		rc = sla_doc_customer(db, doc_kind, doc_id, &owner, err);
+		if (rc == SVC_ENOTFOUND || (rc == SVC_OK &&
+		    owner != customer_id)) {
+			svc_err_clear(err);
+			return svc_fail(err, SVC_ENOTFOUND, "doc_id",
+			    "%s %lld not found", doc_kind, (long long)doc_id);
+		}
+		if (rc)
+			return rc;
+	}
+	return sla_get_for(db, a, doc_kind, doc_id, out, n, err);
+}
+
 enum svc_code
 sla_get_for(struct db *db, struct arena *a, const char *doc_kind,
     int64_t doc_id, struct sla_clock ***out, size_t *n, struct svc_err *err)
@@ -229,7 +302,7 @@ sla_due_list(struct db *db, struct arena *a, const struct sla_due_filter *f,
     struct sla_clock ***out, size_t *n, bool *more, int64_t *total,
     struct svc_err *err)
 {
-	struct dbv args[12];
+	struct dbv args[12 + NDOC_OWNERS];
 	struct buf where;
 	enum svc_code rc;
 	size_t na = 0, nf, cnt;
@@ -259,6 +332,14 @@ sla_due_list(struct db *db, struct arena *a, const struct sla_due_filter *f,
 	if (f->doc_kind != NULL) {
 		buf_adds(&where, " AND c.doc_kind = ?");
 		args[na++] = DB_S(f->doc_kind);
+	}
+	if (f->customer_id != 0) {
+		for (size_t i = 0; i < NDOC_OWNERS; i++) {
+			buf_adds(&where, i == 0 ? " AND (" : " OR ");
+			buf_adds(&where, doc_owners[i].cond);
+			args[na++] = DB_I(f->customer_id);
+		}
+		buf_addc(&where, ')');
 	}
 	nf = na;
 	{

@@ -460,6 +460,32 @@ enum svc_code sla_get_for(struct db *, struct arena *, const char *doc_kind,
     int64_t doc_id, struct sla_clock ***out, size_t *n,
     struct svc_err *) WARN_UNUSED_RESULT;
 
+/*
+ * Customer isolation (SPEC §2): clocks belong to documents, and documents
+ * to customers.  *customer_id gets the customer of document doc_kind/doc_id
+ * (a service request or a return form); SVC_ENOTFOUND for a kind that
+ * belongs to no customer or a document that does not exist.
+ */
+enum svc_code sla_doc_customer(struct db *, const char *doc_kind,
+    int64_t doc_id, int64_t *customer_id,
+    struct svc_err *) WARN_UNUSED_RESULT;
+/*
+ * sla_get() as a user bound to customer_id sees it (0: staff, every
+ * clock): another company's clock gets exactly the answer of a clock that
+ * does not exist.
+ */
+enum svc_code sla_get_scoped(struct db *, struct arena *, int64_t clock_id,
+    int64_t customer_id, struct sla_clock **out,
+    struct svc_err *) WARN_UNUSED_RESULT;
+/*
+ * sla_get_for() as a user bound to customer_id sees it (0: staff): the
+ * clocks of another company's document, or of a document that does not
+ * exist, are SVC_ENOTFOUND naming doc_id, the same answer for both.
+ */
+enum svc_code sla_get_for_scoped(struct db *, struct arena *,
+    const char *doc_kind, int64_t doc_id, int64_t customer_id,
+    struct sla_clock ***out, size_t *n, struct svc_err *) WARN_UNUSED_RESULT;
+
 /* Which running clocks sla_due_list() returns. */
 enum sla_due { SLA_DUE_ANY, SLA_DUE_SOON, SLA_DUE_OVERDUE };
 
@@ -470,6 +496,8 @@ struct sla_due_filter {
 	int64_t owner_id;	/* 0 = anyone's */
 	const char *metric;	/* NULL = every metric */
 	const char *doc_kind;	/* NULL = every kind */
+	int64_t customer_id;	/* only the documents of this customer
+				 * (a customer user); 0 = every company's */
 };
 
 /*
