@@ -13,6 +13,7 @@
  */
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api/api.h"
@@ -396,6 +397,89 @@ resp_location(const struct resp *rs)
 	return "";
 }
 
+/*
+ * Secrets an answer may carry: an API token (shown once), a session's
+ * tokens, a password.  Their values never reach idempotency_keys, so that
+ * no table (nor a backup) holds one in plain text and a replay never shows
+ * one again.
+ */
+static const char *const secret_keys[] = {
+	"token", "csrf_token", "password", "secret", NULL
+};
+
+static bool
+is_secret_key(const char *k)
+{
+	for (int i = 0; secret_keys[i] != NULL; i++)
+		if (strcmp(k, secret_keys[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Set every secret of v (at any depth) to null; true when one was found. */
+static bool
+redact_secrets(json_t *v)
+{
+	bool any = false;
+	size_t i;
+	json_t *m;
+	void *it;
+
+	if (json_is_array(v)) {
+		json_array_foreach(v, i, m)
+			if (redact_secrets(m))
+				any = true;
+		return any;
+	}
+	if (!json_is_object(v))
+		return false;
+	for (it = json_object_iter(v); it != NULL;
+	    it = json_object_iter_next(v, it)) {
+		m = json_object_iter_value(it);
+		if (is_secret_key(json_object_iter_key(it))) {
+			if (!json_is_null(m)) {
+				json_object_iter_set_new(v, it, json_null());
+				any = true;
+			}
+		} else if (redact_secrets(m)) {
+			any = true;
+		}
+	}
+	return any;
+}
+
+/*
+ * The answer as kept for a replay: body itself when it holds no secret,
+ * else a copy (arena-owned) with each secret set to null.  NULL when the
+ * copy cannot be made (then nothing is kept: the write fails).
+ */
+static const char *
+idem_kept_body(struct arena *a, const char *body)
+{
+	json_t *root;
+	char *s, *out;
+
+	if (strstr(body, "\"token\"") == NULL &&
+	    strstr(body, "\"csrf_token\"") == NULL &&
+	    strstr(body, "\"password\"") == NULL &&
+	    strstr(body, "\"secret\"") == NULL)
+		return body;
+	root = json_loads(body, JSON_DECODE_ANY, NULL);
+	if (root == NULL)
+		return NULL;
+	if (!redact_secrets(root)) {
+		json_decref(root);
+		return body;
+	}
+	s = json_dumps(root, JSON_COMPACT | JSON_ENCODE_ANY);
+	json_decref(root);
+	if (s == NULL)
+		return NULL;
+	out = arena_strdup(a, s);
+	free(s);
+	return out;
+}
+
 static enum svc_code
 run_write(struct db *db, void *arg, struct svc_err *err)
 {
@@ -435,9 +519,16 @@ run_write(struct db *db, void *arg, struct svc_err *err)
 	if (rc == SVC_OK && (rq->arena.oom || w->rs->body.failed))
 		rc = svc_fail(err, SVC_ETOOBIG, NULL,
 		    "the answer is too large for this request's memory");
-	if (rc == SVC_OK && w->idem_key != NULL && w->rs->status < 300)
-		rc = idem_finish(db, rq->who.user_id, w->idem_key,
-		    w->rs->status, w->rs->body.p, resp_location(w->rs), err);
+	if (rc == SVC_OK && w->idem_key != NULL && w->rs->status < 300) {
+		const char *kept = idem_kept_body(&rq->arena, w->rs->body.p);
+
+		if (kept == NULL)
+			rc = svc_fail(err, SVC_ETOOBIG, NULL, "the answer is "
+			    "too large for this request's memory");
+		else
+			rc = idem_finish(db, rq->who.user_id, w->idem_key,
+			    w->rs->status, kept, resp_location(w->rs), err);
+	}
 out:
 	rq->db = saved;
 	return rc;
