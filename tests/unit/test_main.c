@@ -1,6 +1,8 @@
 /*
  * test_main — runs every unit test; store tests run against the DSN in
- * AFTERSALES_TEST_DB (default: a fresh SQLite file in /tmp).
+ * AFTERSALES_TEST_DB (unset: a fresh SQLite file in /tmp).  Set but empty
+ * (a `pg.sh createdb` that failed) is a failure, never a quiet fallback to
+ * SQLite.
  */
 #include <stdlib.h>
 #include <unistd.h>
@@ -45,7 +47,12 @@ main(void)
 	const char *env = getenv("AFTERSALES_TEST_DB");
 
 	clock_set_zone("Asia/Shanghai");
-	if (env != NULL && env[0] != '\0') {
+	if (env != NULL && env[0] == '\0') {
+		printf("not ok - AFTERSALES_TEST_DB is set but empty: no "
+		    "database to test on\n0 passed, 1 failed\n");
+		return 1;
+	}
+	if (env != NULL) {
 		h_dsn = env;
 	} else {
 		if (mkdtemp(path) == NULL)
