@@ -46,14 +46,23 @@ arena_alloc(struct arena *a, size_t len)
 	size_t need, size;
 	void *p;
 
+	/* no sum below can wrap: each is checked against SIZE_MAX first */
+	if (len > SIZE_MAX - 15) {
+		a->oom = true;
+		return NULL;
+	}
 	need = (len + 15) & ~(size_t)15;
-	if (need < len || a->used + need > a->max) {
+	if (a->used > a->max || need > a->max - a->used) {
 		a->oom = true;
 		return NULL;
 	}
 	c = a->head;
 	if (c == NULL || c->size - c->off < need) {
 		size = need > CHUNK_MIN ? need : CHUNK_MIN;
+		if (size > SIZE_MAX - sizeof(*c)) {
+			a->oom = true;
+			return NULL;
+		}
 		c = malloc(sizeof(*c) + size);
 		if (c == NULL) {
 			a->oom = true;
@@ -82,9 +91,11 @@ arena_strndup(struct arena *a, const char *s, size_t len)
 {
 	char *p;
 
-	p = arena_alloc(a, len + 1);
-	if (p == NULL)
+	p = len < SIZE_MAX ? arena_alloc(a, len + 1) : NULL;
+	if (p == NULL) {
+		a->oom = true;
 		return (char *)"";
+	}
 	memcpy(p, s, len);
 	p[len] = '\0';
 	return p;
@@ -160,16 +171,18 @@ buf_grow(struct buf *b, size_t extra)
 
 	if (b->failed)
 		return false;
-	want = b->len + extra + 1;
-	if (want < b->len || want - 1 > b->max) {
+	/* len + extra + 1 must neither pass max nor wrap past SIZE_MAX */
+	if (b->len > b->max || extra > b->max - b->len ||
+	    b->len + extra > SIZE_MAX - 1) {
 		b->failed = true;
 		return false;
 	}
+	want = b->len + extra + 1;
 	if (want <= b->cap)
 		return true;
 	ncap = b->cap ? b->cap : 256;
 	while (ncap < want)
-		ncap *= 2;
+		ncap = ncap > SIZE_MAX / 2 ? want : ncap * 2;
 	np = b->cap ? realloc(b->p, ncap) : malloc(ncap);
 	if (np == NULL) {
 		b->failed = true;

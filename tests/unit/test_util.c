@@ -342,6 +342,42 @@ t_arena_cap(void)
 	arena_release(&a);
 }
 
+/* Sizes near SIZE_MAX fail cleanly: no sum wraps to a small allocation. */
+static void
+t_mem_wrap(void)
+{
+	static const size_t lens[] = { SIZE_MAX, SIZE_MAX - 1, SIZE_MAX - 8,
+		SIZE_MAX - 15, SIZE_MAX - 16, SIZE_MAX - 100, SIZE_MAX / 2 + 1 };
+	struct arena a;
+	struct buf b;
+	char *s;
+
+	/* an arena with no cap to speak of, something already used */
+	for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+		arena_init(&a, SIZE_MAX);
+		CHECK(arena_alloc(&a, 40) != NULL);
+		CHECK(arena_alloc(&a, lens[i]) == NULL);
+		CHECK(a.oom);
+		arena_release(&a);
+	}
+	/* strndup of SIZE_MAX bytes: "" and oom, nothing copied */
+	arena_init(&a, SIZE_MAX);
+	s = arena_strndup(&a, "x", SIZE_MAX);
+	CHECK(s != NULL && s[0] == '\0');
+	CHECK(a.oom);
+	arena_release(&a);
+	/* a buffer: the append fails, what was there stays */
+	for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+		buf_init(&b, SIZE_MAX);
+		buf_adds(&b, "abc");
+		buf_add(&b, "", lens[i]);
+		CHECK(b.failed);
+		CHECK_INT(b.len, 3);
+		CHECK_STR(b.p, "abc");
+		buf_release(&b);
+	}
+}
+
 const struct h_test util_tests[] = {
 	{ "util: str_to_i64 at its limits", t_str_to_i64 },
 	{ "util: utf8 validation", t_utf8 },
@@ -353,5 +389,6 @@ const struct h_test util_tests[] = {
 	{ "util: local time = localtime_r's in zones with and without DST",
 	    t_clock_zones },
 	{ "util: arena cap", t_arena_cap },
+	{ "util: sizes near SIZE_MAX fail, never wrap", t_mem_wrap },
 	{ NULL, NULL },
 };
