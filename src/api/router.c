@@ -12,8 +12,8 @@
  * Afterwards: metrics and one access-log line.
  */
 #include <jansson.h>
+#include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "api/api.h"
@@ -457,7 +457,8 @@ static const char *
 idem_kept_body(struct arena *a, const char *body)
 {
 	json_t *root;
-	char *s, *out;
+	size_t len;
+	char *out;
 
 	if (strstr(body, "\"token\"") == NULL &&
 	    strstr(body, "\"csrf_token\"") == NULL &&
@@ -471,12 +472,13 @@ idem_kept_body(struct arena *a, const char *body)
 		json_decref(root);
 		return body;
 	}
-	s = json_dumps(root, JSON_COMPACT | JSON_ENCODE_ANY);
+	/* the size first, then the text straight into the arena */
+	len = json_dumpb(root, NULL, 0, JSON_COMPACT | JSON_ENCODE_ANY);
+	out = len > 0 && len < SIZE_MAX ? arena_alloc(a, len + 1) : NULL;
+	if (out != NULL && json_dumpb(root, out, len, JSON_COMPACT |
+	    JSON_ENCODE_ANY) != len)
+		out = NULL;
 	json_decref(root);
-	if (s == NULL)
-		return NULL;
-	out = arena_strdup(a, s);
-	free(s);
 	return out;
 }
 
