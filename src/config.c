@@ -149,8 +149,8 @@ config_load_file(struct config *c, const char *path, char *msg, size_t msglen)
 
 		lineno++;
 		if (strchr(line, '\n') == NULL && !feof(f)) {
-			snprintf(msg, msglen, "%s:%d: line longer than %zu bytes",
-			    path, lineno, sizeof(line) - 2);
+			snprintf(msg, msglen, "%s:%d: line longer than %zu "
+			    "bytes", path, lineno, sizeof(line) - 2);
 			fclose(f);
 			return false;
 		}

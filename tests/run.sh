@@ -76,6 +76,7 @@ fi
 trap 'tests/pg.sh stop "$out/pg" 2>/dev/null; tests/pg.sh stop "$out/pgdur" 2>/dev/null; exit 1' INT TERM
 
 run "Node.js promise: every lockfile package admits it" node tests/node-engines.mjs
+run "source lint (make lint: tests/lint/checksrc.sh)" tests/lint/checksrc.sh
 run "unit tests (SQLite)" env AFTERSALES_TEST_DB="$out/unit.db" build/unit_tests
 run "OpenAPI lint" lint_openapi
 run "docs/api.md is generated from the route table" sh -c '{ cat docs/api.head.md; ./aftersales routes; } | diff -u docs/api.md - && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"' 

@@ -544,8 +544,11 @@ execute(struct req *rq, struct resp *rs)
 	enum svc_code rc;
 
 	if (!(r->flags & R_WRITE)) {
-		if (rq->db == NULL && (rc = need_db(rq)) != SVC_OK)
-			return rc;
+		if (rq->db == NULL) {
+			rc = need_db(rq);
+			if (rc != SVC_OK)
+				return rc;
+		}
 		return r->fn(rq, rs);
 	}
 	if (r->flags & R_IDEMPOTENT) {
