@@ -18,6 +18,7 @@ extern const struct h_test util_tests[], store_tests[], search_tests[],
     sla_tests[];
 extern const struct h_test master_tests[];
 extern const struct h_test rma_tests[];
+extern const struct h_test report_tests[];
 
 static void
 run_table(const struct h_test *t, int *passed, int *failed)
@@ -67,6 +68,7 @@ main(void)
 	run_table(search_tests, &passed, &failed);
 	run_table(sla_tests, &passed, &failed);
 	run_table(rma_tests, &passed, &failed);
+	run_table(report_tests, &passed, &failed);
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
