@@ -20,6 +20,7 @@
 #include "domain/user/user.h"
 #include "util/clock.h"
 #include "util/log.h"
+#include "util/text.h"
 
 #define CSRF_HEADER "X-CSRF-Token"
 #define IDEM_KEY_MAX 200
@@ -625,6 +626,7 @@ access_log(struct req *rq, int status, int64_t dur_us)
 struct query_scan {
 	size_t len;
 	const char *bad;
+	bool nul;		/* bad holds a NUL (%00) */
 };
 
 static enum svc_code
@@ -634,10 +636,17 @@ scan_query(void *arg, const char *k, const char *v)
 	size_t kl = strlen(k), vl = strlen(v);
 
 	q->len += (q->len > 0 ? 1 : 0) + kl + 1 + vl;
-	if (q->bad == NULL && !utf8_valid(k, kl))
+	if (q->bad == NULL && text_has_nul(k, kl)) {
 		q->bad = "query";
-	else if (q->bad == NULL && !utf8_valid(v, vl))
+		q->nul = true;
+	} else if (q->bad == NULL && text_has_nul(v, vl)) {
 		q->bad = k;
+		q->nul = true;
+	} else if (q->bad == NULL && !utf8_valid(k, kl)) {
+		q->bad = "query";
+	} else if (q->bad == NULL && !utf8_valid(v, vl)) {
+		q->bad = k;
+	}
 	return SVC_OK;
 }
 
@@ -673,7 +682,7 @@ static enum svc_code
 route_request(struct req *rq, struct resp *rs)
 {
 	unsigned allowed = 0;
-	struct query_scan qs = { 0, NULL };
+	struct query_scan qs = { 0, NULL, false };
 	enum svc_code rc;
 	bool ok;
 
@@ -705,6 +714,9 @@ route_request(struct req *rq, struct resp *rs)
 		return svc_fail(&rq->err, SVC_ETOOBIG, "query",
 		    "the query string is longer than %zu bytes",
 		    rq->app->cfg.query_max);
+	if (qs.bad != NULL && qs.nul)
+		return svc_fail_field(&rq->err, SVC_EINVAL, qs.bad, "invalid",
+		    "'%s' holds a NUL (%%00)", qs.bad);
 	if (qs.bad != NULL)
 		return svc_fail_field(&rq->err, SVC_EINVAL, qs.bad, "invalid",
 		    "'%s' is not valid UTF-8", qs.bad);

@@ -11,6 +11,7 @@
 #include "util/clock.h"
 #include "util/json.h"
 #include "util/mem.h"
+#include "util/text.h"
 
 static void
 t_str_to_i64(void)
@@ -378,6 +379,60 @@ t_mem_wrap(void)
 	}
 }
 
+/* Every range's first and last code point refused, their neighbours not. */
+static void
+t_text_invisible(void)
+{
+	static const struct {
+		uint32_t cp;
+		bool refused;
+	} cases[] = {
+		{ 0x200a, false }, { 0x200b, true }, { 0x200f, true },
+		{ 0x2010, false }, { 0x2029, false }, { 0x202a, true },
+		{ 0x202e, true }, { 0x202f, false }, { 0x2065, false },
+		{ 0x2066, true }, { 0x2069, true }, { 0x206a, false },
+		{ 0xfefe, false }, { 0xfeff, true }, { 0xff00, false },
+	};
+	char s[16];
+	uint32_t cp;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint32_t c = cases[i].cp;
+
+		/* "ab" + the character (3 bytes of UTF-8) + "c" */
+		snprintf(s, sizeof(s), "ab%c%c%cc", (char)(0xe0 | (c >> 12)),
+		    (char)(0x80 | ((c >> 6) & 0x3f)), (char)(0x80 | (c & 0x3f)));
+		cp = 0;
+		CHECK_INT(text_invisible_at(s, strlen(s), &cp),
+		    cases[i].refused ? 2 : -1);
+		if (cases[i].refused)
+			CHECK_INT(cp, c);
+		/* cut short: the last byte outside len is not read */
+		CHECK_INT(text_invisible_at(s, 4, NULL), -1);
+	}
+	CHECK_INT(text_invisible_at("漏水 KF-35", strlen("漏水 KF-35"), NULL), -1);
+	CHECK_INT(text_invisible_at("", 0, NULL), -1);
+}
+
+static void
+t_text_url_unescape(void)
+{
+	char s[64];
+
+	snprintf(s, sizeof(s), "a%%00b");
+	CHECK_INT(text_url_unescape(s), 4);
+	CHECK(memcmp(s, "a\xc0\x80" "b", 5) == 0);
+	CHECK(text_has_nul(s, strlen(s)));
+	snprintf(s, sizeof(s), "%%41%%4a%%e6%%bc%%8f%%zz%%4%%");
+	CHECK_INT(text_url_unescape(s), 11);
+	CHECK_STR(s, "AJ漏%zz%4%");
+	CHECK(!text_has_nul(s, strlen(s)));
+	snprintf(s, sizeof(s), "%%00");
+	CHECK_INT(text_url_unescape(s), 2);
+	CHECK(text_has_nul(s, 2));
+	CHECK(text_has_nul("a\0b", 3));
+}
+
 const struct h_test util_tests[] = {
 	{ "util: str_to_i64 at its limits", t_str_to_i64 },
 	{ "util: utf8 validation", t_utf8 },
@@ -390,5 +445,9 @@ const struct h_test util_tests[] = {
 	    t_clock_zones },
 	{ "util: arena cap", t_arena_cap },
 	{ "util: sizes near SIZE_MAX fail, never wrap", t_mem_wrap },
+	{ "util: invisible and bidi controls found, their neighbours not",
+	    t_text_invisible },
+	{ "util: URL decoding keeps a NUL visible (never a cut)",
+	    t_text_url_unescape },
 	{ NULL, NULL },
 };
