@@ -797,8 +797,13 @@ api_dispatch(struct req *rq, struct resp *rs)
 		resp_header(rs, "Connection", "close");
 		rc = svc_fail(&rq->err, SVC_EUNAVAILABLE, NULL,
 		    "the server is shutting down");
-	} else
+	} else if (rq->arena.oom) {
+		/* the path or method could not be copied: not a 404 */
+		rc = svc_fail(&rq->err, SVC_ETOOBIG, NULL,
+		    "out of request memory");
+	} else {
 		rc = route_request(rq, rs);
+	}
 	if (rc == SVC_OK && rq->write != NULL) {
 		/* no read connection held while the write waits */
 		store_release(rq->app->store, rq->db);

@@ -17,6 +17,26 @@ struct arena_chunk {
 
 #define CHUNK_MIN 8192
 
+/* SVC_FAIL_ALLOC, read once (-1: not yet; 0: unset or not a number) */
+static long fail_alloc = -1;
+
+static size_t
+fail_alloc_at(void)
+{
+	long n = __atomic_load_n(&fail_alloc, __ATOMIC_RELAXED);
+	const char *s;
+	int64_t v = 0;
+
+	if (n >= 0)
+		return (size_t)n;
+	s = getenv("SVC_FAIL_ALLOC");
+	if (s == NULL || !str_to_i64(s, strlen(s), 1, 1000000000, &v))
+		v = 0;
+	n = (long)v;
+	__atomic_store_n(&fail_alloc, n, __ATOMIC_RELAXED);
+	return (size_t)n;
+}
+
 void
 arena_init(struct arena *a, size_t max)
 {
@@ -24,6 +44,8 @@ arena_init(struct arena *a, size_t max)
 	a->used = 0;
 	a->max = max;
 	a->oom = false;
+	a->nalloc = 0;
+	a->fail_at = fail_alloc_at();
 }
 
 void
@@ -46,6 +68,10 @@ arena_alloc(struct arena *a, size_t len)
 	size_t need, size;
 	void *p;
 
+	if (a->fail_at != 0 && ++a->nalloc == a->fail_at) {
+		a->oom = true;	/* SVC_FAIL_ALLOC: as if the cap were hit */
+		return NULL;
+	}
 	/* no sum below can wrap: each is checked against SIZE_MAX first */
 	if (len > SIZE_MAX - 15) {
 		a->oom = true;
