@@ -94,6 +94,12 @@ fuzz:
 $(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_OBJ) $(SERVER_OBJ)
 	$(CC) $(XCFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDFLAGS) $(LDLIBS)
 
+# make lint: the source lint of STYLE.md (banned calls, SQL built with
+# printf, include layering, header comments, 80 columns ...); ends
+# "N passed, N failed".  Part of make test (tests/run.sh).
+lint:
+	tests/lint/checksrc.sh
+
 clean:
 	rm -rf build build-asan build-clang build-fuzz aftersales
 
@@ -102,7 +108,7 @@ clean:
 bench:
 	bench/run.sh
 
-.PHONY: all deps run web unit test asan fuzz bench clean
+.PHONY: all deps run web unit test asan fuzz bench clean lint
 -include $(CORE_OBJ:.o=.d) $(SERVER_OBJ:.o=.d) $(BUILD)/src/main.d
 
 docs/api.md: docs/api.head.md aftersales

@@ -148,20 +148,28 @@ config_load_file(struct config *c, const char *path, char *msg, size_t msglen)
 		char *k = line, *v, *end;
 
 		lineno++;
+		if (strchr(line, '\n') == NULL && !feof(f)) {
+			snprintf(msg, msglen, "%s:%d: line longer than %zu "
+			    "bytes", path, lineno, sizeof(line) - 2);
+			fclose(f);
+			return false;
+		}
 		while (isspace((unsigned char)*k))
 			k++;
 		if (*k == '#' || *k == '\0')
 			continue;
 		v = strchr(k, '=');
-		if (v == NULL) {
+		if (v == NULL || v == k) {
 			snprintf(msg, msglen, "%s:%d: expected KEY=VALUE", path,
 			    lineno);
 			fclose(f);
 			return false;
 		}
+		/* the key ends before '=' (never reads before k: v > k) */
 		*v++ = '\0';
-		for (end = v - 2; end >= k && isspace((unsigned char)*end); end--)
-			*end = '\0';
+		end = k + strlen(k);
+		while (end > k && isspace((unsigned char)end[-1]))
+			*--end = '\0';
 		while (isspace((unsigned char)*v))
 			v++;
 		end = v + strlen(v);

@@ -3,8 +3,9 @@
 # prints its own "N passed, N failed" line; this script adds them up and ends
 # with one total line.  A part that cannot run counts as one failure.
 #
-#   AFTERSALES_ASAN=1   also run the unit and API tests on the
-#                       AddressSanitizer + UBSan build (CI does)
+#   AFTERSALES_ASAN=1   also run the unit and API tests and the
+#                       allocation-failure loop on the AddressSanitizer +
+#                       UBSan build (CI does)
 #   AFTERSALES_VALGRIND=1  also run the unit tests and a part of the API tests
 #                       (the server) under valgrind memcheck (CI does)
 #   AFTERSALES_NO_PG=1  skip the PostgreSQL parts (counted as failures)
@@ -76,6 +77,7 @@ fi
 trap 'tests/pg.sh stop "$out/pg" 2>/dev/null; tests/pg.sh stop "$out/pgdur" 2>/dev/null; exit 1' INT TERM
 
 run "Node.js promise: every lockfile package admits it" node tests/node-engines.mjs
+run "source lint (make lint: tests/lint/checksrc.sh)" tests/lint/checksrc.sh
 run "unit tests (SQLite)" env AFTERSALES_TEST_DB="$out/unit.db" build/unit_tests
 run "OpenAPI lint" lint_openapi
 run "docs/api.md is generated from the route table" sh -c '{ cat docs/api.head.md; ./aftersales routes; } | diff -u docs/api.md - && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"' 
@@ -133,6 +135,7 @@ if [ "${AFTERSALES_ASAN:-0}" = 1 ]; then
 		export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 		run "unit tests, ASan+UBSan" env AFTERSALES_TEST_DB="$out/unit-asan.db" build-asan/unit_tests
 		run "API tests, ASan+UBSan (SQLite)" node tests/api/run.mjs --bin ./build-asan/aftersales --db "$out/api-asan.db"
+		run "allocation-failure loop (SVC_FAIL_ALLOC=1..60), ASan+UBSan" node tests/faults/run.mjs --bin ./build-asan/aftersales --db "$out/faults.db" --max 60
 	else
 		tail -n 30 "$out/asan-build.log"
 		echo "not ok - ASan build failed"

@@ -474,106 +474,41 @@ const char *const audit_list_query[] = { "limit", "cursor", "entity",
 enum svc_code
 api_audit_list(struct req *rq, struct resp *rs)
 {
-	struct dbv args[10];
-	struct buf sql;
-	const char *entity, *action, *from, *to;
-	struct dbq *q;
+	struct audit_filter f = { 0 };
+	const char *from, *to;
 	enum svc_code rc;
 	struct jw w;
-	int64_t before, eid, uid, t;
-	int limit, n = 0;
-	size_t na = 0;
 	int64_t last = 0;
 	bool more = false;
 
 	rc = query_allow(rq, audit_list_query);
 	if (rc == SVC_OK)
-		rc = list_params(rq, &before, &limit);
+		rc = list_params(rq, &f.before, &f.limit);
 	if (rc == SVC_OK)
-		rc = query_i64(rq, "entity_id", 1, INT64_MAX, 0, &eid);
+		rc = query_i64(rq, "entity_id", 1, INT64_MAX, 0, &f.entity_id);
 	if (rc == SVC_OK)
-		rc = query_i64(rq, "user_id", 1, INT64_MAX, 0, &uid);
+		rc = query_i64(rq, "user_id", 1, INT64_MAX, 0, &f.user_id);
 	if (rc)
 		return rc;
-	buf_init(&sql, 4096);
-	buf_adds(&sql, "SELECT id, at, user_id, username, ip, request_id,"
-	    " action, entity, entity_id, before_json, after_json"
-	    " FROM audit_log WHERE 1 = 1");
-	if (before > 0) {
-		buf_adds(&sql, " AND id < ?");
-		args[na++] = DB_I(before);
-	}
-	entity = req_query(rq, "entity");
-	if (entity != NULL) {
-		buf_adds(&sql, " AND entity = ?");
-		args[na++] = DB_S(entity);
-	}
-	action = req_query(rq, "action");
-	if (action != NULL) {
-		buf_adds(&sql, " AND action = ?");
-		args[na++] = DB_S(action);
-	}
-	if (eid > 0) {
-		buf_adds(&sql, " AND entity_id = ?");
-		args[na++] = DB_I(eid);
-	}
-	if (uid > 0) {
-		buf_adds(&sql, " AND user_id = ?");
-		args[na++] = DB_I(uid);
-	}
+	f.entity = req_query(rq, "entity");
+	f.action = req_query(rq, "action");
 	from = req_query(rq, "from");
 	to = req_query(rq, "to");
-	if (from != NULL) {
-		if (!clock_parse(from, &t)) {
-			buf_release(&sql);
-			return svc_fail_field(&rq->err, SVC_EINVAL, "from",
-			    "invalid", "'from' must be a date or ISO-8601 time");
-		}
-		buf_adds(&sql, " AND at >= ?");
-		args[na++] = DB_I(t);
-	}
-	if (to != NULL) {
-		if (!clock_parse(to, &t)) {
-			buf_release(&sql);
-			return svc_fail_field(&rq->err, SVC_EINVAL, "to",
-			    "invalid", "'to' must be a date or ISO-8601 time");
-		}
-		buf_adds(&sql, " AND at < ?");
-		args[na++] = DB_I(t);
-	}
-	buf_adds(&sql, " ORDER BY id DESC LIMIT ?");
-	args[na++] = DB_I(limit + 1);
-	rc = db_query(rq->db, sql.p, args, na, &q, &rq->err);
-	buf_release(&sql);
-	if (rc)
-		return rc;
+	if (from != NULL && !clock_parse(from, &f.from))
+		return svc_fail_field(&rq->err, SVC_EINVAL, "from", "invalid",
+		    "'from' must be a date or ISO-8601 time");
+	if (to != NULL && !clock_parse(to, &f.to))
+		return svc_fail_field(&rq->err, SVC_EINVAL, "to", "invalid",
+		    "'to' must be a date or ISO-8601 time");
+	f.has_from = from != NULL;
+	f.has_to = to != NULL;
 	resp_json(rs, 200, &w);
 	jw_obj_open(&w);
 	jw_key(&w, "items");
-	jw_arr_open(&w);
-	while (db_next(q) == 1) {
-		if (n == limit) {
-			more = true;
-			break;
-		}
-		last = db_i64(q, 0);
-		jw_obj_open(&w);
-		jw_ki64(&w, "id", last);
-		jw_ktime(&w, "at", db_i64(q, 1));
-		jw_kid(&w, "user_id", db_i64(q, 2));
-		jw_kstr(&w, "username", db_str(q, 3));
-		jw_kstr(&w, "ip", db_str(q, 4));
-		jw_kstr(&w, "request_id", db_str(q, 5));
-		jw_kstr(&w, "action", db_str(q, 6));
-		jw_kstr(&w, "entity", db_str(q, 7));
-		jw_kid(&w, "entity_id", db_i64(q, 8));
-		jw_kraw(&w, "before", db_null(q, 9) ? "null" : db_str(q, 9));
-		jw_kraw(&w, "after", db_null(q, 10) ? "null" : db_str(q, 10));
-		jw_obj_close(&w);
-		n++;
-	}
-	jw_arr_close(&w);
+	rc = audit_list_json(rq->db, &w, &f, &more, &last, &rq->err);
+	if (rc)
+		return rc;
 	list_next_cursor(&w, more, last);
 	jw_obj_close(&w);
-	return db_done(q, &rq->err);
+	return SVC_OK;
 }

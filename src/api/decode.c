@@ -7,6 +7,7 @@
 
 #include "api/api.h"
 #include "util/mem.h"
+#include "util/text.h"
 
 static const char *
 type_word(enum ftype t)
@@ -34,12 +35,33 @@ bad_type(struct req *rq, const struct field *f)
 	    "'%s' must be %s", f->name, type_word(f->type));
 }
 
+/*
+ * Fields that name or number a thing: codes, serial and document numbers
+ * ("..._no"), user names, file names.  Their text may not hold characters
+ * a reader cannot see or that reorder what is shown (text_invisible_at()),
+ * so that two that look the same are the same.
+ */
+static bool
+names_a_thing(const char *name)
+{
+	static const char *const names[] = { "code", "username",
+		"display_name", "serial", "number", "filename", NULL };
+	size_t len = strlen(name);
+
+	for (int i = 0; names[i] != NULL; i++)
+		if (strcmp(name, names[i]) == 0)
+			return true;
+	return len > 3 && strcmp(name + len - 3, "_no") == 0;
+}
+
 static enum svc_code
 decode_text(struct req *rq, const struct field *f, json_t *v,
     const char **out)
 {
 	const char *s = json_string_value(v);
 	size_t len = json_string_length(v), chars;
+	uint32_t cp = 0;
+	long at;
 
 	chars = utf8_len(s, len);
 	if (f->min > 0 && chars < (size_t)f->min)
@@ -51,6 +73,12 @@ decode_text(struct req *rq, const struct field *f, json_t *v,
 		return svc_fail_field(&rq->err, SVC_EINVAL, f->name, "too_long",
 		    "'%s' must have at most %lld characters", f->name,
 		    (long long)f->max);
+	at = names_a_thing(f->name) ? text_invisible_at(s, len, &cp) : -1;
+	if (at >= 0)
+		return svc_fail_field(&rq->err, SVC_EINVAL, f->name,
+		    "invisible_character", "'%s' holds U+%04X, an invisible "
+		    "or bidirectional control character (at byte %ld)",
+		    f->name, (unsigned)cp, at);
 	*out = arena_strndup(&rq->arena, s, len);
 	return SVC_OK;
 }

@@ -13,6 +13,7 @@
  * Afterwards: metrics and one access-log line.
  */
 #include <jansson.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -20,6 +21,7 @@
 #include "domain/user/user.h"
 #include "util/clock.h"
 #include "util/log.h"
+#include "util/text.h"
 
 #define CSRF_HEADER "X-CSRF-Token"
 #define IDEM_KEY_MAX 200
@@ -416,6 +418,91 @@ resp_location(const struct resp *rs)
 	return "";
 }
 
+/*
+ * Secrets an answer may carry: an API token (shown once), a session's
+ * tokens, a password.  Their values never reach idempotency_keys, so that
+ * no table (nor a backup) holds one in plain text and a replay never shows
+ * one again.
+ */
+static const char *const secret_keys[] = {
+	"token", "csrf_token", "password", "secret", NULL
+};
+
+static bool
+is_secret_key(const char *k)
+{
+	for (int i = 0; secret_keys[i] != NULL; i++)
+		if (strcmp(k, secret_keys[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Set every secret of v (at any depth) to null; true when one was found. */
+static bool
+redact_secrets(json_t *v)
+{
+	bool any = false;
+	size_t i;
+	json_t *m;
+	void *it;
+
+	if (json_is_array(v)) {
+		json_array_foreach(v, i, m)
+			if (redact_secrets(m))
+				any = true;
+		return any;
+	}
+	if (!json_is_object(v))
+		return false;
+	for (it = json_object_iter(v); it != NULL;
+	    it = json_object_iter_next(v, it)) {
+		m = json_object_iter_value(it);
+		if (is_secret_key(json_object_iter_key(it))) {
+			if (!json_is_null(m)) {
+				json_object_iter_set_new(v, it, json_null());
+				any = true;
+			}
+		} else if (redact_secrets(m)) {
+			any = true;
+		}
+	}
+	return any;
+}
+
+/*
+ * The answer as kept for a replay: body itself when it holds no secret,
+ * else a copy (arena-owned) with each secret set to null.  NULL when the
+ * copy cannot be made (then nothing is kept: the write fails).
+ */
+static const char *
+idem_kept_body(struct arena *a, const char *body)
+{
+	json_t *root;
+	size_t len;
+	char *out;
+
+	if (strstr(body, "\"token\"") == NULL &&
+	    strstr(body, "\"csrf_token\"") == NULL &&
+	    strstr(body, "\"password\"") == NULL &&
+	    strstr(body, "\"secret\"") == NULL)
+		return body;
+	root = json_loads(body, JSON_DECODE_ANY, NULL);
+	if (root == NULL)
+		return NULL;
+	if (!redact_secrets(root)) {
+		json_decref(root);
+		return body;
+	}
+	/* the size first, then the text straight into the arena */
+	len = json_dumpb(root, NULL, 0, JSON_COMPACT | JSON_ENCODE_ANY);
+	out = len > 0 && len < SIZE_MAX ? arena_alloc(a, len + 1) : NULL;
+	if (out != NULL && json_dumpb(root, out, len, JSON_COMPACT |
+	    JSON_ENCODE_ANY) != len)
+		out = NULL;
+	json_decref(root);
+	return out;
+}
+
 static enum svc_code
 run_write(struct db *db, void *arg, struct svc_err *err)
 {
@@ -455,9 +542,16 @@ run_write(struct db *db, void *arg, struct svc_err *err)
 	if (rc == SVC_OK && (rq->arena.oom || w->rs->body.failed))
 		rc = svc_fail(err, SVC_ETOOBIG, NULL,
 		    "the answer is too large for this request's memory");
-	if (rc == SVC_OK && w->idem_key != NULL && w->rs->status < 300)
-		rc = idem_finish(db, rq->who.user_id, w->idem_key,
-		    w->rs->status, w->rs->body.p, resp_location(w->rs), err);
+	if (rc == SVC_OK && w->idem_key != NULL && w->rs->status < 300) {
+		const char *kept = idem_kept_body(&rq->arena, w->rs->body.p);
+
+		if (kept == NULL)
+			rc = svc_fail(err, SVC_ETOOBIG, NULL, "the answer is "
+			    "too large for this request's memory");
+		else
+			rc = idem_finish(db, rq->who.user_id, w->idem_key,
+			    w->rs->status, kept, resp_location(w->rs), err);
+	}
 out:
 	rq->db = saved;
 	return rc;
@@ -471,8 +565,11 @@ execute(struct req *rq, struct resp *rs)
 	enum svc_code rc;
 
 	if (!(r->flags & R_WRITE)) {
-		if (rq->db == NULL && (rc = need_db(rq)) != SVC_OK)
-			return rc;
+		if (rq->db == NULL) {
+			rc = need_db(rq);
+			if (rc != SVC_OK)
+				return rc;
+		}
 		return r->fn(rq, rs);
 	}
 	if (r->flags & R_IDEMPOTENT) {
@@ -549,6 +646,7 @@ access_log(struct req *rq, int status, int64_t dur_us)
 struct query_scan {
 	size_t len;
 	const char *bad;
+	bool nul;		/* bad holds a NUL (%00) */
 };
 
 static enum svc_code
@@ -558,10 +656,17 @@ scan_query(void *arg, const char *k, const char *v)
 	size_t kl = strlen(k), vl = strlen(v);
 
 	q->len += (q->len > 0 ? 1 : 0) + kl + 1 + vl;
-	if (q->bad == NULL && !utf8_valid(k, kl))
+	if (q->bad == NULL && text_has_nul(k, kl)) {
 		q->bad = "query";
-	else if (q->bad == NULL && !utf8_valid(v, vl))
+		q->nul = true;
+	} else if (q->bad == NULL && text_has_nul(v, vl)) {
 		q->bad = k;
+		q->nul = true;
+	} else if (q->bad == NULL && !utf8_valid(k, kl)) {
+		q->bad = "query";
+	} else if (q->bad == NULL && !utf8_valid(v, vl)) {
+		q->bad = k;
+	}
 	return SVC_OK;
 }
 
@@ -597,7 +702,7 @@ static enum svc_code
 route_request(struct req *rq, struct resp *rs)
 {
 	unsigned allowed = 0;
-	struct query_scan qs = { 0, NULL };
+	struct query_scan qs = { 0, NULL, false };
 	enum svc_code rc;
 	bool ok;
 
@@ -629,6 +734,9 @@ route_request(struct req *rq, struct resp *rs)
 		return svc_fail(&rq->err, SVC_ETOOBIG, "query",
 		    "the query string is longer than %zu bytes",
 		    rq->app->cfg.query_max);
+	if (qs.bad != NULL && qs.nul)
+		return svc_fail_field(&rq->err, SVC_EINVAL, qs.bad, "invalid",
+		    "'%s' holds a NUL (%%00)", qs.bad);
 	if (qs.bad != NULL)
 		return svc_fail_field(&rq->err, SVC_EINVAL, qs.bad, "invalid",
 		    "'%s' is not valid UTF-8", qs.bad);
@@ -714,8 +822,13 @@ api_dispatch(struct req *rq, struct resp *rs)
 		resp_header(rs, "Connection", "close");
 		rc = svc_fail(&rq->err, SVC_EUNAVAILABLE, NULL,
 		    "the server is shutting down");
-	} else
+	} else if (rq->arena.oom) {
+		/* the path or method could not be copied: not a 404 */
+		rc = svc_fail(&rq->err, SVC_ETOOBIG, NULL,
+		    "out of request memory");
+	} else {
 		rc = route_request(rq, rs);
+	}
 	if (rc == SVC_OK && rq->write != NULL) {
 		/* no read connection held while the write waits */
 		store_release(rq->app->store, rq->db);

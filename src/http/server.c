@@ -16,6 +16,7 @@
 #include "http/http.h"
 #include "util/clock.h"
 #include "util/log.h"
+#include "util/text.h"
 
 static struct MHD_Daemon *daemon_handle;
 
@@ -252,6 +253,15 @@ on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 	return stub;
 }
 
+/* %XX of the path and query; %00 refused later, never a cut (util/text.h) */
+static size_t
+on_unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+	(void)cls;
+	(void)c;
+	return text_url_unescape(s);
+}
+
 /* Parse the stub's query into rq as libmicrohttpd would, and free the stub. */
 static void
 take_big_query(struct req *rq, struct req *stub)
@@ -283,12 +293,12 @@ take_big_query(struct req *rq, struct req *stub)
 		for (char *p = s; *p != '\0'; p++)
 			if (*p == '+')
 				*p = ' ';
-		MHD_http_unescape(a->k);
+		text_url_unescape(a->k);
 		if (a->v != NULL) {
 			for (char *p = a->v; *p != '\0'; p++)
 				if (*p == '+')
 					*p = ' ';
-			MHD_http_unescape(a->v);
+			text_url_unescape(a->v);
 		}
 		if (amp == NULL)
 			break;
@@ -606,6 +616,7 @@ http_start(struct app *app, char *msg, size_t msglen)
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)4000,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)POOL_SIZE,
 	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
+	    MHD_OPTION_UNESCAPE_CALLBACK, on_unescape, NULL,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)0,
 	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
 	    MHD_OPTION_END);

@@ -114,7 +114,10 @@ local_offset(int64_t utc)
 	return off;
 }
 
-/* Year, month, day of a count of days since 1970-01-01 (proleptic Gregorian). */
+/*
+ * Year, month, day of a count of days since 1970-01-01 (proleptic
+ * Gregorian).
+ */
 static void
 civil_from_days(int64_t z, int *y, int *m, int *d)
 {

@@ -234,12 +234,47 @@ jw_time(struct jw *w, int64_t utc)
 	jw_str(w, tmp);
 }
 
-void jw_kstr(struct jw *w, const char *k, const char *v) { jw_key(w, k); jw_str(w, v); }
-void jw_ki64(struct jw *w, const char *k, int64_t v) { jw_key(w, k); jw_i64(w, v); }
-void jw_kbool(struct jw *w, const char *k, bool v) { jw_key(w, k); jw_bool(w, v); }
-void jw_knull(struct jw *w, const char *k) { jw_key(w, k); jw_null(w); }
-void jw_ktime(struct jw *w, const char *k, int64_t t) { jw_key(w, k); jw_time(w, t); }
-void jw_kraw(struct jw *w, const char *k, const char *j) { jw_key(w, k); jw_raw(w, j); }
+void
+jw_kstr(struct jw *w, const char *k, const char *v)
+{
+	jw_key(w, k);
+	jw_str(w, v);
+}
+
+void
+jw_ki64(struct jw *w, const char *k, int64_t v)
+{
+	jw_key(w, k);
+	jw_i64(w, v);
+}
+
+void
+jw_kbool(struct jw *w, const char *k, bool v)
+{
+	jw_key(w, k);
+	jw_bool(w, v);
+}
+
+void
+jw_knull(struct jw *w, const char *k)
+{
+	jw_key(w, k);
+	jw_null(w);
+}
+
+void
+jw_ktime(struct jw *w, const char *k, int64_t t)
+{
+	jw_key(w, k);
+	jw_time(w, t);
+}
+
+void
+jw_kraw(struct jw *w, const char *k, const char *j)
+{
+	jw_key(w, k);
+	jw_raw(w, j);
+}
 
 void
 jw_kid(struct jw *w, const char *k, int64_t v)

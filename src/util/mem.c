@@ -17,6 +17,26 @@ struct arena_chunk {
 
 #define CHUNK_MIN 8192
 
+/* SVC_FAIL_ALLOC, read once (-1: not yet; 0: unset or not a number) */
+static long fail_alloc = -1;
+
+static size_t
+fail_alloc_at(void)
+{
+	long n = __atomic_load_n(&fail_alloc, __ATOMIC_RELAXED);
+	const char *s;
+	int64_t v = 0;
+
+	if (n >= 0)
+		return (size_t)n;
+	s = getenv("SVC_FAIL_ALLOC");
+	if (s == NULL || !str_to_i64(s, strlen(s), 1, 1000000000, &v))
+		v = 0;
+	n = (long)v;
+	__atomic_store_n(&fail_alloc, n, __ATOMIC_RELAXED);
+	return (size_t)n;
+}
+
 void
 arena_init(struct arena *a, size_t max)
 {
@@ -24,6 +44,8 @@ arena_init(struct arena *a, size_t max)
 	a->used = 0;
 	a->max = max;
 	a->oom = false;
+	a->nalloc = 0;
+	a->fail_at = fail_alloc_at();
 }
 
 void
@@ -46,14 +68,27 @@ arena_alloc(struct arena *a, size_t len)
 	size_t need, size;
 	void *p;
 
+	if (a->fail_at != 0 && ++a->nalloc == a->fail_at) {
+		a->oom = true;	/* SVC_FAIL_ALLOC: as if the cap were hit */
+		return NULL;
+	}
+	/* no sum below can wrap: each is checked against SIZE_MAX first */
+	if (len > SIZE_MAX - 15) {
+		a->oom = true;
+		return NULL;
+	}
 	need = (len + 15) & ~(size_t)15;
-	if (need < len || a->used + need > a->max) {
+	if (a->used > a->max || need > a->max - a->used) {
 		a->oom = true;
 		return NULL;
 	}
 	c = a->head;
 	if (c == NULL || c->size - c->off < need) {
 		size = need > CHUNK_MIN ? need : CHUNK_MIN;
+		if (size > SIZE_MAX - sizeof(*c)) {
+			a->oom = true;
+			return NULL;
+		}
 		c = malloc(sizeof(*c) + size);
 		if (c == NULL) {
 			a->oom = true;
@@ -82,9 +117,11 @@ arena_strndup(struct arena *a, const char *s, size_t len)
 {
 	char *p;
 
-	p = arena_alloc(a, len + 1);
-	if (p == NULL)
+	p = len < SIZE_MAX ? arena_alloc(a, len + 1) : NULL;
+	if (p == NULL) {
+		a->oom = true;
 		return (char *)"";
+	}
 	memcpy(p, s, len);
 	p[len] = '\0';
 	return p;
@@ -160,16 +197,18 @@ buf_grow(struct buf *b, size_t extra)
 
 	if (b->failed)
 		return false;
-	want = b->len + extra + 1;
-	if (want < b->len || want - 1 > b->max) {
+	/* len + extra + 1 must neither pass max nor wrap past SIZE_MAX */
+	if (b->len > b->max || extra > b->max - b->len ||
+	    b->len + extra > SIZE_MAX - 1) {
 		b->failed = true;
 		return false;
 	}
+	want = b->len + extra + 1;
 	if (want <= b->cap)
 		return true;
 	ncap = b->cap ? b->cap : 256;
 	while (ncap < want)
-		ncap *= 2;
+		ncap = ncap > SIZE_MAX / 2 ? want : ncap * 2;
 	np = b->cap ? realloc(b->p, ncap) : malloc(ncap);
 	if (np == NULL) {
 		b->failed = true;

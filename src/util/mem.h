@@ -7,6 +7,11 @@
  * helpers never return NULL: on failure they return "" so that code carries
  * on harmlessly until the router sees oom.
  *
+ * Fault injection (the allocation-failure loop, tests/faults/run.mjs): with
+ * SVC_FAIL_ALLOC=N in the environment, the Nth allocation of every arena
+ * fails as if the cap were hit.  Unset (always in production), nothing
+ * fails but the cap.
+ *
  * struct buf: a heap buffer with a ceiling (curl dynbuf).  Invariants: p is
  * never NULL after buf_init(), and p[len] == '\0'.  Appends past max set
  * b->failed and are dropped; callers check buf_failed() once at the end.
@@ -28,6 +33,8 @@ struct arena {
 	size_t used;		/* bytes handed out, for the cap */
 	size_t max;		/* cap in bytes */
 	bool oom;		/* an allocation was refused */
+	size_t nalloc;		/* allocations so far */
+	size_t fail_at;		/* SVC_FAIL_ALLOC: this one fails (0: none) */
 };
 
 void arena_init(struct arena *, size_t max);

@@ -59,7 +59,9 @@ export const tests = [
     const open = t.expectStatus(await t.req('GET', '/api/v1/requests?open=true&limit=200', { token }), 200).json.items;
     t.ok(open.length > 0);
     t.ok(open.every((x) => x.state !== 'closed' && x.state !== 'cancelled'), 'open: nothing ended');
-    const openNew = t.expectStatus(await t.req('GET', '/api/v1/requests?open=true&state=new,closed', { token }), 200).json.items;
+    t.ok(open.some((x) => x.id === r.id), 'open: the new request is listed');
+    const openNew = t.expectStatus(await t.req('GET', '/api/v1/requests?open=true&state=new,closed&limit=200', { token }), 200).json.items;
+    t.ok(openNew.some((x) => x.id === r.id), 'open=true&state=new,closed: the new request is listed');
     t.ok(openNew.every((x) => x.state === 'new'), 'open=true drops the ended states asked for');
     t.expectError(await t.req('GET', '/api/v1/requests?open=true&state=closed,cancelled', { token }), 400, 'validation_failed', 'state');
     t.expectError(await t.req('GET', '/api/v1/requests?state=new,teleported', { token }), 400, 'validation_failed', 'state', 'not_allowed');
@@ -70,9 +72,25 @@ export const tests = [
 
   ['SLA due lists: overdue and due soon across documents, soonest first, paged, with the total', async (t) => {
     const { token } = await t.login('asmanager');
+    // a clock warned at once and due in 10 minutes: a policy of its own for
+    // one request, switched off again once the clock runs
+    const metricKey = { request_type: 'repair', severity: 'severe' };
+    const pol = t.expectStatus(await t.req('POST', '/api/v1/sla/policies', { token, body: {
+      name: `屏幕测试 即将到期 ${t.uniq('p')}`, metric: 'arrival', ...metricKey,
+      mode: 'calendar', target_min: 10, warn_min: 20 } }), 201).json;
+    let soonReq;
+    try {
+      soonReq = await newRequest(t, 'asmanager', { severity: 'severe' });
+    } finally {
+      t.expectStatus(await t.req('PATCH', `/api/v1/sla/policies/${pol.id}`, { token, body: { version: pol.version, active: false } }), 200);
+    }
+    const soonClock = t.expectStatus(await t.req('GET', `/api/v1/sla/clocks?doc_kind=request&doc_id=${soonReq.id}`, { token }), 200).json.items;
+    t.equal(soonClock.length, 1, 'the request has its arrival clock');
+    t.equal(soonClock[0].policy_id, pol.id, 'the clock follows the policy made for it');
     const now = Date.now();
     const over = t.expectStatus(await t.req('GET', '/api/v1/sla/clocks?due=overdue&limit=5', { token }), 200).json;
     t.ok(typeof over.total === 'number' && over.total >= over.items.length);
+    t.ok(over.items.length > 0, 'the demo history has overdue clocks: the checks below see some');
     for (const c of over.items) {
       t.equal(c.state, 'running');
       t.ok(Date.parse(c.due_at) <= now + 5000, `overdue: ${c.due_at}`);
@@ -86,12 +104,14 @@ export const tests = [
       cursor = page.next_cursor;
       pages++;
     } while (cursor && pages < 4);
+    t.ok(all.length > 1, 'more than one overdue clock to order');
     for (let i = 1; i < all.length; i++)
       t.ok(all[i - 1].due_at < all[i].due_at || (all[i - 1].due_at === all[i].due_at && all[i - 1].id < all[i].id),
         'soonest due first, no repeats across pages');
     if (over.total > 7) t.ok(all.length > 7, 'the cursor leads to the next page');
 
     const soon = t.expectStatus(await t.req('GET', '/api/v1/sla/clocks?due=soon&limit=200', { token }), 200).json;
+    t.ok(soon.items.some((c) => c.id === soonClock[0].id), 'the clock warned at once and not yet due is listed as soon');
     for (const c of soon.items) {
       t.ok(Date.parse(c.due_at) > now - 5000, 'soon: not yet due');
       t.ok(Date.parse(c.warn_at) <= now + 5000, 'soon: warned');

@@ -2,7 +2,7 @@
 # CSV import from the command line (SPEC §3): all or nothing, --skip-bad,
 # one-line errors, the sample files of tests/data, and 100,000 generated
 # customers on SQLite in one transaction (the time is printed).
-#   tests/cli/import.sh BIN [PG_DSN]
+#   tests/cli/import.sh BIN PG_DSN   (no or an empty PG_DSN: a failure)
 set -u
 bin=$1
 pg=${2:-}
@@ -58,6 +58,9 @@ check "[sqlite] nothing of the refused run, all of the skipping one" sh -c "
 	[ \$(sqlite3 '$dir/small.db' \"select count(*) from customers where code = 'D1002' and address like '%解放碑%' and type = 'distributor' and region_class = 'suburban'\") -eq 1 ]"
 if [ -n "$pg" ]; then
 	small "$pg" postgresql
+else
+	echo "not ok - [postgresql] the import checks: no database given (PG_DSN empty)"
+	failed=$((failed + 1))
 fi
 
 # 100,000 customers in one run

@@ -1,7 +1,9 @@
 #!/bin/sh
 # The CLI contract of SPEC §7: exit statuses, one-line errors, user add with
 # the password on stdin, idempotent demo, backup and restore.
-#   tests/cli/run.sh BIN [PG_DSN]
+#   tests/cli/run.sh BIN PG_DSN
+# Without PG_DSN (or with an empty one: a `pg.sh createdb` that failed) the
+# PostgreSQL checks fail; they are never skipped.
 set -u
 bin=$1
 pg=${2:-}
@@ -60,16 +62,23 @@ printf '# comment\ndb = %s\n' "$dir/fromfile.db" >"$dir/conf"
 check "AFTERSALES_CONFIG names the database" sh -c "AFTERSALES_CONFIG='$dir/conf' '$bin' migrate >/dev/null && [ -f '$dir/fromfile.db' ]"
 check "the environment overrides the file" sh -c "AFTERSALES_CONFIG='$dir/conf' AFTERSALES_DB='$dir/fromenv.db' '$bin' migrate >/dev/null && [ -f '$dir/fromenv.db' ]"
 check "a flag overrides the environment" sh -c "AFTERSALES_DB='$dir/fromenv2.db' '$bin' migrate --db '$dir/fromflag.db' >/dev/null && [ -f '$dir/fromflag.db' ] && [ ! -f '$dir/fromenv2.db' ]"
+printf '= %s/eq.db\n' "$dir" >"$dir/eqconf"
+check "a line starting with '=' is refused naming its line" sh -c "AFTERSALES_CONFIG='$dir/eqconf' '$bin' migrate --db '$dir/eq2.db' 2>'$dir/ce'; [ \$? -ne 0 ] && grep -q ':1: expected KEY=VALUE' '$dir/ce' && [ \$(wc -l <'$dir/ce') -eq 1 ]"
+{ printf '# long\n'; printf 'db = %04000d\n' 0; } >"$dir/longconf"
+check "a line too long for the reader is refused naming its line" sh -c "AFTERSALES_CONFIG='$dir/longconf' '$bin' migrate --db '$dir/long.db' 2>'$dir/ce'; [ \$? -ne 0 ] && grep -q ':2: line longer than' '$dir/ce'"
 printf 'threads = lots\n' >"$dir/badconf"
 check "a bad setting in the file fails naming its line" sh -c "AFTERSALES_CONFIG='$dir/badconf' '$bin' migrate --db '$dir/x.db' 2>'$dir/ce'; [ \$? -ne 0 ] && grep -q ':1: bad setting' '$dir/ce'"
 check "an unknown time zone is refused" fails_one_line env AFTERSALES_TIMEZONE=Mars/Olympus "$bin" migrate --db "$dir/tz.db"
 check "serve refuses a bad listen address" fails_one_line "$bin" serve --db "$dir/y.db" --listen nowhere
-if [ -n "$pg" ]; then
+if [ -z "$pg" ]; then
+	echo "not ok - the PostgreSQL checks: no database given (PG_DSN empty)"
+	failed=$((failed + 1))
+else
 	check "backup of PostgreSQL points to pg_dump" sh -c "! '$bin' backup --db '$pg' --out '$dir/x' 2>'$dir/pge' && grep -q pg_dump '$dir/pge'"
 	check "migrate on PostgreSQL" sh -c "'$bin' migrate --db '$pg' | grep -q 'schema version'"
 fi
 # CSV import has its own script; its counts join these
-"$(dirname "$0")/import.sh" "$bin" $pg >"$dir/import.log" 2>&1
+"$(dirname "$0")/import.sh" "$bin" "$pg" >"$dir/import.log" 2>&1
 grep -v -E '^[0-9]+ passed, [0-9]+ failed' "$dir/import.log"
 line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$dir/import.log" | tail -n 1)
 if [ -n "$line" ]; then

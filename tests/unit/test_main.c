@@ -1,6 +1,8 @@
 /*
  * test_main — runs every unit test; store tests run against the DSN in
- * AFTERSALES_TEST_DB (default: a fresh SQLite file in /tmp).
+ * AFTERSALES_TEST_DB (unset: a fresh SQLite file in /tmp).  Set but empty
+ * (a `pg.sh createdb` that failed) is a failure, never a quiet fallback to
+ * SQLite.
  */
 #include <stdlib.h>
 #include <unistd.h>
@@ -16,6 +18,7 @@ extern const struct h_test util_tests[], store_tests[], search_tests[],
     sla_tests[];
 extern const struct h_test master_tests[];
 extern const struct h_test rma_tests[];
+extern const struct h_test report_tests[];
 
 static void
 run_table(const struct h_test *t, int *passed, int *failed)
@@ -45,7 +48,12 @@ main(void)
 	const char *env = getenv("AFTERSALES_TEST_DB");
 
 	clock_set_zone("Asia/Shanghai");
-	if (env != NULL && env[0] != '\0') {
+	if (env != NULL && env[0] == '\0') {
+		printf("not ok - AFTERSALES_TEST_DB is set but empty: no "
+		    "database to test on\n0 passed, 1 failed\n");
+		return 1;
+	}
+	if (env != NULL) {
 		h_dsn = env;
 	} else {
 		if (mkdtemp(path) == NULL)
@@ -60,6 +68,7 @@ main(void)
 	run_table(search_tests, &passed, &failed);
 	run_table(sla_tests, &passed, &failed);
 	run_table(rma_tests, &passed, &failed);
+	run_table(report_tests, &passed, &failed);
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

@@ -141,6 +141,26 @@ t_slip_due(void)
 	}
 }
 
+/* A slip sent exactly at its due time is on time; one second later, late. */
+static void
+t_slip_late(void)
+{
+	static const struct {
+		const char *due, *sent;
+		bool late;
+	} cases[] = {
+		{ "2026-11-24T12:00:00+08:00", "2026-11-24T11:59:59+08:00", false },
+		{ "2026-11-24T12:00:00+08:00", "2026-11-24T12:00:00+08:00", false },
+		{ "2026-11-24T12:00:00+08:00", "2026-11-24T12:00:01+08:00", true },
+		{ "2026-11-24T12:00:00+08:00", "2026-11-24T04:00:00Z", false },
+		{ "2026-11-24T12:00:00+08:00", "2026-11-25T09:00:00+08:00", true },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		CHECK_INT(rma_slip_late(at(cases[i].due), at(cases[i].sent)),
+		    cases[i].late);
+}
+
 static void
 t_refund(void)
 {
@@ -280,6 +300,10 @@ fixtures(void)
 	if (store_open(&F.s, h_dsn, &sc, &err) != SVC_OK ||
 	    store_migrate(F.s, NULL, &err) != SVC_OK) {
 		fprintf(stderr, "  cannot open/migrate %s: %s\n", h_dsn, err.msg);
+		CHECK(!"the store opens and migrates");
+		if (F.s != NULL)
+			store_close(F.s);
+		F.s = NULL;
 		return false;
 	}
 	F.tag = clock_now_us() % 1000000000;
@@ -439,6 +463,10 @@ has(const char *s, const char *part)
 {
 	return s != NULL && strstr(s, part) != NULL;
 }
+
+static const char *local_time(int64_t t);
+static const char *next_day_at(int64_t t, const char *hms);
+static int64_t slip_clock_due(int64_t return_id);
 
 static void
 t_ratio_limit_on_store(void)
@@ -660,7 +688,10 @@ t_quality_path_on_store(void)
 	OK_STEP(&a, &r, as(F.wh, "warehouse", 0), "receive");
 	CHECK_STR(r->resolution, "refund");
 	CHECK_INT(r->refund_fen, 80000);
-	CHECK_INT(r->slip_due_at, rma_slip_due(r->received_at));
+	/* the seed policy: 12:00 on the next calendar day, as its clock */
+	CHECK_STR(local_time(r->slip_due_at), next_day_at(r->received_at,
+	    "12:00:00"));
+	CHECK_INT(r->slip_due_at, slip_clock_due(r->id));
 	CHECK_INT(step(&a, &r, as(F.clerk, "clerk", 0), "send_slip", &err),
 	    SVC_ETRANSITION);
 	OK_STEP(&a, &r, as(F.stats, "statistician", 0), "record");
@@ -705,6 +736,135 @@ t_quality_path_on_store(void)
 		store_release(F.s, db);
 	}
 out:
+	arena_release(&a);
+}
+
+/* "2026-11-24T12:00:00+08:00" of t (static: one at a time per CHECK). */
+static const char *
+local_time(int64_t t)
+{
+	static char s[4][40];
+	static int n;
+	char *p = s[n++ % 4];
+
+	clock_format_local(t, p, sizeof(s[0]));
+	return p;
+}
+
+/*
+ * "YYYY-MM-DDThh:mm:ss+08:00" of the company-local calendar day after t's,
+ * at hms: worked out from the calendar, not by the code under test.
+ */
+static const char *
+next_day_at(int64_t t, const char *hms)
+{
+	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+		30, 31 };
+	static char s[4][40];
+	static int n;
+	char *p = s[n++ % 4];
+	int ymd = clock_local_ymd(t);
+	int y = ymd / 10000, m = ymd / 100 % 100, d = ymd % 100;
+	int last = mdays[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100 != 0) ||
+	    y % 400 == 0));
+
+	if (++d > last) {
+		d = 1;
+		if (++m > 12) {
+			m = 1;
+			y++;
+		}
+	}
+	snprintf(p, sizeof(s[0]), "%04d-%02d-%02dT%s+08:00", y, m, d, hms);
+	return p;
+}
+
+/* due_at of the return's return_slip clock (0 when it has none). */
+static int64_t
+slip_clock_due(int64_t return_id)
+{
+	struct svc_err err = { 0 };
+	struct db *db;
+	int64_t due = 0;
+
+	CHECK_INT(store_acquire(F.s, &db, &err), SVC_OK);
+	CHECK_INT(db_one_i64(db, "SELECT due_at FROM sla_clocks WHERE"
+	    " doc_kind = 'return' AND doc_id = ? AND metric = 'return_slip'",
+	    DB_ARGS(DB_I(return_id)), &due, &err), SVC_OK);
+	store_release(F.s, db);
+	return due;
+}
+
+/* A quality return of one new unit, taken up to "received". */
+static struct rma *
+received_return(struct arena *a, const char *suffix)
+{
+	struct svc_err err;
+	struct rma_step s;
+	struct rma *r;
+	int64_t unit = mk_unit(suffix, F.cust, days_ago(5), false);
+
+	r = file(a, as(F.head, "aftersales_manager", 0), F.cust, "quality",
+	    "refund", unit, 100, NULL, &err);
+	CHECK(r != NULL);
+	if (r == NULL)
+		return NULL;
+	OK_STEP(a, &r, as(F.head, "aftersales_manager", 0),
+	    "review_aftersales");
+	OK_STEP(a, &r, as(F.sales, "sales_manager", 0), "approve");
+	s = NO_INPUT;
+	s.explanation = "压缩机异响";
+	s.responsible_department_id = F.dept_qc;
+	s.responsible_person = "李工";
+	CHECK_INT(step_in(a, &r, as(F.qc, "qc_inspector", 0), "qc_defect", s,
+	    &err), SVC_OK);
+	CHECK_INT(step(a, &r, as(F.wh, "warehouse", 0), "receive", &err),
+	    SVC_OK);
+	CHECK_STR(fsm_state_name(&rma_fsm, r->state), "received");
+	return r;
+}
+
+/*
+ * One source for the slip's deadline: the return_slip policy.  Moving its
+ * time of day moves the form's slip_due_at and the clock's due_at alike;
+ * a slip sent after slip_due_at is breached.
+ */
+static void
+t_slip_follows_policy_on_store(void)
+{
+	struct svc_err err;
+	struct arena a;
+	struct rma *r;
+
+	if (!fixtures())
+		return;
+	arena_init(&a, 16u << 20);
+	SQL("UPDATE sla_policies SET target_min = ? WHERE metric = ?",
+	    DB_I(900), DB_S("return_slip"));
+	r = received_return(&a, "SLIP15");
+	if (r != NULL) {
+		CHECK_STR(local_time(r->slip_due_at),
+		    next_day_at(r->received_at, "15:00:00"));
+		CHECK_INT(r->slip_due_at, slip_clock_due(r->id));
+		OK_STEP(&a, &r, as(F.stats, "statistician", 0), "record");
+		OK_STEP(&a, &r, as(F.clerk, "clerk", 0), "send_slip");
+		CHECK_INT(r->slip_breached, 0);
+	}
+	SQL("UPDATE sla_policies SET target_min = ? WHERE metric = ?",
+	    DB_I(720), DB_S("return_slip"));
+	r = received_return(&a, "SLIP12");
+	if (r != NULL) {
+		CHECK_STR(local_time(r->slip_due_at),
+		    next_day_at(r->received_at, "12:00:00"));
+		CHECK_INT(r->slip_due_at, slip_clock_due(r->id));
+		/* the deadline passed: the slip is breached */
+		SQL("UPDATE returns SET slip_due_at = ? WHERE id = ?",
+		    DB_I(clock_now() - 3600), DB_I(r->id));
+		OK_STEP(&a, &r, as(F.stats, "statistician", 0), "record");
+		CHECK_INT(step(&a, &r, as(F.clerk, "clerk", 0), "send_slip",
+		    &err), SVC_OK);
+		CHECK_INT(r->slip_breached, 1);
+	}
 	arena_release(&a);
 }
 
@@ -782,6 +942,8 @@ const struct h_test rma_tests[] = {
 	    t_ratio_warn_and_text },
 	{ "rma: days between dates, dates parsed", t_days },
 	{ "rma: return slip due 12:00 the next calendar day", t_slip_due },
+	{ "rma: a slip sent at exactly its due time is on time",
+	    t_slip_late },
 	{ "rma: used-goods refund never negative", t_refund },
 	{ "rma: exchange ratio on the store, special approval",
 	    t_ratio_limit_on_store },
@@ -790,6 +952,8 @@ const struct h_test rma_tests[] = {
 	    t_quality_path_on_store },
 	{ "rma: used goods, customer isolation",
 	    t_used_and_isolation_on_store },
+	{ "rma: the slip's deadline follows the return_slip policy",
+	    t_slip_follows_policy_on_store },
 	{ "rma: close the store", t_done },
 	{ NULL, NULL },
 };

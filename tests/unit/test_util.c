@@ -11,6 +11,7 @@
 #include "util/clock.h"
 #include "util/json.h"
 #include "util/mem.h"
+#include "util/text.h"
 
 static void
 t_str_to_i64(void)
@@ -342,6 +343,98 @@ t_arena_cap(void)
 	arena_release(&a);
 }
 
+/* Sizes near SIZE_MAX fail cleanly: no sum wraps to a small allocation. */
+static void
+t_mem_wrap(void)
+{
+	static const size_t lens[] = { SIZE_MAX, SIZE_MAX - 1, SIZE_MAX - 8,
+		SIZE_MAX - 15, SIZE_MAX - 16, SIZE_MAX - 100, SIZE_MAX / 2 + 1 };
+	struct arena a;
+	struct buf b;
+	char *s;
+
+	/* something already used; a size that wraps must not pass the cap
+	 * (one that does not wrap is refused by it, never reaching malloc:
+	 * ASan aborts on a malloc of such sizes) */
+	for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+		arena_init(&a, 1u << 20);
+		CHECK(arena_alloc(&a, 40) != NULL);
+		CHECK(arena_alloc(&a, lens[i]) == NULL);
+		CHECK(a.oom);
+		arena_release(&a);
+	}
+	/* strndup of SIZE_MAX bytes: "" and oom, nothing copied */
+	arena_init(&a, 1u << 20);
+	s = arena_strndup(&a, "x", SIZE_MAX);
+	CHECK(s != NULL && s[0] == '\0');
+	CHECK(a.oom);
+	arena_release(&a);
+	/* a buffer: the append fails, what was there stays */
+	for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+		buf_init(&b, 1u << 20);
+		buf_adds(&b, "abc");
+		buf_add(&b, "", lens[i]);
+		CHECK(b.failed);
+		CHECK_INT(b.len, 3);
+		CHECK_STR(b.p, "abc");
+		buf_release(&b);
+	}
+}
+
+/* Every range's first and last code point refused, their neighbours not. */
+static void
+t_text_invisible(void)
+{
+	static const struct {
+		uint32_t cp;
+		bool refused;
+	} cases[] = {
+		{ 0x200a, false }, { 0x200b, true }, { 0x200f, true },
+		{ 0x2010, false }, { 0x2029, false }, { 0x202a, true },
+		{ 0x202e, true }, { 0x202f, false }, { 0x2065, false },
+		{ 0x2066, true }, { 0x2069, true }, { 0x206a, false },
+		{ 0xfefe, false }, { 0xfeff, true }, { 0xff00, false },
+	};
+	char s[16];
+	uint32_t cp;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint32_t c = cases[i].cp;
+
+		/* "ab" + the character (3 bytes of UTF-8) + "c" */
+		snprintf(s, sizeof(s), "ab%c%c%cc", (char)(0xe0 | (c >> 12)),
+		    (char)(0x80 | ((c >> 6) & 0x3f)), (char)(0x80 | (c & 0x3f)));
+		cp = 0;
+		CHECK_INT(text_invisible_at(s, strlen(s), &cp),
+		    cases[i].refused ? 2 : -1);
+		if (cases[i].refused)
+			CHECK_INT(cp, c);
+		/* cut short: the last byte outside len is not read */
+		CHECK_INT(text_invisible_at(s, 4, NULL), -1);
+	}
+	CHECK_INT(text_invisible_at("漏水 KF-35", strlen("漏水 KF-35"), NULL), -1);
+	CHECK_INT(text_invisible_at("", 0, NULL), -1);
+}
+
+static void
+t_text_url_unescape(void)
+{
+	char s[64];
+
+	snprintf(s, sizeof(s), "a%%00b");
+	CHECK_INT(text_url_unescape(s), 4);
+	CHECK(memcmp(s, "a\xc0\x80" "b", 5) == 0);
+	CHECK(text_has_nul(s, strlen(s)));
+	snprintf(s, sizeof(s), "%%41%%4a%%e6%%bc%%8f%%zz%%4%%");
+	CHECK_INT(text_url_unescape(s), 11);
+	CHECK_STR(s, "AJ漏%zz%4%");
+	CHECK(!text_has_nul(s, strlen(s)));
+	snprintf(s, sizeof(s), "%%00");
+	CHECK_INT(text_url_unescape(s), 2);
+	CHECK(text_has_nul(s, 2));
+	CHECK(text_has_nul("a\0b", 3));
+}
+
 const struct h_test util_tests[] = {
 	{ "util: str_to_i64 at its limits", t_str_to_i64 },
 	{ "util: utf8 validation", t_utf8 },
@@ -353,5 +446,10 @@ const struct h_test util_tests[] = {
 	{ "util: local time = localtime_r's in zones with and without DST",
 	    t_clock_zones },
 	{ "util: arena cap", t_arena_cap },
+	{ "util: sizes near SIZE_MAX fail, never wrap", t_mem_wrap },
+	{ "util: invisible and bidi controls found, their neighbours not",
+	    t_text_invisible },
+	{ "util: URL decoding keeps a NUL visible (never a cut)",
+	    t_text_url_unescape },
 	{ NULL, NULL },
 };

@@ -25,6 +25,88 @@ audit_write(struct db *db, const struct actor *who, const char *action,
 }
 
 enum svc_code
+audit_list_json(struct db *db, struct jw *w, const struct audit_filter *f,
+    bool *more, int64_t *last, struct svc_err *err)
+{
+	struct dbv args[10];
+	struct dbq *q;
+	struct buf sql;
+	enum svc_code rc;
+	size_t na = 0;
+	int n = 0;
+
+	*more = false;
+	*last = 0;
+	buf_init(&sql, 4096);
+	buf_adds(&sql, "SELECT id, at, user_id, username, ip, request_id,"
+	    " action, entity, entity_id, before_json, after_json"
+	    " FROM audit_log WHERE 1 = 1");
+	if (f->before > 0) {
+		buf_adds(&sql, " AND id < ?");
+		args[na++] = DB_I(f->before);
+	}
+	if (f->entity != NULL) {
+		buf_adds(&sql, " AND entity = ?");
+		args[na++] = DB_S(f->entity);
+	}
+	if (f->action != NULL) {
+		buf_adds(&sql, " AND action = ?");
+		args[na++] = DB_S(f->action);
+	}
+	if (f->entity_id > 0) {
+		buf_adds(&sql, " AND entity_id = ?");
+		args[na++] = DB_I(f->entity_id);
+	}
+	if (f->user_id > 0) {
+		buf_adds(&sql, " AND user_id = ?");
+		args[na++] = DB_I(f->user_id);
+	}
+	if (f->has_from) {
+		buf_adds(&sql, " AND at >= ?");
+		args[na++] = DB_I(f->from);
+	}
+	if (f->has_to) {
+		buf_adds(&sql, " AND at < ?");
+		args[na++] = DB_I(f->to);
+	}
+	buf_adds(&sql, " ORDER BY id DESC LIMIT ?");
+	args[na++] = DB_I((int64_t)f->limit + 1);
+	if (sql.failed) {
+		buf_release(&sql);
+		return svc_fail(err, SVC_ETOOBIG, NULL, "the audit query is "
+		    "too long");
+	}
+	rc = db_query(db, sql.p, args, na, &q, err);
+	buf_release(&sql);
+	if (rc)
+		return rc;
+	jw_arr_open(w);
+	while (db_next(q) == 1) {
+		if (n == f->limit) {
+			*more = true;
+			break;
+		}
+		*last = db_i64(q, 0);
+		jw_obj_open(w);
+		jw_ki64(w, "id", *last);
+		jw_ktime(w, "at", db_i64(q, 1));
+		jw_kid(w, "user_id", db_i64(q, 2));
+		jw_kstr(w, "username", db_str(q, 3));
+		jw_kstr(w, "ip", db_str(q, 4));
+		jw_kstr(w, "request_id", db_str(q, 5));
+		jw_kstr(w, "action", db_str(q, 6));
+		jw_kstr(w, "entity", db_str(q, 7));
+		jw_kid(w, "entity_id", db_i64(q, 8));
+		jw_kraw(w, "before", db_null(q, 9) ? "null" : db_str(q, 9));
+		jw_kraw(w, "after", db_null(q, 10) ? "null" : db_str(q, 10));
+		jw_obj_close(w);
+		n++;
+	}
+	jw_arr_close(w);
+	return db_done(q, err);
+}
+
+enum svc_code
 docno_next(struct db *db, struct arena *a, const char *prefix, int64_t now,
     char **out, struct svc_err *err)
 {

@@ -37,6 +37,28 @@ enum svc_code audit_write(struct db *, const struct actor *,
     const char *before_json, const char *after_json,
     struct svc_err *) WARN_UNUSED_RESULT;
 
+/* What GET /api/v1/audit filters on; 0 / NULL: no filter. */
+struct audit_filter {
+	int64_t before;		/* rows with id < before (the cursor) */
+	const char *entity;
+	const char *action;
+	int64_t entity_id;
+	int64_t user_id;
+	bool has_from, has_to;
+	int64_t from, to;	/* at in [from, to) */
+	int limit;		/* 1 .. 200 rows */
+};
+
+/*
+ * The audit rows matching f, newest first, as a JSON array written to w:
+ * {id, at, user_id, username, ip, request_id, action, entity, entity_id,
+ * before, after}.  *more tells whether rows are left past the limit,
+ * *last is the id of the last row written (the next cursor).
+ */
+enum svc_code audit_list_json(struct db *, struct jw *,
+    const struct audit_filter *f, bool *more, int64_t *last,
+    struct svc_err *) WARN_UNUSED_RESULT;
+
 /*
  * Next document number for prefix ("SR", "RT" ...) on the company-local day
  * of now: "SR-20261122-0001".  Must run inside a write transaction; the

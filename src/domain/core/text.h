@@ -7,8 +7,8 @@
  * U+2000..U+200A, U+2028, U+2029, U+202F, U+205F and the ideographic space
  * U+3000 of Chinese input methods.
  */
-#ifndef AS_TEXT_H
-#define AS_TEXT_H
+#ifndef AS_CORE_TEXT_H
+#define AS_CORE_TEXT_H
 
 #include <stdbool.h>
 

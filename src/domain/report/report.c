@@ -3,7 +3,9 @@
  */
 #include "domain/report/report.h"
 
-#define REPORT_CELLS_MAX 1000	/* types x states, with room to spare */
+#include <string.h>
+
+#define REPORT_CELLS_FIRST 64	/* types x states; grows as rows come */
 
 enum svc_code
 report_requests_monthly(struct db *db, struct arena *a, int year, int month,
@@ -14,7 +16,7 @@ report_requests_monthly(struct db *db, struct arena *a, int year, int month,
 	struct dbq *q;
 	enum svc_code rc;
 	int64_t from, to;
-	size_t cnt = 0;
+	size_t cnt = 0, cap = REPORT_CELLS_FIRST;
 
 	*out = NULL;
 	*n = 0;
@@ -25,7 +27,7 @@ report_requests_monthly(struct db *db, struct arena *a, int year, int month,
 	from = (int64_t)year * 10000 + month * 100;
 	to = month == 12 ? (int64_t)(year + 1) * 10000 + 100 :
 	    from + 100;
-	cells = arena_alloc(a, REPORT_CELLS_MAX * sizeof(*cells));
+	cells = arena_alloc(a, cap * sizeof(*cells));
 	if (cells == NULL)
 		return svc_fail(err, SVC_ETOOBIG, NULL, "out of request memory");
 	rc = db_query(db, "SELECT type, state, count(*) FROM service_requests"
@@ -34,7 +36,23 @@ report_requests_monthly(struct db *db, struct arena *a, int year, int month,
 	    DB_ARGS(DB_I(from), DB_I(to)), &q, err);
 	if (rc)
 		return rc;
-	while (db_next(q) == 1 && cnt < REPORT_CELLS_MAX) {
+	/* every row is counted: no cap but the request's memory */
+	while (db_next(q) == 1) {
+		if (cnt == cap) {
+			struct report_count *more;
+
+			more = cap <= SIZE_MAX / 2 / sizeof(*cells) ?
+			    arena_alloc(a, 2 * cap * sizeof(*cells)) : NULL;
+			if (more == NULL) {
+				(void)db_done(q, NULL);
+				return svc_fail(err, SVC_ETOOBIG, NULL, "the "
+				    "report is too large for this request's "
+				    "memory");
+			}
+			memcpy(more, cells, cnt * sizeof(*cells));
+			cells = more;
+			cap *= 2;
+		}
 		cells[cnt].type = db_dup(q, 0, a);
 		cells[cnt].state = db_dup(q, 1, a);
 		cells[cnt].count = db_i64(q, 2);

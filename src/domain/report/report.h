@@ -31,7 +31,8 @@ struct report_count {
 /*
  * Count the requests created in month (1..12) of year, by type and state.
  * *out gets *n arena-owned cells ordered by type, state; *total their sum.
- * SVC_EINVAL naming "month" for a month outside 2000-01 .. 2199-12.
+ * SVC_EINVAL naming "month" for a month outside 2000-01 .. 2199-12;
+ * SVC_ETOOBIG when the cells do not fit the arena (never a silent cut).
  */
 enum svc_code report_requests_monthly(struct db *, struct arena *, int year,
     int month, struct report_count **out, size_t *n, int64_t *total,

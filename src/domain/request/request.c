@@ -14,6 +14,7 @@
 #include "domain/search/search.h"
 #include "domain/sla/sla.h"
 #include "util/clock.h"
+#include "util/text.h"
 
 #define RQ_COLS "r.id, r.number, r.type, r.channel, r.severity, r.state," \
 	" r.customer_id, c.name, r.contact_name, r.contact_phone, r.unit_id," \
@@ -755,9 +756,11 @@ request_attach(struct db *db, struct arena *a, const struct request_caller *c,
 		return rc;
 	flen = filename ? strlen(filename) : 0;
 	if (flen == 0 || flen > 200 || !utf8_valid(filename, flen) ||
-	    strchr(filename, '/') != NULL || strchr(filename, '\\') != NULL)
+	    strchr(filename, '/') != NULL || strchr(filename, '\\') != NULL ||
+	    text_invisible_at(filename, flen, NULL) >= 0)
 		return svc_fail_field(err, SVC_EINVAL, "filename", "invalid",
-		    "'filename' must be 1-200 bytes of UTF-8 without slashes");
+		    "'filename' must be 1-200 bytes of UTF-8 without slashes "
+		    "or invisible characters");
 	if (strcmp(intern(attach_types, content_type), "?") == 0)
 		return svc_fail(err, SVC_EMEDIA, "Content-Type", "attachments "
 		    "may be JPEG, PNG, WebP, GIF, PDF or plain text");

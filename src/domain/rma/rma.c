@@ -1048,7 +1048,9 @@ step_records(struct db *db, struct arena *a, const struct rma_caller *c,
 		    next->close_reason), next->id, &id, err);
 	} else if (strcmp(name, "receive") == 0) {
 		/* track the slip's due time with the SLA engine when a
-		 * return_slip policy exists (it may count working days) */
+		 * return_slip policy exists (it may count working days);
+		 * the form's slip_due_at is then the clock's due time (one
+		 * source), else rma_slip_due()'s 12:00 next day */
 		rc = sla_select(db, a, NULL, NULL, NULL, -1, "return_slip", &pol,
 		    err);
 		if (rc == SVC_ENOTFOUND) {
@@ -1064,6 +1066,12 @@ step_records(struct db *db, struct arena *a, const struct rma_caller *c,
 			};
 
 			rc = sla_start(db, a, &c->actor, &st, &clk, err);
+		}
+		if (rc == SVC_OK) {
+			next->slip_due_at = clk->due_at;
+			rc = db_exec(db, "UPDATE returns SET slip_due_at = ?"
+			    " WHERE id = ?", DB_ARGS(DB_I(clk->due_at),
+			    DB_I(next->id)), NULL, err);
 		}
 	} else if (strcmp(name, "send_slip") == 0) {
 		rc = sla_stop_for(db, a, &c->actor, "return", next->id,
@@ -1158,7 +1166,7 @@ rma_transition(struct db *db, struct arena *a, const struct rma_caller *c,
 		next.recorded_at = now;
 	} else if (strcmp(name, "send_slip") == 0) {
 		next.slip_sent_at = now;
-		next.slip_breached = now > next.slip_due_at;
+		next.slip_breached = rma_slip_late(next.slip_due_at, now);
 		rc = outbox_to_customer(db, a, next.customer_id, arena_printf(a,
 		    "退货单 %s", next.number), slip_text(a, &next), id,
 		    &outbox_id, err);

@@ -242,10 +242,14 @@ int rma_days_between(int from_ymd, int to_ymd);
 /* Parse "YYYY-MM-DD" into YYYYMMDD; false unless a real date. */
 bool rma_parse_ymd(const char *s, int *ymd);
 /*
- * The return slip's due time: 12:00 company-local time on the calendar day
- * after the local day of received_at (seed 000 4.2.9).
+ * The return slip's default due time: 12:00 company-local time on the
+ * calendar day after the local day of received_at (seed 000 4.2.9).  Used
+ * only when no return_slip SLA policy is active; otherwise receiving a
+ * return starts that policy's clock and slip_due_at is the clock's due_at.
  */
 int64_t rma_slip_due(int64_t received_at);
+/* A slip sent at sent_at is late when after due_at (at due_at: on time). */
+bool rma_slip_late(int64_t due_at, int64_t sent_at);
 /* A used-goods refund: amount - depreciation, never below 0. */
 int64_t rma_refund(int64_t amount_fen, int64_t depreciation_fen);
 

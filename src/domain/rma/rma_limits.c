@@ -138,6 +138,12 @@ rma_slip_due(int64_t received_at)
 	return (int64_t)mktime(&tm);
 }
 
+bool
+rma_slip_late(int64_t due_at, int64_t sent_at)
+{
+	return sent_at > due_at;
+}
+
 int64_t
 rma_refund(int64_t amount, int64_t depreciation)
 {

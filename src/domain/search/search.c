@@ -832,6 +832,9 @@ search_query(struct db *db, struct arena *a, const char *q,
 	rc = parse_query(a, q, qy, err);
 	if (rc)
 		return rc;
+	/* a token copied as "" keeps its length: never compile from it */
+	if (a->oom)
+		return svc_fail(err, SVC_ETOOBIG, NULL, "out of memory");
 	buf_init(&b, 64u << 10);
 	compile(qy, kind, &b);
 	text = arena_strndup(a, b.p, b.len);
@@ -841,6 +844,8 @@ search_query(struct db *db, struct arena *a, const char *q,
 		text = arena_strndup(a, b.p, b.len);
 	}
 	buf_release(&b);
+	if (a->oom)
+		return svc_fail(err, SVC_ETOOBIG, NULL, "out of memory");
 
 	fe = (struct fetch){ a, qy, items, 0, (size_t)f->limit + 1 };
 	hi = f->cursor > 0 ? f->cursor : INT64_MAX;

@@ -74,7 +74,10 @@ dept_get(struct db *db, struct arena *a, int64_t id, struct department **out,
 	rc = db_done(q, err);
 	if (rc)
 		return rc;
-	if (r != 1 || d == NULL)
+	if (d == NULL || a->oom)	/* out of memory is not "not found" */
+		return svc_fail(err, SVC_ETOOBIG, NULL,
+		    "out of request memory");
+	if (r != 1)
 		return svc_fail(err, SVC_ENOTFOUND, "id",
 		    "department %lld not found", (long long)id);
 	*out = d;

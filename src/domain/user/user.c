@@ -15,6 +15,13 @@
 #define USER_COLS "id, username, display_name, phone, email, department_id," \
 	" customer_id, active, version, created_at, updated_at"
 
+/* An allocation failed: the request's memory, never "not found". */
+static enum svc_code
+oom(struct svc_err *err)
+{
+	return svc_fail(err, SVC_ETOOBIG, NULL, "out of request memory");
+}
+
 static void
 user_from_row(struct dbq *q, struct arena *a, struct user *u)
 {
@@ -48,8 +55,9 @@ user_load_roles(struct db *db, struct arena *a, struct user *u,
 		tmp[n++] = db_dup(q, 0, a);
 	rc = db_done(q, err);
 	u->roles = arena_alloc(a, (n + 1) * sizeof(*u->roles));
-	if (u->roles == NULL)
-		return svc_fail(err, SVC_ETOOBIG, NULL, "out of request memory");
+	/* a role copied as "" would grant less than it should: refuse */
+	if (u->roles == NULL || a->oom)
+		return oom(err);
 	memcpy(u->roles, tmp, n * sizeof(*tmp));
 	u->nroles = n;
 	return rc;
@@ -75,7 +83,9 @@ user_get(struct db *db, struct arena *a, int64_t id, struct user **out,
 	rc = db_done(q, err);
 	if (rc)
 		return rc;
-	if (r != 1 || u == NULL)
+	if (u == NULL || a->oom)
+		return oom(err);
+	if (r != 1)
 		return svc_fail(err, SVC_ENOTFOUND, "id", "user %lld not found",
 		    (long long)id);
 	rc = user_load_roles(db, a, u, err);
@@ -106,7 +116,10 @@ user_get_by_name(struct db *db, struct arena *a, const char *name,
 	rc = db_done(q, err);
 	if (rc)
 		return rc;
-	if (r != 1 || u == NULL)
+	/* a password hash copied as "" would turn the right password away */
+	if (u == NULL || a->oom)
+		return oom(err);
+	if (r != 1)
 		return svc_fail(err, SVC_ENOTFOUND, "username",
 		    "user '%s' not found", name);
 	rc = user_load_roles(db, a, u, err);
