@@ -426,18 +426,47 @@ send_bad_framing(struct req *rq)
 }
 
 /*
- * Connections suspended while their write waits for the writer: the daemon
- * must not be stopped under them (resuming a connection of a stopped
- * daemon would touch freed memory), see http_stop.
+ * Requests that may suspend their connection while their write waits for
+ * the writer.  libmicrohttpd aborts (MHD_PANIC) when MHD_stop_daemon finds a
+ * suspended connection, and resuming one of a stopped daemon would touch
+ * freed memory; so http_stop must not stop the daemon while any is counted.
+ *
+ * A request counts itself before it reads `draining` and http_stop sets
+ * `draining` before it reads the count (both sequentially consistent): once
+ * http_stop has seen draining set and the count at 0, no request can
+ * suspend any more (the rest write in place).  A request stops counting
+ * when libmicrohttpd hands its connection back (the resumed callback, or its
+ * end), not when the writer asks for the resume: until libmicrohttpd has
+ * run the resume the connection is still on its suspended list.
  */
 static unsigned suspended;
+static int draining;
+
+static bool
+may_suspend(void)
+{
+	__atomic_fetch_add(&suspended, 1, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&draining, __ATOMIC_SEQ_CST)) {
+		__atomic_fetch_sub(&suspended, 1, __ATOMIC_SEQ_CST);
+		return false;
+	}
+	return true;
+}
+
+static void
+suspend_done(struct req *rq)
+{
+	if (rq->can_suspend) {
+		rq->can_suspend = false;
+		__atomic_fetch_sub(&suspended, 1, __ATOMIC_SEQ_CST);
+	}
+}
 
 /* The writer thread, once a suspended request's write has committed. */
 static void
 resume(struct req *rq)
 {
 	MHD_resume_connection(rq->conn);
-	__atomic_fetch_sub(&suspended, 1, __ATOMIC_RELEASE);
 }
 
 static enum MHD_Result
@@ -507,6 +536,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		/* resumed: the write has committed (or failed) */
 		if (!__atomic_load_n(&rq->write_done, __ATOMIC_ACQUIRE))
 			return MHD_YES;
+		suspend_done(rq);
 		api_finish(rq, rq->resp);
 	} else {
 		rq->resp = arena_alloc(&rq->arena, sizeof(*rq->resp));
@@ -515,13 +545,13 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		resp_init(rq->resp);
 		/* a write may wait for its commit without this thread */
 		rq->can_suspend = (rq->method & (HTTP_POST | HTTP_PUT |
-		    HTTP_PATCH | HTTP_DELETE)) != 0;
+		    HTTP_PATCH | HTTP_DELETE)) != 0 && may_suspend();
 		if (api_dispatch(rq, rq->resp)) {
-			__atomic_fetch_add(&suspended, 1, __ATOMIC_RELAXED);
 			MHD_suspend_connection(c);
 			api_write_start(rq, resume);
 			return MHD_YES;
 		}
+		suspend_done(rq);
 	}
 	ret = send_resp(rq, rq->resp);
 	resp_release(rq->resp);
@@ -545,6 +575,7 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		*con_cls = NULL;
 		return;
 	}
+	suspend_done(rq);
 	if (rq->db != NULL)
 		store_release(app->store, rq->db);
 	if (rq->json != NULL) {
@@ -624,6 +655,7 @@ http_stop(struct app *app, int grace_ms)
 
 	if (daemon_handle == NULL)
 		return;
+	__atomic_store_n(&draining, 1, __ATOMIC_SEQ_CST);
 	MHD_quiesce_daemon(daemon_handle);
 	/* in-flight requests finish; idle keep-alive connections do not count */
 	while (waited < grace_ms &&
@@ -631,11 +663,15 @@ http_stop(struct app *app, int grace_ms)
 		usleep(10000);
 		waited += 10;
 	}
-	/* writes already queued always end: wait for their resumes */
+	/*
+	 * Writes already queued always end: wait for their connections to
+	 * come back (also those of requests still in their handler past the
+	 * grace that may yet suspend; none can start to).
+	 */
 	for (waited = 0; waited < SUSPENDED_WAIT_MS &&
-	    __atomic_load_n(&suspended, __ATOMIC_ACQUIRE) > 0; waited += 10)
+	    __atomic_load_n(&suspended, __ATOMIC_SEQ_CST) > 0; waited += 10)
 		usleep(10000);
-	left = __atomic_load_n(&suspended, __ATOMIC_ACQUIRE);
+	left = __atomic_load_n(&suspended, __ATOMIC_SEQ_CST);
 	if (left > 0) {
 		/* the writer is stuck: exit without stopping the daemon */
 		log_warn("%u writes still waiting after %d s: not stopping the "

@@ -1,0 +1,167 @@
+// Transport hardening (issue 12): shutdown under write load, connection
+// exhaustion, login floods, security headers.  The tests that need their own
+// settings start their own server on a fresh SQLite file (the transport does
+// not depend on the engine); each is bounded in connections and time, on
+// loopback only.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+import { freePort, request, sleep } from './lib.mjs';
+
+const PASSWORD = 'stress-pass-1';
+
+/* A fresh SQLite database with one admin user (name 'stress'). */
+function freshDb(bin, tag) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `aftersales-${tag}-`));
+  const db = path.join(dir, 'a.db');
+  const r = spawnSync(bin, ['user', 'add', '--db', db, '--username', 'stress', '--role', 'admin'],
+    { input: `${PASSWORD}\n`, encoding: 'utf8', timeout: 60000 });
+  if (r.status !== 0) throw new Error(`user add exited ${r.status ?? r.signal}: ${r.stderr}`);
+  return { dir, db };
+}
+
+/* Start `serve` on db with the given AFTERSALES_* settings; resolves once
+ * /healthz answers.  srv.stop() sends SIGTERM and resolves {code, signal}. */
+async function startServer(bin, db, env = {}) {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const log = [];
+  const proc = spawn(bin, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, AFTERSALES_ACCESS_LOG: '0', ...env } });
+  proc.stdout.on('data', (d) => log.push(String(d)));
+  proc.stderr.on('data', (d) => log.push(String(d)));
+  let exited = null;
+  const exit = new Promise((resolve) => proc.on('exit', (code, signal) => {
+    exited = { code, signal };
+    resolve(exited);
+  }));
+  const killer = () => { if (exited === null) try { proc.kill('SIGKILL'); } catch { /* gone */ } };
+  process.on('exit', killer);
+  const t0 = Date.now();
+  for (;;) {
+    if (exited !== null) throw new Error(`server exited at start (${exited.code ?? exited.signal}): ${log.join('')}`);
+    try {
+      const r = await request(base, 'GET', '/healthz', { timeoutMs: 2000, agent: false });
+      if (r.status === 200) break;
+    } catch { /* not yet */ }
+    if (Date.now() - t0 > 15000) { killer(); throw new Error(`server did not start: ${log.join('')}`); }
+    await sleep(50);
+  }
+  return {
+    base, port, proc, log,
+    exited: () => exited,
+    kill: killer,
+    stop: async (ms = 20000) => {
+      if (exited === null) proc.kill('SIGTERM');
+      let timer;
+      const r = await Promise.race([exit, new Promise((res) => { timer = setTimeout(() => res(null), ms); })]);
+      clearTimeout(timer);
+      if (r === null) { killer(); throw new Error(`no exit ${ms} ms after SIGTERM`); }
+      return r;
+    },
+  };
+}
+
+async function loginStress(base, agent = false) {
+  const r = await request(base, 'POST', '/api/v1/session',
+    { body: { username: 'stress', password: PASSWORD }, agent });
+  if (r.status !== 200) throw new Error(`login: ${r.status} ${r.text}`);
+  return r.json.token;
+}
+
+/* ----- shutdown ----- */
+
+const CYCLES = 24;
+const CYCLES_PER_TEST = 6;
+
+/*
+ * One cycle: a server, writers on keep-alive connections (each write waits
+ * for its commit on a suspended connection), SIGTERM in the middle of the
+ * load; the server must exit 0 (the bug: a new write on a keep-alive
+ * connection suspended after the drain had counted none, and
+ * MHD_stop_daemon aborted on it).
+ */
+async function shutdownCycle(bin, db, i) {
+  const srv = await startServer(bin, db);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+  let token;
+  try {
+    token = await loginStress(srv.base, agent);
+  } catch (e) { srv.kill(); throw e; }
+  let stop = false;
+  let writes = 0;
+  const writer = async (w) => {
+    for (let n = 0; !stop; n++) {
+      try {
+        const code = `S${i}W${w}N${n}`;
+        const r = await request(srv.base, 'POST', '/api/v1/departments', { token, agent, timeoutMs: 15000,
+          body: { code, name: `stress ${code}` } });
+        if (r.status === 201) writes++;
+      } catch { if (srv.exited() !== null) return; await sleep(5); }
+    }
+  };
+  const writers = Array.from({ length: 8 }, (_, w) => writer(w));
+  const t0 = Date.now();
+  while (writes < 20 && Date.now() - t0 < 5000) await sleep(5);
+  await sleep(20 + (i * 37) % 150);
+  let ex;
+  try {
+    ex = await srv.stop(20000);
+  } finally {
+    stop = true;
+    await Promise.all(writers);
+    agent.destroy();
+  }
+  if (writes === 0) throw new Error(`cycle ${i}: no write succeeded before SIGTERM`);
+  if (ex.code !== 0)
+    throw new Error(`cycle ${i}: exit code ${ex.code}, signal ${ex.signal} after ${writes} writes; log: ${srv.log.join('').slice(-1500)}`);
+}
+
+const shutdownTests = [];
+for (let k = 0; k < CYCLES / CYCLES_PER_TEST; k++) {
+  shutdownTests.push([`shutdown stress ${k + 1}/${CYCLES / CYCLES_PER_TEST}: ${CYCLES_PER_TEST} cycles of start, keep-alive writes, SIGTERM mid-load: each exits 0`, async (t) => {
+    const { dir, db } = freshDb(t.bin, 'http-shut');
+    try {
+      for (let i = 0; i < CYCLES_PER_TEST; i++) await shutdownCycle(t.bin, db, k * CYCLES_PER_TEST + i);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }]);
+}
+
+/*
+ * The grace over (shutdown_grace_s 0) while writes are still in their
+ * handler (each hashes a password first, two at a time): they may only
+ * suspend after the drain has looked, and the daemon must not be stopped
+ * under them (libmicrohttpd aborts: "MHD_stop_daemon() called while we
+ * have suspended connections").
+ */
+shutdownTests.push(['shutdown with the grace over while writes are still in their handler: they are answered, exit 0', async (t) => {
+  const { dir, db } = freshDb(t.bin, 'http-grace');
+  try {
+    for (let cycle = 0; cycle < 3; cycle++) {
+      const srv = await startServer(t.bin, db, { AFTERSALES_SHUTDOWN_GRACE_S: '0' });
+      const token = await loginStress(srv.base);
+      const creates = Array.from({ length: 4 }, (_, i) => request(srv.base, 'POST', '/api/v1/users', {
+        token, agent: false, timeoutMs: 15000,
+        body: { username: `g${cycle}u${i}${Date.now() % 100000}`, password: 'pass-word-1', roles: ['agent'] },
+      }).catch((e) => ({ status: 0, text: e.message })));
+      await sleep(40);
+      const ex = await srv.stop(20000);
+      const answers = await Promise.all(creates);
+      t.equal(ex.code, 0, `cycle ${cycle}: exit ${ex.code}, signal ${ex.signal}; log: ${srv.log.join('').slice(-800)}`);
+      const created = answers.filter((r) => r.status === 201).length;
+      t.ok(created >= 1, `cycle ${cycle}: no create in flight at SIGTERM got its 201: ${answers.map((r) => `${r.status} ${r.text.slice(0, 100)}`).join(' | ')}`);
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}]);
+
+export const tests = [
+  ...shutdownTests,
+];
