@@ -26,6 +26,19 @@ const struct field session_fields[] = {
 	{ NULL, 0, 0, 0, 0, 0, 0, NULL, NULL },
 };
 
+/*
+ * Secure when cookie_secure says so, or, when it is not set, whenever the
+ * server is told that its clients reach it over TLS (behind_tls).
+ */
+static const char *
+cookie_flags(const struct config *cfg)
+{
+	bool secure = cfg->cookie_secure_set ? cfg->cookie_secure :
+	    cfg->behind_tls;
+
+	return secure ? "; Secure" : "";
+}
+
 struct login_ctx {
 	struct req *rq;
 	struct user *u;
@@ -126,10 +139,10 @@ api_session_create(struct req *rq, struct resp *rs)
 		    "wrong username or password, or the account is disabled");
 	resp_header(rs, "Set-Cookie", arena_printf(&rq->arena,
 	    "as_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld%s",
-	    c.token, (long long)c.ttl, cfg->cookie_secure ? "; Secure" : ""));
+	    c.token, (long long)c.ttl, cookie_flags(cfg)));
 	resp_header(rs, "Set-Cookie", arena_printf(&rq->arena,
 	    "as_csrf=%s; Path=/; SameSite=Strict; Max-Age=%lld%s",
-	    c.csrf, (long long)c.ttl, cfg->cookie_secure ? "; Secure" : ""));
+	    c.csrf, (long long)c.ttl, cookie_flags(cfg)));
 	resp_json(rs, 200, &w);
 	jw_obj_open(&w);
 	jw_kstr(&w, "token", c.token);
@@ -153,9 +166,12 @@ api_session_delete(struct req *rq, struct resp *rs)
 	if (rc)
 		return rc;
 	rs->status = 204;
-	resp_header(rs, "Set-Cookie",
-	    "as_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
-	resp_header(rs, "Set-Cookie", "as_csrf=; Path=/; SameSite=Strict; Max-Age=0");
+	resp_header(rs, "Set-Cookie", arena_printf(&rq->arena,
+	    "as_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",
+	    cookie_flags(&rq->app->cfg)));
+	resp_header(rs, "Set-Cookie", arena_printf(&rq->arena,
+	    "as_csrf=; Path=/; SameSite=Strict; Max-Age=0%s",
+	    cookie_flags(&rq->app->cfg)));
 	return SVC_OK;
 }
 

@@ -107,6 +107,8 @@ struct resp {
 	/* A file to send (static assets); -1 otherwise.  Closed by the sender. */
 	int fd;
 	size_t fd_len;
+	/* A file of the web interface: sent with the pages' CSP. */
+	bool page;
 };
 
 /* A request header (borrowed until the request ends) or NULL. */

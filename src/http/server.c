@@ -42,6 +42,19 @@ struct req_arg {
 	char *v;	/* NULL for "k" without "=" */
 };
 
+/*
+ * The web interface's policy: its scripts and styles come from its own
+ * files only, no inline or evaluated script.  Styles allow 'unsafe-inline'
+ * because Element Plus and ECharts set style attributes (positions,
+ * widths, z-index of popups); images may be data: and blob: URLs (icons,
+ * attachment previews).  Nothing may frame a page, nor be framed.
+ */
+#define PAGE_CSP "default-src 'self'; script-src 'self'; " \
+	"style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " \
+	"font-src 'self' data:; connect-src 'self'; object-src 'none'; " \
+	"base-uri 'self'; form-action 'self'; frame-src 'none'; " \
+	"frame-ancestors 'none'"
+
 /* ----- request helpers ----- */
 
 const char *
@@ -362,6 +375,11 @@ send_resp(struct req *rq, struct resp *rs)
 	MHD_add_response_header(r, "Content-Type", rs->content_type);
 	MHD_add_response_header(r, "X-Request-Id", rq->id);
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	/* no answer may be framed (clickjacking) nor leak its URL onwards */
+	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	if (rs->page)
+		MHD_add_response_header(r, "Content-Security-Policy", PAGE_CSP);
 	if (!has_header(rs, "Cache-Control"))
 		MHD_add_response_header(r, "Cache-Control", "no-store");
 	for (int i = 0; i < rs->nheaders; i++)

@@ -162,6 +162,80 @@ shutdownTests.push(['shutdown with the grace over while writes are still in thei
   }
 }]);
 
+/* ----- headers ----- */
+
+const headerTests = [
+  ['web pages: a Content-Security-Policy without inline script, no framing, Referrer-Policy; API answers not framable either', async (t) => {
+    const { dir, db } = freshDb(t.bin, 'http-csp');
+    const web = path.join(dir, 'web');
+    fs.mkdirSync(path.join(web, 'assets'), { recursive: true });
+    fs.writeFileSync(path.join(web, 'index.html'), '<!doctype html><div id="app"></div><script type="module" src="/assets/a.js"></script>');
+    fs.writeFileSync(path.join(web, 'assets', 'a.js'), 'console.log(1);');
+    const srv = await startServer(t.bin, db, { AFTERSALES_WEB_DIR: web });
+    try {
+      for (const p of ['/', '/requests/12', '/assets/a.js']) {
+        const r = t.expectStatus(await request(srv.base, 'GET', p, { agent: false }), 200);
+        const csp = r.headers['content-security-policy'];
+        t.ok(csp, `${p}: no Content-Security-Policy`);
+        const dirs = Object.fromEntries(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k, v]));
+        t.deepEqual(dirs['script-src'], ["'self'"], `${p}: script-src: ${csp}`);
+        t.deepEqual(dirs['default-src'], ["'self'"], `${p}: default-src: ${csp}`);
+        t.deepEqual(dirs['frame-ancestors'], ["'none'"], `${p}: frame-ancestors: ${csp}`);
+        t.deepEqual(dirs['object-src'], ["'none'"], `${p}: object-src: ${csp}`);
+        t.ok(!/unsafe-eval/.test(csp), `${p}: unsafe-eval in ${csp}`);
+        t.equal(r.headers['x-frame-options'], 'DENY', `${p}: X-Frame-Options`);
+        t.equal(r.headers['referrer-policy'], 'no-referrer', `${p}: Referrer-Policy`);
+      }
+      const api = await request(srv.base, 'GET', '/api/v1/ping', { agent: false });
+      t.equal(api.headers['x-frame-options'], 'DENY', 'API: X-Frame-Options');
+      t.equal(api.headers['referrer-policy'], 'no-referrer', 'API: Referrer-Policy');
+    } finally {
+      await srv.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }],
+
+  ['the web interface has no inline script: every <script> of web/index.html has a src', async (t) => {
+    const html = fs.readFileSync(new URL('../../web/index.html', import.meta.url), 'utf8');
+    const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)];
+    t.ok(scripts.length >= 1, 'web/index.html has no <script> at all');
+    for (const [all, attrs, body] of scripts) {
+      t.match(attrs, /\bsrc=/, `inline script: ${all.slice(0, 200)}`);
+      t.equal(body.trim(), '', `a script with a body: ${all.slice(0, 200)}`);
+    }
+    t.ok(!/\son[a-z]+\s*=/i.test(html), 'an inline event handler attribute in web/index.html');
+  }],
+
+  ['the session cookies are Secure when the server is told it is behind TLS (and cookie_secure=0 still turns it off)', async (t) => {
+    const { dir, db } = freshDb(t.bin, 'http-tls');
+    try {
+      for (const [env, secure] of [[{}, false], [{ AFTERSALES_BEHIND_TLS: '1' }, true],
+        [{ AFTERSALES_BEHIND_TLS: '1', AFTERSALES_COOKIE_SECURE: '0' }, false],
+        [{ AFTERSALES_COOKIE_SECURE: '1' }, true]]) {
+        const srv = await startServer(t.bin, db, env);
+        try {
+          const r = await request(srv.base, 'POST', '/api/v1/session',
+            { body: { username: 'stress', password: PASSWORD }, agent: false });
+          t.expectStatus(r, 200);
+          const cookies = r.headers['set-cookie'] || [];
+          t.equal(cookies.length, 2, `two cookies: ${JSON.stringify(cookies)}`);
+          for (const c of cookies)
+            t.equal(/;\s*Secure\b/i.test(c), secure, `${JSON.stringify(env)}: ${c.replace(/=[^;]+/, '=...')}`);
+          const out = await request(srv.base, 'DELETE', '/api/v1/session', { token: r.json.token, agent: false });
+          t.expectStatus(out, 204);
+          for (const c of out.headers['set-cookie'] || [])
+            t.equal(/;\s*Secure\b/i.test(c), secure, `${JSON.stringify(env)}: logout ${c}`);
+        } finally {
+          await srv.stop();
+        }
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }],
+];
+
 export const tests = [
+  ...headerTests,
   ...shutdownTests,
 ];
