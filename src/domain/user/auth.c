@@ -1,7 +1,9 @@
 /*
  * auth — password hashes (argon2id), tokens (random, stored as BLAKE2b
  * hashes) and login throttling (counted in the database, so that several
- * servers share the count).
+ * servers share the count).  The table login_failures keeps one row per
+ * (scope, key): "user" and "addr" count failed password checks, "user_try"
+ * and "addr_try" every attempt.
  */
 #include "domain/user/user.h"
 
@@ -464,4 +466,98 @@ throttle_reset(struct db *db, const char *scope, const char *key,
 {
 	return db_exec(db, "DELETE FROM login_failures WHERE scope = ? AND key = ?",
 	    DB_ARGS(DB_S(scope), DB_S(key)), NULL, err);
+}
+
+enum svc_code
+login_gate(struct db *db, const struct login_limits *l, const char *username,
+    const char *ip, int64_t now, int *retry_after, const char **field,
+    struct svc_err *err)
+{
+	const struct {
+		const char *scope;
+		const char *key;
+		int max;
+		int window_s;
+		bool user;
+	} limits[] = {
+		{ "user", username, l->max_user, l->window_s, true },
+		{ "addr", ip, l->max_addr, l->window_s, false },
+		{ "user_try", username, l->rate_user, l->rate_window_s, true },
+		{ "addr_try", ip, l->rate_addr, l->rate_window_s, false },
+	};
+	enum svc_code rc;
+	int retry;
+
+	*retry_after = 0;
+	*field = NULL;
+	for (size_t i = 0; i < sizeof(limits) / sizeof(limits[0]); i++) {
+		rc = throttle_check(db, limits[i].scope, limits[i].key,
+		    limits[i].max, limits[i].window_s, now, &retry, err);
+		if (rc)
+			return rc;
+		if (retry > *retry_after) {
+			*retry_after = retry;
+			*field = limits[i].user ? "username" : NULL;
+		}
+	}
+	return SVC_OK;
+}
+
+enum svc_code
+login_count(struct db *db, const struct login_limits *l, const char *username,
+    const char *ip, bool ok, int64_t now, struct svc_err *err)
+{
+	enum svc_code rc;
+
+	rc = throttle_fail(db, "user_try", username, l->rate_window_s, now, err);
+	if (rc == SVC_OK)
+		rc = throttle_fail(db, "addr_try", ip, l->rate_window_s, now, err);
+	if (rc == SVC_OK && ok)
+		rc = throttle_reset(db, "user", username, err);
+	if (rc == SVC_OK && !ok)
+		rc = throttle_fail(db, "user", username, l->window_s, now, err);
+	if (rc == SVC_OK && !ok)
+		rc = throttle_fail(db, "addr", ip, l->window_s, now, err);
+	return rc;
+}
+
+enum svc_code
+auth_permissions(struct db *db, struct arena *a, int64_t user_id, char ***out,
+    size_t *n, struct svc_err *err)
+{
+	struct dbq *q;
+	enum svc_code rc;
+	size_t cnt = 0, cap = 16;
+	char **items, **grown;
+
+	*out = NULL;
+	*n = 0;
+	items = arena_alloc(a, cap * sizeof(*items));
+	if (items == NULL)
+		return svc_fail(err, SVC_ETOOBIG, NULL, "out of request memory");
+	rc = db_query(db, "SELECT DISTINCT rp.permission FROM user_roles ur"
+	    " JOIN role_permissions rp ON rp.role = ur.role"
+	    " WHERE ur.user_id = ? ORDER BY rp.permission",
+	    DB_ARGS(DB_I(user_id)), &q, err);
+	if (rc)
+		return rc;
+	while (db_next(q) == 1) {
+		if (cnt == cap) {
+			grown = arena_alloc(a, 2 * cap * sizeof(*items));
+			if (grown == NULL)
+				break;	/* a.oom: the request fails */
+			memcpy(grown, items, cnt * sizeof(*items));
+			items = grown;
+			cap *= 2;
+		}
+		items[cnt++] = db_dup(q, 0, a);
+	}
+	rc = db_done(q, err);
+	if (rc)
+		return rc;
+	if (a->oom)
+		return svc_fail(err, SVC_ETOOBIG, NULL, "out of request memory");
+	*out = items;
+	*n = cnt;
+	return SVC_OK;
 }
