@@ -38,7 +38,7 @@ struct config {
 	int login_rate_user;
 	int login_rate_addr;
 	int login_rate_window_s;
-	int hash_queue_max;	/* logins hashing or waiting to; 0: threads-1 */
+	int hash_queue_max;	/* password checks running or waiting */
 	int shutdown_grace_s;	/* SIGTERM: wait for in-flight requests */
 	/* connections (src/http/server.c) */
 	int conn_max;		/* open connections in all */

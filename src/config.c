@@ -51,7 +51,7 @@ config_defaults(struct config *c)
 	c->login_rate_user = 30;
 	c->login_rate_addr = 300;
 	c->login_rate_window_s = 60;
-	c->hash_queue_max = 0;
+	c->hash_queue_max = 16;
 	c->shutdown_grace_s = 10;
 	c->conn_max = 4000;
 	c->conn_per_addr = 256;
@@ -150,7 +150,7 @@ config_set(struct config *c, const char *k, const char *v)
 	if (strcmp(k, "login_rate_window_s") == 0)
 		return set_int(&c->login_rate_window_s, v, 1, 86400);
 	if (strcmp(k, "hash_queue_max") == 0)
-		return set_int(&c->hash_queue_max, v, 0, 1024);
+		return set_int(&c->hash_queue_max, v, 1, 1024);
 	if (strcmp(k, "shutdown_grace_s") == 0)
 		return set_int(&c->shutdown_grace_s, v, 0, 600);
 	if (strcmp(k, "conn_max") == 0)

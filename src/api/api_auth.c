@@ -7,9 +7,10 @@
  * login_rate_window_s); the counts live in the database, so several servers
  * share them.  A check over a limit answers 429 with Retry-After before any
  * hashing.  Password hashing runs outside any write transaction: it takes
- * ~90 ms, at most two run at once, and at most hash_queue_max requests
- * (default: the HTTP threads less one) hash or wait to; one more answers
- * 503 with Retry-After at once, so that logins never hold every thread.
+ * ~90 ms and at most two run at once; at most hash_queue_max requests hash
+ * or wait to, one more answers 503 with Retry-After at once.  A login's
+ * check runs on a thread of its own while its connection is suspended (see
+ * login_finish); a password change's runs on its HTTP thread.
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -79,9 +80,7 @@ static unsigned hashing;
 static enum svc_code
 hash_enter(struct req *rq, struct resp *rs)
 {
-	const struct config *cfg = &rq->app->cfg;
-	unsigned max = cfg->hash_queue_max > 0 ? (unsigned)cfg->hash_queue_max :
-	    cfg->threads > 1 ? (unsigned)cfg->threads - 1 : 1;
+	unsigned max = (unsigned)rq->app->cfg.hash_queue_max;
 
 	if (__atomic_add_fetch(&hashing, 1, __ATOMIC_ACQ_REL) <= max)
 		return SVC_OK;
@@ -100,6 +99,8 @@ hash_leave(void)
 struct login_ctx {
 	struct req *rq;
 	const char *username;
+	const char *password;
+	char *hash;		/* the account's, NULL when there is none */
 	struct user *u;
 	bool ok;
 	char *token;
@@ -146,56 +147,82 @@ login_record(struct db *db, void *arg, struct svc_err *err)
 	return rc;
 }
 
+/*
+ * The slow half of a login, off the HTTP threads where the request can
+ * wait (a libmicrohttpd thread serves every connection it accepted, so a
+ * hash on it would hold them all): check the password, record the attempt,
+ * answer.
+ */
+static enum svc_code
+login_finish(struct req *rq, struct resp *rs)
+{
+	struct login_ctx *c = rq->ctx;
+	struct config *cfg = &rq->app->cfg;
+	enum svc_code rc;
+	struct jw w;
+
+	c->ok = auth_verify_password(&rq->app->hash_slots, c->hash,
+	    c->password) && c->u != NULL && c->u->active;
+	hash_leave();
+	c->ttl = (int64_t)cfg->session_hours * 3600;
+	if (rq->db == NULL && (rc = store_acquire(rq->app->store, &rq->db,
+	    &rq->err)) != SVC_OK)
+		return rc;
+	rc = store_write(rq->app->store, rq->db, login_record, c, &rq->err);
+	if (rc)
+		return rc;
+	if (!c->ok)
+		return svc_fail(&rq->err, SVC_EAUTH, "password",
+		    "wrong username or password, or the account is disabled");
+	resp_header(rs, "Set-Cookie", arena_printf(&rq->arena,
+	    "as_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld%s",
+	    c->token, (long long)c->ttl, cookie_flags(cfg)));
+	resp_header(rs, "Set-Cookie", arena_printf(&rq->arena,
+	    "as_csrf=%s; Path=/; SameSite=Strict; Max-Age=%lld%s",
+	    c->csrf, (long long)c->ttl, cookie_flags(cfg)));
+	resp_json(rs, 200, &w);
+	jw_obj_open(&w);
+	jw_kstr(&w, "token", c->token);
+	jw_kstr(&w, "csrf_token", c->csrf);
+	jw_ktime(&w, "expires_at", clock_now() + c->ttl);
+	jw_key(&w, "user");
+	user_to_json(&w, c->u);
+	jw_obj_close(&w);
+	return SVC_OK;
+}
+
 /* POST /api/v1/session {username, password} */
 enum svc_code
 api_session_create(struct req *rq, struct resp *rs)
 {
 	struct session_in in = { 0 };
-	struct login_ctx c = { .rq = rq };
-	struct config *cfg = &rq->app->cfg;
-	char *hash = NULL;
+	struct login_ctx *c;
 	enum svc_code rc;
-	struct jw w;
 
 	rc = decode_json(rq, session_fields, &in, NULL);
 	if (rc)
 		return rc;
-	c.username = in.username;
+	c = arena_alloc(&rq->arena, sizeof(*c));
+	if (c == NULL)
+		return svc_fail(&rq->err, SVC_ETOOBIG, NULL, "out of memory");
+	*c = (struct login_ctx){ .rq = rq, .username = in.username,
+		.password = in.password };
 	rc = gate(rq, in.username);
 	if (rc)
 		return rc;
-	rc = user_get_by_name(rq->db, &rq->arena, in.username, &c.u, &hash,
-	    &rq->err);
+	rc = user_get_by_name(rq->db, &rq->arena, in.username, &c->u,
+	    &c->hash, &rq->err);
 	if (rc != SVC_OK && rc != SVC_ENOTFOUND)
 		return rc;
 	rc = hash_enter(rq, rs);
 	if (rc)
 		return rc;
-	c.ok = auth_verify_password(&rq->app->hash_slots, hash, in.password) &&
-	    c.u != NULL && c.u->active;
-	hash_leave();
-	c.ttl = (int64_t)cfg->session_hours * 3600;
-	rc = store_write(rq->app->store, rq->db, login_record, &c, &rq->err);
-	if (rc)
-		return rc;
-	if (!c.ok)
-		return svc_fail(&rq->err, SVC_EAUTH, "password",
-		    "wrong username or password, or the account is disabled");
-	resp_header(rs, "Set-Cookie", arena_printf(&rq->arena,
-	    "as_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld%s",
-	    c.token, (long long)c.ttl, cookie_flags(cfg)));
-	resp_header(rs, "Set-Cookie", arena_printf(&rq->arena,
-	    "as_csrf=%s; Path=/; SameSite=Strict; Max-Age=%lld%s",
-	    c.csrf, (long long)c.ttl, cookie_flags(cfg)));
-	resp_json(rs, 200, &w);
-	jw_obj_open(&w);
-	jw_kstr(&w, "token", c.token);
-	jw_kstr(&w, "csrf_token", c.csrf);
-	jw_ktime(&w, "expires_at", clock_now() + c.ttl);
-	jw_key(&w, "user");
-	user_to_json(&w, c.u);
-	jw_obj_close(&w);
-	return SVC_OK;
+	rq->ctx = c;
+	if (rq->can_suspend) {
+		rq->offload = login_finish;
+		return SVC_OK;
+	}
+	return login_finish(rq, rs);
 }
 
 /* DELETE /api/v1/session */

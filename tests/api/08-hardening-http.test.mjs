@@ -162,6 +162,102 @@ shutdownTests.push(['shutdown with the grace over while writes are still in thei
   }
 }]);
 
+/* ----- login floods ----- */
+
+async function timedPing(base) {
+  const t0 = Date.now();
+  const r = await request(base, 'GET', '/api/v1/ping', { agent: false, timeoutMs: 30000 });
+  if (r.status !== 200) throw new Error(`ping: ${r.status} ${r.text}`);
+  return Date.now() - t0;
+}
+
+const loginTests = [
+  ['a flood of valid logins (100, 32 at a time) is cut short (429/503 with Retry-After) and ping stays fast', async (t) => {
+    const { dir, db } = freshDb(t.bin, 'http-flood');
+    const srv = await startServer(t.bin, db, { AFTERSALES_THREADS: '4' });
+    try {
+      const RATE = 30, QUEUE = 16; // the defaults: login_rate_user, hash_queue_max
+      const statuses = {};
+      let next = 0;
+      let done = false;
+      const worker = async () => {
+        while (next < 100) {
+          next++;
+          const r = await request(srv.base, 'POST', '/api/v1/session',
+            { body: { username: 'stress', password: PASSWORD }, agent: false, timeoutMs: 30000 });
+          statuses[r.status] = (statuses[r.status] || 0) + 1;
+          if (r.status === 429 || r.status === 503)
+            t.match(String(r.headers['retry-after']), /^[1-9]\d*$/, `${r.status} without Retry-After`);
+          else t.equal(r.status, 200, `login: ${r.status} ${r.text}`);
+        }
+      };
+      const pings = [];
+      const pinger = (async () => {
+        while (!done) { pings.push(await timedPing(srv.base)); await sleep(25); }
+      })();
+      await Promise.all(Array.from({ length: 32 }, worker));
+      done = true;
+      await pinger;
+      t.ok(pings.length >= 3, `only ${pings.length} pings during the flood`);
+      const worst = Math.max(...pings);
+      t.ok(worst < 1500, `a ping took ${worst} ms during the flood (all: ${pings.join(',')})`);
+      const ok = statuses[200] || 0;
+      t.ok(ok >= 1, `no login succeeded: ${JSON.stringify(statuses)}`);
+      t.ok(ok <= RATE + QUEUE, `${ok} logins succeeded, more than ${RATE} per minute (+${QUEUE} in flight): ${JSON.stringify(statuses)}`);
+      t.ok((statuses[429] || 0) >= 100 - RATE - QUEUE - (statuses[503] || 0), `too few 429: ${JSON.stringify(statuses)}`);
+    } finally {
+      await srv.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }],
+
+  ['every login attempt counts: login_rate_user successful logins, then 429 (username); login_rate_addr attempts per address, then 429', async (t) => {
+    const { dir, db } = freshDb(t.bin, 'http-rate');
+    const srv = await startServer(t.bin, db, { AFTERSALES_LOGIN_RATE_USER: '3', AFTERSALES_LOGIN_RATE_ADDR: '5' });
+    try {
+      const login = (username, password) => request(srv.base, 'POST', '/api/v1/session',
+        { body: { username, password }, agent: false });
+      for (let i = 1; i <= 3; i++) t.expectStatus(await login('stress', PASSWORD), 200, `login ${i} of 3`);
+      const r4 = await login('stress', PASSWORD);
+      t.expectError(r4, 429, 'rate_limited', 'username');
+      t.ok(Number(r4.headers['retry-after']) >= 1 && Number(r4.headers['retry-after']) <= 60, `Retry-After ${r4.headers['retry-after']}`);
+      // the address has made 3 counted attempts (a refused one does not count): 2 more are its 5
+      t.expectError(await login('nobody-1', 'whatever-1'), 401, 'unauthenticated');
+      t.expectError(await login('nobody-2', 'whatever-2'), 401, 'unauthenticated');
+      const r7 = await login('nobody-3', 'whatever-3');
+      t.expectError(r7, 429, 'rate_limited');
+      t.equal(r7.json.error.details.field, undefined, 'the address limit names no field');
+    } finally {
+      await srv.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }],
+
+  ['hash_queue_max: logins past it answer 503 with Retry-After at once, not after a wait', async (t) => {
+    const { dir, db } = freshDb(t.bin, 'http-queue');
+    const srv = await startServer(t.bin, db, { AFTERSALES_HASH_QUEUE_MAX: '1', AFTERSALES_THREADS: '8' });
+    try {
+      const rs = await Promise.all(Array.from({ length: 8 }, async () => {
+        const t0 = Date.now();
+        const r = await request(srv.base, 'POST', '/api/v1/session',
+          { body: { username: 'stress', password: PASSWORD }, agent: false });
+        return { r, ms: Date.now() - t0 };
+      }));
+      const busy = rs.filter(({ r }) => r.status === 503);
+      t.ok(rs.some(({ r }) => r.status === 200), `no login succeeded: ${rs.map(({ r }) => r.status)}`);
+      t.ok(busy.length >= 1, `no 503 with 8 logins at once and a queue of 1: ${rs.map(({ r }) => r.status)}`);
+      for (const { r } of busy) {
+        t.expectError(r, 503, 'unavailable');
+        t.equal(r.headers['retry-after'], '1');
+      }
+      for (const { r } of rs) t.ok([200, 503].includes(r.status), `status ${r.status}: ${r.text}`);
+    } finally {
+      await srv.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }],
+];
+
 /* ----- headers ----- */
 
 const headerTests = [
@@ -236,6 +332,7 @@ const headerTests = [
 ];
 
 export const tests = [
+  ...loginTests,
   ...headerTests,
   ...shutdownTests,
 ];
