@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "http/guard.h"
 #include "http/http.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -505,6 +506,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 
 		rq = req_new(app, c, url, method);
 		*con_cls = rq;
+		guard_phase(c, GUARD_BODY);
 		if (stub != NULL)
 			take_big_query(rq, stub);
 		MHD_get_connection_values(c, MHD_HEADER_KIND, count_framing,
@@ -548,6 +550,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		*upload_len = 0;
 		return MHD_YES;
 	}
+	guard_phase(c, GUARD_BUSY);
 	if (rq->body_too_big)
 		return send_too_big(rq);
 	if (rq->resp != NULL) {
@@ -565,11 +568,15 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		rq->can_suspend = (rq->method & (HTTP_POST | HTTP_PUT |
 		    HTTP_PATCH | HTTP_DELETE)) != 0 && may_suspend();
 		if (api_dispatch(rq, rq->resp)) {
+			if (rq->authed)
+				guard_seen(c);
 			MHD_suspend_connection(c);
 			api_write_start(rq, resume);
 			return MHD_YES;
 		}
 		suspend_done(rq);
+		if (rq->authed)
+			guard_seen(c);
 	}
 	ret = send_resp(rq, rq->resp);
 	resp_release(rq->resp);
@@ -583,8 +590,8 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	struct app *app = cls;
 	struct req *rq = *con_cls;
 
-	(void)c;
 	(void)toe;
+	guard_phase(c, GUARD_HEADERS);	/* the next request's deadline */
 	if (rq == NULL)
 		return;
 	if (rq->app == NULL) {	/* a stub of on_uri, never dispatched */
@@ -645,20 +652,29 @@ http_start(struct app *app, char *msg, size_t msglen)
 
 	if (!parse_listen(app->cfg.listen, &sa, msg, msglen))
 		return false;
+	if (!guard_start(&app->cfg, msg, msglen))
+		return false;
+	/*
+	 * The idle timeout stays for answers a client does not read; the
+	 * deadlines of a request's headers and body are guard.c's.
+	 */
 	daemon_handle = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
-	    MHD_USE_EPOLL | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME, 0, NULL,
-	    NULL, on_request, app,
+	    MHD_USE_EPOLL | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME, 0,
+	    guard_accept, NULL, on_request, app,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)app->cfg.threads,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
+	    MHD_OPTION_NOTIFY_CONNECTION, guard_notify, NULL,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)4000,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)app->cfg.conn_max,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)POOL_SIZE,
 	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
-	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)0,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+	    (unsigned)app->cfg.conn_per_addr,
 	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
 	    MHD_OPTION_END);
 	if (daemon_handle == NULL) {
+		guard_stop();
 		snprintf(msg, msglen, "cannot listen on %s", app->cfg.listen);
 		return false;
 	}
@@ -674,7 +690,15 @@ http_stop(struct app *app, int grace_ms)
 	if (daemon_handle == NULL)
 		return;
 	__atomic_store_n(&draining, 1, __ATOMIC_SEQ_CST);
-	MHD_quiesce_daemon(daemon_handle);
+	/*
+	 * New connections are refused by the accept policy, not by
+	 * MHD_quiesce_daemon: in libmicrohttpd 0.9.75 it races a busy worker
+	 * thread of the pool removing the listening socket from its epoll set
+	 * (both see it there; the second removal fails and MHD_PANIC aborts:
+	 * "Failed to remove listen FD from epoll set", SIGABRT on SIGTERM
+	 * under load).
+	 */
+	guard_drain();
 	/* in-flight requests finish; idle keep-alive connections do not count */
 	while (waited < grace_ms &&
 	    __atomic_load_n(&app->metrics.in_flight, __ATOMIC_RELAXED) > 0) {
@@ -698,4 +722,5 @@ http_stop(struct app *app, int grace_ms)
 	}
 	MHD_stop_daemon(daemon_handle);
 	daemon_handle = NULL;
+	guard_stop();
 }

@@ -162,6 +162,152 @@ shutdownTests.push(['shutdown with the grace over while writes are still in thei
   }
 }]);
 
+/* ----- connections ----- */
+
+/* A request from a given loopback address (a new connection). */
+function reqFrom(port, localAddress, method, path, { token, timeoutMs = 5000 } = {}) {
+  return new Promise((resolve, reject) => {
+    const headers = token ? { Authorization: `Bearer ${token}` } : {};
+    const t0 = Date.now();
+    const rq = http.request({ host: '127.0.0.1', port, localAddress, method, path, headers, agent: false }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString(), ms: Date.now() - t0 }));
+      res.on('error', reject);
+    });
+    rq.setTimeout(timeoutMs, () => rq.destroy(new Error(`timed out after ${timeoutMs} ms`)));
+    rq.on('error', reject);
+    rq.end();
+  });
+}
+
+/*
+ * n connections from localAddress, each sending a request line and then a
+ * header line every `every` ms, never the end of the headers.  Resolves once
+ * all are connected; .open() counts those the server has not closed.
+ */
+async function holdConns(port, localAddress, n, every = 1000) {
+  const socks = await Promise.all(Array.from({ length: n }, () => new Promise((resolve) => {
+    const s = net.connect({ host: '127.0.0.1', port, localAddress });
+    s.closedAt = 0;
+    s.on('connect', () => {
+      s.write('GET /api/v1/ping HTTP/1.1\r\nHost: test\r\n');
+      s.trickle = setInterval(() => { if (!s.destroyed) s.write('X-Trickle: 1\r\n'); }, every);
+      resolve(s);
+    });
+    const gone = () => { if (!s.closedAt) s.closedAt = Date.now(); clearInterval(s.trickle); };
+    s.on('close', gone);
+    s.on('end', gone);
+    s.on('error', () => { gone(); resolve(s); });
+  })));
+  return {
+    socks,
+    open: () => socks.filter((s) => !s.closedAt).length,
+    release: () => { for (const s of socks) { clearInterval(s.trickle); s.destroy(); } },
+  };
+}
+
+const connTests = [
+  ['connections: conn_per_addr per address exactly; past conn_max - conn_reserve only reserve addresses and logged-in users get in, and ping answers', async (t) => {
+    const { dir, db } = freshDb(t.bin, 'http-conn');
+    const srv = await startServer(t.bin, db, {
+      AFTERSALES_CONN_MAX: '1000', AFTERSALES_CONN_RESERVE: '700', AFTERSALES_CONN_PER_ADDR: '50',
+      AFTERSALES_HEADER_TIMEOUT_S: '60', AFTERSALES_RESERVE_ADDRS: '127.0.0.1',
+    });
+    const held = [];
+    try {
+      // a user logged in from 127.0.0.9 before the attack
+      const token = await loginStress(srv.base);
+      t.expectStatus(await reqFrom(srv.port, '127.0.0.9', 'GET', '/api/v1/session', { token }), 200);
+      // one address: 50 connections held, the 51st closed at once
+      held.push(await holdConns(srv.port, '127.0.0.2', 51));
+      await sleep(700);
+      t.equal(held[0].open(), 50, 'connections held from one address (conn_per_addr 50)');
+      // five more addresses, 250 more: 300 = conn_max - conn_reserve in all
+      for (let a = 3; a <= 7; a++) held.push(await holdConns(srv.port, `127.0.0.${a}`, 50));
+      await sleep(700);
+      const total = () => held.reduce((n, h) => n + h.open(), 0);
+      t.equal(total(), 300, 'open connections of the attack');
+      // past the limit, a new address is refused ...
+      const late = await holdConns(srv.port, '127.0.0.8', 5);
+      held.push(late);
+      await sleep(700);
+      t.equal(late.open(), 0, 'connections of a new address past conn_max - conn_reserve');
+      await t.assert.rejects(reqFrom(srv.port, '127.0.0.10', 'GET', '/api/v1/ping', { timeoutMs: 3000 }),
+        'an unknown address got an answer past the limit');
+      // ... the health check's address and the logged-in user's are not
+      for (let i = 0; i < 5; i++) {
+        const r = await reqFrom(srv.port, '127.0.0.1', 'GET', '/api/v1/ping', { timeoutMs: 10000 });
+        t.equal(r.status, 200, `ping ${i}`);
+        t.ok(r.ms < 2000, `ping ${i} took ${r.ms} ms during the attack`);
+      }
+      const me = await reqFrom(srv.port, '127.0.0.9', 'GET', '/api/v1/session', { token, timeoutMs: 10000 });
+      t.equal(me.status, 200, `the logged-in user during the attack: ${me.text}`);
+      t.equal(total(), 300, 'the attack still holds its connections (the deadline is 60 s here)');
+      for (const h of held) h.release();
+      held.length = 0;
+      await sleep(500);
+      t.equal((await reqFrom(srv.port, '127.0.0.10', 'GET', '/api/v1/ping')).status, 200, 'after the attack');
+    } finally {
+      for (const h of held) h.release();
+      await srv.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }],
+
+  ['connections: a request trickling its headers is cut at header_timeout_s, one trickling its body at request_timeout_s; a slow but timely one is answered', async (t) => {
+    const { dir, db } = freshDb(t.bin, 'http-deadline');
+    const srv = await startServer(t.bin, db, { AFTERSALES_HEADER_TIMEOUT_S: '2', AFTERSALES_REQUEST_TIMEOUT_S: '4' });
+    try {
+      const t0 = Date.now();
+      const heads = await holdConns(srv.port, '127.0.0.1', 3, 300);
+      const body = await new Promise((resolve) => {
+        const s = net.connect({ host: '127.0.0.1', port: srv.port }, () => {
+          s.write('POST /api/v1/session HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n');
+          s.trickle = setInterval(() => { if (!s.destroyed) s.write('          '); }, 300);
+          resolve(s);
+        });
+        s.answer = '';
+        s.on('data', (d) => { s.answer += d; });
+        const gone = () => { if (!s.closedAt) s.closedAt = Date.now(); clearInterval(s.trickle); };
+        s.on('close', gone);
+        s.on('error', gone);
+      });
+      // a slow client within the deadline: headers over 1.2 s
+      const slow = await new Promise((resolve, reject) => {
+        const s = net.connect({ host: '127.0.0.1', port: srv.port }, async () => {
+          s.write('GET /api/v1/ping HTTP/1.1\r\n');
+          await sleep(600);
+          s.write('Host: test\r\n');
+          await sleep(600);
+          s.write('Connection: close\r\n\r\n');
+        });
+        let got = '';
+        s.on('data', (d) => { got += d; });
+        s.on('close', () => resolve(got));
+        s.on('error', reject);
+      });
+      t.match(slow, /^HTTP\/1\.1 200 /, 'the timely slow request');
+      while ((heads.open() > 0 || !body.closedAt) && Date.now() - t0 < 15000) await sleep(100);
+      for (const s of heads.socks) {
+        t.ok(s.closedAt, 'a header trickler still open after 15 s');
+        const ms = s.closedAt - t0;
+        t.ok(ms >= 1500 && ms <= 6000, `header trickler cut after ${ms} ms (deadline 2 s)`);
+      }
+      t.ok(body.closedAt, 'the body trickler still open after 15 s');
+      const ms = body.closedAt - t0;
+      t.ok(ms >= 3500 && ms <= 8000, `body trickler cut after ${ms} ms (deadline 4 s)`);
+      t.equal(body.answer, '', 'the cut request was answered');
+      heads.release();
+      body.destroy();
+      t.equal((await reqFrom(srv.port, '127.0.0.1', 'GET', '/api/v1/ping')).status, 200, 'the server still answers');
+    } finally {
+      await srv.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }],
+];
+
 /* ----- login floods ----- */
 
 async function timedPing(base) {
@@ -332,6 +478,7 @@ const headerTests = [
 ];
 
 export const tests = [
+  ...connTests,
   ...loginTests,
   ...headerTests,
   ...shutdownTests,
