@@ -42,11 +42,11 @@
 enum phase { PH_HEADERS, PH_BODY, PH_BUSY };
 
 struct conn {
-	struct conn *prev, *next;
+	struct conn *prev, *next;	/* under g.mu */
 	int fd;
-	enum phase phase;
-	int64_t began_us;	/* the connection, or its previous request's end */
-	bool cut;
+	int phase;		/* enum phase; atomic */
+	int64_t began_us;	/* atomic: the opening or the last request's end */
+	bool cut;		/* under g.mu */
 };
 
 /* An address as 16 bytes (IPv4 mapped into IPv6). */
@@ -225,7 +225,7 @@ guard_notify(void *cls, struct MHD_Connection *c, void **socket_context,
 		ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
 		k->fd = ci != NULL ? ci->connect_fd : -1;
 		k->phase = PH_HEADERS;
-		k->began_us = clock_mono_us();
+		k->began_us = clock_mono_us();	/* published by the lock below */
 		pthread_mutex_lock(&g.mu);
 		k->next = g.head;
 		if (g.head != NULL)
@@ -260,6 +260,10 @@ conn_of(struct MHD_Connection *c)
 	return ci != NULL ? ci->socket_context : NULL;
 }
 
+/*
+ * On the connection's own libmicrohttpd thread, which is also the one that
+ * frees the record (CLOSED): no lock, only atomic stores for the sweep.
+ */
 void
 guard_phase(struct MHD_Connection *c, int phase)
 {
@@ -267,17 +271,18 @@ guard_phase(struct MHD_Connection *c, int phase)
 
 	if (k == NULL)
 		return;
-	pthread_mutex_lock(&g.mu);
-	k->phase = (enum phase)phase;
 	if (phase == GUARD_HEADERS)
-		k->began_us = clock_mono_us();
-	pthread_mutex_unlock(&g.mu);
+		__atomic_store_n(&k->began_us, clock_mono_us(),
+		    __ATOMIC_RELAXED);
+	__atomic_store_n(&k->phase, phase, __ATOMIC_RELEASE);
 }
 
 void
 guard_seen(struct MHD_Connection *c)
 {
 	const union MHD_ConnectionInfo *ci;
+	static __thread struct addr last;
+	static __thread int64_t last_at;
 	struct known *k;
 	struct addr a;
 	int64_t now = clock_now();
@@ -285,6 +290,11 @@ guard_seen(struct MHD_Connection *c)
 	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	if (ci == NULL || !addr_of(ci->client_addr, &a) || g.known == NULL)
 		return;
+	/* this thread noted it within the minute: no lock taken */
+	if (now - last_at < 60 && memcmp(&last, &a, sizeof(a)) == 0)
+		return;
+	last = a;
+	last_at = now;
 	pthread_mutex_lock(&g.mu);
 	k = &g.known[addr_slot(&a)];
 	k->a = a;
@@ -303,11 +313,13 @@ guard_sweep_main(void *arg)
 		int64_t now = clock_mono_us();
 
 		for (struct conn *k = g.head; k != NULL; k = k->next) {
-			int64_t limit = k->phase == PH_HEADERS ? g.header_us :
-			    k->phase == PH_BODY ? g.request_us : 0;
+			int ph = __atomic_load_n(&k->phase, __ATOMIC_ACQUIRE);
+			int64_t limit = ph == PH_HEADERS ? g.header_us :
+			    ph == PH_BODY ? g.request_us : 0;
 
-			if (limit == 0 || k->cut || k->fd < 0 ||
-			    now - k->began_us <= limit)
+			if (limit == 0 || k->cut || k->fd < 0 || now -
+			    __atomic_load_n(&k->began_us, __ATOMIC_RELAXED) <=
+			    limit)
 				continue;
 			/* libmicrohttpd sees the end and closes it */
 			shutdown(k->fd, SHUT_RDWR);

@@ -87,7 +87,7 @@ const CYCLES_PER_TEST = 6;
  */
 async function shutdownCycle(bin, db, i) {
   const srv = await startServer(bin, db);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 24 });
   let token;
   try {
     token = await loginStress(srv.base, agent);
@@ -104,7 +104,13 @@ async function shutdownCycle(bin, db, i) {
       } catch { if (srv.exited() !== null) return; await sleep(5); }
     }
   };
-  const writers = Array.from({ length: 8 }, (_, w) => writer(w));
+  // and readers, so that every libmicrohttpd thread is busy at the SIGTERM
+  const reader = async () => {
+    while (!stop) {
+      try { await request(srv.base, 'GET', '/api/v1/ping', { agent, timeoutMs: 15000 }); } catch { if (srv.exited() !== null) return; await sleep(5); }
+    }
+  };
+  const writers = [...Array.from({ length: 8 }, (_, w) => writer(w)), ...Array.from({ length: 16 }, reader)];
   const t0 = Date.now();
   while (writes < 20 && Date.now() - t0 < 5000) await sleep(5);
   await sleep(20 + (i * 37) % 150);
