@@ -35,11 +35,12 @@ async function startServer(bin, db, env = {}) {
   proc.stdout.on('data', (d) => log.push(String(d)));
   proc.stderr.on('data', (d) => log.push(String(d)));
   let exited = null;
+  const killer = () => { if (exited === null) try { proc.kill('SIGKILL'); } catch { /* gone */ } };
   const exit = new Promise((resolve) => proc.on('exit', (code, signal) => {
     exited = { code, signal };
+    process.off('exit', killer);
     resolve(exited);
   }));
-  const killer = () => { if (exited === null) try { proc.kill('SIGKILL'); } catch { /* gone */ } };
   process.on('exit', killer);
   const t0 = Date.now();
   for (;;) {
