@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -481,7 +482,7 @@ suspend_done(struct req *rq)
 	}
 }
 
-/* The writer thread, once a suspended request's write has committed. */
+/* The writer thread (or an offloaded request's), once it is done. */
 static void
 resume(struct req *rq)
 {
@@ -645,6 +646,28 @@ parse_listen(const char *s, struct sockaddr_in *sa, char *msg, size_t msglen)
 	return true;
 }
 
+/*
+ * conn_max connections need as many descriptors, and more for the
+ * database, files and logs: raise the soft limit towards the hard one, and
+ * say so when it stays below.
+ */
+static void
+fd_limit(int conn_max)
+{
+	struct rlimit rl;
+	rlim_t want = (rlim_t)conn_max + 256;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want)
+		return;
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ?
+	    want : rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur < want)
+		log_warn("open files limited to %llu: conn_max %d needs %llu "
+		    "(raise ulimit -n or lower conn_max)",
+		    (unsigned long long)rl.rlim_cur, conn_max,
+		    (unsigned long long)want);
+}
+
 bool
 http_start(struct app *app, char *msg, size_t msglen)
 {
@@ -652,6 +675,7 @@ http_start(struct app *app, char *msg, size_t msglen)
 
 	if (!parse_listen(app->cfg.listen, &sa, msg, msglen))
 		return false;
+	fd_limit(app->cfg.conn_max);
 	if (!guard_start(&app->cfg, msg, msglen))
 		return false;
 	/*
