@@ -281,8 +281,8 @@ void
 guard_seen(struct MHD_Connection *c)
 {
 	const union MHD_ConnectionInfo *ci;
-	static __thread struct addr last;
-	static __thread int64_t last_at;
+	static _Thread_local struct addr last;
+	static _Thread_local int64_t last_at;
 	struct known *k;
 	struct addr a;
 	int64_t now = clock_now();
