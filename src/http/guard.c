@@ -107,7 +107,7 @@ addr_slot(const struct addr *a)
 bool
 guard_start(const struct config *cfg, char *msg, size_t msglen)
 {
-	char list[sizeof(cfg->reserve_addrs)], *save = NULL;
+	char list[sizeof(cfg->reserve_addrs)];
 	pthread_condattr_t ca;
 
 	if (cfg->conn_reserve >= cfg->conn_max) {
@@ -120,15 +120,20 @@ guard_start(const struct config *cfg, char *msg, size_t msglen)
 	g.request_us = (int64_t)cfg->request_timeout_s * 1000000;
 	g.nreserve = 0;
 	snprintf(list, sizeof(list), "%s", cfg->reserve_addrs);
-	for (char *tok = strtok_r(list, ", ", &save); tok != NULL;
-	    tok = strtok_r(NULL, ", ", &save)) {
-		struct addr *a = &g.reserve[g.nreserve];
+	for (char *tok = list, *end; *tok != '\0'; tok = end) {
+		struct addr *a;
 
+		end = tok + strcspn(tok, ", ");
+		if (*end != '\0')
+			*end++ = '\0';
+		if (*tok == '\0')
+			continue;	/* "a, b": the space after the comma */
 		if (g.nreserve == RESERVE_ADDRS_MAX) {
 			snprintf(msg, msglen, "reserve_addrs: at most %d "
 			    "addresses", RESERVE_ADDRS_MAX);
 			return false;
 		}
+		a = &g.reserve[g.nreserve];
 		memset(a, 0, sizeof(*a));
 		if (inet_pton(AF_INET, tok, a->b + 12) == 1)
 			a->b[10] = a->b[11] = 0xff;	/* as addr_of maps it */

@@ -315,6 +315,24 @@ const connTests = [
   }],
 ];
 
+connTests.push(['connection settings that cannot work stop the start with a message naming them', async (t) => {
+  const { dir, db } = freshDb(t.bin, 'http-badcfg');
+  try {
+    for (const [env, name] of [[{ AFTERSALES_RESERVE_ADDRS: '127.0.0.1,10.0.0.x' }, 'reserve_addrs'],
+      [{ AFTERSALES_CONN_MAX: '100', AFTERSALES_CONN_RESERVE: '100' }, 'conn_reserve'],
+      [{ AFTERSALES_HEADER_TIMEOUT_S: '0' }, 'AFTERSALES_HEADER_TIMEOUT_S'],
+      [{ AFTERSALES_HASH_QUEUE_MAX: '0' }, 'AFTERSALES_HASH_QUEUE_MAX']]) {
+      const port = await freePort();
+      const r = spawnSync(t.bin, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`],
+        { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 10000, killSignal: 'SIGKILL' });
+      t.equal(r.status, 1, `${JSON.stringify(env)}: exit ${r.status ?? r.signal}`);
+      t.ok(r.stderr.includes(name), `${JSON.stringify(env)}: the message does not name ${name}: ${r.stderr}`);
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}]);
+
 /* ----- login floods ----- */
 
 async function timedPing(base) {
