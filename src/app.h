@@ -32,6 +32,21 @@ struct config {
 	int sla_tick_s;		/* SLA scheduler period, seconds */
 	bool access_log;
 	bool cookie_secure;
+	bool cookie_secure_set;	/* cookie_secure given, not from behind_tls */
+	bool behind_tls;	/* clients reach us over TLS (a proxy's) */
+	/* every login attempt, successful or not, per window */
+	int login_rate_user;
+	int login_rate_addr;
+	int login_rate_window_s;
+	int hash_queue_max;	/* password checks running or waiting */
+	int shutdown_grace_s;	/* SIGTERM: wait for in-flight requests */
+	/* connections (src/http/server.c) */
+	int conn_max;		/* open connections in all */
+	int conn_per_addr;	/* open connections per address; 0: any */
+	int conn_reserve;	/* of conn_max, for reserve_addrs and users */
+	char reserve_addrs[256];	/* IPv4 addresses, comma-separated */
+	int header_timeout_s;	/* to a request's last header */
+	int request_timeout_s;	/* to a request's last body byte */
 };
 
 #define METRIC_STATUSES 16

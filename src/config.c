@@ -3,7 +3,10 @@
  * command-line flags (applied by the caller).  Keys (file: lower case, env:
  * AFTERSALES_ + upper case): db, listen, timezone, web_dir, threads,
  * db_conns, body_max, query_max, session_hours, login_max_user,
- * login_max_addr, login_window_s, access_log, cookie_secure, sla_tick_s.
+ * login_max_addr, login_window_s, access_log, cookie_secure, sla_tick_s,
+ * behind_tls, login_rate_user, login_rate_addr, login_rate_window_s,
+ * hash_queue_max, shutdown_grace_s, conn_max, conn_per_addr, conn_reserve,
+ * reserve_addrs, header_timeout_s, request_timeout_s (docs/operations.md).
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -44,6 +47,18 @@ config_defaults(struct config *c)
 	c->sla_tick_s = 60;
 	c->access_log = true;
 	c->cookie_secure = false;
+	c->behind_tls = false;
+	c->login_rate_user = 30;
+	c->login_rate_addr = 300;
+	c->login_rate_window_s = 60;
+	c->hash_queue_max = 16;
+	c->shutdown_grace_s = 10;
+	c->conn_max = 4000;
+	c->conn_per_addr = 256;
+	c->conn_reserve = 200;
+	snprintf(c->reserve_addrs, sizeof(c->reserve_addrs), "127.0.0.1");
+	c->header_timeout_s = 10;
+	c->request_timeout_s = 120;
 }
 
 static bool
@@ -122,15 +137,44 @@ config_set(struct config *c, const char *k, const char *v)
 		return set_int(&c->sla_tick_s, v, 1, 3600);
 	if (strcmp(k, "access_log") == 0)
 		return set_bool(&c->access_log, v);
-	if (strcmp(k, "cookie_secure") == 0)
+	if (strcmp(k, "cookie_secure") == 0) {
+		c->cookie_secure_set = true;
 		return set_bool(&c->cookie_secure, v);
+	}
+	if (strcmp(k, "behind_tls") == 0)
+		return set_bool(&c->behind_tls, v);
+	if (strcmp(k, "login_rate_user") == 0)
+		return set_int(&c->login_rate_user, v, 1, 100000);
+	if (strcmp(k, "login_rate_addr") == 0)
+		return set_int(&c->login_rate_addr, v, 1, 1000000);
+	if (strcmp(k, "login_rate_window_s") == 0)
+		return set_int(&c->login_rate_window_s, v, 1, 86400);
+	if (strcmp(k, "hash_queue_max") == 0)
+		return set_int(&c->hash_queue_max, v, 1, 1024);
+	if (strcmp(k, "shutdown_grace_s") == 0)
+		return set_int(&c->shutdown_grace_s, v, 0, 600);
+	if (strcmp(k, "conn_max") == 0)
+		return set_int(&c->conn_max, v, 16, 1000000);
+	if (strcmp(k, "conn_per_addr") == 0)
+		return set_int(&c->conn_per_addr, v, 0, 1000000);
+	if (strcmp(k, "conn_reserve") == 0)
+		return set_int(&c->conn_reserve, v, 0, 1000000);
+	if (strcmp(k, "reserve_addrs") == 0)
+		return set_str(c->reserve_addrs, sizeof(c->reserve_addrs), v);
+	if (strcmp(k, "header_timeout_s") == 0)
+		return set_int(&c->header_timeout_s, v, 1, 3600);
+	if (strcmp(k, "request_timeout_s") == 0)
+		return set_int(&c->request_timeout_s, v, 1, 86400);
 	return false;
 }
 
 static const char *const keys[] = { "db", "listen", "timezone", "web_dir",
 	"threads", "db_conns", "body_max", "query_max", "session_hours",
 	"login_max_user", "login_max_addr", "login_window_s", "access_log",
-	"cookie_secure", "sla_tick_s", NULL };
+	"cookie_secure", "sla_tick_s", "behind_tls", "login_rate_user",
+	"login_rate_addr", "login_rate_window_s", "hash_queue_max",
+	"shutdown_grace_s", "conn_max", "conn_per_addr", "conn_reserve",
+	"reserve_addrs", "header_timeout_s", "request_timeout_s", NULL };
 
 bool
 config_load_file(struct config *c, const char *path, char *msg, size_t msglen)

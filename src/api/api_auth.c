@@ -1,9 +1,16 @@
 /*
  * api_auth — log in and out, one's own account, password and API tokens.
  *
- * Login is throttled per username and per client address (the counts live in
- * the database, so several servers share them).  Password hashing runs
- * outside any write transaction: it takes ~90 ms and at most two run at once.
+ * Checking a password (a login, a password change) is throttled per account
+ * name and per client address: failed checks (login_max_user/_addr per
+ * login_window_s) and every attempt (login_rate_user/_addr per
+ * login_rate_window_s); the counts live in the database, so several servers
+ * share them.  A check over a limit answers 429 with Retry-After before any
+ * hashing.  Password hashing runs outside any write transaction: it takes
+ * ~90 ms and at most two run at once; at most hash_queue_max requests hash
+ * or wait to, one more answers 503 with Retry-After at once.  A login's
+ * check runs on a thread of its own while its connection is suspended (see
+ * login_finish); a password change's runs on its HTTP thread.
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -26,8 +33,74 @@ const struct field session_fields[] = {
 	{ NULL, 0, 0, 0, 0, 0, 0, NULL, NULL },
 };
 
+/*
+ * Secure when cookie_secure says so, or, when it is not set, whenever the
+ * server is told that its clients reach it over TLS (behind_tls).
+ */
+static const char *
+cookie_flags(const struct config *cfg)
+{
+	bool secure = cfg->cookie_secure_set ? cfg->cookie_secure :
+	    cfg->behind_tls;
+
+	return secure ? "; Secure" : "";
+}
+
+static struct login_limits
+limits_of(const struct config *cfg)
+{
+	return (struct login_limits){ cfg->login_max_user, cfg->login_max_addr,
+		cfg->login_window_s, cfg->login_rate_user, cfg->login_rate_addr,
+		cfg->login_rate_window_s };
+}
+
+/* May the name try a password from this address now?  429 when not. */
+static enum svc_code
+gate(struct req *rq, const char *username)
+{
+	struct login_limits l = limits_of(&rq->app->cfg);
+	const char *field;
+	enum svc_code rc;
+	int retry;
+
+	rc = login_gate(rq->db, &l, username, rq->ip, clock_now(), &retry,
+	    &field, &rq->err);
+	if (rc != SVC_OK || retry == 0)
+		return rc;
+	svc_fail(&rq->err, SVC_ERATE, field, "too many password attempts; "
+	    "try again in %d seconds", retry);
+	rq->err.retry_after = retry;
+	return SVC_ERATE;
+}
+
+/* Requests hashing a password or waiting for a hash slot. */
+static unsigned hashing;
+
+/* A place among the hashing requests, or 503 with Retry-After. */
+static enum svc_code
+hash_enter(struct req *rq, struct resp *rs)
+{
+	unsigned max = (unsigned)rq->app->cfg.hash_queue_max;
+
+	if (__atomic_add_fetch(&hashing, 1, __ATOMIC_ACQ_REL) <= max)
+		return SVC_OK;
+	__atomic_sub_fetch(&hashing, 1, __ATOMIC_ACQ_REL);
+	resp_header(rs, "Retry-After", "1");
+	return svc_fail(&rq->err, SVC_EUNAVAILABLE, NULL,
+	    "too many password checks at once; try again in a second");
+}
+
+static void
+hash_leave(void)
+{
+	__atomic_sub_fetch(&hashing, 1, __ATOMIC_ACQ_REL);
+}
+
 struct login_ctx {
 	struct req *rq;
+	const char *username;
+	const char *password;
+	char *hash;		/* the account's, NULL when there is none */
 	struct user *u;
 	bool ok;
 	char *token;
@@ -41,26 +114,23 @@ login_record(struct db *db, void *arg, struct svc_err *err)
 {
 	struct login_ctx *c = arg;
 	struct req *rq = c->rq;
+	struct login_limits l = limits_of(&rq->app->cfg);
 	struct actor who = req_actor(rq);
 	enum svc_code rc;
-	int64_t now = clock_now();
-	int win = rq->app->cfg.login_window_s;
 
+	rc = login_count(db, &l, c->username, rq->ip, c->ok, clock_now(), err);
+	if (rc)
+		return rc;
 	if (!c->ok) {
 		struct buf b;
 
-		rc = throttle_fail(db, "user", rq->ctx, win, now, err);
-		if (rc == SVC_OK)
-			rc = throttle_fail(db, "addr", rq->ip, win, now, err);
-		if (rc)
-			return rc;
 		/* the actor is unknown; the name tried is part of the record */
 		who.username = "anonymous";
 		if (c->u != NULL)
 			who.user_id = c->u->id;
 		buf_init(&b, 1024);
 		buf_adds(&b, "{\"username\":");
-		json_escape(&b, rq->ctx, strlen(rq->ctx));
+		json_escape(&b, c->username, strlen(c->username));
 		buf_addf(&b, ",\"ip\":\"%s\"}", rq->ip);
 		rc = audit_write(db, &who, "login_failed", "session", 0, NULL,
 		    b.p, err);
@@ -69,15 +139,58 @@ login_record(struct db *db, void *arg, struct svc_err *err)
 	}
 	who.user_id = c->u->id;
 	who.username = c->u->username;
-	rc = throttle_reset(db, "user", c->u->username, err);
-	if (rc == SVC_OK)
-		rc = auth_token_create(db, &rq->arena, c->u->id, TOKEN_SESSION,
-		    "session", rq->ip, c->ttl, &c->token, &c->csrf, &c->token_id,
-		    err);
+	rc = auth_token_create(db, &rq->arena, c->u->id, TOKEN_SESSION,
+	    "session", rq->ip, c->ttl, &c->token, &c->csrf, &c->token_id, err);
 	if (rc == SVC_OK)
 		rc = audit_write(db, &who, "login", "session", c->token_id, NULL,
 		    arena_printf(&rq->arena, "{\"ip\":\"%s\"}", rq->ip), err);
 	return rc;
+}
+
+/*
+ * The slow half of a login, off the HTTP threads where the request can
+ * wait (a libmicrohttpd thread serves every connection it accepted, so a
+ * hash on it would hold them all): check the password, record the attempt,
+ * answer.
+ */
+static enum svc_code
+login_finish(struct req *rq, struct resp *rs)
+{
+	struct login_ctx *c = rq->ctx;
+	struct config *cfg = &rq->app->cfg;
+	enum svc_code rc;
+	struct jw w;
+
+	c->ok = auth_verify_password(&rq->app->hash_slots, c->hash,
+	    c->password) && c->u != NULL && c->u->active;
+	hash_leave();
+	c->ttl = (int64_t)cfg->session_hours * 3600;
+	if (rq->db == NULL) {
+		rc = store_acquire(rq->app->store, &rq->db, &rq->err);
+		if (rc != SVC_OK)
+			return rc;
+	}
+	rc = store_write(rq->app->store, rq->db, login_record, c, &rq->err);
+	if (rc)
+		return rc;
+	if (!c->ok)
+		return svc_fail(&rq->err, SVC_EAUTH, "password",
+		    "wrong username or password, or the account is disabled");
+	resp_header(rs, "Set-Cookie", arena_printf(&rq->arena,
+	    "as_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld%s",
+	    c->token, (long long)c->ttl, cookie_flags(cfg)));
+	resp_header(rs, "Set-Cookie", arena_printf(&rq->arena,
+	    "as_csrf=%s; Path=/; SameSite=Strict; Max-Age=%lld%s",
+	    c->csrf, (long long)c->ttl, cookie_flags(cfg)));
+	resp_json(rs, 200, &w);
+	jw_obj_open(&w);
+	jw_kstr(&w, "token", c->token);
+	jw_kstr(&w, "csrf_token", c->csrf);
+	jw_ktime(&w, "expires_at", clock_now() + c->ttl);
+	jw_key(&w, "user");
+	user_to_json(&w, c->u);
+	jw_obj_close(&w);
+	return SVC_OK;
 }
 
 /* POST /api/v1/session {username, password} */
@@ -85,60 +198,33 @@ enum svc_code
 api_session_create(struct req *rq, struct resp *rs)
 {
 	struct session_in in = { 0 };
-	struct login_ctx c = { .rq = rq };
-	struct config *cfg = &rq->app->cfg;
-	char *hash = NULL;
+	struct login_ctx *c;
 	enum svc_code rc;
-	struct jw w;
-	int retry_u, retry_a;
-	int64_t now = clock_now();
 
 	rc = decode_json(rq, session_fields, &in, NULL);
 	if (rc)
 		return rc;
-	rq->ctx = (void *)in.username;
-	rc = throttle_check(rq->db, "user", in.username, cfg->login_max_user,
-	    cfg->login_window_s, now, &retry_u, &rq->err);
-	if (rc == SVC_OK)
-		rc = throttle_check(rq->db, "addr", rq->ip, cfg->login_max_addr,
-		    cfg->login_window_s, now, &retry_a, &rq->err);
+	c = arena_alloc(&rq->arena, sizeof(*c));
+	if (c == NULL)
+		return svc_fail(&rq->err, SVC_ETOOBIG, NULL, "out of memory");
+	*c = (struct login_ctx){ .rq = rq, .username = in.username,
+		.password = in.password };
+	rc = gate(rq, in.username);
 	if (rc)
 		return rc;
-	if (retry_u > 0 || retry_a > 0) {
-		svc_fail(&rq->err, SVC_ERATE, retry_u ? "username" : NULL,
-		    "too many failed logins; try again in %d seconds",
-		    retry_u > retry_a ? retry_u : retry_a);
-		rq->err.retry_after = retry_u > retry_a ? retry_u : retry_a;
-		return SVC_ERATE;
-	}
-	rc = user_get_by_name(rq->db, &rq->arena, in.username, &c.u, &hash,
-	    &rq->err);
+	rc = user_get_by_name(rq->db, &rq->arena, in.username, &c->u,
+	    &c->hash, &rq->err);
 	if (rc != SVC_OK && rc != SVC_ENOTFOUND)
 		return rc;
-	c.ok = auth_verify_password(&rq->app->hash_slots, hash, in.password) &&
-	    c.u != NULL && c.u->active;
-	c.ttl = (int64_t)cfg->session_hours * 3600;
-	rc = store_write(rq->app->store, rq->db, login_record, &c, &rq->err);
+	rc = hash_enter(rq, rs);
 	if (rc)
 		return rc;
-	if (!c.ok)
-		return svc_fail(&rq->err, SVC_EAUTH, "password",
-		    "wrong username or password, or the account is disabled");
-	resp_header(rs, "Set-Cookie", arena_printf(&rq->arena,
-	    "as_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld%s",
-	    c.token, (long long)c.ttl, cfg->cookie_secure ? "; Secure" : ""));
-	resp_header(rs, "Set-Cookie", arena_printf(&rq->arena,
-	    "as_csrf=%s; Path=/; SameSite=Strict; Max-Age=%lld%s",
-	    c.csrf, (long long)c.ttl, cfg->cookie_secure ? "; Secure" : ""));
-	resp_json(rs, 200, &w);
-	jw_obj_open(&w);
-	jw_kstr(&w, "token", c.token);
-	jw_kstr(&w, "csrf_token", c.csrf);
-	jw_ktime(&w, "expires_at", now + c.ttl);
-	jw_key(&w, "user");
-	user_to_json(&w, c.u);
-	jw_obj_close(&w);
-	return SVC_OK;
+	rq->ctx = c;
+	if (rq->can_suspend) {
+		rq->offload = login_finish;
+		return SVC_OK;
+	}
+	return login_finish(rq, rs);
 }
 
 /* DELETE /api/v1/session */
@@ -153,9 +239,12 @@ api_session_delete(struct req *rq, struct resp *rs)
 	if (rc)
 		return rc;
 	rs->status = 204;
-	resp_header(rs, "Set-Cookie",
-	    "as_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
-	resp_header(rs, "Set-Cookie", "as_csrf=; Path=/; SameSite=Strict; Max-Age=0");
+	resp_header(rs, "Set-Cookie", arena_printf(&rq->arena,
+	    "as_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",
+	    cookie_flags(&rq->app->cfg)));
+	resp_header(rs, "Set-Cookie", arena_printf(&rq->arena,
+	    "as_csrf=; Path=/; SameSite=Strict; Max-Age=0%s",
+	    cookie_flags(&rq->app->cfg)));
 	return SVC_OK;
 }
 
@@ -164,11 +253,15 @@ enum svc_code
 api_session_get(struct req *rq, struct resp *rs)
 {
 	struct user *u;
-	struct dbq *q;
 	enum svc_code rc;
 	struct jw w;
+	char **perms;
+	size_t n;
 
 	rc = user_get(rq->db, &rq->arena, rq->who.user_id, &u, &rq->err);
+	if (rc == SVC_OK)
+		rc = auth_permissions(rq->db, &rq->arena, u->id, &perms, &n,
+		    &rq->err);
 	if (rc)
 		return rc;
 	resp_json(rs, 200, &w);
@@ -177,18 +270,11 @@ api_session_get(struct req *rq, struct resp *rs)
 	user_to_json(&w, u);
 	jw_key(&w, "permissions");
 	jw_arr_open(&w);
-	rc = db_query(rq->db, "SELECT DISTINCT rp.permission FROM user_roles ur"
-	    " JOIN role_permissions rp ON rp.role = ur.role"
-	    " WHERE ur.user_id = ? ORDER BY rp.permission",
-	    DB_ARGS(DB_I(u->id)), &q, &rq->err);
-	if (rc)
-		return rc;
-	while (db_next(q) == 1)
-		jw_str(&w, db_str(q, 0));
-	rc = db_done(q, &rq->err);
+	for (size_t i = 0; i < n; i++)
+		jw_str(&w, perms[i]);
 	jw_arr_close(&w);
 	jw_obj_close(&w);
-	return rc;
+	return SVC_OK;
 }
 
 /* ----- password ----- */
@@ -209,32 +295,64 @@ const struct field password_fields[] = {
 	{ NULL, 0, 0, 0, 0, 0, 0, NULL, NULL },
 };
 
-/* Runs before the transaction: check the old password, hash the new one. */
+struct check_ctx {
+	struct req *rq;
+	bool ok;
+};
+
+/* A password change's check of the current password counts as a login's. */
+static enum svc_code
+check_record(struct db *db, void *arg, struct svc_err *err)
+{
+	struct check_ctx *c = arg;
+	struct login_limits l = limits_of(&c->rq->app->cfg);
+
+	return login_count(db, &l, c->rq->who.username, c->rq->ip, c->ok,
+	    clock_now(), err);
+}
+
+/*
+ * Runs before the transaction: check the old password (throttled and
+ * counted as a login is), hash the new one.
+ */
 enum svc_code
 api_password_prepare(struct req *rq, struct resp *rs)
 {
 	struct password_in *in;
+	struct check_ctx c = { rq, false };
 	struct user *u;
 	char *hash = NULL;
 	enum svc_code rc;
+	bool hashed;
 
-	(void)rs;
 	in = arena_alloc(&rq->arena, sizeof(*in));
 	if (in == NULL)
 		return svc_fail(&rq->err, SVC_ETOOBIG, NULL, "out of memory");
 	rc = decode_json(rq, password_fields, in, NULL);
 	if (rc)
 		return rc;
+	rc = gate(rq, rq->who.username);
+	if (rc)
+		return rc;
 	rc = user_get_by_name(rq->db, &rq->arena, rq->who.username, &u, &hash,
 	    &rq->err);
 	if (rc)
 		return rc;
-	if (!auth_verify_password(&rq->app->hash_slots, hash,
-	    in->current_password))
+	rc = hash_enter(rq, rs);
+	if (rc)
+		return rc;
+	c.ok = auth_verify_password(&rq->app->hash_slots, hash,
+	    in->current_password);
+	hashed = c.ok && auth_hash_password(&rq->app->hash_slots,
+	    in->new_password, in->hash);
+	hash_leave();
+	rc = store_write(rq->app->store, rq->db, check_record, &c, &rq->err);
+	if (rc)
+		return rc;
+	if (!c.ok)
 		return svc_fail_field(&rq->err, SVC_EUNPROCESSABLE,
 		    "current_password", "wrong", "the current password is wrong");
-	if (!auth_hash_password(&rq->app->hash_slots, in->new_password,
-	    in->hash))
+	if (!hashed)
 		return svc_fail(&rq->err, SVC_EINTERNAL, NULL,
 		    "cannot hash the password");
 	rq->ctx = in;

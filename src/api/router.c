@@ -13,6 +13,7 @@
  * Afterwards: metrics and one access-log line.
  */
 #include <jansson.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -829,7 +830,7 @@ api_dispatch(struct req *rq, struct resp *rs)
 	} else {
 		rc = route_request(rq, rs);
 	}
-	if (rc == SVC_OK && rq->write != NULL) {
+	if (rc == SVC_OK && (rq->write != NULL || rq->offload != NULL)) {
 		/* no read connection held while the write waits */
 		store_release(rq->app->store, rq->db);
 		rq->db = NULL;
@@ -849,12 +850,36 @@ write_done(void *arg, enum svc_code rc)
 	rq->write_cb(rq);
 }
 
+/* The thread of one offloaded request: its work, then the resume. */
+static void *
+offload_main(void *arg)
+{
+	struct req *rq = arg;
+
+	write_done(rq, rq->offload(rq, rq->resp));
+	return NULL;
+}
+
 void
 api_write_start(struct req *rq, void (*done)(struct req *))
 {
 	enum svc_code rc;
 
 	rq->write_cb = done;
+	if (rq->offload != NULL) {
+		pthread_attr_t attr;
+		pthread_t t;
+		int started;
+
+		/* as many at once as hash_queue_max lets handlers offload */
+		pthread_attr_init(&attr);
+		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+		started = pthread_create(&t, &attr, offload_main, rq) == 0;
+		pthread_attr_destroy(&attr);
+		if (!started)
+			offload_main(rq);	/* no thread: here, then */
+		return;
+	}
 	rc = store_write_async(rq->app->store, run_write, rq->write,
 	    &rq->err, write_done, rq);
 	if (rc != SVC_OK)
@@ -866,7 +891,7 @@ api_finish(struct req *rq, struct resp *rs)
 {
 	enum svc_code rc = rq->write_rc;
 
-	if (rc == SVC_OK && rq->write->replayed)
+	if (rc == SVC_OK && rq->write != NULL && rq->write->replayed)
 		resp_header(rs, "Idempotent-Replayed", "true");
 	finish(rq, rs, rc);
 }

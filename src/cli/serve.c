@@ -149,7 +149,7 @@ cmd_serve(struct cli_args *a)
 		;
 	log_info("signal %d: draining", sig);
 	app->stopping = 1;
-	http_stop(app, 10000);
+	http_stop(app, app->cfg.shutdown_grace_s * 1000);
 	pthread_mutex_lock(&sched.mu);
 	sched.stop = true;
 	pthread_cond_signal(&sched.cv);

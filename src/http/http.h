@@ -88,6 +88,13 @@ struct req {
 	struct resp *resp;		/* the answer, kept across a suspension */
 	enum svc_code write_rc;
 	bool write_done;		/* atomic */
+	/*
+	 * Slow work that needs no HTTP thread (a password check): a handler
+	 * of a request that can suspend sets it and returns SVC_OK; it then
+	 * runs the same way as a suspended write, on a thread of its own,
+	 * answering into rq->resp (its result is write_rc).
+	 */
+	enum svc_code (*offload)(struct req *, struct resp *);
 };
 
 struct resp_header {
@@ -107,6 +114,8 @@ struct resp {
 	/* A file to send (static assets); -1 otherwise.  Closed by the sender. */
 	int fd;
 	size_t fd_len;
+	/* A file of the web interface: sent with the pages' CSP. */
+	bool page;
 };
 
 /* A request header (borrowed until the request ends) or NULL. */
@@ -145,9 +154,10 @@ void http_stop(struct app *, int grace_ms);
 /*
  * Implemented by the api layer.  api_dispatch answers into the resp, or,
  * for a write that can wait without a thread (rq->can_suspend), returns
- * true with the write prepared: the caller suspends the connection, calls
- * api_write_start (done(rq) is called once it has committed, on another
- * thread), and after the resume api_finish answers into the same resp.
+ * true with the write prepared (or rq->offload set): the caller suspends
+ * the connection, calls api_write_start (done(rq) is called once it has
+ * committed, on another thread), and after the resume api_finish answers
+ * into the same resp.
  */
 bool api_dispatch(struct req *, struct resp *);
 void api_write_start(struct req *, void (*done)(struct req *));

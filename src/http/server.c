@@ -10,9 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "http/guard.h"
 #include "http/http.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -42,6 +44,19 @@ struct req_arg {
 	char *k;
 	char *v;	/* NULL for "k" without "=" */
 };
+
+/*
+ * The web interface's policy: its scripts and styles come from its own
+ * files only, no inline or evaluated script.  Styles allow 'unsafe-inline'
+ * because Element Plus and ECharts set style attributes (positions,
+ * widths, z-index of popups); images may be data: and blob: URLs (icons,
+ * attachment previews).  Nothing may frame a page, nor be framed.
+ */
+#define PAGE_CSP "default-src 'self'; script-src 'self'; " \
+	"style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " \
+	"font-src 'self' data:; connect-src 'self'; object-src 'none'; " \
+	"base-uri 'self'; form-action 'self'; frame-src 'none'; " \
+	"frame-ancestors 'none'"
 
 /* ----- request helpers ----- */
 
@@ -372,6 +387,11 @@ send_resp(struct req *rq, struct resp *rs)
 	MHD_add_response_header(r, "Content-Type", rs->content_type);
 	MHD_add_response_header(r, "X-Request-Id", rq->id);
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	/* no answer may be framed (clickjacking) nor leak its URL onwards */
+	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	if (rs->page)
+		MHD_add_response_header(r, "Content-Security-Policy", PAGE_CSP);
 	if (!has_header(rs, "Cache-Control"))
 		MHD_add_response_header(r, "Cache-Control", "no-store");
 	for (int i = 0; i < rs->nheaders; i++)
@@ -436,18 +456,47 @@ send_bad_framing(struct req *rq)
 }
 
 /*
- * Connections suspended while their write waits for the writer: the daemon
- * must not be stopped under them (resuming a connection of a stopped
- * daemon would touch freed memory), see http_stop.
+ * Requests that may suspend their connection while their write waits for
+ * the writer.  libmicrohttpd aborts (MHD_PANIC) when MHD_stop_daemon finds a
+ * suspended connection, and resuming one of a stopped daemon would touch
+ * freed memory; so http_stop must not stop the daemon while any is counted.
+ *
+ * A request counts itself before it reads `draining` and http_stop sets
+ * `draining` before it reads the count (both sequentially consistent): once
+ * http_stop has seen draining set and the count at 0, no request can
+ * suspend any more (the rest write in place).  A request stops counting
+ * when libmicrohttpd hands its connection back (the resumed callback, or its
+ * end), not when the writer asks for the resume: until libmicrohttpd has
+ * run the resume the connection is still on its suspended list.
  */
 static unsigned suspended;
+static int draining;
 
-/* The writer thread, once a suspended request's write has committed. */
+static bool
+may_suspend(void)
+{
+	__atomic_fetch_add(&suspended, 1, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&draining, __ATOMIC_SEQ_CST)) {
+		__atomic_fetch_sub(&suspended, 1, __ATOMIC_SEQ_CST);
+		return false;
+	}
+	return true;
+}
+
+static void
+suspend_done(struct req *rq)
+{
+	if (rq->can_suspend) {
+		rq->can_suspend = false;
+		__atomic_fetch_sub(&suspended, 1, __ATOMIC_SEQ_CST);
+	}
+}
+
+/* The writer thread (or an offloaded request's), once it is done. */
 static void
 resume(struct req *rq)
 {
 	MHD_resume_connection(rq->conn);
-	__atomic_fetch_sub(&suspended, 1, __ATOMIC_RELEASE);
 }
 
 static enum MHD_Result
@@ -468,6 +517,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 
 		rq = req_new(app, c, url, method);
 		*con_cls = rq;
+		guard_phase(c, GUARD_BODY);
 		if (stub != NULL)
 			take_big_query(rq, stub);
 		MHD_get_connection_values(c, MHD_HEADER_KIND, count_framing,
@@ -511,12 +561,14 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		*upload_len = 0;
 		return MHD_YES;
 	}
+	guard_phase(c, GUARD_BUSY);
 	if (rq->body_too_big)
 		return send_too_big(rq);
 	if (rq->resp != NULL) {
 		/* resumed: the write has committed (or failed) */
 		if (!__atomic_load_n(&rq->write_done, __ATOMIC_ACQUIRE))
 			return MHD_YES;
+		suspend_done(rq);
 		api_finish(rq, rq->resp);
 	} else {
 		rq->resp = arena_alloc(&rq->arena, sizeof(*rq->resp));
@@ -525,13 +577,17 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		resp_init(rq->resp);
 		/* a write may wait for its commit without this thread */
 		rq->can_suspend = (rq->method & (HTTP_POST | HTTP_PUT |
-		    HTTP_PATCH | HTTP_DELETE)) != 0;
+		    HTTP_PATCH | HTTP_DELETE)) != 0 && may_suspend();
 		if (api_dispatch(rq, rq->resp)) {
-			__atomic_fetch_add(&suspended, 1, __ATOMIC_RELAXED);
+			if (rq->authed)
+				guard_seen(c);
 			MHD_suspend_connection(c);
 			api_write_start(rq, resume);
 			return MHD_YES;
 		}
+		suspend_done(rq);
+		if (rq->authed)
+			guard_seen(c);
 	}
 	ret = send_resp(rq, rq->resp);
 	resp_release(rq->resp);
@@ -545,8 +601,8 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	struct app *app = cls;
 	struct req *rq = *con_cls;
 
-	(void)c;
 	(void)toe;
+	guard_phase(c, GUARD_HEADERS);	/* the next request's deadline */
 	if (rq == NULL)
 		return;
 	if (rq->app == NULL) {	/* a stub of on_uri, never dispatched */
@@ -555,6 +611,7 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		*con_cls = NULL;
 		return;
 	}
+	suspend_done(rq);
 	if (rq->db != NULL)
 		store_release(app->store, rq->db);
 	if (rq->json != NULL) {
@@ -599,6 +656,28 @@ parse_listen(const char *s, struct sockaddr_in *sa, char *msg, size_t msglen)
 	return true;
 }
 
+/*
+ * conn_max connections need as many descriptors, and more for the
+ * database, files and logs: raise the soft limit towards the hard one, and
+ * say so when it stays below.
+ */
+static void
+fd_limit(int conn_max)
+{
+	struct rlimit rl;
+	rlim_t want = (rlim_t)conn_max + 256;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want)
+		return;
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ?
+	    want : rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur < want)
+		log_warn("open files limited to %llu: conn_max %d needs %llu "
+		    "(raise ulimit -n or lower conn_max)",
+		    (unsigned long long)rl.rlim_cur, conn_max,
+		    (unsigned long long)want);
+}
+
 bool
 http_start(struct app *app, char *msg, size_t msglen)
 {
@@ -606,21 +685,31 @@ http_start(struct app *app, char *msg, size_t msglen)
 
 	if (!parse_listen(app->cfg.listen, &sa, msg, msglen))
 		return false;
+	fd_limit(app->cfg.conn_max);
+	if (!guard_start(&app->cfg, msg, msglen))
+		return false;
+	/*
+	 * The idle timeout stays for answers a client does not read; the
+	 * deadlines of a request's headers and body are guard.c's.
+	 */
 	daemon_handle = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
-	    MHD_USE_EPOLL | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME, 0, NULL,
-	    NULL, on_request, app,
+	    MHD_USE_EPOLL | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME, 0,
+	    guard_accept, NULL, on_request, app,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)app->cfg.threads,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
+	    MHD_OPTION_NOTIFY_CONNECTION, guard_notify, NULL,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)4000,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)app->cfg.conn_max,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)POOL_SIZE,
 	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
 	    MHD_OPTION_UNESCAPE_CALLBACK, on_unescape, NULL,
-	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)0,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+	    (unsigned)app->cfg.conn_per_addr,
 	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
 	    MHD_OPTION_END);
 	if (daemon_handle == NULL) {
+		guard_stop();
 		snprintf(msg, msglen, "cannot listen on %s", app->cfg.listen);
 		return false;
 	}
@@ -635,18 +724,31 @@ http_stop(struct app *app, int grace_ms)
 
 	if (daemon_handle == NULL)
 		return;
-	MHD_quiesce_daemon(daemon_handle);
+	__atomic_store_n(&draining, 1, __ATOMIC_SEQ_CST);
+	/*
+	 * New connections are refused by the accept policy, not by
+	 * MHD_quiesce_daemon: in libmicrohttpd 0.9.75 it races a busy worker
+	 * thread of the pool removing the listening socket from its epoll set
+	 * (both see it there; the second removal fails and MHD_PANIC aborts:
+	 * "Failed to remove listen FD from epoll set", SIGABRT on SIGTERM
+	 * under load).
+	 */
+	guard_drain();
 	/* in-flight requests finish; idle keep-alive connections do not count */
 	while (waited < grace_ms &&
 	    __atomic_load_n(&app->metrics.in_flight, __ATOMIC_RELAXED) > 0) {
 		usleep(10000);
 		waited += 10;
 	}
-	/* writes already queued always end: wait for their resumes */
+	/*
+	 * Writes already queued always end: wait for their connections to
+	 * come back (also those of requests still in their handler past the
+	 * grace that may yet suspend; none can start to).
+	 */
 	for (waited = 0; waited < SUSPENDED_WAIT_MS &&
-	    __atomic_load_n(&suspended, __ATOMIC_ACQUIRE) > 0; waited += 10)
+	    __atomic_load_n(&suspended, __ATOMIC_SEQ_CST) > 0; waited += 10)
 		usleep(10000);
-	left = __atomic_load_n(&suspended, __ATOMIC_ACQUIRE);
+	left = __atomic_load_n(&suspended, __ATOMIC_SEQ_CST);
 	if (left > 0) {
 		/* the writer is stuck: exit without stopping the daemon */
 		log_warn("%u writes still waiting after %d s: not stopping the "
@@ -655,4 +757,5 @@ http_stop(struct app *app, int grace_ms)
 	}
 	MHD_stop_daemon(daemon_handle);
 	daemon_handle = NULL;
+	guard_stop();
 }

@@ -10,6 +10,8 @@
  * of FILE; any other client gets FILE.  Compressible types always answer
  * with Vary: Accept-Encoding, so that caches keep the two apart.  Nothing is
  * compressed while serving; a FILE.gz older than FILE is not used.
+ *
+ * Every file goes with the page's Content-Security-Policy (server.c).
  */
 #include <fcntl.h>
 #include <microhttpd.h>
@@ -329,6 +331,7 @@ http_static(struct req *rq, struct resp *rs)
 	}
 	rs->fd = fd;
 	rs->fd_len = (size_t)st.st_size;
+	rs->page = true;	/* with the page's Content-Security-Policy */
 	if (strncmp(path, "/assets/", 8) == 0)
 		resp_header(rs, "Cache-Control",
 		    "public, max-age=31536000, immutable");

@@ -181,6 +181,7 @@ export const tests = [
     const wrong = await t.req('POST', '/api/v1/session/password',
       { token: s.token, body: { current_password: 'not-my-password', new_password: 'new-password-1' } });
     t.expectError(wrong, 422, 'unprocessable', 'current_password');
+    t.state.failedLogins++; // counts toward the per-address limit as a failed login
     const short = await t.req('POST', '/api/v1/session/password',
       { token: s.token, body: { current_password: password, new_password: 'abc1234' } });
     t.expectError(short, 400, 'validation_failed', 'new_password');
@@ -193,6 +194,36 @@ export const tests = [
     t.expectError(missing, 400, 'validation_failed', 'current_password', 'required');
     t.equal(await t.auditTop(), before, 'a refused password change wrote something');
     t.expectStatus(await t.loginRaw(username, password), 200);
+  }],
+
+  ['password change: a wrong current_password counts as a failed login: 5 answer 422, the 6th (even right) 429 with Retry-After, and so does a login', async (t) => {
+    const { username, password } = await t.createUser();
+    const s = await t.login(username, password);
+    for (let i = 1; i <= 5; i++) {
+      const r = await t.req('POST', '/api/v1/session/password',
+        { token: s.token, body: { current_password: `wrong-${i}-password`, new_password: 'new-password-1' } });
+      t.expectError(r, 422, 'unprocessable', 'current_password');
+      t.state.failedLogins++;
+    }
+    const r6 = await t.req('POST', '/api/v1/session/password',
+      { token: s.token, body: { current_password: password, new_password: 'new-password-1' } });
+    t.expectError(r6, 429, 'rate_limited', 'username');
+    const ra = r6.headers['retry-after'];
+    t.match(String(ra), /^\d+$/, `Retry-After '${ra}' is not an integer`);
+    t.ok(Number(ra) > 0 && Number(ra) <= 900, `Retry-After ${ra} not in 1..900`);
+    // the password did not change, and the same count shuts logins
+    t.expectError(await t.loginRaw(username, password), 429, 'rate_limited');
+    t.expectError(await t.loginRaw(username, 'new-password-1'), 429, 'rate_limited');
+    // one count: 4 wrong password changes and 1 wrong login are the 5 failures
+    const other = await t.createUser();
+    const so = await t.login(other.username, other.password);
+    for (let i = 1; i <= 4; i++) {
+      t.expectError(await t.req('POST', '/api/v1/session/password',
+        { token: so.token, body: { current_password: 'wrong-password', new_password: 'new-password-1' } }), 422, 'unprocessable');
+      t.state.failedLogins++;
+    }
+    t.expectError(await t.loginRaw(other.username, 'wrong-password'), 401, 'unauthenticated'); // the 5th failure
+    t.expectError(await t.loginRaw(other.username, other.password), 429, 'rate_limited');
   }],
 
   ['API tokens: create (asa_, 201), use as bearer, list without the secret, revoke', async (t) => {

@@ -1,7 +1,9 @@
 /*
  * auth — password hashes (argon2id), tokens (random, stored as BLAKE2b
  * hashes) and login throttling (counted in the database, so that several
- * servers share the count).
+ * servers share the count).  The table login_failures keeps one row per
+ * (scope, key): "user" and "addr" count failed password checks, "user_try"
+ * and "addr_try" every attempt.
  */
 #include "domain/user/user.h"
 
@@ -124,7 +126,8 @@ principal_query(struct db *db, struct arena *a, const char *th,
 	*perm_ok = false;
 	u = arena_alloc(a, sizeof(*u));
 	if (u == NULL)
-		return svc_fail(err, SVC_ETOOBIG, NULL, "out of request memory");
+		return svc_fail(err, SVC_ETOOBIG, NULL,
+		    "out of request memory");
 	rc = db_query(db, "SELECT t.id, t.user_id, t.kind, t.name, t.created_at,"
 	    " t.expires_at, t.csrf_hash, u.username, u.display_name, u.phone,"
 	    " u.email, u.department_id, u.customer_id, u.active, u.version,"
@@ -177,7 +180,8 @@ principal_query(struct db *db, struct arena *a, const char *th,
 	}
 	u->roles = arena_alloc(a, (nroles + 1) * sizeof(*u->roles));
 	if (u->roles == NULL)
-		return svc_fail(err, SVC_ETOOBIG, NULL, "out of request memory");
+		return svc_fail(err, SVC_ETOOBIG, NULL,
+		    "out of request memory");
 	memcpy(u->roles, roles, nroles * sizeof(*roles));
 	u->nroles = nroles;
 	*out = u;
@@ -399,7 +403,8 @@ auth_token_list(struct db *db, struct arena *a, int64_t user_id,
 
 	items = arena_alloc(a, cap * sizeof(*items));
 	if (items == NULL)
-		return svc_fail(err, SVC_ETOOBIG, NULL, "out of request memory");
+		return svc_fail(err, SVC_ETOOBIG, NULL,
+		    "out of request memory");
 	rc = db_query(db, "SELECT id, name, created_at, expires_at FROM"
 	    " auth_tokens WHERE user_id = ? AND kind = 'api' AND expires_at > ?"
 	    " ORDER BY id LIMIT 200",
@@ -464,4 +469,102 @@ throttle_reset(struct db *db, const char *scope, const char *key,
 {
 	return db_exec(db, "DELETE FROM login_failures WHERE scope = ? AND key = ?",
 	    DB_ARGS(DB_S(scope), DB_S(key)), NULL, err);
+}
+
+enum svc_code
+login_gate(struct db *db, const struct login_limits *l, const char *username,
+    const char *ip, int64_t now, int *retry_after, const char **field,
+    struct svc_err *err)
+{
+	const struct {
+		const char *scope;
+		const char *key;
+		int max;
+		int window_s;
+		bool user;
+	} limits[] = {
+		{ "user", username, l->max_user, l->window_s, true },
+		{ "addr", ip, l->max_addr, l->window_s, false },
+		{ "user_try", username, l->rate_user, l->rate_window_s, true },
+		{ "addr_try", ip, l->rate_addr, l->rate_window_s, false },
+	};
+	enum svc_code rc;
+	int retry;
+
+	*retry_after = 0;
+	*field = NULL;
+	for (size_t i = 0; i < sizeof(limits) / sizeof(limits[0]); i++) {
+		rc = throttle_check(db, limits[i].scope, limits[i].key,
+		    limits[i].max, limits[i].window_s, now, &retry, err);
+		if (rc)
+			return rc;
+		if (retry > *retry_after) {
+			*retry_after = retry;
+			*field = limits[i].user ? "username" : NULL;
+		}
+	}
+	return SVC_OK;
+}
+
+enum svc_code
+login_count(struct db *db, const struct login_limits *l, const char *username,
+    const char *ip, bool ok, int64_t now, struct svc_err *err)
+{
+	enum svc_code rc;
+
+	int win = l->rate_window_s;
+
+	rc = throttle_fail(db, "user_try", username, win, now, err);
+	if (rc == SVC_OK)
+		rc = throttle_fail(db, "addr_try", ip, win, now, err);
+	if (rc == SVC_OK && ok)
+		rc = throttle_reset(db, "user", username, err);
+	if (rc == SVC_OK && !ok)
+		rc = throttle_fail(db, "user", username, l->window_s, now, err);
+	if (rc == SVC_OK && !ok)
+		rc = throttle_fail(db, "addr", ip, l->window_s, now, err);
+	return rc;
+}
+
+enum svc_code
+auth_permissions(struct db *db, struct arena *a, int64_t user_id, char ***out,
+    size_t *n, struct svc_err *err)
+{
+	struct dbq *q;
+	enum svc_code rc;
+	size_t cnt = 0, cap = 16;
+	char **items, **grown;
+
+	*out = NULL;
+	*n = 0;
+	items = arena_alloc(a, cap * sizeof(*items));
+	if (items == NULL)
+		return svc_fail(err, SVC_ETOOBIG, NULL,
+		    "out of request memory");
+	rc = db_query(db, "SELECT DISTINCT rp.permission FROM user_roles ur"
+	    " JOIN role_permissions rp ON rp.role = ur.role"
+	    " WHERE ur.user_id = ? ORDER BY rp.permission",
+	    DB_ARGS(DB_I(user_id)), &q, err);
+	if (rc)
+		return rc;
+	while (db_next(q) == 1) {
+		if (cnt == cap) {
+			grown = arena_alloc(a, 2 * cap * sizeof(*items));
+			if (grown == NULL)
+				break;	/* a.oom: the request fails */
+			memcpy(grown, items, cnt * sizeof(*items));
+			items = grown;
+			cap *= 2;
+		}
+		items[cnt++] = db_dup(q, 0, a);
+	}
+	rc = db_done(q, err);
+	if (rc)
+		return rc;
+	if (a->oom)
+		return svc_fail(err, SVC_ETOOBIG, NULL,
+		    "out of request memory");
+	*out = items;
+	*n = cnt;
+	return SVC_OK;
 }

@@ -259,4 +259,38 @@ enum svc_code throttle_fail(struct db *, const char *scope, const char *key,
 enum svc_code throttle_reset(struct db *, const char *scope, const char *key,
     struct svc_err *) WARN_UNUSED_RESULT;
 
+/*
+ * The limits on checking a password (a login, a password change), per
+ * account name and per client address: failures in window_s, and every
+ * attempt, successful or not, in rate_window_s.
+ */
+struct login_limits {
+	int max_user;
+	int max_addr;
+	int window_s;
+	int rate_user;
+	int rate_addr;
+	int rate_window_s;
+};
+
+/*
+ * May username from ip try a password now?  *retry_after > 0 (the seconds
+ * until the first limit reached frees) when not; *field is then "username"
+ * when the account's limit is the one reached, else NULL.
+ */
+enum svc_code login_gate(struct db *, const struct login_limits *,
+    const char *username, const char *ip, int64_t now, int *retry_after,
+    const char **field, struct svc_err *) WARN_UNUSED_RESULT;
+/*
+ * Count one attempt (in a write transaction); a failed one counts toward
+ * the failure limits too, a successful one clears the account's failures.
+ */
+enum svc_code login_count(struct db *, const struct login_limits *,
+    const char *username, const char *ip, bool ok, int64_t now,
+    struct svc_err *) WARN_UNUSED_RESULT;
+
+/* The permissions the roles of user_id grant, sorted, arena-owned. */
+enum svc_code auth_permissions(struct db *, struct arena *, int64_t user_id,
+    char ***out, size_t *n, struct svc_err *) WARN_UNUSED_RESULT;
+
 #endif
