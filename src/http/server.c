@@ -403,20 +403,28 @@ send_resp(struct req *rq, struct resp *rs)
 	return ret;
 }
 
+/* Answer rq->err from a response of this frame (not the request's memory),
+ * and close the connection. */
 static enum MHD_Result
-send_too_big(struct req *rq)
+send_err_close(struct req *rq)
 {
 	struct resp rs;
 	enum MHD_Result ret;
 
 	resp_init(&rs);
-	svc_fail(&rq->err, SVC_ETOOBIG, "body",
-	    "request body is larger than %zu bytes", rq->body_limit);
 	resp_error(&rs, &rq->err);
 	resp_header(&rs, "Connection", "close");
 	ret = send_resp(rq, &rs);
 	resp_release(&rs);
 	return ret;
+}
+
+static enum MHD_Result
+send_too_big(struct req *rq)
+{
+	svc_fail(&rq->err, SVC_ETOOBIG, "body",
+	    "request body is larger than %zu bytes", rq->body_limit);
+	return send_err_close(rq);
 }
 
 static enum MHD_Result
@@ -572,8 +580,11 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		api_finish(rq, rq->resp);
 	} else {
 		rq->resp = arena_alloc(&rq->arena, sizeof(*rq->resp));
-		if (rq->resp == NULL)
-			return MHD_NO;	/* out of memory: close */
+		if (rq->resp == NULL) {
+			svc_fail(&rq->err, SVC_ETOOBIG, NULL,
+			    "out of request memory");
+			return send_err_close(rq);
+		}
 		resp_init(rq->resp);
 		/* a write may wait for its commit without this thread */
 		rq->can_suspend = (rq->method & (HTTP_POST | HTTP_PUT |
