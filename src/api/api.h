@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "domain/core/core.h"
+#include "domain/core/settings.h"
 #include "http/http.h"
 
 enum route_flags {
@@ -133,6 +134,16 @@ enum svc_code query_bool(struct req *, const char *name, bool *out)
 /* A date or ISO-8601 time (absent: 0). */
 enum svc_code query_time(struct req *, const char *name, int64_t *out)
     WARN_UNUSED_RESULT;
+/*
+ * A group of settings kept as data (domain/core/settings.h, api_settings.c):
+ * GET answers it; PUT decodes the body by fields (each setting's mask is
+ * 1 << its index in the group, "version" has none) and changes the ones
+ * given.
+ */
+enum svc_code api_settings_get(struct req *, struct resp *,
+    const struct setting_group *) WARN_UNUSED_RESULT;
+enum svc_code api_settings_put(struct req *, struct resp *,
+    const struct setting_group *, const struct field *) WARN_UNUSED_RESULT;
 /* An id that may also be "me" (the caller). */
 enum svc_code query_id_or_me(struct req *, const char *name, int64_t *out)
     WARN_UNUSED_RESULT;

@@ -452,24 +452,19 @@ attachment_get_h(struct req *rq, struct resp *rs)
 
 /* ----- attachment quotas ----- */
 
-enum { Q_COUNT = 1, Q_DOC = 2, Q_CUST = 4 };
-
-struct quota_in {
-	struct attach_settings s;
-};
-
+/* masks: 1 << the setting's index in attach_settings_group */
 static const struct field quota_fields[] = {
-	{ "max_per_document", F_I64, offsetof(struct quota_in,
-	    s.max_per_document), 0, 1, ATTACH_MAX_COUNT, Q_COUNT, NULL,
+	{ "max_per_document", F_I64, offsetof(struct attach_settings,
+	    max_per_document), 0, 1, ATTACH_MAX_COUNT, 1 << 0, NULL,
 	    "files on one request (default 20)" },
-	{ "max_bytes_per_document", F_I64, offsetof(struct quota_in,
-	    s.max_bytes_per_document), 0, 1, ATTACH_MAX_BYTES, Q_DOC, NULL,
+	{ "max_bytes_per_document", F_I64, offsetof(struct attach_settings,
+	    max_bytes_per_document), 0, 1, ATTACH_MAX_BYTES, 1 << 1, NULL,
 	    "bytes of the files on one request (default 52428800 = 50 MiB)" },
-	{ "max_bytes_per_customer", F_I64, offsetof(struct quota_in,
-	    s.max_bytes_per_customer), 0, 1, ATTACH_MAX_BYTES, Q_CUST, NULL,
+	{ "max_bytes_per_customer", F_I64, offsetof(struct attach_settings,
+	    max_bytes_per_customer), 0, 1, ATTACH_MAX_BYTES, 1 << 2, NULL,
 	    "bytes of every attachment of one customer (default 1073741824 = "
 	    "1 GiB)" },
-	{ "version", F_I64, offsetof(struct quota_in, s.version), 0, 1,
+	{ "version", F_I64, offsetof(struct attach_settings, version), 0, 1,
 	    INT64_MAX, 0, NULL, "the version you read (or If-Match)" },
 	{ NULL },
 };
@@ -478,53 +473,14 @@ static const struct field quota_fields[] = {
 static enum svc_code
 quota_get_h(struct req *rq, struct resp *rs)
 {
-	struct attach_settings s;
-	enum svc_code rc;
-	struct jw w;
-
-	rc = query_allow(rq, NULL);
-	if (rc == SVC_OK)
-		rc = attach_settings_get(rq->db, &s, &rq->err);
-	if (rc)
-		return rc;
-	resp_json(rs, 200, &w);
-	attach_settings_to_json(&w, &s);
-	return SVC_OK;
+	return api_settings_get(rq, rs, &attach_settings_group);
 }
 
 /* PUT /api/v1/attachments/settings {version, max_per_document?, ...} */
 static enum svc_code
 quota_put_h(struct req *rq, struct resp *rs)
 {
-	struct actor who = req_actor(rq);
-	struct attach_settings cur, out;
-	struct quota_in in;
-	enum svc_code rc;
-	unsigned present = 0;
-	struct jw w;
-	int64_t version;
-
-	memset(&in, 0, sizeof(in));
-	rc = decode_json(rq, quota_fields, &in, &present);
-	if (rc == SVC_OK)
-		rc = req_version(rq, in.s.version, &version);
-	if (rc == SVC_OK)
-		rc = attach_settings_get(rq->db, &cur, &rq->err);
-	if (rc)
-		return rc;
-	if (!(present & Q_COUNT))
-		in.s.max_per_document = cur.max_per_document;
-	if (!(present & Q_DOC))
-		in.s.max_bytes_per_document = cur.max_bytes_per_document;
-	if (!(present & Q_CUST))
-		in.s.max_bytes_per_customer = cur.max_bytes_per_customer;
-	rc = attach_settings_set(rq->db, &rq->arena, &who, version, &in.s,
-	    &out, &rq->err);
-	if (rc)
-		return rc;
-	resp_json(rs, 200, &w);
-	attach_settings_to_json(&w, &out);
-	return SVC_OK;
+	return api_settings_put(rq, rs, &attach_settings_group, quota_fields);
 }
 
 /* ----- intake: by serial, phone or customer name ----- */

@@ -496,23 +496,18 @@ return_report_open_h(struct req *rq, struct resp *rs)
 
 /* ----- settings ----- */
 
-enum { S_WARN = 1, S_LIMIT = 2, S_DAYS = 4 };
-
-struct settings_in {
-	struct rma_settings s;
-};
-
+/* masks: 1 << the setting's index in rma_settings_group */
 static const struct field settings_fields[] = {
-	{ "warn_share_bp", F_I64, offsetof(struct settings_in, s.warn_share_bp),
-	    0, 1, 10000, S_WARN, NULL, "warn finance at this share of a "
+	{ "warn_share_bp", F_I64, offsetof(struct rma_settings, warn_share_bp),
+	    0, 1, 10000, 1 << 0, NULL, "warn finance at this share of a "
 	    "customer's limit (8000 = 80 %)" },
-	{ "default_ratio_limit_bp", F_I64, offsetof(struct settings_in,
-	    s.default_ratio_limit_bp), 0, 0, 10000, S_LIMIT, NULL,
+	{ "default_ratio_limit_bp", F_I64, offsetof(struct rma_settings,
+	    default_ratio_limit_bp), 0, 0, 10000, 1 << 1, NULL,
 	    "the company's exchange-ratio limit without a contract (500 = 5 %)" },
-	{ "default_days_limit", F_I64, offsetof(struct settings_in,
-	    s.default_days_limit), 0, 0, 3650, S_DAYS, NULL,
+	{ "default_days_limit", F_I64, offsetof(struct rma_settings,
+	    default_days_limit), 0, 0, 3650, 1 << 2, NULL,
 	    "the company's exchange time limit in days from delivery" },
-	{ "version", F_I64, offsetof(struct settings_in, s.version), 0, 1,
+	{ "version", F_I64, offsetof(struct rma_settings, version), 0, 1,
 	    INT64_MAX, 0, NULL, "the version you read (or If-Match)" },
 	{ NULL },
 };
@@ -521,51 +516,14 @@ static const struct field settings_fields[] = {
 static enum svc_code
 return_settings_get_h(struct req *rq, struct resp *rs)
 {
-	struct rma_settings s;
-	enum svc_code rc;
-	struct jw w;
-
-	rc = rma_settings_get(rq->db, &s, &rq->err);
-	if (rc)
-		return rc;
-	resp_json(rs, 200, &w);
-	rma_settings_to_json(&w, &s);
-	return SVC_OK;
+	return api_settings_get(rq, rs, &rma_settings_group);
 }
 
 /* PUT /api/v1/returns/settings {version, warn_share_bp?, ...} */
 static enum svc_code
 return_settings_put_h(struct req *rq, struct resp *rs)
 {
-	struct actor who = req_actor(rq);
-	struct settings_in in;
-	struct rma_settings cur, out;
-	enum svc_code rc;
-	unsigned present = 0;
-	struct jw w;
-	int64_t version;
-
-	memset(&in, 0, sizeof(in));
-	rc = decode_json(rq, settings_fields, &in, &present);
-	if (rc == SVC_OK)
-		rc = req_version(rq, in.s.version, &version);
-	if (rc == SVC_OK)
-		rc = rma_settings_get(rq->db, &cur, &rq->err);
-	if (rc)
-		return rc;
-	if (!(present & S_WARN))
-		in.s.warn_share_bp = cur.warn_share_bp;
-	if (!(present & S_LIMIT))
-		in.s.default_ratio_limit_bp = cur.default_ratio_limit_bp;
-	if (!(present & S_DAYS))
-		in.s.default_days_limit = cur.default_days_limit;
-	rc = rma_settings_set(rq->db, &rq->arena, &who, version, &in.s, &out,
-	    &rq->err);
-	if (rc)
-		return rc;
-	resp_json(rs, 200, &w);
-	rma_settings_to_json(&w, &out);
-	return SVC_OK;
+	return api_settings_put(rq, rs, &rma_settings_group, settings_fields);
 }
 
 #define J R_JSON

@@ -13,10 +13,10 @@
  */
 #include "domain/request/request.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "util/clock.h"
 
 #define Q_COUNT_KEY "attachments.max_per_document"
 #define Q_DOC_KEY "attachments.max_bytes_per_document"
@@ -55,134 +55,23 @@ request_attachment_read(struct db *db, const struct request_caller *c,
 
 /* ----- quotas ----- */
 
-static enum svc_code
-setting(struct db *db, const char *key, int64_t dflt, int64_t *val,
-    int64_t *ver, struct svc_err *err)
-{
-	struct dbq *q;
-	enum svc_code rc;
-	const char *s;
+static const struct setting_field attach_setting_fields[] = {
+	{ Q_COUNT_KEY, "max_per_document",
+	    offsetof(struct attach_settings, max_per_document),
+	    ATTACH_DEFAULT_COUNT, 1, ATTACH_MAX_COUNT },
+	{ Q_DOC_KEY, "max_bytes_per_document",
+	    offsetof(struct attach_settings, max_bytes_per_document),
+	    ATTACH_DEFAULT_DOC_BYTES, 1, ATTACH_MAX_BYTES },
+	{ Q_CUST_KEY, "max_bytes_per_customer",
+	    offsetof(struct attach_settings, max_bytes_per_customer),
+	    ATTACH_DEFAULT_CUSTOMER_BYTES, 1, ATTACH_MAX_BYTES },
+	{ NULL },
+};
 
-	*val = dflt;
-	*ver = 0;
-	rc = db_query(db, "SELECT value, version FROM settings WHERE key = ?",
-	    DB_ARGS(DB_S(key)), &q, err);
-	if (rc)
-		return rc;
-	if (db_next(q) == 1) {
-		s = db_str(q, 0);
-		if (!str_to_i64(s, strlen(s), 1, INT64_MAX, val))
-			*val = dflt;
-		*ver = db_i64(q, 1);
-	}
-	return db_done(q, err);
-}
-
-enum svc_code
-attach_settings_get(struct db *db, struct attach_settings *s,
-    struct svc_err *err)
-{
-	int64_t v1, v2, v3;
-	enum svc_code rc;
-
-	rc = setting(db, Q_COUNT_KEY, ATTACH_DEFAULT_COUNT,
-	    &s->max_per_document, &v1, err);
-	if (rc == SVC_OK)
-		rc = setting(db, Q_DOC_KEY, ATTACH_DEFAULT_DOC_BYTES,
-		    &s->max_bytes_per_document, &v2, err);
-	if (rc == SVC_OK)
-		rc = setting(db, Q_CUST_KEY, ATTACH_DEFAULT_CUSTOMER_BYTES,
-		    &s->max_bytes_per_customer, &v3, err);
-	s->version = rc == SVC_OK ? 1 + v1 + v2 + v3 : 0;
-	return rc;
-}
-
-void
-attach_settings_to_json(struct jw *w, const struct attach_settings *s)
-{
-	jw_obj_open(w);
-	jw_ki64(w, "max_per_document", s->max_per_document);
-	jw_ki64(w, "max_bytes_per_document", s->max_bytes_per_document);
-	jw_ki64(w, "max_bytes_per_customer", s->max_bytes_per_customer);
-	jw_ki64(w, "version", s->version);
-	jw_obj_close(w);
-}
-
-static char *
-settings_text(struct arena *a, const struct attach_settings *s)
-{
-	return arena_printf(a, "{\"max_per_document\":%lld,"
-	    "\"max_bytes_per_document\":%lld,\"max_bytes_per_customer\":%lld,"
-	    "\"version\":%lld}", (long long)s->max_per_document,
-	    (long long)s->max_bytes_per_document,
-	    (long long)s->max_bytes_per_customer, (long long)s->version);
-}
-
-static enum svc_code
-put_setting(struct db *db, const char *key, int64_t v, int64_t now,
-    struct svc_err *err)
-{
-	char tmp[32];
-
-	snprintf(tmp, sizeof(tmp), "%lld", (long long)v);
-	return db_exec(db, "INSERT INTO settings (key, value, version,"
-	    " updated_at) VALUES (?, ?, 1, ?) ON CONFLICT (key) DO UPDATE"
-	    " SET value = excluded.value, version = settings.version + 1,"
-	    " updated_at = excluded.updated_at",
-	    DB_ARGS(DB_S(key), DB_S(tmp), DB_I(now)), NULL, err);
-}
-
-static enum svc_code
-check_range(const char *field, int64_t v, int64_t max, struct svc_err *err)
-{
-	if (v >= 1 && v <= max)
-		return SVC_OK;
-	return svc_fail_field(err, SVC_EINVAL, field, "out_of_range",
-	    "'%s' must be between 1 and %lld", field, (long long)max);
-}
-
-enum svc_code
-attach_settings_set(struct db *db, struct arena *a, const struct actor *who,
-    int64_t expected, const struct attach_settings *in,
-    struct attach_settings *out, struct svc_err *err)
-{
-	struct attach_settings cur;
-	enum svc_code rc;
-	int64_t now = clock_now();
-	char *before;
-
-	rc = attach_settings_get(db, &cur, err);
-	if (rc)
-		return rc;
-	before = settings_text(a, &cur);
-	if (cur.version != expected)
-		return stale_version(err, a, "settings", expected, before);
-	rc = check_range("max_per_document", in->max_per_document,
-	    ATTACH_MAX_COUNT, err);
-	if (rc == SVC_OK)
-		rc = check_range("max_bytes_per_document",
-		    in->max_bytes_per_document, ATTACH_MAX_BYTES, err);
-	if (rc == SVC_OK)
-		rc = check_range("max_bytes_per_customer",
-		    in->max_bytes_per_customer, ATTACH_MAX_BYTES, err);
-	if (rc == SVC_OK && in->max_per_document != cur.max_per_document)
-		rc = put_setting(db, Q_COUNT_KEY, in->max_per_document, now,
-		    err);
-	if (rc == SVC_OK &&
-	    in->max_bytes_per_document != cur.max_bytes_per_document)
-		rc = put_setting(db, Q_DOC_KEY, in->max_bytes_per_document, now,
-		    err);
-	if (rc == SVC_OK &&
-	    in->max_bytes_per_customer != cur.max_bytes_per_customer)
-		rc = put_setting(db, Q_CUST_KEY, in->max_bytes_per_customer,
-		    now, err);
-	if (rc == SVC_OK)
-		rc = attach_settings_get(db, out, err);
-	if (rc == SVC_OK)
-		rc = audit_write(db, who, "update", "settings", 0, before,
-		    settings_text(a, out), err);
-	return rc;
-}
+const struct setting_group attach_settings_group = {
+	attach_setting_fields, sizeof(struct attach_settings),
+	offsetof(struct attach_settings, version),
+};
 
 /* Refuse with code, naming the setting and the figures. */
 static enum svc_code
@@ -217,7 +106,7 @@ attach_quota_check(struct db *db, struct arena *a, int64_t request_id,
 	rc = db_exec(db, "UPDATE customers SET version = version WHERE id = ?",
 	    DB_ARGS(DB_I(customer_id)), NULL, err);
 	if (rc == SVC_OK)
-		rc = attach_settings_get(db, &s, err);
+		rc = settings_get(db, &attach_settings_group, &s, err);
 	if (rc == SVC_OK)
 		rc = db_query(db, "SELECT count(*), CAST(coalesce(sum(size), 0)"
 		    " AS BIGINT) FROM attachments WHERE owner_kind = 'request'"

@@ -25,6 +25,7 @@
 
 #include "domain/core/core.h"
 #include "domain/core/fsm.h"
+#include "domain/core/settings.h"
 #include "store/store.h"
 #include "util/json.h"
 #include "util/mem.h"
@@ -154,18 +155,11 @@ struct attach_settings {
 	int64_t version;		/* 1 + the sum of the rows' versions */
 };
 
-/* The quotas (defaults where a row is missing or not a number). */
-enum svc_code attach_settings_get(struct db *, struct attach_settings *,
-    struct svc_err *) WARN_UNUSED_RESULT;
 /*
- * Change the quotas (each 1 .. ATTACH_MAX_COUNT or ATTACH_MAX_BYTES) if the
- * version is expected (else SVC_ECONFLICT with the current ones).  Audits.
+ * The quotas as data (domain/core/settings.h: settings_get, settings_set,
+ * settings_to_json): each 1 .. ATTACH_MAX_COUNT or ATTACH_MAX_BYTES.
  */
-enum svc_code attach_settings_set(struct db *, struct arena *,
-    const struct actor *, int64_t expected_version,
-    const struct attach_settings *, struct attach_settings *out,
-    struct svc_err *) WARN_UNUSED_RESULT;
-void attach_settings_to_json(struct jw *, const struct attach_settings *);
+extern const struct setting_group attach_settings_group;
 /*
  * May a file of len bytes be added to request_id of customer_id?  Exactly
  * at a quota is within it.  Over the count: SVC_EUNPROCESSABLE (422); over

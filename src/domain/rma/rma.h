@@ -55,6 +55,7 @@
 
 #include "domain/core/core.h"
 #include "domain/core/fsm.h"
+#include "domain/core/settings.h"
 #include "store/store.h"
 #include "util/json.h"
 #include "util/mem.h"
@@ -368,21 +369,13 @@ struct rma_settings {
 	int64_t warn_share_bp;		/* 1..10000 */
 	int64_t default_ratio_limit_bp;	/* 0..10000 */
 	int64_t default_days_limit;	/* 0..3650 */
-	int64_t version;		/* sum of the three rows' versions */
+	int64_t version;		/* 1 + the sum of the rows' versions */
 };
 
-/* The settings (defaults where a row is missing or not a number). */
-enum svc_code rma_settings_get(struct db *, struct rma_settings *,
-    struct svc_err *) WARN_UNUSED_RESULT;
 /*
- * Change the settings whose value differs if the version is expected (else
- * SVC_ECONFLICT with the current settings).  Audits.
+ * The settings as data (domain/core/settings.h: settings_get, settings_set,
+ * settings_to_json); defaults 8000, 500 and 90.
  */
-enum svc_code rma_settings_set(struct db *, struct arena *,
-    const struct actor *, int64_t expected_version,
-    const struct rma_settings *, struct rma_settings *out,
-    struct svc_err *) WARN_UNUSED_RESULT;
-/* {warn_share_bp, default_ratio_limit_bp, default_days_limit, version} */
-void rma_settings_to_json(struct jw *, const struct rma_settings *);
+extern const struct setting_group rma_settings_group;
 
 #endif

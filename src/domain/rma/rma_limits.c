@@ -11,6 +11,7 @@
  */
 #include "domain/rma/rma.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -179,46 +180,21 @@ rma_ymd_text(struct arena *a, int ymd)
 
 /* ----- settings ----- */
 
-static enum svc_code
-setting(struct db *db, const char *key, int64_t dflt, int64_t min,
-    int64_t max, int64_t *val, int64_t *ver, struct svc_err *err)
-{
-	struct dbq *q;
-	enum svc_code rc;
-	const char *s;
+static const struct setting_field rma_setting_fields[] = {
+	{ "rma.warn_share_bp", "warn_share_bp",
+	    offsetof(struct rma_settings, warn_share_bp), 8000, 1, 10000 },
+	{ "rma.default_ratio_limit_bp", "default_ratio_limit_bp",
+	    offsetof(struct rma_settings, default_ratio_limit_bp), 500, 0,
+	    10000 },
+	{ "rma.default_days_limit", "default_days_limit",
+	    offsetof(struct rma_settings, default_days_limit), 90, 0, 3650 },
+	{ NULL },
+};
 
-	*val = dflt;
-	*ver = 0;
-	rc = db_query(db, "SELECT value, version FROM settings WHERE key = ?",
-	    DB_ARGS(DB_S(key)), &q, err);
-	if (rc)
-		return rc;
-	if (db_next(q) == 1) {
-		s = db_str(q, 0);
-		if (!str_to_i64(s, strlen(s), min, max, val))
-			*val = dflt;
-		*ver = db_i64(q, 1);
-	}
-	return db_done(q, err);
-}
-
-enum svc_code
-rma_settings_get(struct db *db, struct rma_settings *s, struct svc_err *err)
-{
-	int64_t v1, v2, v3;
-	enum svc_code rc;
-
-	rc = setting(db, "rma.warn_share_bp", 8000, 1, 10000,
-	    &s->warn_share_bp, &v1, err);
-	if (rc == SVC_OK)
-		rc = setting(db, "rma.default_ratio_limit_bp", 500, 0, 10000,
-		    &s->default_ratio_limit_bp, &v2, err);
-	if (rc == SVC_OK)
-		rc = setting(db, "rma.default_days_limit", 90, 0, 3650,
-		    &s->default_days_limit, &v3, err);
-	s->version = rc == SVC_OK ? v1 + v2 + v3 : 0;
-	return rc;
-}
+const struct setting_group rma_settings_group = {
+	rma_setting_fields, sizeof(struct rma_settings),
+	offsetof(struct rma_settings, version),
+};
 
 /* ----- limits ----- */
 
@@ -235,7 +211,7 @@ rma_limits_of(struct db *db, struct arena *a, int64_t customer_id, int day,
 	l = arena_alloc(a, sizeof(*l));
 	if (l == NULL)
 		return svc_fail(err, SVC_ETOOBIG, NULL, "out of request memory");
-	rc = rma_settings_get(db, &s, err);
+	rc = settings_get(db, &rma_settings_group, &s, err);
 	if (rc)
 		return rc;
 	l->warn_share_bp = s.warn_share_bp;

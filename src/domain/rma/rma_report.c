@@ -14,7 +14,6 @@
 #include <string.h>
 
 #include "domain/rma/rma_int.h"
-#include "util/clock.h"
 
 static void
 jw_kday(struct jw *w, const char *k, int ymd)
@@ -299,88 +298,4 @@ rma_report_open_json(struct db *db, struct jw *w, int64_t now,
 	jw_arr_close(w);
 	jw_obj_close(w);
 	return db_done(q, err);
-}
-
-/* ----- settings ----- */
-
-void
-rma_settings_to_json(struct jw *w, const struct rma_settings *s)
-{
-	jw_obj_open(w);
-	jw_ki64(w, "warn_share_bp", s->warn_share_bp);
-	jw_ki64(w, "default_ratio_limit_bp", s->default_ratio_limit_bp);
-	jw_ki64(w, "default_days_limit", s->default_days_limit);
-	jw_ki64(w, "version", s->version);
-	jw_obj_close(w);
-}
-
-static char *
-settings_text(struct arena *a, const struct rma_settings *s)
-{
-	return arena_printf(a, "{\"warn_share_bp\":%lld,"
-	    "\"default_ratio_limit_bp\":%lld,\"default_days_limit\":%lld,"
-	    "\"version\":%lld}", (long long)s->warn_share_bp,
-	    (long long)s->default_ratio_limit_bp,
-	    (long long)s->default_days_limit, (long long)s->version);
-}
-
-static enum svc_code
-put_setting(struct db *db, const char *key, int64_t v, int64_t now,
-    struct svc_err *err)
-{
-	char tmp[32];
-
-	snprintf(tmp, sizeof(tmp), "%lld", (long long)v);
-	return db_exec(db, "INSERT INTO settings (key, value, version,"
-	    " updated_at) VALUES (?, ?, 1, ?) ON CONFLICT (key) DO UPDATE"
-	    " SET value = excluded.value, version = settings.version + 1,"
-	    " updated_at = excluded.updated_at",
-	    DB_ARGS(DB_S(key), DB_S(tmp), DB_I(now)), NULL, err);
-}
-
-enum svc_code
-rma_settings_set(struct db *db, struct arena *a, const struct actor *who,
-    int64_t expected, const struct rma_settings *in, struct rma_settings *out,
-    struct svc_err *err)
-{
-	struct rma_settings cur;
-	enum svc_code rc;
-	int64_t now = clock_now();
-	char *before;
-
-	rc = rma_settings_get(db, &cur, err);
-	if (rc)
-		return rc;
-	before = settings_text(a, &cur);
-	if (cur.version != expected)
-		return stale_version(err, a, "settings", expected, before);
-	if (in->warn_share_bp < 1 || in->warn_share_bp > 10000)
-		return svc_fail_field(err, SVC_EINVAL, "warn_share_bp",
-		    "out_of_range", "'warn_share_bp' must be between 1 and "
-		    "10000");
-	if (in->default_ratio_limit_bp < 0 ||
-	    in->default_ratio_limit_bp > 10000)
-		return svc_fail_field(err, SVC_EINVAL, "default_ratio_limit_bp",
-		    "out_of_range", "'default_ratio_limit_bp' must be between "
-		    "0 and 10000");
-	if (in->default_days_limit < 0 || in->default_days_limit > 3650)
-		return svc_fail_field(err, SVC_EINVAL, "default_days_limit",
-		    "out_of_range", "'default_days_limit' must be between 0 "
-		    "and 3650");
-	if (in->warn_share_bp != cur.warn_share_bp)
-		rc = put_setting(db, "rma.warn_share_bp", in->warn_share_bp,
-		    now, err);
-	if (rc == SVC_OK && in->default_ratio_limit_bp !=
-	    cur.default_ratio_limit_bp)
-		rc = put_setting(db, "rma.default_ratio_limit_bp",
-		    in->default_ratio_limit_bp, now, err);
-	if (rc == SVC_OK && in->default_days_limit != cur.default_days_limit)
-		rc = put_setting(db, "rma.default_days_limit",
-		    in->default_days_limit, now, err);
-	if (rc == SVC_OK)
-		rc = rma_settings_get(db, out, err);
-	if (rc == SVC_OK)
-		rc = audit_write(db, who, "update", "settings", 0, before,
-		    settings_text(a, out), err);
-	return rc;
 }
