@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "domain/core/text.h"
 #include "util/mem.h"
 #include "util/text.h"
 
@@ -35,25 +36,6 @@ bad_type(struct req *rq, const struct field *f)
 	    "'%s' must be %s", f->name, type_word(f->type));
 }
 
-/*
- * Fields that name or number a thing: codes, serial and document numbers
- * ("..._no"), user names, file names.  Their text may not hold characters
- * a reader cannot see or that reorder what is shown (text_invisible_at()),
- * so that two that look the same are the same.
- */
-static bool
-names_a_thing(const char *name)
-{
-	static const char *const names[] = { "code", "username",
-		"display_name", "serial", "number", "filename", NULL };
-	size_t len = strlen(name);
-
-	for (int i = 0; names[i] != NULL; i++)
-		if (strcmp(name, names[i]) == 0)
-			return true;
-	return len > 3 && strcmp(name + len - 3, "_no") == 0;
-}
-
 static enum svc_code
 decode_text(struct req *rq, const struct field *f, json_t *v,
     const char **out)
@@ -73,7 +55,11 @@ decode_text(struct req *rq, const struct field *f, json_t *v,
 		return svc_fail_field(&rq->err, SVC_EINVAL, f->name, "too_long",
 		    "'%s' must have at most %lld characters", f->name,
 		    (long long)f->max);
-	at = names_a_thing(f->name) ? text_invisible_at(s, len, &cp) : -1;
+	/* white space alone is not a value of a field that must have one */
+	if (f->min > 0 && !(f->flags & F_SECRET) && !text_given(s))
+		return svc_fail_field(&rq->err, SVC_EINVAL, f->name,
+		    "required", "'%s' must not be blank", f->name);
+	at = text_names_a_thing(f->name) ? text_invisible_at(s, len, &cp) : -1;
 	if (at >= 0)
 		return svc_fail_field(&rq->err, SVC_EINVAL, f->name,
 		    "invisible_character", "'%s' holds U+%04X, an invisible "

@@ -78,3 +78,16 @@ text_url_unescape(char *s)
 	*w = '\0';
 	return (size_t)(w - s);
 }
+
+bool
+text_names_a_thing(const char *field)
+{
+	static const char *const names[] = { "code", "username",
+		"display_name", "serial", "number", "filename", NULL };
+	size_t len = strlen(field);
+
+	for (int i = 0; names[i] != NULL; i++)
+		if (strcmp(field, names[i]) == 0)
+			return true;
+	return len > 3 && strcmp(field + len - 3, "_no") == 0;
+}

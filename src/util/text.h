@@ -26,6 +26,14 @@
  */
 long text_invisible_at(const char *s, size_t len, uint32_t *cp);
 
+/*
+ * Does a field of this name name or number a thing, so that its text is
+ * held to text_invisible_at(): "code", "username", "display_name",
+ * "serial", "number", "filename" and every "..._no" (the API's fields and
+ * the CSV import's columns alike).
+ */
+bool text_names_a_thing(const char *field);
+
 /* True when s (len bytes) holds a NUL or TEXT_NUL_MARK. */
 bool text_has_nul(const char *s, size_t len);
 

@@ -87,6 +87,11 @@ export const tests = [
     t.expectError(await post({ name: 'x' }), 400, 'validation_failed', 'code', 'required');
     t.expectError(await post({ code: t.uniq('V') }), 400, 'validation_failed', 'name', 'required');
     t.expectError(await post({ code: t.uniq('V'), name: 'x'.repeat(201) }), 400, 'validation_failed', 'name', 'too_long');
+    // white space alone is not a name (any required text of any record): ASCII or the ideographic space
+    t.expectError(await post({ code: t.uniq('V'), name: '   ' }), 400, 'validation_failed', 'name', 'required');
+    t.expectError(await post({ code: t.uniq('V'), name: '\u3000\t' }), 400, 'validation_failed', 'name', 'required');
+    t.expectError(await t.req('POST', '/api/v1/product-models', { token: tok, body: { model_no: t.uniq('ZX-'), name: ' ', warranty_months: 12 } }),
+      400, 'validation_failed', 'name', 'required');
     t.expectError(await post({ code: t.uniq('V'), name: 'x', type: 'wizard' }), 400, 'validation_failed', 'type', 'not_allowed');
     t.expectError(await post({ code: t.uniq('V'), name: 'x', distance_km: -1 }), 400, 'validation_failed', 'distance_km');
     t.expectError(await post({ code: 'has space', name: 'x' }), 400, 'validation_failed', 'code');

@@ -575,6 +575,20 @@ t_import(void)
 		CHECK_STR(c.res.errors[0].field, "code");
 	c.csv = "";
 	CHECK_INT(store_write(s, db, import_tx, &c, &err), SVC_EUNPROCESSABLE);
+	/* a code with a zero-width space (U+200B), or a right-to-left
+	 * override (U+202E) in a serial: the row's error names the column */
+	c.csv = arena_printf(&a, "客户编码,客户名称\n%s-7,正常\n"
+	    "%s\xE2\x80\x8B-8,零宽\n", tag, tag);
+	c.skip_bad = false;
+	CHECK_INT(store_write(s, db, import_tx, &c, &err), SVC_EUNPROCESSABLE);
+	CHECK_INT(c.res.error_count, 1);
+	if (c.res.nerrors > 0) {
+		CHECK_INT(c.res.errors[0].line, 3);
+		CHECK_STR(c.res.errors[0].field, "客户编码");
+		CHECK_STR(c.res.errors[0].reason, "invisible_character");
+		CHECK(strstr(c.res.errors[0].message, "U+200B") != NULL);
+	}
+	CHECK_INT(count_code(db, like), 2);
 	/* a short row */
 	c.csv = arena_printf(&a, "code,name,region\n%s-9,短行\n", tag);
 	c.skip_bad = false;

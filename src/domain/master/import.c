@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "util/csv.h"
+#include "util/text.h"
 
 #define COLS_MAX 24
 #define ROW_ARENA (4u << 20)
@@ -209,6 +210,33 @@ bad_value(struct run *r, struct svc_err *err, int c, const char *reason,
 }
 
 /* ----- values ----- */
+
+/*
+ * A code, number or name in the row holding a character a reader cannot
+ * see (util/text.h): the row's error, naming the column and the code point.
+ */
+static bool
+invisible_in_row(struct run *r, int line)
+{
+	char msg[160];
+	uint32_t cp;
+	long at;
+
+	for (int i = 0; i < r->ncols; i++) {
+		if (r->v[i] == NULL ||
+		    !text_names_a_thing(r->kind->cols[i].field))
+			continue;
+		at = text_invisible_at(r->v[i], strlen(r->v[i]), &cp);
+		if (at < 0)
+			continue;
+		snprintf(msg, sizeof(msg), "'%s' holds U+%04X, an invisible or "
+		    "bidirectional control character (at byte %ld)",
+		    r->header[i], (unsigned)cp, at);
+		add_error(r, line, r->header[i], "invisible_character", msg);
+		return true;
+	}
+	return false;
+}
 
 static bool
 has(struct run *r, int c)
@@ -807,6 +835,10 @@ master_import(struct db *db, struct arena *a, const struct actor *who,
 			for (int i = 0; i < r.ncols; i++)
 				if (r.pos[i] >= 0)
 					r.v[i] = trim(&c.fields[r.pos[i]]);
+		}
+		if (invisible_in_row(&r, c.line)) {
+			res->skipped++;
+			continue;
 		}
 		arena_init(&row, ROW_ARENA);
 		rc = r.kind->row(&r, &row, &rerr);
