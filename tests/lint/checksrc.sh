@@ -143,7 +143,10 @@ for f in $files; do
 	    $n++ if length($_) > 80; END { print $n + 0 }' "$f")
 	allowed=$(awk -v f="$f" '$1 == "long" && $2 == f { print $3 }' "$debt" 2>/dev/null)
 	allowed=${allowed:-0}
-	if [ "$n" -gt "$allowed" ]; then
+	if [ "$n" -lt "$allowed" ]; then
+		# the debt only goes down: keep the allowance at what is left
+		echo "$f: $n lines past 80 columns, fewer than its allowance $allowed: lower it in tests/lint/debt.txt"
+	elif [ "$n" -gt "$allowed" ]; then
 		echo "$f: $n lines past 80 columns (allowed: $allowed)"
 		perl -CSD -ne 'chomp; my $l = $_; 1 while s/^([^\t]*)\t/$1 . " " x (8 - length($1) % 8)/e;
 		    print "  $.: ", length($_), "\n" if length($_) > 80' "$f" | head -n 5
