@@ -1036,6 +1036,66 @@ test('returns: an unsalable exchange through every signature, with the ratio che
   state.returnId = id;
 });
 
+test('returns: 已签字 counts every signature of a form; 我的审批 opens on a step with forms, counts per step, oldest first (zh, en, phone)', async () => {
+  if (!hasRoute('GET', '/api/v1/returns/queue')) return 'skip: no /api/v1/returns/queue yet';
+  const full = (await apiAs('admin', 'GET', `/api/v1/returns/${state.returnId}`)).body;
+  assert(full.signatures.length === 9, `the closed form has 9 signatures: ${full.signatures.length}`);
+  const page = await newPage({ width: 1440, height: 900 });
+  await fastLogin(page, 'admin');
+  await page.goto(`${base}/returns`);
+  const row = page.locator('[data-test=return-table] .el-table__row', { hasText: full.return.number });
+  await row.waitFor();
+  const sigs = (await row.locator('[data-test=sig-count]').innerText()).trim();
+  assert(sigs === '9', `已签字 of ${full.return.number}: ${sigs}`);
+  await page.context().close();
+  // three quality returns wait for the head's review, filed one after the other
+  const unit = state.unit || (await apiAs('admin', 'GET', '/api/v1/units?limit=1')).body.items[0];
+  const d = new Date(Date.now() - 10 * 86400000).toISOString().slice(0, 10);
+  const mine = [];
+  for (let i = 0; i < 3; i++) {
+    const c = await apiAs('agent', 'POST', '/api/v1/returns', { kind: 'refund', reason: 'quality', customer_id: unit.customer_id, lines: [{ model_id: unit.model_id, quantity: 1, unit_price_fen: 1000 + i, delivery_date: d }] });
+    assert(c.status === 201, `create: ${c.status}`);
+    mine.push(c.body.return.number);
+  }
+  const q = (await apiAs('asmanager', 'GET', '/api/v1/returns/queue')).body;
+  const all = (await apiAs('asmanager', 'GET', '/api/v1/returns/queue?step=review_aftersales&limit=25')).body;
+  const order = all.items.map((x) => x.number);
+  assert(mine.every((n) => order.includes(n)), 'the new forms wait for the head');
+  assert(order.indexOf(mine[0]) < order.indexOf(mine[1]) && order.indexOf(mine[1]) < order.indexOf(mine[2]), 'oldest first in the API');
+  const count = Object.fromEntries(q.steps.map((s) => [s.step, s.count]));
+  for (const [lang, name, width, height, mobile] of [['zh-CN', '售后评审签字', 1440, 900, false], ['en', 'After-sales review', 1440, 900, false], ['zh-CN', '售后评审签字', 390, 844, true]]) {
+    const p = await newPage({ lang, width, height, mobile });
+    await fastLogin(p, 'asmanager');
+    await p.goto(`${base}/approvals`);
+    await p.locator('[data-test=queue-tabs]').waitFor();
+    await settle(p);
+    // one tab per step of the head's roles, each with its count; the open one is the API's first with forms
+    for (const s of q.steps) {
+      const tab = (await p.locator(`[data-test=queue-tab-${s.step}]`).innerText()).replace(/\s+/g, ' ');
+      assert(tab.includes(String(s.count)), `${lang} tab ${s.step} shows ${s.count}: ${tab}`);
+    }
+    const active = await p.locator('.el-tabs__item.is-active [data-test^=queue-tab-]').getAttribute('data-test');
+    assert(active === `queue-tab-${q.step}`, `${lang} opens on ${q.step}: ${active}`);
+    await p.click('[data-test=queue-tab-review_aftersales]');
+    await settle(p);
+    const label = await p.locator('[data-test=queue-tab-review_aftersales]').innerText();
+    assert(label.includes(name) && label.includes(String(count.review_aftersales)), `${lang} label: ${label}`);
+    const shown = mobile
+      ? await p.locator('.mobile-cards .el-card a.plain-link').allInnerTexts()
+      : await p.locator('[data-test=return-table] .el-table__row a.plain-link').allInnerTexts();
+    assert(JSON.stringify(shown.map((x) => x.trim())) === JSON.stringify(order), `${lang} ${width}px oldest first as the API: ${shown.join(',')} vs ${order.join(',')}`);
+    assert((await p.locator('[data-test=queue-since]').count()) === order.length, 'each form shows since when it waits');
+    const since = await p.locator('[data-test=queue-since]').first().innerText();
+    assert(!/T\d\d:/.test(since), `a readable time: ${since}`);
+    if (mobile) {
+      const over = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert(over <= 0, `phone width: ${over}px overflow`);
+    }
+    await shot(p, `${lang === 'en' ? 'en' : 'zh'}-${mobile ? 'mobile-' : ''}asmanager-approvals`);
+    await p.context().close();
+  }
+});
+
 test('returns: QC refuses a quality return with a written explanation; the driver sees pickups in "my approvals"', async () => {
   if (!hasRoute('GET', '/api/v1/returns')) return 'skip: no /api/v1/returns yet';
   const unit = state.unit || (await apiAs('admin', 'GET', '/api/v1/units?limit=1')).body.items[0];
