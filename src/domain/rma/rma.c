@@ -555,7 +555,7 @@ alert_finance(struct db *db, struct arena *a, const struct rma *r,
     const struct rma_limits *l, bool approved, struct svc_err *err)
 {
 	char ratio[32];
-	const char *kind, *title;
+	const char *kind, *title, *args;
 
 	if (l->ratio_ok && !l->warn)
 		return SVC_OK;
@@ -571,11 +571,19 @@ alert_finance(struct db *db, struct arena *a, const struct rma *r,
 		    "(%s)", r->customer_name, ratio, rma_bp_text(a, l->limit_bp),
 		    rma_bp_text(a, l->warn_share_bp), r->number);
 	}
+	args = notify_args(a, (const char *const[]){ "number", r->number,
+	    "customer", r->customer_name, "ratio", ratio, "limit",
+	    rma_bp_text(a, l->limit_bp), "warn_share",
+	    rma_bp_text(a, l->warn_share_bp), "exchanged_fen",
+	    arena_printf(a, "%lld", (long long)l->exchanged_fen), "this_fen",
+	    arena_printf(a, "%lld", (long long)l->this_fen), "purchases_fen",
+	    arena_printf(a, "%lld", (long long)l->purchases_fen), NULL },
+	    NULL, 0);
 	return notify_role(db, "finance", kind, title, arena_printf(a,
 	    "exchanged %s + this form %s of purchases %s yuan (%s)",
 	    rma_yuan(a, l->exchanged_fen), rma_yuan(a, l->this_fen),
-	    rma_yuan(a, l->purchases_fen), rma_limits_source(a, l)), "return", r->id,
-	    err);
+	    rma_yuan(a, l->purchases_fen), rma_limits_source(a, l)), args,
+	    "return", r->id, err);
 }
 
 /* ----- create ----- */
@@ -1446,7 +1454,8 @@ queue_fetch(struct db *db, struct arena *a, const char *where,
 
 	items = arena_alloc(a, (cap + 1) * sizeof(*items));
 	if (items == NULL)
-		return svc_fail(err, SVC_ETOOBIG, NULL, "out of request memory");
+		return svc_fail(err, SVC_ETOOBIG, NULL,
+		    "out of request memory");
 	buf_init(&sql, 8192);
 	buf_adds(&sql, Q_FROM);
 	buf_adds(&sql, where);
@@ -1469,6 +1478,23 @@ queue_fetch(struct db *db, struct arena *a, const char *where,
 	rc = db_done(q, err);
 	*out = items;
 	*n = cnt;
+	return rc;
+}
+
+/* How many forms wait where (a WHERE of queue_steps over q). */
+static enum svc_code
+queue_count(struct db *db, const char *where, int64_t *cnt,
+    struct svc_err *err)
+{
+	struct buf sql;
+	enum svc_code rc;
+
+	buf_init(&sql, 8192);
+	buf_adds(&sql, "SELECT count(*) FROM (" Q_FROM);
+	buf_adds(&sql, where);
+	buf_adds(&sql, ") w");
+	rc = db_one_i64(db, sql.p, NULL, 0, cnt, err);
+	buf_release(&sql);
 	return rc;
 }
 
@@ -1505,8 +1531,8 @@ rma_queue(struct db *db, struct arena *a, const struct rma_caller *c,
 	memset(out, 0, sizeof(*out));
 	if (c->customer_id != 0) {
 		if (step != NULL)
-			return svc_fail_field(err, SVC_EINVAL, "step", "invalid",
-			    "'step' is not one that the caller signs");
+			return svc_fail_field(err, SVC_EINVAL, "step",
+			    "invalid", "'step' is not one that the caller signs");
 		return SVC_OK;
 	}
 	for (size_t i = 0; i < sizeof(queue_steps) / sizeof(queue_steps[0]);
@@ -1523,9 +1549,7 @@ rma_queue(struct db *db, struct arena *a, const struct rma_caller *c,
 				rc = queue_over_limits(db, a, items, &n, err);
 			cnt = (int64_t)n;
 		} else {
-			rc = db_one_i64(db, arena_printf(a, "SELECT count(*)"
-			    " FROM (" Q_FROM "%s) w", where), NULL, 0, &cnt,
-			    err);
+			rc = queue_count(db, where, &cnt, err);
 		}
 		if (rc)
 			return rc;
@@ -1553,8 +1577,8 @@ rma_queue(struct db *db, struct arena *a, const struct rma_caller *c,
 		if (rc == SVC_OK)
 			rc = queue_over_limits(db, a, items, &n, err);
 	} else {
-		rc = queue_fetch(db, a, queue_where(a, c, pick), after_id, limit,
-		    &items, &n, err);
+		rc = queue_fetch(db, a, queue_where(a, c, pick), after_id,
+		    limit, &items, &n, err);
 	}
 	if (rc)
 		return rc;
