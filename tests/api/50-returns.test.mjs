@@ -201,7 +201,12 @@ export const tests = [
     let r = (await file(t, 'agent', { kind: 'exchange', reason: 'unsalable', customer_id: c.id, lines: [line(c.units.d90, 1)] })).return;
     // finance hears of a request over the limit at once
     let notes = await notificationsOf(t, 'finance');
-    t.ok(notes.find((n) => n.kind === 'rma_ratio_request_over' && n.ref_id === r.id), 'finance was not told of the request over the limit');
+    const over = notes.find((n) => n.kind === 'rma_ratio_request_over' && n.ref_id === r.id);
+    t.ok(over, 'finance was not told of the request over the limit');
+    t.equal(over.code, 'rma_ratio_request_over');
+    t.equal(over.args.number, r.number);
+    t.equal(over.args.limit, '5.00%');
+    t.equal(over.args.customer, r.customer_name);
     // not the head, not finance: only the general manager, and with a note
     t.expectError(await step(t, 'asmanager', r, 'special_approval', { note: 'x' }), 403, 'forbidden');
     t.expectError(await step(t, 'finance', r, 'special_approval', { note: 'x' }), 403, 'forbidden');
