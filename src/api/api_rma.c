@@ -285,6 +285,51 @@ return_list_h(struct req *rq, struct resp *rs)
 	return SVC_OK;
 }
 
+static const char *const return_queue_query[] = { "limit", "cursor",
+	"step", NULL };
+
+/* GET /api/v1/returns/queue?step=&limit=&cursor= (what waits for me) */
+static enum svc_code
+return_queue_h(struct req *rq, struct resp *rs)
+{
+	struct rma_caller c = caller(rq);
+	struct rma_queue qu;
+	const char *step = req_query(rq, "step");
+	enum svc_code rc;
+	struct jw w;
+	int64_t after;
+	int limit;
+
+	rc = query_allow(rq, return_queue_query);
+	if (rc == SVC_OK)
+		rc = list_params(rq, &after, &limit);
+	if (rc == SVC_OK)
+		rc = rma_queue(rq->db, &rq->arena, &c, step && step[0] ? step :
+		    NULL, after, limit, &qu, &rq->err);
+	if (rc)
+		return rc;
+	resp_json(rs, 200, &w);
+	jw_obj_open(&w);
+	jw_key(&w, "steps");
+	jw_arr_open(&w);
+	for (size_t i = 0; i < qu.nsteps; i++) {
+		jw_obj_open(&w);
+		jw_kstr(&w, "step", qu.steps[i]);
+		jw_ki64(&w, "count", qu.counts[i]);
+		jw_obj_close(&w);
+	}
+	jw_arr_close(&w);
+	jw_kstr(&w, "step", qu.step);
+	jw_key(&w, "items");
+	jw_arr_open(&w);
+	for (size_t i = 0; i < qu.n; i++)
+		rma_to_json(&w, qu.items[i]);
+	jw_arr_close(&w);
+	list_next_cursor(&w, qu.more, qu.n ? qu.items[qu.n - 1]->id : 0);
+	jw_obj_close(&w);
+	return SVC_OK;
+}
+
 /* GET /api/v1/returns/{id}/events: the timeline */
 static enum svc_code
 return_events_h(struct req *rq, struct resp *rs)
@@ -546,6 +591,11 @@ const struct route rma_routes[] = {
 	    return_report_customers_h, NULL, "return.report", 0, "returns",
 	    "returns per customer and period: quantities, amounts, exchange "
 	    "ratio against the limit", NULL, report_customers_query },
+	{ HTTP_GET, "/api/v1/returns/queue", return_queue_h, NULL,
+	    "return.read", 0, "returns", "what waits for my signature: the "
+	    "steps of my roles with their counts, and one step's forms "
+	    "(?step=, default the first with any), longest waiting first",
+	    NULL, return_queue_query },
 	{ HTTP_GET, "/api/v1/returns/reports/open", return_report_open_h, NULL,
 	    "return.report", 0, "returns", "open returns by step with their "
 	    "age", NULL, NULL },

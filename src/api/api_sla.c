@@ -17,7 +17,7 @@ H(api_sla_preview); H(api_sla_select);
 H(api_sla_policy_list); H(api_sla_policy_get); H(api_sla_policy_create);
 H(api_sla_policy_update);
 H(api_sla_clock_list); H(api_sla_clock_get);
-H(api_notify_list); H(api_notify_read);
+H(api_notify_list); H(api_notify_read); H(api_notify_read_all);
 #undef H
 
 /* ----- the calendar ----- */
@@ -770,6 +770,27 @@ api_notify_read(struct req *rq, struct resp *rs)
 	return SVC_OK;
 }
 
+/* POST /api/v1/notifications/read-all (mine only) */
+static enum svc_code
+api_notify_read_all(struct req *rq, struct resp *rs)
+{
+	struct actor who = req_actor(rq);
+	enum svc_code rc;
+	struct jw w;
+	int64_t n;
+
+	rc = notify_mark_all_read(rq->db, &who, rq->who.user_id, &n,
+	    &rq->err);
+	if (rc)
+		return rc;
+	resp_json(rs, 200, &w);
+	jw_obj_open(&w);
+	jw_ki64(&w, "marked", n);
+	jw_ki64(&w, "unread_count", 0);
+	jw_obj_close(&w);
+	return SVC_OK;
+}
+
 /* ----- the routes ----- */
 
 #define J (R_JSON)
@@ -817,7 +838,11 @@ const struct route sla_routes[] = {
 	    "due time", NULL, NULL },
 	{ HTTP_GET, "/api/v1/notifications", api_notify_list, NULL,
 	    "notification.self", 0, "notifications", "my notifications, newest "
-	    "first, with the unread count", NULL, notify_query },
+	    "first, with the unread count; each with its code and args for "
+	    "rendering in the reader's language", NULL, notify_query },
+	{ HTTP_POST, "/api/v1/notifications/read-all", api_notify_read_all,
+	    NULL, "notification.self", W, "notifications", "mark all my "
+	    "notifications read", NULL, NULL },
 	{ HTTP_POST, "/api/v1/notifications/{id}/read", api_notify_read, NULL,
 	    "notification.self", W, "notifications", "mark one of my "
 	    "notifications read", NULL, NULL },

@@ -303,6 +303,40 @@ export const tests = [
     t.expectError(await t.req('POST', '/api/v1/notifications/abc/read', { token: me }), 404, 'not_found');
   }],
 
+  ['notifications: each carries its code and args; "mark all read" marks only the caller\'s own', async (t) => {
+    // two managers of the same role get the same message: a severe fault tells every general manager
+    const admin = await t.admin();
+    const gm2 = await t.createUser({ roles: ['general_manager'] });
+    const gm2tok = (await t.login(gm2.username, gm2.password)).token;
+    const gm = (await t.login('gm')).token;
+    const agent = (await t.login('agent')).token;
+    const r = t.expectStatus(await t.req('POST', '/api/v1/requests', { token: agent, body: { type: 'repair', customer_id: 1, severity: 'severe', title: '主机停机', description: '整条产线停工' } }), 201).json.request;
+    const mine = t.expectStatus(await t.req('GET', '/api/v1/notifications?limit=200', { token: gm }), 200).json;
+    const n = mine.items.find((x) => x.ref_kind === 'request' && x.ref_id === r.id);
+    t.ok(n, 'the general manager was told');
+    t.equal(n.code, 'severe_fault');
+    t.equal(n.args.number, r.number);
+    t.equal(n.args.title, '主机停机');
+    t.equal(typeof n.args.customer, 'string');
+    t.ok(n.args.customer.length > 0);
+    t.ok(typeof n.title === 'string' && n.title.length > 0, 'the old text stays');
+    t.ok(mine.items.every((x) => x.code === x.kind && x.args && typeof x.args === 'object'));
+    // mark all read: mine only
+    const other = t.expectStatus(await t.req('GET', '/api/v1/notifications?unread=true', { token: gm2tok }), 200).json.unread_count;
+    t.ok(other >= 1, 'the other general manager has an unread message');
+    const res = t.expectStatus(await t.req('POST', '/api/v1/notifications/read-all', { token: gm }), 200).json;
+    t.equal(res.marked, mine.unread_count);
+    t.equal(res.unread_count, 0);
+    const after = t.expectStatus(await t.req('GET', '/api/v1/notifications?limit=200', { token: gm }), 200).json;
+    t.equal(after.unread_count, 0);
+    t.ok(after.items.every((x) => x.read && x.read_at));
+    t.equal((await t.req('GET', '/api/v1/notifications', { token: gm2tok })).json.unread_count, other, 'another user\'s stay unread');
+    // again: nothing left to mark
+    t.equal(t.expectStatus(await t.req('POST', '/api/v1/notifications/read-all', { token: gm }), 200).json.marked, 0);
+    const audit = (await t.req('GET', '/api/v1/audit?entity=notification', { token: admin })).json.items;
+    t.ok(audit.some((a) => a.action === 'read_all'), 'audited');
+  }],
+
   ['clocks of a customer user, whatever the matrix grants: its own company\'s only; another\'s answers as a missing one', async (t) => {
     const admin = await t.admin();
     const agent = (await t.login('agent')).token;
@@ -352,7 +386,8 @@ export const tests = [
     const doc = t.expectStatus(await t.req('GET', '/api/v1/openapi.json'), 200).json;
     for (const p of ['/api/v1/calendar', '/api/v1/calendar/hours', '/api/v1/calendar/days',
       '/api/v1/calendar/days/{date}', '/api/v1/sla/preview', '/api/v1/sla/policies',
-      '/api/v1/sla/policies/{id}', '/api/v1/notifications', '/api/v1/notifications/{id}/read'])
+      '/api/v1/sla/policies/{id}', '/api/v1/notifications', '/api/v1/notifications/{id}/read',
+      '/api/v1/notifications/read-all'])
       t.ok(doc.paths[p], `no ${p}`);
   }],
 ];

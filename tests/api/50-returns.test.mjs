@@ -201,7 +201,12 @@ export const tests = [
     let r = (await file(t, 'agent', { kind: 'exchange', reason: 'unsalable', customer_id: c.id, lines: [line(c.units.d90, 1)] })).return;
     // finance hears of a request over the limit at once
     let notes = await notificationsOf(t, 'finance');
-    t.ok(notes.find((n) => n.kind === 'rma_ratio_request_over' && n.ref_id === r.id), 'finance was not told of the request over the limit');
+    const over = notes.find((n) => n.kind === 'rma_ratio_request_over' && n.ref_id === r.id);
+    t.ok(over, 'finance was not told of the request over the limit');
+    t.equal(over.code, 'rma_ratio_request_over');
+    t.equal(over.args.number, r.number);
+    t.equal(over.args.limit, '5.00%');
+    t.equal(over.args.customer, r.customer_name);
     // not the head, not finance: only the general manager, and with a note
     t.expectError(await step(t, 'asmanager', r, 'special_approval', { note: 'x' }), 403, 'forbidden');
     t.expectError(await step(t, 'finance', r, 'special_approval', { note: 'x' }), 403, 'forbidden');
@@ -640,5 +645,115 @@ export const tests = [
     t.expectStatus(two, 201);
     t.equal(two.headers['idempotent-replayed'], 'true');
     t.equal(one.json.return.id, two.json.return.id);
+  }],
+
+  ['the list carries each form\'s signature count and signed steps (computed in the list query)', async (t) => {
+    const c = await customer(t);
+    let r = (await file(t, c.portal, { kind: 'refund', reason: 'quality', lines: [line(c.units.d10, 30000)] })).return;
+    r = await ok(t, 'asmanager', r, 'review_aftersales');
+    r = await ok(t, 'sales', r, 'approve');
+    r = await ok(t, 'asmanager', r, 'issue_transport');
+    r = await ok(t, 'driver', r, 'pickup');
+    r = await ok(t, 'qc', r, 'qc_defect', { explanation: '批次缺陷', responsible_department_id: qcDept, responsible_person: '李工' });
+    r = await ok(t, 'warehouse', r, 'receive', { resolution: 'refund' });
+    r = await ok(t, 'stats', r, 'record');
+    r = await ok(t, 'clerk', r, 'send_slip');
+    const other = (await file(t, c.portal, { kind: 'refund', reason: 'quality', lines: [line(c.units.d10, 100)] })).return;
+    const full = (await t.req('GET', `/api/v1/returns/${r.id}`, { token: await tok(t, 'agent') })).json;
+    t.equal(full.return.signature_count, full.signatures.length);
+    t.equal(full.signatures.length, 8);
+    for (const who of ['agent', c.portal]) {
+      const items = (await t.req('GET', `/api/v1/returns?customer_id=${c.id}`, { token: await tok(t, who) })).json.items;
+      const row = items.find((x) => x.id === r.id);
+      t.equal(row.signature_count, 8);
+      t.deepEqual(row.signed, { aftersales: true, finance: false, special_approval: false, sales_manager: true, qc: true, warehouse: true, statistician: true, clerk: true });
+      const fresh = items.find((x) => x.id === other.id);
+      t.equal(fresh.signature_count, 0);
+      t.equal(fresh.signed.aftersales, false);
+    }
+  }],
+
+  ['signers\' queues: each role\'s steps with counts, oldest first, paged; a customer sees nothing', async (t) => {
+    const c = await customer(t);
+    const q = async (who, query = '') => {
+      const res = await t.req('GET', `/api/v1/returns/queue${query}`, { token: await tok(t, who) });
+      t.expectStatus(res, 200, `queue of ${typeof who === 'string' ? who : 'a user'}`);
+      return res.json;
+    };
+    const count = (body, step) => (body.steps.find((s) => s.step === step) || { count: -1 }).count;
+    const before = {
+      as: count(await q('asmanager'), 'review_aftersales'),
+      fin: count(await q('finance'), 'review_finance'),
+      sales: count(await q('sales'), 'approve'),
+    };
+    // the roles' steps, in the order of the workflow
+    t.deepEqual((await q('asmanager')).steps.map((s) => s.step), ['sign_for', 'review_aftersales', 'issue_transport']);
+    t.deepEqual((await q('finance')).steps.map((s) => s.step), ['review_finance']);
+    t.deepEqual((await q('gm')).steps.map((s) => s.step), ['special_approval']);
+    t.deepEqual((await q('qc')).steps.map((s) => s.step), ['inspect']);
+    t.deepEqual((await q('clerk')).steps.map((s) => s.step), ['send_slip']);
+    // three unsalable exchanges within the limits and one quality return
+    const a = (await file(t, 'agent', { kind: 'exchange', reason: 'unsalable', customer_id: c.id, lines: [line(c.units.d10, 1000)] })).return;
+    const b = (await file(t, 'agent', { kind: 'exchange', reason: 'unsalable', customer_id: c.id, lines: [line(c.units.d10, 1000)] })).return;
+    const d = (await file(t, 'agent', { kind: 'exchange', reason: 'unsalable', customer_id: c.id, lines: [line(c.units.d10, 1000)] })).return;
+    const qual = (await file(t, 'agent', { kind: 'refund', reason: 'quality', customer_id: c.id, lines: [line(c.units.d10, 1000)] })).return;
+    let as = await q('asmanager', '?step=review_aftersales&limit=200');
+    t.equal(as.step, 'review_aftersales');
+    t.equal(count(as, 'review_aftersales'), before.as + 4);
+    const mine = as.items.filter((x) => x.customer_id === c.id);
+    t.deepEqual(mine.map((x) => x.id), [a.id, b.id, d.id, qual.id], 'oldest first');
+    t.ok(mine.every((x) => x.waiting_step === 'review_aftersales' && x.signature_count === 0));
+    // oldest first over the whole step, by the time each form entered it
+    const since = as.items.map((x) => Date.parse(x.state_since));
+    t.deepEqual([...since].sort((x, y) => x - y), since);
+    // the agent reviews unsalable forms only: the quality return is the head's
+    const ag = await q('agent', '?step=review_aftersales&limit=200');
+    t.ok(ag.items.find((x) => x.id === a.id));
+    t.ok(!ag.items.find((x) => x.id === qual.id));
+    t.equal(count(await q('finance'), 'review_finance'), before.fin + 3);
+    // a signed review leaves the signer's queue and moves on to the next one
+    await ok(t, 'asmanager', a, 'review_aftersales');
+    let a2 = await ok(t, 'finance', (await t.req('GET', `/api/v1/returns/${a.id}`, { token: await tok(t, 'agent') })).json.return, 'review_finance');
+    as = await q('asmanager', '?step=review_aftersales&limit=200');
+    t.equal(count(as, 'review_aftersales'), before.as + 3);
+    t.ok(!as.items.find((x) => x.id === a.id));
+    t.equal(count(await q('finance'), 'review_finance'), before.fin + 2);
+    const sales = await q('sales', '?limit=200');
+    t.equal(sales.step, 'approve');
+    t.equal(count(sales, 'approve'), before.sales + 1);
+    t.ok(sales.items.find((x) => x.id === a.id && x.signed.aftersales && x.signed.finance));
+    // paging: one form a page, in the same order, the cursor continues
+    const seen = [];
+    let cursor = '';
+    for (let i = 0; i < 50; i++) {
+      const page = await q('asmanager', `?step=review_aftersales&limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+      seen.push(...page.items.map((x) => x.id));
+      if (!page.next_cursor) break;
+      cursor = page.next_cursor;
+    }
+    t.deepEqual(seen, as.items.map((x) => x.id));
+    // after approval: the head issues the transport order, the driver picks up, QC inspects
+    a2 = await ok(t, 'sales', a2, 'approve');
+    t.ok((await q('asmanager', '?step=issue_transport&limit=200')).items.find((x) => x.id === a.id));
+    t.ok(!(await q('driver', '?step=pickup&limit=200')).items.find((x) => x.id === a.id));
+    a2 = await ok(t, 'asmanager', a2, 'issue_transport');
+    t.ok(!(await q('asmanager', '?step=issue_transport&limit=200')).items.find((x) => x.id === a.id));
+    t.ok((await q('driver', '?limit=200')).items.find((x) => x.id === a.id));
+    t.ok((await q('qc', '?limit=200')).items.find((x) => x.id === a.id && x.waiting_step === 'inspect'));
+    // the general manager waits only for forms over a limit
+    const gm0 = count(await q('gm'), 'special_approval');
+    const over = (await file(t, 'agent', { kind: 'exchange', reason: 'unsalable', customer_id: c.id, lines: [line(c.units.d90, 60000)] })).return;
+    const gm = await q('gm', '?limit=200');
+    t.equal(count(gm, 'special_approval'), gm0 + 1);
+    t.ok(gm.items.find((x) => x.id === over.id));
+    t.ok(!gm.items.find((x) => x.id === b.id));
+    // a customer: no steps and nothing of anyone's
+    const cust = await q(c.portal);
+    t.deepEqual(cust.steps, []);
+    t.deepEqual(cust.items, []);
+    t.expectError(await t.req('GET', '/api/v1/returns/queue?step=approve', { token: c.ptoken }), 400, 'validation_failed', 'step');
+    // a step the caller does not sign names the field
+    t.expectError(await t.req('GET', '/api/v1/returns/queue?step=approve', { token: await tok(t, 'finance') }), 400, 'validation_failed', 'step');
+    t.expectError(await t.req('GET', '/api/v1/returns/queue?colour=red', { token: await tok(t, 'finance') }), 400, 'validation_failed', 'colour');
   }],
 ];

@@ -1036,6 +1036,66 @@ test('returns: an unsalable exchange through every signature, with the ratio che
   state.returnId = id;
 });
 
+test('returns: 已签字 counts every signature of a form; 我的审批 opens on a step with forms, counts per step, oldest first (zh, en, phone)', async () => {
+  if (!hasRoute('GET', '/api/v1/returns/queue')) return 'skip: no /api/v1/returns/queue yet';
+  const full = (await apiAs('admin', 'GET', `/api/v1/returns/${state.returnId}`)).body;
+  assert(full.signatures.length === 9, `the closed form has 9 signatures: ${full.signatures.length}`);
+  const page = await newPage({ width: 1440, height: 900 });
+  await fastLogin(page, 'admin');
+  await page.goto(`${base}/returns`);
+  const row = page.locator('[data-test=return-table] .el-table__row', { hasText: full.return.number });
+  await row.waitFor();
+  const sigs = (await row.locator('[data-test=sig-count]').innerText()).trim();
+  assert(sigs === '9', `已签字 of ${full.return.number}: ${sigs}`);
+  await page.context().close();
+  // three quality returns wait for the head's review, filed one after the other
+  const unit = state.unit || (await apiAs('admin', 'GET', '/api/v1/units?limit=1')).body.items[0];
+  const d = new Date(Date.now() - 10 * 86400000).toISOString().slice(0, 10);
+  const mine = [];
+  for (let i = 0; i < 3; i++) {
+    const c = await apiAs('agent', 'POST', '/api/v1/returns', { kind: 'refund', reason: 'quality', customer_id: unit.customer_id, lines: [{ model_id: unit.model_id, quantity: 1, unit_price_fen: 1000 + i, delivery_date: d }] });
+    assert(c.status === 201, `create: ${c.status}`);
+    mine.push(c.body.return.number);
+  }
+  const q = (await apiAs('asmanager', 'GET', '/api/v1/returns/queue')).body;
+  const all = (await apiAs('asmanager', 'GET', '/api/v1/returns/queue?step=review_aftersales&limit=25')).body;
+  const order = all.items.map((x) => x.number);
+  assert(mine.every((n) => order.includes(n)), 'the new forms wait for the head');
+  assert(order.indexOf(mine[0]) < order.indexOf(mine[1]) && order.indexOf(mine[1]) < order.indexOf(mine[2]), 'oldest first in the API');
+  const count = Object.fromEntries(q.steps.map((s) => [s.step, s.count]));
+  for (const [lang, name, width, height, mobile] of [['zh-CN', '售后评审签字', 1440, 900, false], ['en', 'After-sales review', 1440, 900, false], ['zh-CN', '售后评审签字', 390, 844, true]]) {
+    const p = await newPage({ lang, width, height, mobile });
+    await fastLogin(p, 'asmanager');
+    await p.goto(`${base}/approvals`);
+    await p.locator('[data-test=queue-tabs]').waitFor();
+    await settle(p);
+    // one tab per step of the head's roles, each with its count; the open one is the API's first with forms
+    for (const s of q.steps) {
+      const tab = (await p.locator(`[data-test=queue-tab-${s.step}]`).innerText()).replace(/\s+/g, ' ');
+      assert(tab.includes(String(s.count)), `${lang} tab ${s.step} shows ${s.count}: ${tab}`);
+    }
+    const active = await p.locator('.el-tabs__item.is-active [data-test^=queue-tab-]').getAttribute('data-test');
+    assert(active === `queue-tab-${q.step}`, `${lang} opens on ${q.step}: ${active}`);
+    await p.click('[data-test=queue-tab-review_aftersales]');
+    await settle(p);
+    const label = await p.locator('[data-test=queue-tab-review_aftersales]').innerText();
+    assert(label.includes(name) && label.includes(String(count.review_aftersales)), `${lang} label: ${label}`);
+    const shown = mobile
+      ? await p.locator('.mobile-cards .el-card a.plain-link').allInnerTexts()
+      : await p.locator('[data-test=return-table] .el-table__row a.plain-link').allInnerTexts();
+    assert(JSON.stringify(shown.map((x) => x.trim())) === JSON.stringify(order), `${lang} ${width}px oldest first as the API: ${shown.join(',')} vs ${order.join(',')}`);
+    assert((await p.locator('[data-test=queue-since]').count()) === order.length, 'each form shows since when it waits');
+    const since = await p.locator('[data-test=queue-since]').first().innerText();
+    assert(!/T\d\d:/.test(since), `a readable time: ${since}`);
+    if (mobile) {
+      const over = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert(over <= 0, `phone width: ${over}px overflow`);
+    }
+    await shot(p, `${lang === 'en' ? 'en' : 'zh'}-${mobile ? 'mobile-' : ''}asmanager-approvals`);
+    await p.context().close();
+  }
+});
+
 test('returns: QC refuses a quality return with a written explanation; the driver sees pickups in "my approvals"', async () => {
   if (!hasRoute('GET', '/api/v1/returns')) return 'skip: no /api/v1/returns yet';
   const unit = state.unit || (await apiAs('admin', 'GET', '/api/v1/units?limit=1')).body.items[0];
@@ -1070,6 +1130,79 @@ test('returns: QC refuses a quality return with a written explanation; the drive
   const r = await apiAs('admin', 'GET', `/api/v1/returns/${id}`);
   assert(r.body.return.state === 'refused' && /摔痕/.test(r.body.return.qc_explanation), `${r.body.return.state}`);
 });
+
+test('notifications: rendered from code and args in zh and en with local times, grouped by document, "mark all read", the link opens the document', async () => {
+  if (!hasRoute('POST', '/api/v1/notifications/read-all')) return 'skip: no /api/v1/notifications/read-all yet';
+  // a severe fault tells the general manager; an SLA warning tells the admin (the owner of a one-minute clock)
+  const sr = await apiAs('agent', 'POST', '/api/v1/requests', { type: 'repair', customer_id: 1, severity: 'severe', title: '主机停机（通知测试）' });
+  assert(sr.status === 201, `severe request: ${sr.status}`);
+  if (!state.slaDocs) {
+    const pol = await apiAs('admin', 'POST', '/api/v1/sla/policies', { name: 'UI 测试：指导 1 分钟', metric: 'arrival', request_type: 'guidance', mode: 'calendar', target_min: 1, warn_min: 60, distance_min_km: 0 });
+    assert(pol.status === 201 || pol.status === 200, `policy: ${pol.status}`);
+    const r = await apiAs('admin', 'POST', '/api/v1/requests', { type: 'guidance', customer_id: 2, title: '上门指导（通知测试）' });
+    assert(r.status === 201, `request: ${r.status}`);
+  }
+  let notes = [];
+  for (let i = 0; i < 120; i++) {
+    notes = (await apiAs('admin', 'GET', '/api/v1/notifications?limit=30')).body.items;
+    if (notes.some((n) => /^sla_/.test(n.code))) break;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  const sla = notes.find((n) => /^sla_/.test(n.code));
+  assert(sla && sla.args.metric === 'arrival' && sla.args.due_at, `the admin's SLA message with its args: ${JSON.stringify(sla)}`);
+  const raw = /\b(sla_warning|sla_breach|severe_fault|arrival|answer)\b|arrival 时限|answer 时限|\d{4}-\d{2}-\d{2}T\d{2}:/;
+  for (const [lang, when, words] of [['zh-CN', /\d{1,2}月\d{1,2}日 \d{2}:\d{2}/, /服务时限(预警|已超时)：/], ['en', /[A-Z][a-z]{2} \d{1,2}, \d{2}:\d{2}/, /Service target (warning|overdue): /]]) {
+    const page = await newPage({ lang, width: 1440, height: 900 });
+    await fastLogin(page, 'admin');
+    await page.goto(`${base}/`);
+    await settle(page);
+    await page.click('[data-test=bell]');
+    await page.locator('[data-test=notify-item]').first().waitFor();
+    const text = await page.locator('.notify-list').innerText();
+    assert(!raw.test(text), `${lang}: raw codes or ISO times: ${raw.exec(text)}`);
+    assert(words.test(text), `${lang}: the SLA message in words: ${text.slice(0, 300)}`);
+    assert(when.test(text), `${lang}: local times: ${text.slice(0, 300)}`);
+    if (lang === 'zh-CN') assert(/到场时限（/.test(text), `zh body: the metric in words: ${text.slice(0, 300)}`);
+    else assert(/Arrival target \(/.test(text), `en body: the metric in words: ${text.slice(0, 300)}`);
+    // grouped by document: the group of the SLA message names its document number
+    const heads = await page.locator('[data-test=notify-link]').allInnerTexts();
+    assert(heads.some((h) => h.includes(sla.args.number)), `${lang}: a group for ${sla.args.number}: ${heads.join(' | ')}`);
+    await shot(page, `${lang === 'en' ? 'en' : 'zh'}-notifications`);
+    await page.context().close();
+  }
+  // one message opened: it is read, and its document opens
+  const adm = await newPage({ width: 1440, height: 900 });
+  await fastLogin(adm, 'admin');
+  await adm.goto(`${base}/`);
+  await settle(adm);
+  await adm.click('[data-test=bell]');
+  const item = adm.locator('[data-test=notify-group]', { hasText: sla.args.number }).locator('[data-test=notify-item]').first();
+  const itemId = Number(await item.getAttribute('data-id'));
+  await item.click();
+  await adm.waitForURL(new RegExp(`/requests/${sla.ref_id}$`));
+  await adm.waitForFunction(async (id) => (await (await fetch('/api/v1/notifications?limit=50')).json()).items.find((n) => n.id === id)?.read === true, itemId);
+  await adm.context().close();
+  // the general manager: the severe fault, mark all read (his own only), the link opens the request
+  const adminUnread = (await apiAs('admin', 'GET', '/api/v1/notifications')).body.unread_count;
+  const gm = await newPage({ width: 1440, height: 900 });
+  await fastLogin(gm, 'gm');
+  await gm.goto(`${base}/`);
+  await settle(gm);
+  await gm.click('[data-test=bell]');
+  const group = gm.locator('[data-test=notify-group]', { hasText: sr.body.request.number });
+  await group.waitFor();
+  const gtext = await group.innerText();
+  assert(gtext.includes(`重大故障 ${sr.body.request.number}：主机停机（通知测试）`) && !raw.test(gtext), `the severe fault: ${gtext}`);
+  assert((await gm.locator('[data-test=bell] .el-badge__content:visible').count()) === 1, 'an unread count on the bell');
+  await gm.click('[data-test=notify-read-all]');
+  await gm.locator('[data-test=bell] .el-badge__content').waitFor({ state: 'hidden' });
+  assert((await apiAs('gm', 'GET', '/api/v1/notifications')).body.unread_count === 0, 'the general manager has read all');
+  assert((await apiAs('admin', 'GET', '/api/v1/notifications')).body.unread_count >= adminUnread, 'the admin\'s stay unread');
+  await group.locator('[data-test=notify-link]').click();
+  await gm.waitForURL(new RegExp(`/requests/${sr.body.request.id}$`));
+  await gm.locator('text=' + sr.body.request.number).first().waitFor();
+  await gm.context().close();
+}, { timeoutMs: TEST_TIMEOUT_MS + 121000 });
 
 test('dashboard: SLA due soon and overdue — totals as the API counts them, "mine only" remembered, a document opened from the list (zh)', async () => {
   if (!slaApi || !state.slaDocs) return 'skip: no SLA due lists yet (or no setup)';

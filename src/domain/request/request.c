@@ -345,6 +345,9 @@ after_intake(struct db *db, struct arena *a, const struct request_caller *c,
 		return notify_role(db, "general_manager", "severe_fault",
 		    arena_printf(a, "重大故障 %s: %s", r->number, r->title),
 		    arena_printf(a, "%s — %s", r->customer_name, r->description),
+		    notify_args(a, (const char *const[]){ "number", r->number,
+		    "title", r->title, "customer", r->customer_name,
+		    "description", r->description, NULL }, NULL, 0),
 		    "request", r->id, err);
 	return SVC_OK;
 }

@@ -21,7 +21,7 @@
 #include "domain/sla/sla.h"
 #include "util/clock.h"
 
-#define RT_COLS "r.id, r.number, r.kind, r.reason, r.channel, r.state," \
+#define RT_FIELDS "r.id, r.number, r.kind, r.reason, r.channel, r.state," \
 	" r.state_since, r.customer_id, c.name, r.request_id, r.filed_day," \
 	" r.description, r.total_quantity, r.total_amount_fen, r.has_used," \
 	" r.special_by, r.special_at, r.special_note, r.close_reason," \
@@ -30,8 +30,13 @@
 	" r.refund_fen, r.exchange_value_fen, r.received_at," \
 	" r.recorded_quantity, r.recorded_amount_fen, r.recorded_at," \
 	" r.slip_due_at, r.slip_sent_at, r.slip_breached, r.slip_outbox_id," \
-	" r.created_by, r.closed_at, r.version, r.created_at, r.updated_at" \
-	" FROM returns r JOIN customers c ON c.id = r.customer_id"
+	" r.created_by, r.closed_at, r.version, r.created_at, r.updated_at"
+#define RT_FROM " FROM returns r JOIN customers c ON c.id = r.customer_id"
+#define RT_COLS RT_FIELDS RT_FROM
+/* After RT_FIELDS in lists: the signature rows and the signed steps. */
+#define RT_SIGS ", " RMA_SIG_COUNT_SQL " AS sig_n, " RMA_SIG_MASK_SQL \
+	" AS sig_m"
+#define RT_NSIG 40	/* the column of the count; the mask follows */
 
 #define TOTAL_MAX 1000000000000000LL	/* 1e13 yuan in fen */
 
@@ -92,6 +97,15 @@ row_to_rma(struct dbq *q, struct arena *a, struct rma *r)
 	r->updated_at = db_i64(q, 39);
 }
 
+/* The RT_SIGS columns of a list row. */
+static void
+row_sigs(struct dbq *q, struct rma *r)
+{
+	r->sigs = true;
+	r->signature_count = db_i64(q, RT_NSIG);
+	r->signed_mask = (unsigned)db_i64(q, RT_NSIG + 1);
+}
+
 static enum svc_code
 load_lines(struct db *db, struct arena *a, struct rma *r, struct svc_err *err)
 {
@@ -147,13 +161,17 @@ load_guard_info(struct db *db, struct arena *a, struct rma *r,
 	enum svc_code rc;
 
 	r->full = true;
+	r->sigs = true;
 	r->signed_mask = 0;
+	r->signature_count = 0;
 	rc = db_query(db, "SELECT step FROM return_signatures"
 	    " WHERE return_id = ?", DB_ARGS(DB_I(r->id)), &q, err);
 	if (rc)
 		return rc;
-	while (db_next(q) == 1)
+	while (db_next(q) == 1) {
 		r->signed_mask |= rma_step_bit(db_str(q, 0));
+		r->signature_count++;
+	}
 	rc = db_done(q, err);
 	if (rc)
 		return rc;
@@ -298,11 +316,14 @@ rma_to_json(struct jw *w, const struct rma *r)
 		jw_bool(w, r->slip_breached == 1);
 	jw_kid(w, "slip_outbox_id", r->slip_outbox_id);
 	if (r->full) {
-		unsigned m = r->signed_mask;
-
 		jw_kstr(w, "transport_order", r->transport_id ?
 		    r->transport_no : NULL);
 		jw_ktime(w, "picked_up_at", r->picked_up_at);
+	}
+	if (r->sigs) {
+		unsigned m = r->signed_mask;
+
+		jw_ki64(w, "signature_count", r->signature_count);
 		jw_key(w, "signed");
 		jw_obj_open(w);
 		jw_kbool(w, "aftersales", m & RMA_SIG_AFTERSALES);
@@ -315,6 +336,8 @@ rma_to_json(struct jw *w, const struct rma *r)
 		jw_kbool(w, "clerk", m & RMA_SIG_SLIP);
 		jw_obj_close(w);
 	}
+	if (r->queue_step != NULL)
+		jw_kstr(w, "waiting_step", r->queue_step);
 	jw_kid(w, "created_by", r->created_by);
 	jw_ktime(w, "closed_at", r->closed_at);
 	jw_ki64(w, "version", r->version);
@@ -532,7 +555,7 @@ alert_finance(struct db *db, struct arena *a, const struct rma *r,
     const struct rma_limits *l, bool approved, struct svc_err *err)
 {
 	char ratio[32];
-	const char *kind, *title;
+	const char *kind, *title, *args;
 
 	if (l->ratio_ok && !l->warn)
 		return SVC_OK;
@@ -548,11 +571,19 @@ alert_finance(struct db *db, struct arena *a, const struct rma *r,
 		    "(%s)", r->customer_name, ratio, rma_bp_text(a, l->limit_bp),
 		    rma_bp_text(a, l->warn_share_bp), r->number);
 	}
+	args = notify_args(a, (const char *const[]){ "number", r->number,
+	    "customer", r->customer_name, "ratio", ratio, "limit",
+	    rma_bp_text(a, l->limit_bp), "warn_share",
+	    rma_bp_text(a, l->warn_share_bp), "exchanged_fen",
+	    arena_printf(a, "%lld", (long long)l->exchanged_fen), "this_fen",
+	    arena_printf(a, "%lld", (long long)l->this_fen), "purchases_fen",
+	    arena_printf(a, "%lld", (long long)l->purchases_fen), NULL },
+	    NULL, 0);
 	return notify_role(db, "finance", kind, title, arena_printf(a,
 	    "exchanged %s + this form %s of purchases %s yuan (%s)",
 	    rma_yuan(a, l->exchanged_fen), rma_yuan(a, l->this_fen),
-	    rma_yuan(a, l->purchases_fen), rma_limits_source(a, l)), "return", r->id,
-	    err);
+	    rma_yuan(a, l->purchases_fen), rma_limits_source(a, l)), args,
+	    "return", r->id, err);
 }
 
 /* ----- create ----- */
@@ -1288,7 +1319,7 @@ rma_list(struct db *db, struct arena *a, const struct rma_caller *c,
 	if (items == NULL)
 		return svc_fail(err, SVC_ETOOBIG, NULL, "out of request memory");
 	buf_init(&sql, 4096);
-	buf_adds(&sql, "SELECT " RT_COLS " WHERE 1 = 1");
+	buf_adds(&sql, "SELECT " RT_FIELDS RT_SIGS RT_FROM " WHERE 1 = 1");
 	if (before_id > 0) {
 		buf_adds(&sql, " AND r.id < ?");
 		args[na++] = DB_I(before_id);
@@ -1327,11 +1358,234 @@ rma_list(struct db *db, struct arena *a, const struct rma_caller *c,
 		items[cnt] = arena_alloc(a, sizeof(struct rma));
 		if (items[cnt] == NULL)
 			break;
-		row_to_rma(q, a, items[cnt++]);
+		row_to_rma(q, a, items[cnt]);
+		row_sigs(q, items[cnt++]);
 	}
 	rc = db_done(q, err);
 	*more = cnt > (size_t)limit;
 	*n = *more ? (size_t)limit : cnt;
 	*out = items;
 	return rc;
+}
+
+/* ----- the signers' queues ----- */
+
+_Static_assert(RMA_SIG_AFTERSALES == 2 && RMA_SIG_FINANCE == 4 &&
+    RMA_SIG_SPECIAL == 8 && RMA_SIG_SALES == 16 && RMA_SIG_QC == 32,
+    "RMA_SIG_MASK_SQL and the queue conditions use these bits");
+
+/*
+ * The queue steps: which transition's roles sign it (rma_state.c), and
+ * when a form waits there, over the columns of the derived table q (the
+ * form, sig_m: the signed bits, tr_n: its transport orders).
+ */
+static const struct {
+	const char *step;
+	const char *via;
+	const char *where;
+} queue_steps[] = {
+	{ "sign_for", "sign_for", "q.state = 'registered'" },
+	{ "review_aftersales", "review_aftersales", "q.state = 'submitted'"
+	    " AND (q.sig_m & 2) = 0" },
+	{ "review_finance", "review_finance", "q.state = 'submitted'"
+	    " AND q.reason = 'unsalable' AND (q.sig_m & 4) = 0" },
+	{ "special_approval", "special_approval", "q.state = 'submitted'"
+	    " AND q.reason = 'unsalable' AND (q.sig_m & 8) = 0" },
+	{ "approve", "approve", "q.state = 'submitted' AND (q.sig_m & 16) = 0"
+	    " AND (q.sig_m & 2) <> 0"
+	    " AND (q.reason <> 'unsalable' OR (q.sig_m & 4) <> 0)" },
+	{ "issue_transport", "issue_transport", "q.state = 'approved'"
+	    " AND q.tr_n = 0" },
+	{ "pickup", "pickup", "q.state = 'approved' AND q.tr_n > 0" },
+	{ "inspect", "qc_intact", "q.state IN ('approved', 'picked_up')"
+	    " AND (q.sig_m & 32) = 0" },
+	{ "receive", "receive", "q.state = 'inspected'" },
+	{ "record", "record", "q.state = 'received'" },
+	{ "send_slip", "send_slip", "q.state = 'recorded'" },
+};
+
+#define Q_FROM "SELECT q.* FROM (SELECT " RT_FIELDS RT_SIGS ", (SELECT" \
+	" count(*) FROM transport_orders t WHERE t.return_id = r.id) AS tr_n" \
+	RT_FROM ") q WHERE "
+/* special_approval is checked form by form (the limits); at most this many */
+#define Q_SPECIAL_MAX 500
+
+static bool
+queue_step_mine(const struct rma_caller *c, const char *via)
+{
+	for (size_t i = 0; i < rma_fsm.nt; i++) {
+		const struct fsm_transition *t = &rma_fsm.t[i];
+
+		if (strcmp(t->name, via) != 0)
+			continue;
+		for (size_t k = 0; k < FSM_MAX_ROLES && t->roles[k]; k++)
+			if (rma_caller_has(&c->fsm, t->roles[k]))
+				return true;
+	}
+	return false;
+}
+
+/* The WHERE of step i for caller c: arena-owned. */
+static const char *
+queue_where(struct arena *a, const struct rma_caller *c, size_t i)
+{
+	/* an agent reviews unsalable forms only: the head reviews quality */
+	if (strcmp(queue_steps[i].step, "review_aftersales") == 0 &&
+	    !rma_caller_has(&c->fsm, "aftersales_manager"))
+		return arena_printf(a, "%s AND q.reason = 'unsalable'",
+		    queue_steps[i].where);
+	return queue_steps[i].where;
+}
+
+/*
+ * The forms of step i after after_id in the queue order; limit < 0: all
+ * (for special_approval, filtered by their limits).  *n forms in *out.
+ */
+static enum svc_code
+queue_fetch(struct db *db, struct arena *a, const char *where,
+    int64_t after_id, int limit, struct rma ***out, size_t *n,
+    struct svc_err *err)
+{
+	struct rma **items;
+	struct buf sql;
+	struct dbq *q;
+	enum svc_code rc;
+	size_t cnt = 0, cap = limit < 0 ? Q_SPECIAL_MAX : (size_t)limit;
+
+	items = arena_alloc(a, (cap + 1) * sizeof(*items));
+	if (items == NULL)
+		return svc_fail(err, SVC_ETOOBIG, NULL,
+		    "out of request memory");
+	buf_init(&sql, 8192);
+	buf_adds(&sql, Q_FROM);
+	buf_adds(&sql, where);
+	buf_adds(&sql, " AND (? = 0 OR q.state_since > (SELECT state_since"
+	    " FROM returns WHERE id = ?) OR (q.state_since = (SELECT"
+	    " state_since FROM returns WHERE id = ?) AND q.id > ?))"
+	    " ORDER BY q.state_since, q.id LIMIT ?");
+	rc = db_query(db, sql.p, DB_ARGS(DB_I(after_id), DB_I(after_id),
+	    DB_I(after_id), DB_I(after_id), DB_I((int64_t)cap + 1)), &q, err);
+	buf_release(&sql);
+	if (rc)
+		return rc;
+	while (cnt <= cap && db_next(q) == 1) {
+		items[cnt] = arena_alloc(a, sizeof(struct rma));
+		if (items[cnt] == NULL)
+			break;
+		row_to_rma(q, a, items[cnt]);
+		row_sigs(q, items[cnt++]);
+	}
+	rc = db_done(q, err);
+	*out = items;
+	*n = cnt;
+	return rc;
+}
+
+/* How many forms wait where (a WHERE of queue_steps over q). */
+static enum svc_code
+queue_count(struct db *db, const char *where, int64_t *cnt,
+    struct svc_err *err)
+{
+	struct buf sql;
+	enum svc_code rc;
+
+	buf_init(&sql, 8192);
+	buf_adds(&sql, "SELECT count(*) FROM (" Q_FROM);
+	buf_adds(&sql, where);
+	buf_adds(&sql, ") w");
+	rc = db_one_i64(db, sql.p, NULL, 0, cnt, err);
+	buf_release(&sql);
+	return rc;
+}
+
+/* Keep the forms over a limit (what the special approval is for). */
+static enum svc_code
+queue_over_limits(struct db *db, struct arena *a, struct rma **items,
+    size_t *n, struct svc_err *err)
+{
+	enum svc_code rc;
+	size_t k = 0;
+
+	for (size_t i = 0; i < *n; i++) {
+		struct rma *full;
+
+		rc = load(db, a, items[i]->id, &full, err);
+		if (rc)
+			return rc;
+		if (full->limits != NULL && full->limits->why != NULL)
+			items[k++] = items[i];
+	}
+	*n = k;
+	return SVC_OK;
+}
+
+enum svc_code
+rma_queue(struct db *db, struct arena *a, const struct rma_caller *c,
+    const char *step, int64_t after_id, int limit, struct rma_queue *out,
+    struct svc_err *err)
+{
+	struct rma **items;
+	enum svc_code rc;
+	size_t n, pick = SIZE_MAX;
+
+	memset(out, 0, sizeof(*out));
+	if (c->customer_id != 0) {
+		if (step != NULL)
+			return svc_fail_field(err, SVC_EINVAL, "step",
+			    "invalid", "'step' is not one that the caller signs");
+		return SVC_OK;
+	}
+	for (size_t i = 0; i < sizeof(queue_steps) / sizeof(queue_steps[0]);
+	    i++) {
+		const char *where;
+		int64_t cnt;
+
+		if (!queue_step_mine(c, queue_steps[i].via))
+			continue;
+		where = queue_where(a, c, i);
+		if (strcmp(queue_steps[i].step, "special_approval") == 0) {
+			rc = queue_fetch(db, a, where, 0, -1, &items, &n, err);
+			if (rc == SVC_OK)
+				rc = queue_over_limits(db, a, items, &n, err);
+			cnt = (int64_t)n;
+		} else {
+			rc = queue_count(db, where, &cnt, err);
+		}
+		if (rc)
+			return rc;
+		if (step != NULL ? strcmp(step, queue_steps[i].step) == 0 :
+		    pick == SIZE_MAX && cnt > 0)
+			pick = i;
+		out->steps[out->nsteps] = queue_steps[i].step;
+		out->counts[out->nsteps++] = cnt;
+	}
+	if (step != NULL && pick == SIZE_MAX)
+		return svc_fail_field(err, SVC_EINVAL, "step", "invalid",
+		    "'step' is not one that the caller signs");
+	if (pick == SIZE_MAX) {
+		if (out->nsteps == 0)
+			return SVC_OK;
+		for (size_t i = 0; i < sizeof(queue_steps) /
+		    sizeof(queue_steps[0]); i++)
+			if (strcmp(queue_steps[i].step, out->steps[0]) == 0)
+				pick = i;
+	}
+	out->step = queue_steps[pick].step;
+	if (strcmp(out->step, "special_approval") == 0) {
+		rc = queue_fetch(db, a, queue_where(a, c, pick), after_id, -1,
+		    &items, &n, err);
+		if (rc == SVC_OK)
+			rc = queue_over_limits(db, a, items, &n, err);
+	} else {
+		rc = queue_fetch(db, a, queue_where(a, c, pick), after_id,
+		    limit, &items, &n, err);
+	}
+	if (rc)
+		return rc;
+	out->more = n > (size_t)limit;
+	out->n = out->more ? (size_t)limit : n;
+	out->items = items;
+	for (size_t i = 0; i < out->n; i++)
+		items[i]->queue_step = out->step;
+	return SVC_OK;
 }

@@ -178,6 +178,10 @@ struct rma {
 	char *transport_no;
 	int64_t picked_up_at;
 	struct rma_limits *limits;	/* unsalable forms, NULL otherwise */
+	/* Filled by rma_get(), rma_list() and rma_queue() (sigs = true): */
+	bool sigs;
+	int64_t signature_count;	/* rows of return_signatures */
+	const char *queue_step;		/* rma_queue(): the step it waits for */
 };
 
 /* Who acts, with roles (for the state machine) and customer binding. */
@@ -314,6 +318,36 @@ enum svc_code rma_limits_of(struct db *, struct arena *, int64_t customer_id,
     struct svc_err *) WARN_UNUSED_RESULT;
 
 /* ----- JSON ----- */
+
+/*
+ * What waits for the caller's signature: the steps of the caller's roles
+ * (sign_for, review_aftersales, review_finance, special_approval, approve,
+ * issue_transport, pickup, inspect (qc_intact, qc_defect or qc_refuse),
+ * receive, record, send_slip) with the number of forms waiting in each,
+ * and the forms of one step, longest waiting first (state_since, id).  A
+ * form waits in a step when it is in a state the step starts from and its
+ * guard's signatures and records allow it (a review already signed does
+ * not wait; special_approval only over a limit).  A customer caller has no
+ * step.  steps: NULL-ended, arena-owned; counts parallel.
+ */
+struct rma_queue {
+	const char *steps[16];
+	int64_t counts[16];
+	size_t nsteps;
+	const char *step;		/* the step listed (NULL: none) */
+	struct rma **items;
+	size_t n;
+	bool more;
+};
+
+/*
+ * The caller's queue; step NULL lists the first step with forms waiting
+ * (else the first step).  A step the caller does not sign: SVC_EINVAL
+ * naming "step".  after_id: the last form of the previous page (0: first).
+ */
+enum svc_code rma_queue(struct db *, struct arena *, const struct rma_caller *,
+    const char *step, int64_t after_id, int limit, struct rma_queue *out,
+    struct svc_err *) WARN_UNUSED_RESULT;
 
 /* The form (without lines); signed/transport only for a full form. */
 void rma_to_json(struct jw *, const struct rma *);

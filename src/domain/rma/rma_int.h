@@ -38,4 +38,20 @@ char *rma_limits_json_text(struct arena *, const struct rma_limits *);
 #define RMA_OPEN_STATES "('registered', 'submitted', 'approved'," \
 	" 'picked_up', 'inspected', 'received', 'recorded')"
 
+/*
+ * Correlated subqueries over the form r of the outer query: how many
+ * signature rows it has, and the enum rma_sig bits of its signed steps
+ * (rma_step_bit() in SQL; qc_intact and qc_defect are one bit).
+ */
+#define RMA_SIG_COUNT_SQL "(SELECT count(*) FROM return_signatures s" \
+	" WHERE s.return_id = r.id)"
+#define RMA_SIG_MASK_SQL "(SELECT coalesce(sum(CASE d.step" \
+	" WHEN 'sign_for' THEN 1 WHEN 'review_aftersales' THEN 2" \
+	" WHEN 'review_finance' THEN 4 WHEN 'special_approval' THEN 8" \
+	" WHEN 'approve' THEN 16 WHEN 'qc_intact' THEN 32" \
+	" WHEN 'qc_defect' THEN 32 WHEN 'receive' THEN 64" \
+	" WHEN 'record' THEN 128 WHEN 'send_slip' THEN 256 ELSE 0 END), 0)" \
+	" FROM (SELECT DISTINCT s.step FROM return_signatures s" \
+	" WHERE s.return_id = r.id) d)"
+
 #endif

@@ -34,8 +34,8 @@ cut_chars(struct arena *a, const char *s, size_t max)
 
 enum svc_code
 notify_user(struct db *db, int64_t user_id, const char *kind,
-    const char *title, const char *body, const char *ref_kind, int64_t ref_id,
-    struct svc_err *err)
+    const char *title, const char *body, const char *args,
+    const char *ref_kind, int64_t ref_id, struct svc_err *err)
 {
 	struct arena a;
 	enum svc_code rc;
@@ -45,9 +45,11 @@ notify_user(struct db *db, int64_t user_id, const char *kind,
 		    "a notification needs a user and a kind");
 	arena_init(&a, 1u << 16);
 	rc = db_exec(db, "INSERT INTO notifications (user_id, kind, title, body,"
-	    " ref_kind, ref_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	    " args, ref_kind, ref_id, created_at)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 	    DB_ARGS(DB_I(user_id), DB_S(kind), DB_S(cut_chars(&a, title,
-	    NOTIFY_TITLE_MAX)), DB_S(body ? body : ""), DB_S(ref_kind),
+	    NOTIFY_TITLE_MAX)), DB_S(body ? body : ""), DB_S(args ? args :
+	    "{}"), DB_S(ref_kind),
 	    DB_ID(ref_id), DB_I(clock_now())), NULL, err);
 	arena_release(&a);
 	return rc;
@@ -55,7 +57,8 @@ notify_user(struct db *db, int64_t user_id, const char *kind,
 
 enum svc_code
 notify_role_except(struct db *db, const char *role, const char *kind,
-    const char *title, const char *body, const char *ref_kind, int64_t ref_id,
+    const char *title, const char *body, const char *args,
+    const char *ref_kind, int64_t ref_id,
     int64_t except_user_id, int64_t *n, struct svc_err *err)
 {
 	struct arena a;
@@ -64,12 +67,13 @@ notify_role_except(struct db *db, const char *role, const char *kind,
 
 	arena_init(&a, 1u << 16);
 	rc = db_exec(db, "INSERT INTO notifications (user_id, kind, title, body,"
-	    " ref_kind, ref_id, created_at)"
-	    " SELECT u.id, ?, ?, ?, ?, ?, ? FROM users u"
+	    " args, ref_kind, ref_id, created_at)"
+	    " SELECT u.id, ?, ?, ?, ?, ?, ?, ? FROM users u"
 	    " JOIN user_roles r ON r.user_id = u.id"
 	    " WHERE r.role = ? AND u.active = 1 AND u.id <> ? ORDER BY u.id",
 	    DB_ARGS(DB_S(kind), DB_S(cut_chars(&a, title, NOTIFY_TITLE_MAX)),
-	    DB_S(body ? body : ""), DB_S(ref_kind), DB_ID(ref_id),
+	    DB_S(body ? body : ""), DB_S(args ? args : "{}"), DB_S(ref_kind),
+	    DB_ID(ref_id),
 	    DB_I(clock_now()), DB_S(role), DB_I(except_user_id)), &changes, err);
 	arena_release(&a);
 	if (n != NULL)
@@ -79,15 +83,59 @@ notify_role_except(struct db *db, const char *role, const char *kind,
 
 enum svc_code
 notify_role(struct db *db, const char *role, const char *kind,
-    const char *title, const char *body, const char *ref_kind, int64_t ref_id,
-    struct svc_err *err)
+    const char *title, const char *body, const char *args,
+    const char *ref_kind, int64_t ref_id, struct svc_err *err)
 {
-	return notify_role_except(db, role, kind, title, body, ref_kind, ref_id,
-	    0, NULL, err);
+	return notify_role_except(db, role, kind, title, body, args, ref_kind,
+	    ref_id, 0, NULL, err);
+}
+
+char *
+notify_args(struct arena *a, const char *const *kv, const char *time_key,
+    int64_t t)
+{
+	struct buf b;
+	struct jw w;
+	char *s;
+
+	buf_init(&b, 1u << 16);
+	jw_init(&w, &b);
+	jw_obj_open(&w);
+	for (size_t i = 0; kv != NULL && kv[i] != NULL && kv[i + 1] != NULL;
+	    i += 2)
+		jw_kstr(&w, kv[i], kv[i + 1]);
+	if (time_key != NULL)
+		jw_ktime(&w, time_key, t);
+	jw_obj_close(&w);
+	s = arena_strndup(a, b.p, b.len);
+	buf_release(&b);
+	return s;
+}
+
+enum svc_code
+notify_mark_all_read(struct db *db, const struct actor *who, int64_t user_id,
+    int64_t *n, struct svc_err *err)
+{
+	struct arena a;
+	enum svc_code rc;
+	int64_t now = clock_now();
+
+	*n = 0;
+	rc = db_exec(db, "UPDATE notifications SET read_at = ?"
+	    " WHERE user_id = ? AND read_at IS NULL", DB_ARGS(DB_I(now),
+	    DB_I(user_id)), n, err);
+	if (rc || *n == 0)
+		return rc;
+	arena_init(&a, 1u << 12);
+	rc = audit_write(db, who, "read_all", "notification", user_id, NULL,
+	    arena_printf(&a, "{\"read_at\":%lld,\"count\":%lld}",
+	    (long long)now, (long long)*n), err);
+	arena_release(&a);
+	return rc;
 }
 
 #define NOTE_COLS "id, user_id, kind, title, body, ref_kind, ref_id," \
-	" created_at, read_at"
+	" created_at, read_at, args"
 
 static void
 note_from_row(struct dbq *q, struct arena *a, struct notification *n)
@@ -101,6 +149,7 @@ note_from_row(struct dbq *q, struct arena *a, struct notification *n)
 	n->ref_id = db_i64(q, 6);
 	n->created_at = db_i64(q, 7);
 	n->read_at = db_i64(q, 8);
+	n->args = db_dup(q, 9, a);
 }
 
 void
@@ -109,6 +158,9 @@ notification_to_json(struct jw *w, const struct notification *n)
 	jw_obj_open(w);
 	jw_ki64(w, "id", n->id);
 	jw_kstr(w, "kind", n->kind);
+	jw_kstr(w, "code", n->kind);
+	jw_kraw(w, "args", n->args != NULL && n->args[0] == '{' ? n->args :
+	    "{}");
 	jw_kstr(w, "title", n->title);
 	jw_kstr(w, "body", n->body);
 	jw_kstr(w, "ref_kind", n->ref_kind);

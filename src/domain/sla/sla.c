@@ -1190,7 +1190,7 @@ static enum svc_code
 raise_event(struct db *db, struct arena *a, const struct tick_row *r,
     bool breach, int64_t now, struct sla_tick_stats *st, struct svc_err *err)
 {
-	const char *label = doc_label(a, r), *title, *body, *kind;
+	const char *label = doc_label(a, r), *title, *body, *kind, *args;
 	enum svc_code rc = SVC_OK;
 	int64_t n = 0;
 	char due[40];
@@ -1206,9 +1206,12 @@ raise_event(struct db *db, struct arena *a, const struct tick_row *r,
 		body = arena_printf(a, "%s 的 %s 时限（%s）将于 %s 到期。", label,
 		    r->metric, r->policy_name, due);
 	}
+	args = notify_args(a, (const char *const[]){ "doc_kind", r->doc_kind,
+	    "number", label, "metric", r->metric, "policy", r->policy_name,
+	    NULL }, "due_at", r->due_at);
 	if (r->owner != 0) {
-		rc = notify_user(db, r->owner, kind, title, body, r->doc_kind,
-		    r->doc_id, err);
+		rc = notify_user(db, r->owner, kind, title, body, args,
+		    r->doc_kind, r->doc_id, err);
 		n++;
 	}
 	/* escalation on breach; a warning without an owner goes there too */
@@ -1216,7 +1219,7 @@ raise_event(struct db *db, struct arena *a, const struct tick_row *r,
 		int64_t m = 0;
 
 		rc = notify_role_except(db, "aftersales_manager", kind, title,
-		    body, r->doc_kind, r->doc_id, r->owner, &m, err);
+		    body, args, r->doc_kind, r->doc_id, r->owner, &m, err);
 		n += m;
 	}
 	if (rc == SVC_OK)

@@ -597,6 +597,7 @@ struct notification {
 	char *body;
 	char *ref_kind;		/* NULL when none */
 	int64_t ref_id;		/* 0 when none */
+	char *args;		/* JSON object: the arguments of kind */
 	int64_t created_at;
 	int64_t read_at;	/* 0 = unread */
 };
@@ -607,21 +608,36 @@ struct notification {
  * caller's transaction; does not audit.  SVC_EINVAL for a missing user.
  */
 enum svc_code notify_user(struct db *, int64_t user_id, const char *kind,
-    const char *title, const char *body, const char *ref_kind, int64_t ref_id,
-    struct svc_err *) WARN_UNUSED_RESULT;
+    const char *title, const char *body, const char *args,
+    const char *ref_kind, int64_t ref_id, struct svc_err *) WARN_UNUSED_RESULT;
+/*
+ * The arguments of a notification as a JSON object text: kv holds key,
+ * value string pairs (NULL-ended); time_key (may be NULL) names a time
+ * written as the API writes times.  The reader renders kind (its code) with
+ * these in its own language; title and body stay for older readers.
+ * Arena-owned.
+ */
+char *notify_args(struct arena *, const char *const *kv, const char *time_key,
+    int64_t t);
+/*
+ * Mark every unread notification of user_id read; *n gets how many.
+ * Audits one row.
+ */
+enum svc_code notify_mark_all_read(struct db *, const struct actor *,
+    int64_t user_id, int64_t *n, struct svc_err *) WARN_UNUSED_RESULT;
 /*
  * One notification for every active user holding role (e.g.
  * "general_manager" for a severe fault).  Nobody holding it is not an error.
  */
 enum svc_code notify_role(struct db *, const char *role, const char *kind,
-    const char *title, const char *body, const char *ref_kind, int64_t ref_id,
-    struct svc_err *) WARN_UNUSED_RESULT;
+    const char *title, const char *body, const char *args,
+    const char *ref_kind, int64_t ref_id, struct svc_err *) WARN_UNUSED_RESULT;
 /*
  * As notify_role(), but not for except_user_id (0 = nobody excepted: to
  * avoid telling an owner twice).  *n (may be NULL) gets the count written.
  */
 enum svc_code notify_role_except(struct db *, const char *role,
-    const char *kind, const char *title, const char *body,
+    const char *kind, const char *title, const char *body, const char *args,
     const char *ref_kind, int64_t ref_id, int64_t except_user_id, int64_t *n,
     struct svc_err *) WARN_UNUSED_RESULT;
 

@@ -101,6 +101,8 @@ export function idemKey(): string {
 export const api = {
   get: <T = unknown>(path: string, query?: Query) => call<T>('GET', path, { query }),
   post: <T = unknown>(path: string, body?: unknown, query?: Query) => call<T>('POST', path, { body: body ?? {}, query }),
+  /** a POST that takes no body (the server refuses one: "this endpoint takes no body") */
+  action: <T = unknown>(path: string) => call<T>('POST', path, {}),
   /** a create, with an Idempotency-Key (keep the key while the same form is resubmitted) */
   create: <T = unknown>(path: string, body: unknown, key: string) => call<T>('POST', path, { body, headers: { 'Idempotency-Key': key } }),
   put: <T = unknown>(path: string, body?: unknown) => call<T>('PUT', path, { body }),

@@ -157,6 +157,8 @@ export interface ReturnForm {
   transport_order?: string | null;
   picked_up_at?: string | null;
   signed?: Record<string, boolean>;
+  signature_count?: number;
+  waiting_step?: string;
   closed_at: string | null;
   version: number;
   created_at: string;

@@ -48,3 +48,19 @@ export function fmtSize(n?: number | null): string {
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
   return `${(n / 1024 / 1024).toFixed(1)} MB`;
 }
+
+const MONTHS_EN = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/**
+ * A time as people say it, in the company zone the API writes it in:
+ * "12月2日 22:00" (zh), "Dec 2, 22:00" (en); the year only when it is not
+ * this year's.
+ */
+export function fmtShortTime(iso: string | null | undefined, lang: string): string {
+  if (!iso) return '';
+  const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}:\d{2})/.exec(iso);
+  if (!m) return iso;
+  const [, y, mo, d, hm] = m;
+  const thisYear = String(new Date().getFullYear()) === y;
+  if (lang === 'en') return `${MONTHS_EN[Number(mo) - 1]} ${Number(d)}${thisYear ? '' : ` ${y}`}, ${hm}`;
+  return `${thisYear ? '' : `${y}年`}${Number(mo)}月${Number(d)}日 ${hm}`;
+}
