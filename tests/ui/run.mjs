@@ -1180,6 +1180,7 @@ test('audit log for people: actions in words, document numbers, display names, a
     const who = (await page.locator('.audit-table .audit-user').allInnerTexts()).map((s) => s.trim());
     assert(who.includes(names.asmanager) && who.includes(names.admin), `${lang}: display names not shown: ${[...new Set(who)].join(', ')}`);
     assert(!who.includes('asmanager') && !who.includes('admin'), `${lang}: logins shown instead of names: ${[...new Set(who)].join(', ')}`);
+    await shot(page, `${lang === 'en' ? 'en' : 'zh'}-audit-people`);
     // the customer's own rows: the PATCH as one changed field
     await pick(page, '.toolbar .el-select >> nth=0', words.entity);
     await page.locator('.toolbar .el-input input').first().fill(String(c.id));

@@ -128,7 +128,10 @@ export function errorText(e: unknown, stateGroup?: string): string {
   }
   if (reason === 'quota') return g.t('error_reason.quota');
   if (e.code === 'rate_limited' || e.code === 'network' || e.code === 'unauthenticated') return g.t(`error.${e.code}`);
-  if (field && e.code !== 'not_found' && e.code !== 'forbidden') return fieldText(e, field);
+  if (field && e.code === 'forbidden') return g.t('error.forbidden') + g.t('common.colon') + fieldName(field);
+  // a 404 names what was not found (the id in the path, a policy that matches nothing)
+  if (field && e.code === 'not_found') return reason === 'no_policy' ? fieldText(e, field) : g.t('error.not_found');
+  if (field) return fieldText(e, field);
   const k = `error.${e.code}`;
   if (g.te(k)) return g.t(k);
   if (/^http_5/.test(e.code)) return g.t('error.internal_error');
