@@ -561,7 +561,7 @@ test('admin screens: users, roles matrix, departments, audit log with a filter (
   await pick(page, '.toolbar .el-select >> nth=0', '用户');
   await settle(page);
   const ents = await page.locator('.el-table__body tr td:nth-child(5)').allInnerTexts();
-  assert(ents.length > 0 && ents.every((e) => e.trim() === '用户'), `audit entities: ${[...new Set(ents)].join(',')}`);
+  assert(ents.length > 0 && ents.every((e) => e.trim().startsWith('用户')), `audit entities: ${[...new Set(ents)].join(',')}`);
   await shot(page, 'zh-audit');
   await axeCheck(page, 'audit');
 });
@@ -1267,6 +1267,150 @@ test('dashboard: SLA due soon and overdue — totals as the API counts them, "mi
   await page.locator('h1', { hasText: number }).waitFor();
   await page.context().close();
 }, { timeoutMs: TEST_TIMEOUT_MS + 61000 });
+
+// ----- the audit log for people, errors that say what happened -----
+
+const daysAgoUi = (n) => new Date(Date.now() - n * 86400000 + 8 * 3600000).toISOString().slice(0, 10);
+// The machine words the audit log holds (audit_write's callers): none may show as such
+const RAW_ACTION = /^(create|update|delete|transition(:[a-z_]+)?|handover|login|login_failed|logout|password_change|password_set|import|start|read|update_parts|update_units|warranty_recompute|sign|save|pause|resume|stop|owner|sla_breach|sla_warning)$/;
+
+test('audit log for people: actions in words, document numbers, display names, a field-by-field diff of a PATCHed customer (zh, en)', async () => {
+  // a customer renamed, a request dispatched, a return signed: all through the API
+  const code = `AUD${Date.now() % 100000}`;
+  const c = (await apiAs('admin', 'POST', '/api/v1/customers', { code, name: `审计前 ${code}`, phone: '021-1234' })).body;
+  const patched = await apiAs('admin', 'PATCH', `/api/v1/customers/${c.id}`, { version: c.version, name: `审计后 ${code}` });
+  assert(patched.status === 200, `patch: ${JSON.stringify(patched.body)}`);
+  const req = (await apiAs('agent', 'POST', '/api/v1/requests', { type: 'repair', customer_id: c.id, title: '审计界面测试' })).body.request;
+  const depts = (await apiAs('admin', 'GET', '/api/v1/departments?limit=200')).body.items;
+  const disp = await apiAs('asmanager', 'POST', `/api/v1/requests/${req.id}/transitions/dispatch`, { version: req.version, department_id: depts[0].id });
+  assert(disp.status === 200, `dispatch: ${JSON.stringify(disp.body)}`);
+  const model = (await apiAs('admin', 'POST', '/api/v1/product-models', { model_no: `${code}-M`, name: '审计机型' })).body;
+  const unit = (await apiAs('admin', 'POST', '/api/v1/units', { serial: `${code}-1`, model_id: model.id, customer_id: c.id, purchase_date: daysAgoUi(10), delivery_date: daysAgoUi(10), amount_fen: 100000 })).body;
+  const rt = (await apiAs('asmanager', 'POST', '/api/v1/returns', { kind: 'refund', reason: 'quality', customer_id: c.id, lines: [{ unit_id: unit.id, quantity: 1, unit_price_fen: 100000 }] })).body.return;
+  const signed = await apiAs('asmanager', 'POST', `/api/v1/returns/${rt.id}/transitions/review_aftersales`, { version: rt.version });
+  assert(signed.status === 200, `sign: ${JSON.stringify(signed.body)}`);
+  const names = {};
+  for (const u of (await apiAs('admin', 'GET', '/api/v1/users?limit=200')).body.items) names[u.username] = u.display_name;
+
+  for (const [lang, words] of [
+    ['zh-CN', { sign: '签字', review: '售后评审签字', dispatch: '派工到部门', update: '修改', name: '名称', entity: '客户' }],
+    ['en', { sign: 'Signature', review: 'After-sales review', dispatch: 'Dispatch', update: 'Update', name: 'Name', entity: 'Customer' }],
+  ]) {
+    const page = await newPage({ lang });
+    await fastLogin(page, 'admin');
+    await page.goto(`${base}/admin/audit`);
+    await settle(page);
+    const actions = (await page.locator('.audit-table > .el-table__inner-wrapper > .el-table__body-wrapper .audit-action').allInnerTexts()).map((s) => s.trim());
+    assert(actions.length >= 8, `${lang}: audit rows: ${actions.length}`);
+    const raw = actions.filter((a) => RAW_ACTION.test(a) || /^[a-z_]+:[a-z_]+$/.test(a));
+    assert(!raw.length, `${lang}: raw action keys shown: ${[...new Set(raw)].join(', ')}`);
+    for (const w of [words.sign, words.review, words.update]) assert(actions.includes(w), `${lang}: no "${w}" among ${[...new Set(actions)].join(', ')}`);
+    assert(actions.some((a) => a.startsWith(words.dispatch)), `${lang}: no dispatch among ${[...new Set(actions)].join(', ')}`);
+    // document numbers, linked, and people by name
+    const body = await page.locator('.audit-table').innerText();
+    assert(body.includes(rt.number) && body.includes(req.number), `${lang}: document numbers ${rt.number} ${req.number} not shown`);
+    assert((await page.locator(`.audit-table a.audit-doc:text-is("${rt.number}")`).first().getAttribute('href')) === `/returns/${rt.id}`, `${lang}: the return number is not a link to it`);
+    const who = (await page.locator('.audit-table .audit-user').allInnerTexts()).map((s) => s.trim());
+    assert(who.includes(names.asmanager) && who.includes(names.admin), `${lang}: display names not shown: ${[...new Set(who)].join(', ')}`);
+    assert(!who.includes('asmanager') && !who.includes('admin'), `${lang}: logins shown instead of names: ${[...new Set(who)].join(', ')}`);
+    await shot(page, `${lang === 'en' ? 'en' : 'zh'}-audit-people`);
+    // the customer's own rows: the PATCH as one changed field
+    await pick(page, '.toolbar .el-select >> nth=0', words.entity);
+    await page.locator('.toolbar .el-input input').first().fill(String(c.id));
+    await page.keyboard.press('Enter');
+    await settle(page);
+    const rows = page.locator('.audit-table > .el-table__inner-wrapper > .el-table__body-wrapper tr.el-table__row');
+    assert((await rows.count()) === 2, `${lang}: the customer's rows: ${await rows.count()}`);
+    const upd = rows.filter({ has: page.locator('.audit-action', { hasText: new RegExp(`^${words.update}$`) }) }).first();
+    const summary = (await upd.locator('.change-line').allInnerTexts()).map((s) => s.replace(/\s+/g, ' ').trim());
+    assert(summary.length === 1 && summary[0].includes(`审计前 ${code} → 审计后 ${code}`) && summary[0].startsWith(words.name), `${lang}: change summary: ${JSON.stringify(summary)}`);
+    await upd.locator('.el-table__expand-icon').click();
+    const diff = page.locator('.diff-table tr.el-table__row');
+    await diff.first().waitFor();
+    const cells = (await diff.allInnerTexts()).map((s) => s.split(/\t|\n/).map((x) => x.trim()).filter(Boolean));
+    assert(cells.length === 1 && cells[0][0] === words.name && cells[0][1] === `审计前 ${code}` && cells[0][2] === `审计后 ${code}`, `${lang}: diff rows: ${JSON.stringify(cells)}`);
+    await shot(page, `${lang === 'en' ? 'en' : 'zh'}-audit-diff`);
+    if (lang === 'zh-CN') await axeCheck(page, 'audit-diff');
+    await page.context().close();
+  }
+});
+
+// the error under a form item: its message, or '' when the item shows none
+async function fieldError(page, inputSel) {
+  const item = page.locator('.el-form-item', { has: page.locator(inputSel) }).last();
+  await page.waitForTimeout(250); // Element Plus shows a field's error 100 ms after it is set
+  if (!(await item.evaluate((el) => el.classList.contains('is-error')))) return '';
+  return (await item.locator('.el-form-item__error').innerText()).trim();
+}
+async function lastToast(page) {
+  const m = page.locator('.el-message--error .el-message__content').last();
+  await m.waitFor();
+  return (await m.innerText()).trim();
+}
+
+test('errors say what happened: a taken username on its field, a blank name required on its field, a stale version is the conflict (zh, en)', async () => {
+  for (const [lang, msg] of [
+    ['zh-CN', { taken: '用户名已被使用，请换一个', required: '请填写名称', conflict: '记录已被他人修改，请刷新后重试', saved: '已保存' }],
+    ['en', { taken: 'Username is already taken; choose another one', required: 'Name is required', conflict: 'Someone else changed this record; reload and try again', saved: 'Saved' }],
+  ]) {
+    const page = await newPage({ lang });
+    await fastLogin(page, 'admin');
+    // a username that exists: 409 conflict, reason taken, field username
+    await page.goto(`${base}/admin/users`);
+    await settle(page);
+    await page.click('[data-test=user-new]');
+    await page.fill('[data-test=f-username]', 'agent');
+    await page.fill('[data-test=f-password]', 'ui-tester-2026');
+    await page.fill('[data-test=f-display]', '重名测试');
+    await pick(page, '[data-test=f-roles]', lang === 'en' ? 'Technician' : '技术人员');
+    await page.keyboard.press('Escape');
+    await page.click('[data-test=f-save]');
+    const toast = await lastToast(page);
+    assert(toast === msg.taken, `${lang}: taken toast: "${toast}"`);
+    assert((await fieldError(page, '[data-test=f-username]')) === msg.taken, `${lang}: the username field shows "${await fieldError(page, '[data-test=f-username]')}"`);
+    assert((await fieldError(page, '[data-test=f-display]')) === '', `${lang}: another field is marked`);
+    await shot(page, `${lang === 'en' ? 'en' : 'zh'}-error-taken`);
+    // the field's error goes when it is changed
+    await page.fill('[data-test=f-username]', `ui.taken.${lang === 'en' ? 'en' : 'zh'}`);
+    assert((await fieldError(page, '[data-test=f-username]')) === '', `${lang}: the error stayed after an edit`);
+    await page.keyboard.press('Escape');
+    await page.locator('.el-message').first().waitFor({ state: 'detached', timeout: 10000 }).catch(() => undefined);
+
+    // a name of white space alone: 400 validation_failed, reason required, field name
+    await page.goto(`${base}/admin/departments`);
+    await settle(page);
+    await page.click('[data-test=dept-new]');
+    await page.fill('[data-test=dept-code]', `E${lang === 'en' ? 'N' : 'Z'}${Date.now() % 100000}`);
+    await page.fill('[data-test=dept-name]', '   ');
+    await page.click('[data-test=dept-save]');
+    const t2 = await lastToast(page);
+    assert(t2 === msg.required, `${lang}: required toast: "${t2}"`);
+    assert((await fieldError(page, '[data-test=dept-name]')) === msg.required, `${lang}: the name field shows "${await fieldError(page, '[data-test=dept-name]')}"`);
+    assert((await fieldError(page, '[data-test=dept-code]')) === '', `${lang}: the code field is marked`);
+    await page.keyboard.press('Escape');
+
+    // a stale version: someone saves the user while the dialog is open
+    const uname = `ui.stale.${lang === 'en' ? 'en' : 'zh'}`;
+    const made = await apiAs('admin', 'POST', '/api/v1/users', { username: uname, password: 'ui-stale-2026', display_name: '版本测试', roles: ['technician'] });
+    assert(made.status === 201, `user: ${JSON.stringify(made.body)}`);
+    await page.goto(`${base}/admin/users`);
+    await settle(page);
+    await page.locator('.toolbar.filters .el-input input').first().fill(uname);
+    await page.keyboard.press('Enter');
+    await settle(page);
+    const row = page.locator('.el-table__body-wrapper tr.el-table__row', { hasText: uname }).first();
+    await row.getByRole('button', { name: lang === 'en' ? 'Edit' : '编辑', exact: true }).click();
+    await page.locator('[data-test=f-display]').waitFor();
+    const cur = (await apiAs('admin', 'GET', `/api/v1/users?q=${uname}`)).body.items[0];
+    const p2 = await apiAs('admin', 'PATCH', `/api/v1/users/${cur.id}`, { version: cur.version, phone: '021-7777' });
+    assert(p2.status === 200, `patch: ${JSON.stringify(p2.body)}`);
+    await page.fill('[data-test=f-display]', '版本测试 改');
+    await page.click('[data-test=f-save]');
+    const t3 = await lastToast(page);
+    assert(t3 === msg.conflict, `${lang}: stale toast: "${t3}"`);
+    await page.context().close();
+  }
+});
 
 test('English: every screen of the interface is in English (no Chinese UI text), screenshots', async () => {
   const page = await newPage({ lang: 'en' });

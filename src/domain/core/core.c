@@ -38,9 +38,15 @@ audit_list_json(struct db *db, struct jw *w, const struct audit_filter *f,
 	*more = false;
 	*last = 0;
 	buf_init(&sql, 4096);
-	buf_adds(&sql, "SELECT id, at, user_id, username, ip, request_id,"
-	    " action, entity, entity_id, before_json, after_json"
-	    " FROM audit_log WHERE 1 = 1");
+	/* the page first, then its names and document numbers: one query */
+	buf_adds(&sql, "SELECT a.id, a.at, a.user_id, a.username, a.ip,"
+	    " a.request_id, a.action, a.entity, a.entity_id, a.before_json,"
+	    " a.after_json, u.display_name,"
+	    " coalesce(sr.number, rt.number, sc.doc_ref),"
+	    " CASE WHEN sr.id IS NOT NULL THEN 'request'"
+	    " WHEN rt.id IS NOT NULL THEN 'return' ELSE sc.doc_kind END,"
+	    " coalesce(sr.id, rt.id, sc.doc_id)"
+	    " FROM (SELECT * FROM audit_log WHERE 1 = 1");
 	if (f->before > 0) {
 		buf_adds(&sql, " AND id < ?");
 		args[na++] = DB_I(f->before);
@@ -69,7 +75,28 @@ audit_list_json(struct db *db, struct jw *w, const struct audit_filter *f,
 		buf_adds(&sql, " AND at < ?");
 		args[na++] = DB_I(f->to);
 	}
-	buf_adds(&sql, " ORDER BY id DESC LIMIT ?");
+	buf_adds(&sql, " ORDER BY id DESC LIMIT ?) a"
+	    " LEFT JOIN users u ON u.id = a.user_id"
+	    " LEFT JOIN request_events re ON a.entity = 'request_event'"
+	    " AND re.id = a.entity_id"
+	    " LEFT JOIN attachments af ON a.entity = 'attachment'"
+	    " AND af.id = a.entity_id AND af.owner_kind = 'request'"
+	    " LEFT JOIN service_requests sr ON sr.id = CASE a.entity"
+	    " WHEN 'request' THEN a.entity_id WHEN 'request_event'"
+	    " THEN re.request_id WHEN 'attachment' THEN af.owner_id END"
+	    " LEFT JOIN return_signatures rs ON a.entity = 'return_signature'"
+	    " AND rs.id = a.entity_id"
+	    " LEFT JOIN return_events rv ON a.entity = 'return_event'"
+	    " AND rv.id = a.entity_id"
+	    " LEFT JOIN transport_orders tr ON a.entity = 'transport_order'"
+	    " AND tr.id = a.entity_id"
+	    " LEFT JOIN returns rt ON rt.id = CASE a.entity"
+	    " WHEN 'return' THEN a.entity_id WHEN 'return_signature'"
+	    " THEN rs.return_id WHEN 'return_event' THEN rv.return_id"
+	    " WHEN 'transport_order' THEN tr.return_id END"
+	    " LEFT JOIN sla_clocks sc ON a.entity = 'sla_clock'"
+	    " AND sc.id = a.entity_id"
+	    " ORDER BY a.id DESC");
 	args[na++] = DB_I((int64_t)f->limit + 1);
 	if (sql.failed) {
 		buf_release(&sql);
@@ -99,6 +126,19 @@ audit_list_json(struct db *db, struct jw *w, const struct audit_filter *f,
 		jw_kid(w, "entity_id", db_i64(q, 8));
 		jw_kraw(w, "before", db_null(q, 9) ? "null" : db_str(q, 9));
 		jw_kraw(w, "after", db_null(q, 10) ? "null" : db_str(q, 10));
+		/* who by name, and the document the row belongs to */
+		if (db_null(q, 11))
+			jw_knull(w, "display_name");
+		else
+			jw_kstr(w, "display_name", db_str(q, 11));
+		if (db_null(q, 12) || db_null(q, 13)) {
+			jw_knull(w, "doc_number");
+			jw_knull(w, "doc_kind");
+		} else {
+			jw_kstr(w, "doc_number", db_str(q, 12));
+			jw_kstr(w, "doc_kind", db_str(q, 13));
+		}
+		jw_kid(w, "doc_id", db_null(q, 14) ? 0 : db_i64(q, 14));
 		jw_obj_close(w);
 		n++;
 	}

@@ -52,8 +52,12 @@ struct audit_filter {
 /*
  * The audit rows matching f, newest first, as a JSON array written to w:
  * {id, at, user_id, username, ip, request_id, action, entity, entity_id,
- * before, after}.  *more tells whether rows are left past the limit,
- * *last is the id of the last row written (the next cursor).
+ * before, after, display_name, doc_kind, doc_id, doc_number}: the user's
+ * name now (null for a deleted or system user), and the request or return
+ * the row is about (itself, or the parent of its event, attachment,
+ * signature, transport order or SLA clock; nulls for anything else).
+ * *more tells whether rows are left past the limit, *last is the id of
+ * the last row written (the next cursor).
  */
 enum svc_code audit_list_json(struct db *, struct jw *,
     const struct audit_filter *f, bool *more, int64_t *last,

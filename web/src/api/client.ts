@@ -34,6 +34,11 @@ export interface CallOptions {
 }
 
 let onUnauthenticated: (() => void) | null = null;
+let onWriteOk: (() => void) | null = null;
+/** Called after every write the server accepted (errors.ts clears the form fields it marked). */
+export function setWriteOkHandler(fn: () => void) {
+  onWriteOk = fn;
+}
 export function setUnauthenticatedHandler(fn: () => void) {
   onUnauthenticated = fn;
 }
@@ -85,6 +90,7 @@ export async function call<T = unknown>(method: string, path: string, opt: CallO
     if (res.status === 401 && onUnauthenticated && !(method === 'POST' && path === '/api/v1/session')) onUnauthenticated();
     throw new ApiError(res.status, err);
   }
+  if (method !== 'GET' && method !== 'HEAD' && onWriteOk) onWriteOk();
   return data as T;
 }
 
