@@ -499,11 +499,11 @@ do_notify(struct db *db, struct step *s, struct svc_err *err)
 {
 	enum svc_code rc;
 
-	rc = notify_user(db, s->user_id, "test", "标题", "正文", "test_doc",
-	    s->id, err);
+	rc = notify_user(db, s->user_id, "test", "标题", "正文",
+	    "{\"n\":\"1\"}", "test_doc", s->id, err);
 	if (rc == SVC_OK)
 		rc = notify_role(db, "aftersales_manager", "test_role",
-		    "经理通知", NULL, "test_doc", s->id, err);
+		    "经理通知", NULL, NULL, "test_doc", s->id, err);
 	return rc;
 }
 
