@@ -739,7 +739,8 @@ const struct route request_routes[] = {
 	    NULL },
 	{ HTTP_GET, "/api/v1/intake", intake_h, NULL, "request.read", 0,
 	    "requests", "serial-first intake: the unit, its customer, the "
-	    "warranty verdict and its rule, open and past requests", NULL,
+	    "warranty verdict and its rule, the customer's contacts and "
+	    "sold units, open and past requests", NULL,
 	    intake_query },
 	{ HTTP_GET, "/api/v1/kb/articles", kb_list_h, NULL, "kb.read", 0, "kb",
 	    "list knowledge-base articles", NULL, kb_list_query },

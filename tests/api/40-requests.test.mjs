@@ -460,6 +460,44 @@ export const tests = [
     t.expectError(await t.req('GET', '/api/v1/intake?customer=C0003', { token: (await t.login('customer')).token }), 404, 'not_found');
   }],
 
+  ['intake by phone or name lists the customer\'s contacts (primary first) and sold units to pick', async (t) => {
+    const admin = await t.admin();
+    const code = t.uniq('IC');
+    const phone = `021-${String(Date.now()).slice(-8)}`;
+    const cust = t.expectStatus(await t.req('POST', '/api/v1/customers', { token: admin,
+      body: { code, name: `接待客户 ${code}`, phone } }), 201).json;
+    const base = `/api/v1/customers/${cust.id}/contacts`;
+    const other = t.expectStatus(await t.req('POST', base, { token: admin, body: { name: '李工', phone: '13900000002' } }), 201).json;
+    const prim = t.expectStatus(await t.req('POST', base, { token: admin, body: { name: '王经理', phone: '13900000001', is_primary: true } }), 201).json;
+    const model = t.expectStatus(await t.req('POST', '/api/v1/product-models', { token: admin,
+      body: { model_no: t.uniq('M'), name: '接待机型', warranty_months: 24 } }), 201).json;
+    const mk = async (purchase) => t.expectStatus(await t.req('POST', '/api/v1/units', { token: admin,
+      body: { serial: t.uniq('SN'), model_id: model.id, customer_id: cust.id, purchase_date: purchase } }), 201).json;
+    const older = await mk('2020-01-15');
+    const newer = await mk(new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10));
+    const { token } = await t.login('agent');
+    for (const q of [`phone=${encodeURIComponent(phone)}`, `customer=${encodeURIComponent(cust.name)}`, `customer=${code}`]) {
+      const res = t.expectStatus(await t.req('GET', `/api/v1/intake?${q}`, { token }), 200, q);
+      t.equal(res.json.customer.id, cust.id);
+      t.equal(res.json.unit, null, 'no unit is chosen by a phone or a name');
+      t.deepEqual(res.json.contacts.map((c) => [c.id, c.name, c.phone, c.is_primary]),
+        [[prim.id, '王经理', '13900000001', true], [other.id, '李工', '13900000002', false]]);
+      t.deepEqual(res.json.units.map((u) => u.id), [newer.id, older.id], 'the newest sale first, only this customer\'s');
+      t.equal(res.json.units[1].serial, older.serial);
+      t.equal(res.json.units[1].model_name, '接待机型');
+      t.equal(res.json.units[1].purchase_date, '2020-01-15');
+      t.equal(res.json.units[1].warranty_end, '2022-01-14');
+    }
+    // picking a unit: intake by its serial gives the verdict
+    const res = t.expectStatus(await t.req('GET', `/api/v1/intake?serial=${newer.serial}`, { token }), 200);
+    t.equal(res.json.unit.id, newer.id);
+    t.equal(res.json.unit.warranty.in_warranty, true);
+    t.equal(res.json.units.length, 2);
+    // a customer user never sees another company's units or contacts
+    t.expectError(await t.req('GET', `/api/v1/intake?phone=${encodeURIComponent(phone)}`,
+      { token: (await t.login('customer')).token }), 404, 'not_found');
+  }],
+
   ['knowledge base: write, suggest by model, category and words', async (t) => {
     const tech = (await t.login('tech')).token;
     let res = await t.req('POST', '/api/v1/kb/articles', { token: tech,

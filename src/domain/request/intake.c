@@ -1,7 +1,8 @@
 /*
  * intake — serial-first intake (SPEC §4.1): find the unit or the customer
  * by serial, phone or name, then show the customer, the unit with today's
- * warranty verdict and its rule, and the open and past requests.  A
+ * warranty verdict and its rule, the customer's contacts and sold units
+ * (to pick one without re-typing), and the open and past requests.  A
  * customer user finds only its own company: another company's serial,
  * phone or name is "nothing found", as one that does not exist.
  */
@@ -129,6 +130,68 @@ unit_json(struct db *db, struct arena *a, struct jw *w, int64_t unit_id,
 	return db_done(q, err);
 }
 
+/* The customer's contacts, the primary first. */
+static enum svc_code
+contacts_json(struct db *db, struct jw *w, int64_t customer_id,
+    struct svc_err *err)
+{
+	struct dbq *q;
+	enum svc_code rc;
+
+	rc = db_query(db, "SELECT id, name, title, phone, is_primary"
+	    " FROM customer_contacts WHERE customer_id = ?"
+	    " ORDER BY is_primary DESC, id LIMIT 50",
+	    DB_ARGS(DB_I(customer_id)), &q, err);
+	if (rc)
+		return rc;
+	jw_arr_open(w);
+	while (db_next(q) == 1) {
+		jw_obj_open(w);
+		jw_ki64(w, "id", db_i64(q, 0));
+		jw_kstr(w, "name", db_str(q, 1));
+		jw_kstr(w, "title", db_str(q, 2));
+		jw_kstr(w, "phone", db_str(q, 3));
+		jw_kbool(w, "is_primary", db_i64(q, 4) != 0);
+		jw_obj_close(w);
+	}
+	jw_arr_close(w);
+	return db_done(q, err);
+}
+
+/* The customer's sold units to pick from, the newest sale first. */
+static enum svc_code
+units_json(struct db *db, struct jw *w, int64_t customer_id,
+    struct svc_err *err)
+{
+	struct dbq *q;
+	enum svc_code rc;
+	char day[16];
+
+	rc = db_query(db, "SELECT u.id, u.serial, m.name, m.model_no,"
+	    " u.purchase_date, u.warranty_end"
+	    " FROM sold_units u JOIN product_models m ON m.id = u.model_id"
+	    " WHERE u.customer_id = ?"
+	    " ORDER BY u.purchase_date DESC, u.id DESC LIMIT 100",
+	    DB_ARGS(DB_I(customer_id)), &q, err);
+	if (rc)
+		return rc;
+	jw_arr_open(w);
+	while (db_next(q) == 1) {
+		jw_obj_open(w);
+		jw_ki64(w, "id", db_i64(q, 0));
+		jw_kstr(w, "serial", db_str(q, 1));
+		jw_kstr(w, "model_name", db_str(q, 2));
+		jw_kstr(w, "model_no", db_str(q, 3));
+		ymd_format((int)db_i64(q, 4), day, sizeof(day));
+		jw_kstr(w, "purchase_date", day);
+		ymd_format((int)db_i64(q, 5), day, sizeof(day));
+		jw_kstr(w, "warranty_end", day);
+		jw_obj_close(w);
+	}
+	jw_arr_close(w);
+	return db_done(q, err);
+}
+
 enum svc_code
 request_intake_json(struct db *db, struct arena *a,
     const struct request_caller *c, int64_t unit_id, int64_t customer_id,
@@ -146,6 +209,14 @@ request_intake_json(struct db *db, struct arena *a,
 	jw_obj_open(w);
 	jw_key(w, "customer");
 	rc = customer_json(db, w, customer_id, err);
+	if (rc)
+		return rc;
+	jw_key(w, "contacts");
+	rc = contacts_json(db, w, customer_id, err);
+	if (rc)
+		return rc;
+	jw_key(w, "units");
+	rc = units_json(db, w, customer_id, err);
 	if (rc)
 		return rc;
 	jw_key(w, "unit");

@@ -237,7 +237,8 @@ enum svc_code request_intake_find(struct db *, const struct request_caller *,
     const struct request_intake_key *, int64_t *unit_id, int64_t *customer_id,
     struct svc_err *) WARN_UNUSED_RESULT;
 /*
- * {customer, unit (with today's warranty verdict) or null, open_requests,
+ * {customer, contacts (the primary first), units (the customer's sold
+ * units), unit (with today's warranty verdict) or null, open_requests,
  * past_requests} of what request_intake_find() found.
  */
 enum svc_code request_intake_json(struct db *, struct arena *,
