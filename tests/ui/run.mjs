@@ -734,6 +734,78 @@ test('new request from a serial number: warranty verdict, knowledge-base suggest
   await page.context().close();
 });
 
+test('intake by phone: the customer and contact filled, its units listed, a picked unit gives the verdict and the request (zh at 1440 and 390 px, en)', async () => {
+  // a demo customer with a phone of its own and sold units
+  const units = (await apiAs('admin', 'GET', '/api/v1/units?limit=100')).body.items;
+  let cust = null;
+  for (const u of units) {
+    const c = (await apiAs('admin', 'GET', `/api/v1/customers/${u.customer_id}`)).body;
+    if (c.phone) { cust = c; break; }
+  }
+  assert(cust, 'the demo has a customer with a phone and sold units');
+  const contacts = (await apiAs('admin', 'GET', `/api/v1/customers/${cust.id}/contacts`)).body.items;
+  const primary = contacts.find((k) => k.phone === cust.phone) || contacts.find((k) => k.is_primary) || contacts[0];
+  const mine = units.filter((u) => u.customer_id === cust.id);
+  const unit = mine[mine.length - 1];
+  for (const [width, height, mobile] of [[1440, 900, false], [390, 844, true]]) {
+    const page = await newPage({ width, height, mobile });
+    await fastLogin(page, 'agent');
+    await page.goto(`${base}/requests/new`);
+    await pick(page, '[data-test=intake-by]', '电话');
+    await page.fill('[data-test=intake-input]', cust.phone);
+    await page.click('[data-test=intake-go]');
+    await page.locator('[data-test=intake-result]', { hasText: cust.name }).waitFor();
+    assert((await page.inputValue('[data-test=contact-phone]')) === cust.phone, 'the contact phone is the caller\'s');
+    const name = await page.inputValue('[data-test=contact-name]');
+    assert(name === (primary ? primary.name : ''), `the contact name from the customer record: ${name}`);
+    assert((await page.locator('[data-test=warranty]').innerText()).includes('未知'), 'no unit yet: unknown');
+    const opts = page.locator('[data-test=unit-option]');
+    assert((await opts.count()) >= mine.length, `${await opts.count()} units listed, ${mine.length} expected at least`);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert(overflow <= 0, `${width} px: the page is ${overflow} px too wide`);
+    const box = await opts.first().boundingBox();
+    assert(box && box.x >= 0 && box.x + box.width <= width, `${width} px: a unit option is cut off`);
+    await opts.filter({ hasText: unit.serial }).click();
+    await page.locator('[data-test=intake-result]', { hasText: unit.serial }).waitFor();
+    const verdict = await page.locator('[data-test=warranty]').innerText();
+    assert(!verdict.includes('未知') && verdict.includes(unit.in_warranty ? '保修期内' : '已过保'), `warranty: ${verdict}`);
+    await shot(page, `zh-request-intake-${width}`);
+    if (!mobile) {
+      const seen = axeFindings.length;
+      await axeCheck(page, 'new request: a customer\'s units');
+      assert(axeFindings.length === seen, axeFindings.slice(seen).join('; '));
+    }
+    if (mobile) {
+      await page.context().close();
+      continue;
+    }
+    await page.fill('[data-test=title]', '来电报修：不制冷');
+    await page.click('[data-test=create]');
+    await page.waitForURL(/\/requests\/\d+$/);
+    const id = Number(/\/requests\/(\d+)/.exec(page.url())[1]);
+    const r = (await apiAs('admin', 'GET', `/api/v1/requests/${id}`)).body.request;
+    assert(r.unit_id === unit.id && r.customer_id === cust.id, `unit ${r.unit_id}, customer ${r.customer_id}`);
+    assert(r.contact_phone === cust.phone && r.contact_name === name, `contact ${r.contact_name} ${r.contact_phone}`);
+    assert(r.in_warranty === unit.in_warranty, `in_warranty ${r.in_warranty}`);
+    await page.context().close();
+  }
+  // English: the same words for the list and the verdicts
+  const en = await newPage({ lang: 'en', width: 1440, height: 900 });
+  await fastLogin(en, 'agent');
+  await en.goto(`${base}/requests/new`);
+  await pick(en, '[data-test=intake-by]', 'Phone');
+  await en.fill('[data-test=intake-input]', cust.phone);
+  await en.click('[data-test=intake-go]');
+  await en.locator('[data-test=intake-units]', { hasText: 'sold units' }).waitFor();
+  assert((await en.locator('[data-test=warranty]').innerText()).includes('Unknown'), 'no unit yet: Unknown');
+  await en.locator('[data-test=unit-option]').filter({ hasText: unit.serial }).click();
+  await en.locator('[data-test=intake-result]', { hasText: unit.serial }).waitFor();
+  const enVerdict = await en.locator('[data-test=warranty]').innerText();
+  assert(enVerdict.includes(unit.in_warranty ? 'In warranty' : 'Out of warranty'), `warranty: ${enVerdict}`);
+  assert(!/[\u4e00-\u9fff]/.test(await en.locator('[data-test=intake-units] .muted').first().innerText()), 'Chinese in the English list heading');
+  await en.context().close();
+});
+
 test('dispatch and assign (after-sales manager); refused steps are disabled with the reason', async () => {
   const page = await newPage();
   await fastLogin(page, 'asmanager');
