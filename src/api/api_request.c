@@ -259,6 +259,36 @@ request_events_h(struct req *rq, struct resp *rs)
 	return rc;
 }
 
+/* GET /api/v1/requests/{id}/assignees */
+static enum svc_code
+request_assignees_h(struct req *rq, struct resp *rs)
+{
+	struct request_caller c = caller(rq);
+	struct request *r;
+	enum svc_code rc;
+	struct jw w;
+	int64_t id;
+
+	rc = req_param_id(rq, 0, &id);
+	if (rc == SVC_OK)
+		rc = request_get(rq->db, &rq->arena, &c, id, &r, &rq->err);
+	if (rc)
+		return rc;
+	resp_json(rs, 200, &w);
+	jw_obj_open(&w);
+	jw_kid(&w, "department_id", r->department_id);
+	jw_key(&w, "items");
+	if (c.customer_id != 0) {	/* staff are not shown to customers */
+		jw_arr_open(&w);
+		jw_arr_close(&w);
+	} else {
+		rc = request_assignees_json(rq->db, &w, &rq->err);
+	}
+	jw_knull(&w, "next_cursor");
+	jw_obj_close(&w);
+	return rc;
+}
+
 struct event_in {
 	const char *kind;
 	const char *body;
@@ -714,6 +744,10 @@ const struct route request_routes[] = {
 	    "request.work", W | J, "requests",
 	    "add an internal note or a reply to the customer", event_fields,
 	    NULL },
+	{ HTTP_GET, "/api/v1/requests/{id}/assignees", request_assignees_h,
+	    NULL, "request.dispatch", 0, "requests", "the people it may be "
+	    "assigned to, by department, with their open requests (one of "
+	    "another department moves the dispatch there)", NULL, NULL },
 	{ HTTP_POST, "/api/v1/requests/{id}/transitions/{name}",
 	    request_transition_h, NULL, "request.work", W | J, "requests",
 	    "take a step of the state machine (dispatch, assign, start, wait, "

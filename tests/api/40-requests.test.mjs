@@ -3,6 +3,17 @@
 // the timeline and what customers see, attachments, the knowledge base.
 const H = { 'Content-Type': 'application/json' };
 
+// A technician of no department (the demo staff all have one).
+async function homeless(t) {
+  const r = await t.req('POST', '/api/v1/users', {
+    token: await t.admin(),
+    body: { username: t.uniq('nodept-'), password: 'pass-word-1', display_name: '无部门技术员', roles: ['technician'] },
+  });
+  t.expectStatus(r, 201, 'a user of no department');
+  t.equal(r.json.department_id, null);
+  return r.json.id;
+}
+
 async function ids(t) {
   const admin = await t.admin();
   const depts = await t.listAll('/api/v1/departments', admin);
@@ -122,17 +133,62 @@ export const tests = [
     t.match(e.details.required_role, /aftersales_manager/);
     // input: dispatch needs a department
     t.expectError(await step(t, 'asmanager', r, 'dispatch'), 400, 'validation_failed', 'department_id', 'required');
-    // the person must be of the department
+    // a person of no department cannot take a dispatched request
     const res = await step(t, 'asmanager', r, 'dispatch', { department_id: dept('QC') });
     t.expectStatus(res, 200); r = res.json.request;
-    t.expectError(await step(t, 'asmanager', r, 'assign', { assignee_id: user('tech') }),
-      400, 'validation_failed', 'assignee_id', 'other_department');
+    t.expectError(await step(t, 'asmanager', r, 'assign', { assignee_id: await homeless(t) }),
+      400, 'validation_failed', 'assignee_id', 'no_department');
     // unknown step
     t.expectError(await step(t, 'asmanager', r, 'teleport'), 400, 'validation_failed', 'transition', 'unknown');
     // nothing changed by the refusals: still version 2, dispatched
     const g = await t.req('GET', `/api/v1/requests/${r.id}`, { token: (await t.login('agent')).token });
     t.equal(g.json.request.version, 2);
     t.equal(g.json.request.state, 'dispatched');
+  }],
+
+  ['assign: anyone of any department, grouped with their open load; the dispatch moves with them', async (t) => {
+    const { dept, user } = await ids(t);
+    const nodept = await homeless(t);
+    let r = await newRequest(t);
+    let res = await step(t, 'asmanager', r, 'dispatch', { department_id: dept('QC') });
+    t.expectStatus(res, 200); r = res.json.request;
+    const { token } = await t.login('asmanager');
+    const list = async () => t.expectStatus(await t.req('GET', `/api/v1/requests/${r.id}/assignees`, { token }), 200).json;
+    let a = await list();
+    t.equal(a.department_id, dept('QC'));
+    const tech = a.items.find((u) => u.id === user('tech'));
+    t.ok(tech, 'the technician of another department is offered');
+    t.equal(tech.department_id, dept('BU1'));
+    t.equal(tech.technician, true);
+    t.equal(typeof tech.department_name, 'string');
+    t.ok(!a.items.some((u) => u.id === nodept), 'no department: not offered');
+    t.ok(!a.items.some((u) => u.username === 'customer'), 'customer users are not offered');
+    // grouped: one department's people together
+    const order = a.items.map((u) => u.department_id);
+    t.equal(new Set(order).size, order.filter((d, i) => i === 0 || order[i - 1] !== d).length, 'grouped by department');
+    const before = tech.open_requests;
+    // assign across departments: the dispatch moves to the person's department
+    res = await step(t, 'asmanager', r, 'assign', { assignee_id: user('tech') });
+    t.expectStatus(res, 200); r = res.json.request;
+    t.equal(r.state, 'assigned');
+    t.equal(r.assignee_id, user('tech'));
+    t.equal(r.department_id, dept('BU1'));
+    const ev = await t.req('GET', `/api/v1/requests/${r.id}/events`, { token });
+    const last = ev.json.items[ev.json.items.length - 1];
+    t.equal(last.data.step, 'assign');
+    t.equal(last.data.department_id, dept('BU1'));
+    a = await list();
+    t.equal(a.department_id, dept('BU1'));
+    t.equal(a.items.find((u) => u.id === user('tech')).open_requests, before + 1, 'the load counts it');
+    // resolved: no longer open
+    res = await step(t, 'asmanager', r, 'resolve', { resolution: '已更换密封圈' });
+    t.expectStatus(res, 200);
+    a = await list();
+    t.equal(a.items.find((u) => u.id === user('tech')).open_requests, before);
+    // for those who dispatch: a technician or a customer user is refused
+    t.expectError(await t.req('GET', `/api/v1/requests/${r.id}/assignees`, { token: (await t.login('tech')).token }), 403, 'forbidden');
+    t.expectError(await t.req('GET', `/api/v1/requests/${r.id}/assignees`, { token: (await t.login('customer')).token }), 403, 'forbidden');
+    t.expectStatus(await t.req('GET', '/api/v1/requests/999999/assignees', { token }), 404);
   }],
 
   ['the detail lists every transition, allowed or with its reason', async (t) => {

@@ -349,6 +349,7 @@ export const tests = [
         '?q=' + encodeURIComponent(o.request.number)],
       '/api/v1/requests': ['?limit=200', '?customer_id=2', `?unit_id=${o.unit.id}`],
       '/api/v1/requests/{id}': [o.request.id], '/api/v1/requests/{id}/events': [o.request.id],
+      '/api/v1/requests/{id}/assignees': [o.request.id],
       '/api/v1/attachments/settings': [''], '/api/v1/attachments/{id}': [o.attachment.id],
       '/api/v1/intake': ['?serial=' + encodeURIComponent(o.unit.serial), '?customer=' + encodeURIComponent(c2.code),
         '?phone=' + encodeURIComponent(c2.phone || '0')],

@@ -822,7 +822,7 @@ test('dispatch and assign (after-sales manager); refused steps are disabled with
   await page.click('[data-test=step-ok]');
   await page.locator('[data-test=state]', { hasText: '已派工' }).waitFor();
   await page.click('[data-test=tr-assign]');
-  await page.locator('.el-dialog [data-test=user-picker]').click();
+  await page.locator('.el-dialog [data-test=assignee-picker]').click();
   await page.keyboard.type('李强');
   const opt = page.locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: '李强' }).first();
   await opt.waitFor();
@@ -847,6 +847,54 @@ test('dispatch and assign (after-sales manager); refused steps are disabled with
   await axeCheck(page, 'request detail');
   await page.context().close();
 });
+
+// issue 13.1: after the natural dispatch to 售后服务部 the technician of
+// 第一事业部 is found in the picker (grouped by department, with the open load)
+// and the assignment moves the dispatch to their department in the same step
+for (const [lang, width, height, mobile] of [['zh-CN', 1440, 900, false], ['en', 1440, 900, false], ['zh-CN', 390, 844, true]]) {
+  test(`assign across departments: the picker groups everyone by department with their load; the dispatch moves (${lang} ${width}px)`, async () => {
+    const zh = lang === 'zh-CN';
+    const depts = (await apiAs('admin', 'GET', '/api/v1/departments')).body.items;
+    const as = depts.find((x) => x.code === 'AS');
+    const bu1 = depts.find((x) => x.code === 'BU1');
+    const tech = (await apiAs('admin', 'GET', '/api/v1/users?q=tech')).body.items.find((u) => u.username === 'tech');
+    assert(tech.department_id === bu1.id, `the demo technician is of ${bu1.name}: ${tech.department_id}`);
+    let r = (await apiAs('agent', 'POST', '/api/v1/requests', { type: 'repair', customer_id: 2, title: `跨部门指派 ${lang} ${width}` })).body.request;
+    r = (await apiAs('asmanager', 'POST', `/api/v1/requests/${r.id}/transitions/dispatch`, { version: r.version, department_id: as.id })).body.request;
+    assert(r.state === 'dispatched' && r.department_id === as.id, `dispatched to ${as.name}: ${r.state} ${r.department_id}`);
+    const load = (await apiAs('asmanager', 'GET', `/api/v1/requests/${r.id}/assignees`)).body.items.find((u) => u.id === tech.id).open_requests;
+    const page = await newPage({ lang, width, height, mobile });
+    await fastLogin(page, 'asmanager');
+    await page.goto(`${base}/requests/${r.id}`);
+    await page.locator('[data-test=transitions]').waitFor();
+    await page.click('[data-test=tr-assign]');
+    const hint = await page.locator('.el-dialog [data-test=assignee-hint]').innerText();
+    assert(zh ? /改派到该部门/.test(hint) && /未归属任何部门/.test(hint) : /moves the dispatch/.test(hint) && /no department/.test(hint), `the hint says who is offered: ${hint}`);
+    await page.locator('.el-dialog [data-test=assignee-picker]').click();
+    const dd = page.locator('.el-select-dropdown:visible');
+    // grouped: the dispatched department first, the technician under 第一事业部 with the load
+    await dd.locator('.el-select-group__title', { hasText: bu1.name }).first().waitFor();
+    const titles = await dd.locator('.el-select-group__title').allInnerTexts();
+    assert(titles.length >= 2 && titles[0].includes(as.name), `groups, the dispatched department first: ${titles.join(' | ')}`);
+    assert(titles.some((x) => x.trim() === bu1.name), `a group for ${bu1.name}: ${titles.join(' | ')}`);
+    const group = dd.locator('.el-select-group__wrap', { has: page.locator('.el-select-group__title', { hasText: bu1.name }) });
+    const opt = group.locator('.el-select-dropdown__item', { hasText: tech.display_name }).first();
+    await opt.waitFor();
+    const optText = await opt.innerText();
+    assert(optText.includes(zh ? `在办 ${load}` : `${load} open`), `the load on the option: ${optText}`);
+    assert(optText.includes(zh ? '技术员' : 'Technician'), `the technician is marked: ${optText}`);
+    await opt.click();
+    const moves = await page.locator('.el-dialog [data-test=assignee-moves]').innerText();
+    assert(moves.includes(as.name) && moves.includes(bu1.name) && moves.includes(tech.display_name), `the move is said: ${moves}`);
+    if (!mobile) await shot(page, `${zh ? 'zh' : 'en'}-request-assign-across`);
+    await page.click('[data-test=step-ok]');
+    await page.locator('[data-test=state]', { hasText: zh ? '已指派' : 'Assigned' }).waitFor();
+    const after = (await apiAs('admin', 'GET', `/api/v1/requests/${r.id}`)).body.request;
+    assert(after.state === 'assigned' && after.assignee_id === tech.id && after.department_id === bu1.id,
+      `assigned to the technician, dispatched to ${bu1.name}: ${after.state} ${after.assignee_id} ${after.department_id}`);
+    await page.context().close();
+  });
+}
 
 test('refusals: a refused step\'s reason comes from its code (zh: translated; en: no Chinese); a refused step\'s toast from details.code', async () => {
   const c = await apiAs('agent', 'POST', '/api/v1/requests', { type: 'consultation', customer_id: 2, title: '拒绝原因测试' });

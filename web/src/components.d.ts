@@ -11,6 +11,7 @@ export {}
 /* prettier-ignore */
 declare module 'vue' {
   export interface GlobalComponents {
+    AssigneePicker: typeof import('./components/AssigneePicker.vue')['default']
     CursorPager: typeof import('./components/CursorPager.vue')['default']
     ElAlert: typeof import('element-plus/es/components/alert/index.mjs')['ElAlert']
     ElAside: typeof import('element-plus/es/components/container/index.mjs')['ElAside']
@@ -44,6 +45,7 @@ declare module 'vue' {
     ElMenu: typeof import('element-plus/es/components/menu/index.mjs')['ElMenu']
     ElMenuItem: typeof import('element-plus/es/components/menu/index.mjs')['ElMenuItem']
     ElOption: typeof import('element-plus/es/components/select/index.mjs')['ElOption']
+    ElOptionGroup: typeof import('element-plus/es/components/select/index.mjs')['ElOptionGroup']
     ElPopover: typeof import('element-plus/es/components/popover/index.mjs')['ElPopover']
     ElRadio: typeof import('element-plus/es/components/radio/index.mjs')['ElRadio']
     ElRadioButton: typeof import('element-plus/es/components/radio/index.mjs')['ElRadioButton']

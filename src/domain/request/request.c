@@ -525,10 +525,17 @@ apply_step(struct db *db, const char *name, const struct request_step *s,
 		    err);
 		if (rc)
 			return rc;
-		if (r->department_id != 0 && dept != r->department_id)
+		/*
+		 * A person of another department: the step moves the
+		 * dispatch to their department (the assigning roles may all
+		 * dispatch).  A person of no department cannot take it.
+		 */
+		if (r->department_id != 0 && dept == 0)
 			return svc_fail_field(err, SVC_EINVAL, "assignee_id",
-			    "other_department", "the person is not in the "
-			    "department the request is dispatched to");
+			    "no_department", "the person belongs to no "
+			    "department: give them one first");
+		if (r->department_id != 0)
+			r->department_id = dept;
 		r->assignee_id = s->assignee_id;
 	} else if (strcmp(name, "wait") == 0) {
 		if (s->reason == NULL || strcmp(intern(wait_reasons, s->reason),
@@ -816,6 +823,41 @@ request_events_json(struct db *db, struct jw *w, const struct request_caller *c,
 	    " FROM request_events e LEFT JOIN users u ON u.id = e.user_id"
 	    " WHERE e.request_id = ? AND (? = 0 OR e.visibility = 'customer')"
 	    " ORDER BY e.id LIMIT 1000", id, c->customer_id != 0, err);
+}
+
+enum svc_code
+request_assignees_json(struct db *db, struct jw *w, struct svc_err *err)
+{
+	struct dbq *q;
+	enum svc_code rc;
+
+	rc = db_query(db, "SELECT u.id, u.username, u.display_name,"
+	    " u.department_id, d.name,"
+	    " (SELECT count(*) FROM service_requests r WHERE"
+	    " r.assignee_id = u.id AND r.state NOT IN ('resolved', 'closed',"
+	    " 'cancelled')),"
+	    " (SELECT count(*) FROM user_roles x WHERE x.user_id = u.id"
+	    " AND x.role = 'technician')"
+	    " FROM users u JOIN departments d ON d.id = u.department_id"
+	    " WHERE u.active = 1 AND d.active = 1 AND u.customer_id IS NULL"
+	    " ORDER BY d.name, d.id, u.display_name, u.id LIMIT 1000", NULL, 0,
+	    &q, err);
+	if (rc)
+		return rc;
+	jw_arr_open(w);
+	while (db_next(q) == 1) {
+		jw_obj_open(w);
+		jw_ki64(w, "id", db_i64(q, 0));
+		jw_kstr(w, "username", db_str(q, 1));
+		jw_kstr(w, "display_name", db_str(q, 2));
+		jw_ki64(w, "department_id", db_i64(q, 3));
+		jw_kstr(w, "department_name", db_str(q, 4));
+		jw_ki64(w, "open_requests", db_i64(q, 5));
+		jw_kbool(w, "technician", db_i64(q, 6) > 0);
+		jw_obj_close(w);
+	}
+	jw_arr_close(w);
+	return db_done(q, err);
 }
 
 enum svc_code

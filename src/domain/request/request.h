@@ -184,6 +184,13 @@ char *request_json_text(struct arena *, const struct request *);
 enum svc_code request_events_json(struct db *, struct jw *,
     const struct request_caller *, int64_t id,
     struct svc_err *) WARN_UNUSED_RESULT;
+/*
+ * The people a request may be assigned to: active staff of an active
+ * department, by department, each with open_requests (assigned to them and
+ * not resolved, closed or cancelled).  Staff of no department are left out.
+ */
+enum svc_code request_assignees_json(struct db *, struct jw *,
+    struct svc_err *) WARN_UNUSED_RESULT;
 enum svc_code request_links_json(struct db *, struct jw *, int64_t id,
     struct svc_err *) WARN_UNUSED_RESULT;
 enum svc_code request_attachments_json(struct db *, struct jw *, int64_t id,

@@ -63,6 +63,21 @@ export interface RequestLink {
   created_at: string;
 }
 
+/* GET /api/v1/requests/{id}/assignees */
+export interface AssigneeRow {
+  id: number;
+  username: string;
+  display_name: string;
+  department_id: number;
+  department_name: string;
+  open_requests: number;
+  technician: boolean;
+}
+export interface AssigneeList {
+  department_id: number | null;
+  items: AssigneeRow[];
+}
+
 export interface RequestDetail {
   request: ServiceRequest;
   transitions: Transition[];
