@@ -69,7 +69,7 @@ staff_only(struct req *rq)
 
 /* limit, cursor and sort of a list. */
 static enum svc_code
-page_params(struct req *rq, struct md_page *pg)
+page_params(struct req *rq, struct rec_page *pg)
 {
 	enum svc_code rc;
 	int64_t limit;
@@ -158,12 +158,12 @@ body_null(struct req *rq, const char *name)
 	return v != NULL && json_is_null(v);
 }
 
-/* An optional integer: absent or null -> MD_NULL. */
+/* An optional integer: absent or null -> REC_NULL. */
 static int64_t
 opt_int(struct req *rq, const char *name, bool given, int64_t v)
 {
 	if (!given || body_null(rq, name))
-		return MD_NULL;
+		return REC_NULL;
 	return v;
 }
 
@@ -335,7 +335,7 @@ api_customer_list(struct req *rq, struct resp *rs)
 {
 	struct customer_filter f = { .active = -1 };
 	struct customer **items;
-	struct md_page pg;
+	struct rec_page pg;
 	enum svc_code rc;
 	char *next;
 	size_t n;
@@ -707,7 +707,7 @@ api_model_list(struct req *rq, struct resp *rs)
 {
 	struct model_filter f = { .active = -1 };
 	struct product_model **items;
-	struct md_page pg;
+	struct rec_page pg;
 	enum svc_code rc;
 	char *next;
 	size_t n;
@@ -1026,7 +1026,7 @@ api_part_list(struct req *rq, struct resp *rs)
 {
 	struct part_filter f = { .active = -1 };
 	struct part **items;
-	struct md_page pg;
+	struct rec_page pg;
 	enum svc_code rc;
 	char *next;
 	size_t n;
@@ -1229,7 +1229,7 @@ api_contract_list(struct req *rq, struct resp *rs)
 {
 	struct contract_filter f = { 0 };
 	struct contract **items;
-	struct md_page pg;
+	struct rec_page pg;
 	enum svc_code rc;
 	int64_t cust;
 	char *next;
@@ -1496,7 +1496,7 @@ api_unit_list(struct req *rq, struct resp *rs)
 {
 	struct unit_filter f = { 0 };
 	struct unit **items;
-	struct md_page pg;
+	struct rec_page pg;
 	enum svc_code rc;
 	int64_t cust;
 	char *next;
@@ -1678,7 +1678,7 @@ api_sales_list(struct req *rq, struct resp *rs)
 {
 	struct sales_filter f = { 0 };
 	struct sales_record **items;
-	struct md_page pg;
+	struct rec_page pg;
 	enum svc_code rc;
 	int64_t cust;
 	char *next;
@@ -1863,7 +1863,7 @@ api_price_list(struct req *rq, struct resp *rs)
 {
 	struct price_filter f = { .active = -1 };
 	struct price_item **items;
-	struct md_page pg;
+	struct rec_page pg;
 	enum svc_code rc;
 	char *next;
 	size_t n;

@@ -347,7 +347,7 @@ setup_tx(struct db *db, void *arg, struct svc_err *err)
 	ud.customer_id = c->cust;
 	ud.purchase_date = 20260131;
 	ud.quantity = 1;
-	ud.usage_years = MD_NULL;
+	ud.usage_years = REC_NULL;
 	rc = unit_create(db, c->a, &T_WHO, &ud, &u, err);
 	if (rc)
 		return rc;

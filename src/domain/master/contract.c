@@ -27,13 +27,13 @@ static const char *const contract_kinds[] = { "sales", "maintenance", NULL };
 static int64_t
 opt_i64(struct dbq *q, int col)
 {
-	return db_null(q, col) ? MD_NULL : db_i64(q, col);
+	return db_null(q, col) ? REC_NULL : db_i64(q, col);
 }
 
 static struct dbv
 opt_arg(int64_t v)
 {
-	return v == MD_NULL ? DB_NULL : DB_I(v);
+	return v == REC_NULL ? DB_NULL : DB_I(v);
 }
 
 static void
@@ -66,11 +66,11 @@ contract_to_json(struct jw *w, const struct contract *c)
 	jw_kstr(w, "contract_no", c->contract_no);
 	jw_ki64(w, "customer_id", c->customer_id);
 	jw_kstr(w, "kind", c->kind);
-	md_kdate(w, "start_date", c->start_date);
-	md_kdate(w, "end_date", c->end_date);
-	md_knull(w, "warranty_months", c->warranty_months);
-	md_knull(w, "exchange_ratio_limit_bp", c->exchange_ratio_limit_bp);
-	md_knull(w, "exchange_days_limit", c->exchange_days_limit);
+	rec_kdate(w, "start_date", c->start_date);
+	rec_kdate(w, "end_date", c->end_date);
+	rec_knull(w, "warranty_months", c->warranty_months);
+	rec_knull(w, "exchange_ratio_limit_bp", c->exchange_ratio_limit_bp);
+	rec_knull(w, "exchange_days_limit", c->exchange_days_limit);
 	jw_ki64(w, "price_fen", c->price_fen);
 	jw_ki64(w, "visits_per_year", c->visits_per_year);
 	jw_kstr(w, "notes", c->notes);
@@ -104,7 +104,7 @@ load_units(struct db *db, struct arena *a, struct contract *c,
 		return SVC_OK;
 	c->unit_ids = arena_alloc(a, CONTRACT_UNITS_MAX * sizeof(int64_t));
 	if (c->unit_ids == NULL)
-		return md_oom(err);
+		return rec_oom(err);
 	rc = db_query(db, "SELECT unit_id FROM contract_units"
 	    " WHERE contract_id = ? ORDER BY unit_id", DB_ARGS(DB_I(c->id)), &q,
 	    err);
@@ -135,7 +135,7 @@ contract_one(struct db *db, struct arena *a, const char *sql, struct dbv arg,
 	if (rc)
 		return rc;
 	if (c == NULL)
-		return md_oom(err);
+		return rec_oom(err);
 	if (r != 1)
 		return SVC_ENOTFOUND;
 	*out = c;
@@ -170,7 +170,7 @@ contract_get_by_no(struct db *db, struct arena *a, const char *no,
 	return rc;
 }
 
-static const struct md_sort contract_sorts[] = {
+static const struct rec_sort contract_sorts[] = {
 	{ "id", "id", false },
 	{ "contract_no", "contract_no", true },
 	{ "start_date", "start_date", false },
@@ -180,30 +180,30 @@ static const struct md_sort contract_sorts[] = {
 
 enum svc_code
 contract_list(struct db *db, struct arena *a, const struct contract_filter *f,
-    const struct md_page *pg, struct contract ***items, size_t *n,
+    const struct rec_page *pg, struct contract ***items, size_t *n,
     char **next, struct svc_err *err)
 {
-	struct md_query q;
+	struct rec_query q;
 	enum svc_code rc;
 
-	rc = md_query_begin(&q, a, CONTRACT_COLS, "contracts", "id",
+	rc = rec_query_begin(&q, a, CONTRACT_COLS, "contracts", "id",
 	    contract_sorts, pg, err);
 	if (rc)
 		return rc;
 	if (f->customer_id != 0) {
-		md_cond(&q, " AND customer_id = ?");
-		md_arg(&q, DB_I(f->customer_id));
+		rec_cond(&q, " AND customer_id = ?");
+		rec_arg(&q, DB_I(f->customer_id));
 	}
 	if (f->kind != NULL) {
-		md_cond(&q, " AND kind = ?");
-		md_arg(&q, DB_S(f->kind));
+		rec_cond(&q, " AND kind = ?");
+		rec_arg(&q, DB_S(f->kind));
 	}
 	if (f->active_on != 0) {
-		md_cond(&q, " AND start_date <= ? AND end_date >= ?");
-		md_arg(&q, DB_I(f->active_on));
-		md_arg(&q, DB_I(f->active_on));
+		rec_cond(&q, " AND start_date <= ? AND end_date >= ?");
+		rec_arg(&q, DB_I(f->active_on));
+		rec_arg(&q, DB_I(f->active_on));
 	}
-	rc = md_query_run(&q, db, a, CONTRACT_NCOLS, sizeof(struct contract),
+	rc = rec_query_run(&q, db, a, CONTRACT_NCOLS, sizeof(struct contract),
 	    contract_from_row, (void ***)items, n, next, err);
 	for (size_t i = 0; rc == SVC_OK && i < *n; i++)
 		rc = load_units(db, a, (*items)[i], err);
@@ -217,25 +217,25 @@ contract_check(const struct contract *c, struct svc_err *err)
 	bool sales = strcmp(c->kind, "sales") == 0;
 	enum svc_code rc;
 
-	rc = md_date_ok(err, "start_date", c->start_date, false);
+	rc = rec_date_ok(err, "start_date", c->start_date, false);
 	if (rc == SVC_OK)
-		rc = md_date_ok(err, "end_date", c->end_date, false);
+		rc = rec_date_ok(err, "end_date", c->end_date, false);
 	if (rc == SVC_OK && c->end_date < c->start_date)
 		rc = svc_fail_field(err, SVC_EINVAL, "end_date", "out_of_range",
 		    "'end_date' cannot be before 'start_date'");
 	if (rc == SVC_OK)
-		rc = md_text_ok(err, "notes", c->notes, 0, 2000, MD_MULTI);
+		rc = rec_text_ok(err, "notes", c->notes, 0, 2000, REC_MULTI);
 	if (rc)
 		return rc;
 	if (sales) {
-		if (c->warranty_months != MD_NULL)
-			rc = md_range_ok(err, "warranty_months",
+		if (c->warranty_months != REC_NULL)
+			rc = rec_range_ok(err, "warranty_months",
 			    c->warranty_months, 1, 240);
-		if (rc == SVC_OK && c->exchange_ratio_limit_bp != MD_NULL)
-			rc = md_range_ok(err, "exchange_ratio_limit_bp",
+		if (rc == SVC_OK && c->exchange_ratio_limit_bp != REC_NULL)
+			rc = rec_range_ok(err, "exchange_ratio_limit_bp",
 			    c->exchange_ratio_limit_bp, 0, 10000);
-		if (rc == SVC_OK && c->exchange_days_limit != MD_NULL)
-			rc = md_range_ok(err, "exchange_days_limit",
+		if (rc == SVC_OK && c->exchange_days_limit != REC_NULL)
+			rc = rec_range_ok(err, "exchange_days_limit",
 			    c->exchange_days_limit, 0, 3650);
 		if (rc == SVC_OK && c->price_fen != 0)
 			rc = svc_fail_field(err, SVC_EINVAL, "price_fen",
@@ -247,21 +247,21 @@ contract_check(const struct contract *c, struct svc_err *err)
 			    "maintenance contracts");
 		return rc;
 	}
-	if (c->warranty_months != MD_NULL)
+	if (c->warranty_months != REC_NULL)
 		return svc_fail_field(err, SVC_EINVAL, "warranty_months",
 		    "not_allowed", "'warranty_months' is a term of sales "
 		    "contracts");
-	if (c->exchange_ratio_limit_bp != MD_NULL)
+	if (c->exchange_ratio_limit_bp != REC_NULL)
 		return svc_fail_field(err, SVC_EINVAL,
 		    "exchange_ratio_limit_bp", "not_allowed",
 		    "'exchange_ratio_limit_bp' is a term of sales contracts");
-	if (c->exchange_days_limit != MD_NULL)
+	if (c->exchange_days_limit != REC_NULL)
 		return svc_fail_field(err, SVC_EINVAL, "exchange_days_limit",
 		    "not_allowed", "'exchange_days_limit' is a term of sales "
 		    "contracts");
-	rc = md_range_ok(err, "price_fen", c->price_fen, 0, 1000000000000LL);
+	rc = rec_range_ok(err, "price_fen", c->price_fen, 0, 1000000000000LL);
 	if (rc == SVC_OK)
-		rc = md_range_ok(err, "visits_per_year", c->visits_per_year, 0,
+		rc = rec_range_ok(err, "visits_per_year", c->visits_per_year, 0,
 		    365);
 	return rc;
 }
@@ -276,19 +276,19 @@ contract_create(struct db *db, struct arena *a, const struct actor *who,
 
 	if (c.notes == NULL)
 		c.notes = "";
-	rc = md_text_ok(err, "contract_no", c.contract_no, 1, 50, MD_CODE);
+	rc = rec_text_ok(err, "contract_no", c.contract_no, 1, 50, REC_CODE);
 	if (rc == SVC_OK)
-		rc = md_enum_ok(err, "kind", c.kind, contract_kinds);
+		rc = rec_enum_ok(err, "kind", c.kind, contract_kinds);
 	if (rc == SVC_OK && c.customer_id == 0)
 		rc = svc_fail_field(err, SVC_EINVAL, "customer_id", "required",
 		    "'customer_id' is required");
 	if (rc == SVC_OK)
-		rc = md_ref_ok(db, err, "customer_id", "customers", "customer",
+		rc = rec_ref_ok(db, err, "customer_id", "customers", "customer",
 		    c.customer_id);
 	if (rc == SVC_OK)
 		rc = contract_check(&c, err);
 	if (rc == SVC_OK)
-		rc = md_unique_ok(db, err, "contract_no", "SELECT count(*) FROM"
+		rc = rec_unique_ok(db, err, "contract_no", "SELECT count(*) FROM"
 		    " contracts WHERE contract_no = ?", c.contract_no,
 		    "contract number");
 	if (rc)
@@ -307,7 +307,7 @@ contract_create(struct db *db, struct arena *a, const struct actor *who,
 		rc = contract_get(db, a, id, out, err);
 	if (rc == SVC_OK)
 		rc = audit_write(db, who, "create", "contract", id, NULL,
-		    md_json_text(a, contract_json, *out), err);
+		    rec_json_text(a, contract_json, *out), err);
 	return rc;
 }
 
@@ -324,7 +324,7 @@ contract_update(struct db *db, struct arena *a, const struct actor *who,
 	rc = contract_get(db, a, id, &cur, err);
 	if (rc)
 		return rc;
-	before = md_json_text(a, contract_json, cur);
+	before = rec_json_text(a, contract_json, cur);
 	if (cur->version != expected)
 		return stale_version(err, a, "contract", expected, before);
 	c = *cur;
@@ -370,7 +370,7 @@ contract_update(struct db *db, struct arena *a, const struct actor *who,
 	rc = contract_get(db, a, id, out, err);
 	if (rc == SVC_OK)
 		rc = audit_write(db, who, "update", "contract", id, before,
-		    md_json_text(a, contract_json, *out), err);
+		    rec_json_text(a, contract_json, *out), err);
 	return rc;
 }
 
@@ -387,7 +387,7 @@ contract_set_units(struct db *db, struct arena *a, const struct actor *who,
 	rc = contract_get(db, a, id, &cur, err);
 	if (rc)
 		return rc;
-	before = md_json_text(a, contract_json, cur);
+	before = rec_json_text(a, contract_json, cur);
 	if (cur->version != expected)
 		return stale_version(err, a, "contract", expected, before);
 	if (strcmp(cur->kind, "maintenance") != 0)
@@ -436,6 +436,6 @@ contract_set_units(struct db *db, struct arena *a, const struct actor *who,
 		rc = contract_get(db, a, id, out, err);
 	if (rc == SVC_OK)
 		rc = audit_write(db, who, "update_units", "contract", id,
-		    before, md_json_text(a, contract_json, *out), err);
+		    before, rec_json_text(a, contract_json, *out), err);
 	return rc;
 }

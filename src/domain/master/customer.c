@@ -99,7 +99,7 @@ cust_one(struct db *db, struct arena *a, const char *sql, struct dbv arg,
 	if (rc)
 		return rc;
 	if (c == NULL)
-		return md_oom(err);
+		return rec_oom(err);
 	if (r != 1)
 		return SVC_ENOTFOUND;
 	*out = c;
@@ -134,7 +134,7 @@ customer_get_by_code(struct db *db, struct arena *a, const char *code,
 	return rc;
 }
 
-static const struct md_sort cust_sorts[] = {
+static const struct rec_sort cust_sorts[] = {
 	{ "id", "id", false },
 	{ "code", "code", true },
 	{ "name", "name", true },
@@ -145,48 +145,48 @@ static const struct md_sort cust_sorts[] = {
 
 enum svc_code
 customer_list(struct db *db, struct arena *a, const struct customer_filter *f,
-    const struct md_page *pg, struct customer ***items, size_t *n,
+    const struct rec_page *pg, struct customer ***items, size_t *n,
     char **next, struct svc_err *err)
 {
-	struct md_query q;
+	struct rec_query q;
 	enum svc_code rc;
 
-	rc = md_query_begin(&q, a, CUST_COLS, "customers", "id", cust_sorts, pg,
+	rc = rec_query_begin(&q, a, CUST_COLS, "customers", "id", cust_sorts, pg,
 	    err);
 	if (rc)
 		return rc;
 	if (f->only_id != 0) {
-		md_cond(&q, " AND id = ?");
-		md_arg(&q, DB_I(f->only_id));
+		rec_cond(&q, " AND id = ?");
+		rec_arg(&q, DB_I(f->only_id));
 	}
 	if (f->q != NULL && f->q[0] != '\0') {
-		const char *like = md_like(a, f->q, false);
+		const char *like = rec_like(a, f->q, false);
 
-		md_cond(&q, " AND (lower(code) LIKE lower(?)" MD_ESC
-		    " OR lower(name) LIKE lower(?)" MD_ESC
-		    " OR phone LIKE ?" MD_ESC
+		rec_cond(&q, " AND (lower(code) LIKE lower(?)" REC_ESC
+		    " OR lower(name) LIKE lower(?)" REC_ESC
+		    " OR phone LIKE ?" REC_ESC
 		    " OR id IN (SELECT customer_id FROM customer_contacts"
-		    " WHERE phone LIKE ?" MD_ESC "))");
+		    " WHERE phone LIKE ?" REC_ESC "))");
 		for (int i = 0; i < 4; i++)
-			md_arg(&q, DB_S(like));
+			rec_arg(&q, DB_S(like));
 	}
 	if (f->region != NULL) {
-		md_cond(&q, " AND region = ?");
-		md_arg(&q, DB_S(f->region));
+		rec_cond(&q, " AND region = ?");
+		rec_arg(&q, DB_S(f->region));
 	}
 	if (f->type != NULL) {
-		md_cond(&q, " AND type = ?");
-		md_arg(&q, DB_S(f->type));
+		rec_cond(&q, " AND type = ?");
+		rec_arg(&q, DB_S(f->type));
 	}
 	if (f->region_class != NULL) {
-		md_cond(&q, " AND region_class = ?");
-		md_arg(&q, DB_S(f->region_class));
+		rec_cond(&q, " AND region_class = ?");
+		rec_arg(&q, DB_S(f->region_class));
 	}
 	if (f->active >= 0) {
-		md_cond(&q, " AND active = ?");
-		md_arg(&q, DB_I(f->active));
+		rec_cond(&q, " AND active = ?");
+		rec_arg(&q, DB_I(f->active));
 	}
-	return md_query_run(&q, db, a, CUST_NCOLS, sizeof(struct customer),
+	return rec_query_run(&q, db, a, CUST_NCOLS, sizeof(struct customer),
 	    cust_from_row, (void ***)items, n, next, err);
 }
 
@@ -196,26 +196,26 @@ cust_check(const struct customer *c, struct svc_err *err)
 {
 	enum svc_code rc;
 
-	rc = md_text_ok(err, "name", c->name, 1, 200, MD_LINE);
+	rc = rec_text_ok(err, "name", c->name, 1, 200, REC_LINE);
 	if (rc == SVC_OK)
-		rc = md_enum_ok(err, "type", c->type, customer_types);
+		rc = rec_enum_ok(err, "type", c->type, customer_types);
 	if (rc == SVC_OK)
-		rc = md_text_ok(err, "region", c->region, 0, 50, MD_LINE);
+		rc = rec_text_ok(err, "region", c->region, 0, 50, REC_LINE);
 	if (rc == SVC_OK)
-		rc = md_text_ok(err, "address", c->address, 0, 300, MD_MULTI);
+		rc = rec_text_ok(err, "address", c->address, 0, 300, REC_MULTI);
 	if (rc == SVC_OK)
-		rc = md_text_ok(err, "phone", c->phone, 0, 40, MD_LINE);
+		rc = rec_text_ok(err, "phone", c->phone, 0, 40, REC_LINE);
 	if (rc == SVC_OK)
-		rc = md_range_ok(err, "distance_km", c->distance_km, 0, 100000);
+		rc = rec_range_ok(err, "distance_km", c->distance_km, 0, 100000);
 	if (rc == SVC_OK)
-		rc = md_enum_ok(err, "region_class", c->region_class,
+		rc = rec_enum_ok(err, "region_class", c->region_class,
 		    region_classes);
 	if (rc == SVC_OK)
-		rc = md_text_ok(err, "credit_notes", c->credit_notes, 0, 2000,
-		    MD_MULTI);
+		rc = rec_text_ok(err, "credit_notes", c->credit_notes, 0, 2000,
+		    REC_MULTI);
 	if (rc == SVC_OK)
-		rc = md_text_ok(err, "relationship_notes",
-		    c->relationship_notes, 0, 2000, MD_MULTI);
+		rc = rec_text_ok(err, "relationship_notes",
+		    c->relationship_notes, 0, 2000, REC_MULTI);
 	return rc;
 }
 
@@ -240,11 +240,11 @@ customer_create(struct db *db, struct arena *a, const struct actor *who,
 	c.phone = or_empty(c.phone);
 	c.credit_notes = or_empty(c.credit_notes);
 	c.relationship_notes = or_empty(c.relationship_notes);
-	rc = md_text_ok(err, "code", c.code, 1, 32, MD_CODE);
+	rc = rec_text_ok(err, "code", c.code, 1, 32, REC_CODE);
 	if (rc == SVC_OK)
 		rc = cust_check(&c, err);
 	if (rc == SVC_OK)
-		rc = md_unique_ok(db, err, "code", "SELECT count(*) FROM"
+		rc = rec_unique_ok(db, err, "code", "SELECT count(*) FROM"
 		    " customers WHERE code = ?", c.code, "customer code");
 	if (rc)
 		return rc;
@@ -260,7 +260,7 @@ customer_create(struct db *db, struct arena *a, const struct actor *who,
 		rc = customer_get(db, a, id, out, err);
 	if (rc == SVC_OK)
 		rc = audit_write(db, who, "create", "customer", id, NULL,
-		    md_json_text(a, cust_json, *out), err);
+		    rec_json_text(a, cust_json, *out), err);
 	if (rc == SVC_OK)
 		rc = master_index_customer(db, a, id, err);
 	return rc;
@@ -279,7 +279,7 @@ customer_update(struct db *db, struct arena *a, const struct actor *who,
 	rc = customer_get(db, a, id, &cur, err);
 	if (rc)
 		return rc;
-	before = md_json_text(a, cust_json, cur);
+	before = rec_json_text(a, cust_json, cur);
 	if (cur->version != expected)
 		return stale_version(err, a, "customer", expected, before);
 	m = *cur;
@@ -323,7 +323,7 @@ customer_update(struct db *db, struct arena *a, const struct actor *who,
 	rc = customer_get(db, a, id, out, err);
 	if (rc == SVC_OK)
 		rc = audit_write(db, who, "update", "customer", id, before,
-		    md_json_text(a, cust_json, *out), err);
+		    rec_json_text(a, cust_json, *out), err);
 	if (rc == SVC_OK)
 		rc = master_index_customer(db, a, id, err);
 	return rc;
@@ -385,7 +385,7 @@ contact_list(struct db *db, struct arena *a, int64_t customer_id,
 
 	items = arena_alloc(a, CONTACTS_MAX * sizeof(*items));
 	if (items == NULL)
-		return md_oom(err);
+		return rec_oom(err);
 	rc = db_query(db, "SELECT " CONTACT_COLS " FROM customer_contacts"
 	    " WHERE customer_id = ? ORDER BY is_primary DESC, id LIMIT ?",
 	    DB_ARGS(DB_I(customer_id), DB_I(CONTACTS_MAX)), &q, err);
@@ -399,7 +399,7 @@ contact_list(struct db *db, struct arena *a, int64_t customer_id,
 	}
 	rc = db_done(q, err);
 	if (rc == SVC_OK && a->oom)
-		rc = md_oom(err);
+		rc = rec_oom(err);
 	*out = items;
 	*n = cnt;
 	return rc;
@@ -427,7 +427,7 @@ contact_get(struct db *db, struct arena *a, int64_t customer_id, int64_t id,
 	if (rc)
 		return rc;
 	if (c == NULL)
-		return md_oom(err);
+		return rec_oom(err);
 	if (r != 1)
 		return svc_fail(err, SVC_ENOTFOUND, "id",
 		    "contact %lld of customer %lld not found", (long long)id,
@@ -441,15 +441,15 @@ contact_check(const struct contact *c, struct svc_err *err)
 {
 	enum svc_code rc;
 
-	rc = md_text_ok(err, "name", c->name, 1, 100, MD_LINE);
+	rc = rec_text_ok(err, "name", c->name, 1, 100, REC_LINE);
 	if (rc == SVC_OK)
-		rc = md_text_ok(err, "title", c->title, 0, 100, MD_LINE);
+		rc = rec_text_ok(err, "title", c->title, 0, 100, REC_LINE);
 	if (rc == SVC_OK)
-		rc = md_text_ok(err, "phone", c->phone, 0, 40, MD_LINE);
+		rc = rec_text_ok(err, "phone", c->phone, 0, 40, REC_LINE);
 	if (rc == SVC_OK)
-		rc = md_text_ok(err, "email", c->email, 0, 200, MD_LINE);
+		rc = rec_text_ok(err, "email", c->email, 0, 200, REC_LINE);
 	if (rc == SVC_OK)
-		rc = md_email_ok(err, "email", c->email);
+		rc = rec_email_ok(err, "email", c->email);
 	return rc;
 }
 
@@ -474,8 +474,8 @@ clear_primary(struct db *db, struct arena *a, const struct actor *who,
 			    &after, err);
 		if (rc == SVC_OK)
 			rc = audit_write(db, who, "update", "customer_contact",
-			    items[i]->id, md_json_text(a, contact_json,
-			    items[i]), md_json_text(a, contact_json, after),
+			    items[i]->id, rec_json_text(a, contact_json,
+			    items[i]), rec_json_text(a, contact_json, after),
 			    err);
 	}
 	return rc;
@@ -523,7 +523,7 @@ contact_create(struct db *db, struct arena *a, const struct actor *who,
 		rc = contact_get(db, a, customer_id, id, out, err);
 	if (rc == SVC_OK)
 		rc = audit_write(db, who, "create", "customer_contact", id,
-		    NULL, md_json_text(a, contact_json, *out), err);
+		    NULL, rec_json_text(a, contact_json, *out), err);
 	if (rc == SVC_OK)
 		rc = master_index_customer(db, a, customer_id, err);
 	if (rc == SVC_OK)
@@ -545,7 +545,7 @@ contact_update(struct db *db, struct arena *a, const struct actor *who,
 	rc = contact_get(db, a, customer_id, id, &cur, err);
 	if (rc)
 		return rc;
-	before = md_json_text(a, contact_json, cur);
+	before = rec_json_text(a, contact_json, cur);
 	if (cur->version != expected)
 		return stale_version(err, a, "contact", expected, before);
 	m = *cur;
@@ -577,7 +577,7 @@ contact_update(struct db *db, struct arena *a, const struct actor *who,
 	rc = contact_get(db, a, customer_id, id, out, err);
 	if (rc == SVC_OK)
 		rc = audit_write(db, who, "update", "customer_contact", id,
-		    before, md_json_text(a, contact_json, *out), err);
+		    before, rec_json_text(a, contact_json, *out), err);
 	return rc;
 }
 
@@ -594,7 +594,7 @@ contact_delete(struct db *db, struct arena *a, const struct actor *who,
 		    DB_ARGS(DB_I(id)), NULL, err);
 	if (rc == SVC_OK)
 		rc = audit_write(db, who, "delete", "customer_contact", id,
-		    md_json_text(a, contact_json, cur), NULL, err);
+		    rec_json_text(a, contact_json, cur), NULL, err);
 	if (rc == SVC_OK)
 		rc = master_index_customer(db, a, customer_id, err);
 	return rc;

@@ -32,7 +32,7 @@ history_units(struct db *db, struct arena *a, int64_t customer_id, int today,
     struct jw *w, struct svc_err *err)
 {
 	struct unit_filter f = { .customer_id = customer_id };
-	struct md_page pg = { .sort = NULL, .cursor = NULL, .limit = 200 };
+	struct rec_page pg = { .sort = NULL, .cursor = NULL, .limit = 200 };
 	struct warranty_verdict v;
 	struct unit **items;
 	enum svc_code rc;
@@ -83,8 +83,8 @@ history_sales(struct db *db, int64_t customer_id, struct jw *w,
 	jw_ki64(w, "count", t.count);
 	jw_ki64(w, "quantity", t.quantity);
 	jw_ki64(w, "amount_fen", t.amount_fen);
-	md_kdate(w, "first_date", t.first_date);
-	md_kdate(w, "last_date", t.last_date);
+	rec_kdate(w, "first_date", t.first_date);
+	rec_kdate(w, "last_date", t.last_date);
 	jw_key(w, "by_year");
 	jw_arr_open(w);
 	rc = db_query(db, "SELECT sale_date / 10000, count(*),"
@@ -112,7 +112,7 @@ customer_history_json(struct db *db, struct arena *a, int64_t customer_id,
     int today, bool internal, struct jw *w, struct svc_err *err)
 {
 	struct contract_filter cf = { .customer_id = customer_id };
-	struct md_page pg = { .sort = NULL, .cursor = NULL,
+	struct rec_page pg = { .sort = NULL, .cursor = NULL,
 		.limit = HISTORY_CONTRACTS_MAX };
 	struct customer *c;
 	struct contact **contacts;
@@ -129,7 +129,7 @@ customer_history_json(struct db *db, struct arena *a, int64_t customer_id,
 	if (!internal)
 		customer_hide_internal(c);
 	jw_obj_open(w);
-	md_kdate(w, "as_of", today);
+	rec_kdate(w, "as_of", today);
 	jw_key(w, "customer");
 	customer_to_json(w, c);
 	rc = contact_list(db, a, customer_id, &contacts, &n, err);

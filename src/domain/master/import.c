@@ -445,15 +445,15 @@ row_customer(struct run *r, struct arena *a, struct svc_err *err)
 		return bad_value(r, err, C_CONTACT, "required", "is required "
 		    "when a contact phone or email is given");
 	if (cd.name[0] != '\0') {
-		rc = md_text_ok(err, "contact_name", cd.name, 1, 100, MD_LINE);
+		rc = rec_text_ok(err, "contact_name", cd.name, 1, 100, REC_LINE);
 		if (rc == SVC_OK)
-			rc = md_text_ok(err, "contact_phone", cd.phone, 0, 40,
-			    MD_LINE);
+			rc = rec_text_ok(err, "contact_phone", cd.phone, 0, 40,
+			    REC_LINE);
 		if (rc == SVC_OK)
-			rc = md_text_ok(err, "contact_email", cd.email, 0, 200,
-			    MD_LINE);
+			rc = rec_text_ok(err, "contact_email", cd.email, 0, 200,
+			    REC_LINE);
 		if (rc == SVC_OK)
-			rc = md_email_ok(err, "contact_email", cd.email);
+			rc = rec_email_ok(err, "contact_email", cd.email);
 		if (rc)
 			return rc;
 	}
@@ -562,7 +562,7 @@ row_unit(struct run *r, struct arena *a, struct svc_err *err)
 	if (rc == SVC_OK)
 		rc = bool_value(r, err, U_USED, false, &d.used);
 	if (rc == SVC_OK)
-		rc = int_value(r, err, U_USAGE, 0, 100, MD_NULL, &usage);
+		rc = int_value(r, err, U_USAGE, 0, 100, REC_NULL, &usage);
 	if (rc)
 		return rc;
 	d.usage_years = usage;
@@ -776,7 +776,7 @@ master_import(struct db *db, struct arena *a, const struct actor *who,
 	buf = arena_alloc(a, CSV_BUF_SIZE(opts->max_row_bytes, COLS_MAX * 2));
 	fields = arena_alloc(a, COLS_MAX * 2 * sizeof(*fields));
 	if (buf == NULL || fields == NULL)
-		return md_oom(err);
+		return rec_oom(err);
 	csv_init(&c, data, len, opts->max_row_bytes, COLS_MAX * 2, buf, fields);
 	while ((cr = csv_next(&c)) != CSV_END) {
 		struct arena row;

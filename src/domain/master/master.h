@@ -7,7 +7,7 @@
  * Dates (not times) are calendar days of the company time zone, held as
  * integers YYYYMMDD (20260131), written "2026-01-31" in JSON and CSV.
  * Money is integer fen.  Ratios are integer basis points (500 = 5.00 %).
- * Optional integers use MD_NULL (-1) for "none" (JSON null).
+ * Optional integers use REC_NULL (-1) for "none" (JSON null).
  *
  * Warranty is computed, never typed (SPEC §3):
  *   months       = the warranty_months of the unit's sales contract when the
@@ -47,44 +47,14 @@
 #include <stdint.h>
 
 #include "domain/core/core.h"
+#include "domain/record/record.h"
 #include "store/store.h"
+#include "util/date.h"
 #include "util/json.h"
 #include "util/mem.h"
 
-#define MD_NULL (-1)
-
-/* ===== dates (pure functions, date.c) ===== */
-
-/* Is ymd a real calendar day of years 1900..9999? */
-bool ymd_valid(int ymd);
-/*
- * Parse "YYYY-MM-DD", "YYYY/M/D", "YYYY.MM.DD" or "YYYYMMDD" (months and
- * days of 1 or 2 digits with a separator); false unless a real day.
- */
-bool ymd_parse(const char *s, int *out);
-/* "2026-01-31" into out (11 bytes at least). */
-void ymd_format(int ymd, char *out, size_t len);
-/* ymd + months calendar months, the day clamped to the month's last day. */
-int ymd_add_months(int ymd, int months);
-/* ymd + days (days may be negative). */
-int ymd_add_days(int ymd, int days);
 /* purchase + months - 1 day; the last day in warranty (see above). */
 int warranty_end_of(int purchase, int months);
-/* Today in the company time zone. */
-int ymd_today(void);
-
-/* ===== paging (every list) ===== */
-
-/*
- * A page request.  sort is a key the list allows, "-key" for descending
- * (NULL: by id); cursor is what the previous page gave as next_cursor
- * (NULL: the first page); limit 1..200.
- */
-struct md_page {
-	const char *sort;
-	const char *cursor;
-	int limit;
-};
 
 /* ===== customers (customer.c) ===== */
 
@@ -144,7 +114,7 @@ enum svc_code customer_get_by_code(struct db *, struct arena *,
     const char *code, struct customer **out,
     struct svc_err *) WARN_UNUSED_RESULT;
 enum svc_code customer_list(struct db *, struct arena *,
-    const struct customer_filter *, const struct md_page *,
+    const struct customer_filter *, const struct rec_page *,
     struct customer ***items, size_t *n, char **next_cursor,
     struct svc_err *) WARN_UNUSED_RESULT;
 /* Create from a draft (code, name required; the rest defaulted). */
@@ -241,7 +211,7 @@ enum svc_code model_get(struct db *, struct arena *, int64_t id,
 enum svc_code model_get_by_no(struct db *, struct arena *, const char *no,
     struct product_model **out, struct svc_err *) WARN_UNUSED_RESULT;
 enum svc_code model_list(struct db *, struct arena *,
-    const struct model_filter *, const struct md_page *,
+    const struct model_filter *, const struct rec_page *,
     struct product_model ***items, size_t *n, char **next_cursor,
     struct svc_err *) WARN_UNUSED_RESULT;
 enum svc_code model_create(struct db *, struct arena *, const struct actor *,
@@ -284,7 +254,7 @@ struct part_filter {
 enum svc_code part_get(struct db *, struct arena *, int64_t id,
     struct part **out, struct svc_err *) WARN_UNUSED_RESULT;
 enum svc_code part_list(struct db *, struct arena *, const struct part_filter *,
-    const struct md_page *, struct part ***items, size_t *n,
+    const struct rec_page *, struct part ***items, size_t *n,
     char **next_cursor, struct svc_err *) WARN_UNUSED_RESULT;
 enum svc_code part_create(struct db *, struct arena *, const struct actor *,
     const struct part *draft, struct part **out,
@@ -325,7 +295,7 @@ struct contract {
 	const char *kind;		/* sales | maintenance, immutable */
 	int start_date;
 	int end_date;
-	/* sales contracts (MD_NULL = none) */
+	/* sales contracts (REC_NULL = none) */
 	int64_t warranty_months;	/* overrides the model's, 1..240 */
 	int64_t exchange_ratio_limit_bp;	/* 调换率 limit, 0..10000 */
 	int64_t exchange_days_limit;	/* days from delivery, 0..3650 */
@@ -366,11 +336,11 @@ enum svc_code contract_get(struct db *, struct arena *, int64_t id,
 enum svc_code contract_get_by_no(struct db *, struct arena *, const char *no,
     struct contract **out, struct svc_err *) WARN_UNUSED_RESULT;
 enum svc_code contract_list(struct db *, struct arena *,
-    const struct contract_filter *, const struct md_page *,
+    const struct contract_filter *, const struct rec_page *,
     struct contract ***items, size_t *n, char **next_cursor,
     struct svc_err *) WARN_UNUSED_RESULT;
 /*
- * Sales-only fields (warranty_months, exchange_*) must be MD_NULL on a
+ * Sales-only fields (warranty_months, exchange_*) must be REC_NULL on a
  * maintenance contract; maintenance-only fields (price_fen, visits_per_year)
  * must be 0 on a sales contract.
  */
@@ -407,7 +377,7 @@ struct unit {
 	int64_t amount_fen;
 	int warranty_end;	/* computed */
 	bool used;		/* used goods (seed 003 §二) */
-	int64_t usage_years;	/* MD_NULL = not known */
+	int64_t usage_years;	/* REC_NULL = not known */
 	const char *wear;
 	const char *repair_history;
 	const char *known_faults;
@@ -453,7 +423,7 @@ enum svc_code unit_get_by_serial(struct db *, struct arena *,
     const char *serial, struct unit **out,
     struct svc_err *) WARN_UNUSED_RESULT;
 enum svc_code unit_list(struct db *, struct arena *, const struct unit_filter *,
-    const struct md_page *, struct unit ***items, size_t *n,
+    const struct rec_page *, struct unit ***items, size_t *n,
     char **next_cursor, struct svc_err *) WARN_UNUSED_RESULT;
 /* warranty_end is computed; the draft's is ignored. */
 enum svc_code unit_create(struct db *, struct arena *, const struct actor *,
@@ -537,7 +507,7 @@ struct sales_total {
 enum svc_code sales_get(struct db *, struct arena *, int64_t id,
     struct sales_record **out, struct svc_err *) WARN_UNUSED_RESULT;
 enum svc_code sales_list(struct db *, struct arena *,
-    const struct sales_filter *, const struct md_page *,
+    const struct sales_filter *, const struct rec_page *,
     struct sales_record ***items, size_t *n, char **next_cursor,
     struct svc_err *) WARN_UNUSED_RESULT;
 enum svc_code sales_create(struct db *, struct arena *, const struct actor *,
@@ -590,7 +560,7 @@ struct price_filter {
 enum svc_code price_get(struct db *, struct arena *, int64_t id,
     struct price_item **out, struct svc_err *) WARN_UNUSED_RESULT;
 enum svc_code price_list(struct db *, struct arena *,
-    const struct price_filter *, const struct md_page *,
+    const struct price_filter *, const struct rec_page *,
     struct price_item ***items, size_t *n, char **next_cursor,
     struct svc_err *) WARN_UNUSED_RESULT;
 enum svc_code price_create(struct db *, struct arena *, const struct actor *,

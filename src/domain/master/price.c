@@ -81,7 +81,7 @@ price_get(struct db *db, struct arena *a, int64_t id,
 	if (rc)
 		return rc;
 	if (p == NULL)
-		return md_oom(err);
+		return rec_oom(err);
 	if (r != 1)
 		return svc_fail(err, SVC_ENOTFOUND, "id",
 		    "price item %lld not found", (long long)id);
@@ -89,7 +89,7 @@ price_get(struct db *db, struct arena *a, int64_t id,
 	return SVC_OK;
 }
 
-static const struct md_sort price_sorts[] = {
+static const struct rec_sort price_sorts[] = {
 	{ "id", "id", false },
 	{ "code", "code", true },
 	{ "name", "name", true },
@@ -98,33 +98,33 @@ static const struct md_sort price_sorts[] = {
 
 enum svc_code
 price_list(struct db *db, struct arena *a, const struct price_filter *f,
-    const struct md_page *pg, struct price_item ***items, size_t *n,
+    const struct rec_page *pg, struct price_item ***items, size_t *n,
     char **next, struct svc_err *err)
 {
-	struct md_query q;
+	struct rec_query q;
 	enum svc_code rc;
 
-	rc = md_query_begin(&q, a, PRICE_COLS, "price_items", "id", price_sorts,
+	rc = rec_query_begin(&q, a, PRICE_COLS, "price_items", "id", price_sorts,
 	    pg, err);
 	if (rc)
 		return rc;
 	if (f->q != NULL && f->q[0] != '\0') {
-		const char *like = md_like(a, f->q, false);
+		const char *like = rec_like(a, f->q, false);
 
-		md_cond(&q, " AND (lower(code) LIKE lower(?)" MD_ESC
-		    " OR lower(name) LIKE lower(?)" MD_ESC ")");
-		md_arg(&q, DB_S(like));
-		md_arg(&q, DB_S(like));
+		rec_cond(&q, " AND (lower(code) LIKE lower(?)" REC_ESC
+		    " OR lower(name) LIKE lower(?)" REC_ESC ")");
+		rec_arg(&q, DB_S(like));
+		rec_arg(&q, DB_S(like));
 	}
 	if (f->kind != NULL) {
-		md_cond(&q, " AND kind = ?");
-		md_arg(&q, DB_S(f->kind));
+		rec_cond(&q, " AND kind = ?");
+		rec_arg(&q, DB_S(f->kind));
 	}
 	if (f->active >= 0) {
-		md_cond(&q, " AND active = ?");
-		md_arg(&q, DB_I(f->active));
+		rec_cond(&q, " AND active = ?");
+		rec_arg(&q, DB_I(f->active));
 	}
-	return md_query_run(&q, db, a, PRICE_NCOLS, sizeof(struct price_item),
+	return rec_query_run(&q, db, a, PRICE_NCOLS, sizeof(struct price_item),
 	    price_from_row, (void ***)items, n, next, err);
 }
 
@@ -134,13 +134,13 @@ price_check(struct db *db, const struct price_item *p, bool part_changed,
 {
 	enum svc_code rc;
 
-	rc = md_enum_ok(err, "kind", p->kind, price_kinds);
+	rc = rec_enum_ok(err, "kind", p->kind, price_kinds);
 	if (rc == SVC_OK)
-		rc = md_text_ok(err, "name", p->name, 1, 200, MD_LINE);
+		rc = rec_text_ok(err, "name", p->name, 1, 200, REC_LINE);
 	if (rc == SVC_OK)
-		rc = md_text_ok(err, "unit", p->unit, 1, 10, MD_LINE);
+		rc = rec_text_ok(err, "unit", p->unit, 1, 10, REC_LINE);
 	if (rc == SVC_OK)
-		rc = md_range_ok(err, "price_fen", p->price_fen, 0,
+		rc = rec_range_ok(err, "price_fen", p->price_fen, 0,
 		    1000000000000LL);
 	if (rc)
 		return rc;
@@ -151,7 +151,7 @@ price_check(struct db *db, const struct price_item *p, bool part_changed,
 		return svc_fail_field(err, SVC_EINVAL, "part_id", "not_allowed",
 		    "only items of kind 'part' name a part");
 	if (part_changed && p->part_id != 0)
-		return md_ref_ok(db, err, "part_id", "parts", "part",
+		return rec_ref_ok(db, err, "part_id", "parts", "part",
 		    p->part_id);
 	return SVC_OK;
 }
@@ -166,11 +166,11 @@ price_create(struct db *db, struct arena *a, const struct actor *who,
 
 	if (p.unit == NULL || p.unit[0] == '\0')
 		p.unit = "次";
-	rc = md_text_ok(err, "code", p.code, 1, 50, MD_CODE);
+	rc = rec_text_ok(err, "code", p.code, 1, 50, REC_CODE);
 	if (rc == SVC_OK)
 		rc = price_check(db, &p, true, err);
 	if (rc == SVC_OK)
-		rc = md_unique_ok(db, err, "code", "SELECT count(*) FROM"
+		rc = rec_unique_ok(db, err, "code", "SELECT count(*) FROM"
 		    " price_items WHERE code = ?", p.code, "price item code");
 	if (rc)
 		return rc;
@@ -184,7 +184,7 @@ price_create(struct db *db, struct arena *a, const struct actor *who,
 		rc = price_get(db, a, id, out, err);
 	if (rc == SVC_OK)
 		rc = audit_write(db, who, "create", "price_item", id, NULL,
-		    md_json_text(a, price_json, *out), err);
+		    rec_json_text(a, price_json, *out), err);
 	return rc;
 }
 
@@ -201,7 +201,7 @@ price_update(struct db *db, struct arena *a, const struct actor *who,
 	rc = price_get(db, a, id, &cur, err);
 	if (rc)
 		return rc;
-	before = md_json_text(a, price_json, cur);
+	before = rec_json_text(a, price_json, cur);
 	if (cur->version != expected)
 		return stale_version(err, a, "price item", expected, before);
 	p = *cur;
@@ -233,6 +233,6 @@ price_update(struct db *db, struct arena *a, const struct actor *who,
 	rc = price_get(db, a, id, out, err);
 	if (rc == SVC_OK)
 		rc = audit_write(db, who, "update", "price_item", id, before,
-		    md_json_text(a, price_json, *out), err);
+		    rec_json_text(a, price_json, *out), err);
 	return rc;
 }

@@ -80,7 +80,7 @@ model_one(struct db *db, struct arena *a, const char *sql, struct dbv arg,
 	if (rc)
 		return rc;
 	if (m == NULL)
-		return md_oom(err);
+		return rec_oom(err);
 	if (r != 1)
 		return SVC_ENOTFOUND;
 	*out = m;
@@ -115,7 +115,7 @@ model_get_by_no(struct db *db, struct arena *a, const char *no,
 	return rc;
 }
 
-static const struct md_sort model_sorts[] = {
+static const struct rec_sort model_sorts[] = {
 	{ "id", "id", false },
 	{ "model_no", "model_no", true },
 	{ "name", "name", true },
@@ -124,33 +124,33 @@ static const struct md_sort model_sorts[] = {
 
 enum svc_code
 model_list(struct db *db, struct arena *a, const struct model_filter *f,
-    const struct md_page *pg, struct product_model ***items, size_t *n,
+    const struct rec_page *pg, struct product_model ***items, size_t *n,
     char **next, struct svc_err *err)
 {
-	struct md_query q;
+	struct rec_query q;
 	enum svc_code rc;
 
-	rc = md_query_begin(&q, a, MODEL_COLS, "product_models", "id",
+	rc = rec_query_begin(&q, a, MODEL_COLS, "product_models", "id",
 	    model_sorts, pg, err);
 	if (rc)
 		return rc;
 	if (f->q != NULL && f->q[0] != '\0') {
-		const char *like = md_like(a, f->q, false);
+		const char *like = rec_like(a, f->q, false);
 
-		md_cond(&q, " AND (lower(model_no) LIKE lower(?)" MD_ESC
-		    " OR lower(name) LIKE lower(?)" MD_ESC ")");
-		md_arg(&q, DB_S(like));
-		md_arg(&q, DB_S(like));
+		rec_cond(&q, " AND (lower(model_no) LIKE lower(?)" REC_ESC
+		    " OR lower(name) LIKE lower(?)" REC_ESC ")");
+		rec_arg(&q, DB_S(like));
+		rec_arg(&q, DB_S(like));
 	}
 	if (f->category != NULL) {
-		md_cond(&q, " AND category = ?");
-		md_arg(&q, DB_S(f->category));
+		rec_cond(&q, " AND category = ?");
+		rec_arg(&q, DB_S(f->category));
 	}
 	if (f->active >= 0) {
-		md_cond(&q, " AND active = ?");
-		md_arg(&q, DB_I(f->active));
+		rec_cond(&q, " AND active = ?");
+		rec_arg(&q, DB_I(f->active));
 	}
-	return md_query_run(&q, db, a, MODEL_NCOLS,
+	return rec_query_run(&q, db, a, MODEL_NCOLS,
 	    sizeof(struct product_model), model_from_row, (void ***)items, n,
 	    next, err);
 }
@@ -161,14 +161,14 @@ model_check(struct db *db, const struct product_model *m, bool bu_changed,
 {
 	enum svc_code rc;
 
-	rc = md_text_ok(err, "name", m->name, 1, 200, MD_LINE);
+	rc = rec_text_ok(err, "name", m->name, 1, 200, REC_LINE);
 	if (rc == SVC_OK)
-		rc = md_text_ok(err, "category", m->category, 0, 50, MD_LINE);
+		rc = rec_text_ok(err, "category", m->category, 0, 50, REC_LINE);
 	if (rc == SVC_OK)
-		rc = md_range_ok(err, "warranty_months", m->warranty_months, 0,
+		rc = rec_range_ok(err, "warranty_months", m->warranty_months, 0,
 		    240);
 	if (rc == SVC_OK && bu_changed && m->business_unit_id != 0)
-		rc = md_ref_ok(db, err, "business_unit_id", "departments",
+		rc = rec_ref_ok(db, err, "business_unit_id", "departments",
 		    "department", m->business_unit_id);
 	return rc;
 }
@@ -184,11 +184,11 @@ model_create(struct db *db, struct arena *a, const struct actor *who,
 
 	if (m.category == NULL)
 		m.category = "";
-	rc = md_text_ok(err, "model_no", m.model_no, 1, 50, MD_LINE);
+	rc = rec_text_ok(err, "model_no", m.model_no, 1, 50, REC_LINE);
 	if (rc == SVC_OK)
 		rc = model_check(db, &m, true, err);
 	if (rc == SVC_OK)
-		rc = md_unique_ok(db, err, "model_no", "SELECT count(*) FROM"
+		rc = rec_unique_ok(db, err, "model_no", "SELECT count(*) FROM"
 		    " product_models WHERE model_no = ?", m.model_no,
 		    "model number");
 	if (rc)
@@ -204,7 +204,7 @@ model_create(struct db *db, struct arena *a, const struct actor *who,
 		rc = model_get(db, a, id, out, err);
 	if (rc == SVC_OK)
 		rc = audit_write(db, who, "create", "product_model", id, NULL,
-		    md_json_text(a, model_json, *out), err);
+		    rec_json_text(a, model_json, *out), err);
 	return rc;
 }
 
@@ -221,7 +221,7 @@ model_update(struct db *db, struct arena *a, const struct actor *who,
 	rc = model_get(db, a, id, &cur, err);
 	if (rc)
 		return rc;
-	before = md_json_text(a, model_json, cur);
+	before = rec_json_text(a, model_json, cur);
 	if (cur->version != expected)
 		return stale_version(err, a, "product model", expected, before);
 	m = *cur;
@@ -259,7 +259,7 @@ model_update(struct db *db, struct arena *a, const struct actor *who,
 	rc = model_get(db, a, id, out, err);
 	if (rc == SVC_OK)
 		rc = audit_write(db, who, "update", "product_model", id, before,
-		    md_json_text(a, model_json, *out), err);
+		    rec_json_text(a, model_json, *out), err);
 	return rc;
 }
 
@@ -330,7 +330,7 @@ part_get(struct db *db, struct arena *a, int64_t id, struct part **out,
 	if (rc)
 		return rc;
 	if (p == NULL)
-		return md_oom(err);
+		return rec_oom(err);
 	if (r != 1)
 		return svc_fail(err, SVC_ENOTFOUND, "id", "part %lld not found",
 		    (long long)id);
@@ -338,7 +338,7 @@ part_get(struct db *db, struct arena *a, int64_t id, struct part **out,
 	return SVC_OK;
 }
 
-static const struct md_sort part_sorts[] = {
+static const struct rec_sort part_sorts[] = {
 	{ "id", "id", false },
 	{ "code", "code", true },
 	{ "name", "name", true },
@@ -347,29 +347,29 @@ static const struct md_sort part_sorts[] = {
 
 enum svc_code
 part_list(struct db *db, struct arena *a, const struct part_filter *f,
-    const struct md_page *pg, struct part ***items, size_t *n, char **next,
+    const struct rec_page *pg, struct part ***items, size_t *n, char **next,
     struct svc_err *err)
 {
-	struct md_query q;
+	struct rec_query q;
 	enum svc_code rc;
 
-	rc = md_query_begin(&q, a, PART_COLS, "parts", "id", part_sorts, pg,
+	rc = rec_query_begin(&q, a, PART_COLS, "parts", "id", part_sorts, pg,
 	    err);
 	if (rc)
 		return rc;
 	if (f->q != NULL && f->q[0] != '\0') {
-		const char *like = md_like(a, f->q, false);
+		const char *like = rec_like(a, f->q, false);
 
-		md_cond(&q, " AND (lower(code) LIKE lower(?)" MD_ESC
-		    " OR lower(name) LIKE lower(?)" MD_ESC ")");
-		md_arg(&q, DB_S(like));
-		md_arg(&q, DB_S(like));
+		rec_cond(&q, " AND (lower(code) LIKE lower(?)" REC_ESC
+		    " OR lower(name) LIKE lower(?)" REC_ESC ")");
+		rec_arg(&q, DB_S(like));
+		rec_arg(&q, DB_S(like));
 	}
 	if (f->active >= 0) {
-		md_cond(&q, " AND active = ?");
-		md_arg(&q, DB_I(f->active));
+		rec_cond(&q, " AND active = ?");
+		rec_arg(&q, DB_I(f->active));
 	}
-	return md_query_run(&q, db, a, PART_NCOLS, sizeof(struct part),
+	return rec_query_run(&q, db, a, PART_NCOLS, sizeof(struct part),
 	    part_from_row, (void ***)items, n, next, err);
 }
 
@@ -378,14 +378,14 @@ part_check(const struct part *p, struct svc_err *err)
 {
 	enum svc_code rc;
 
-	rc = md_text_ok(err, "name", p->name, 1, 200, MD_LINE);
+	rc = rec_text_ok(err, "name", p->name, 1, 200, REC_LINE);
 	if (rc == SVC_OK)
-		rc = md_text_ok(err, "unit", p->unit, 1, 10, MD_LINE);
+		rc = rec_text_ok(err, "unit", p->unit, 1, 10, REC_LINE);
 	if (rc == SVC_OK)
-		rc = md_range_ok(err, "price_fen", p->price_fen, 0,
+		rc = rec_range_ok(err, "price_fen", p->price_fen, 0,
 		    1000000000000LL);
 	if (rc == SVC_OK)
-		rc = md_range_ok(err, "reorder_point", p->reorder_point, 0,
+		rc = rec_range_ok(err, "reorder_point", p->reorder_point, 0,
 		    1000000000);
 	return rc;
 }
@@ -400,11 +400,11 @@ part_create(struct db *db, struct arena *a, const struct actor *who,
 
 	if (p.unit == NULL || p.unit[0] == '\0')
 		p.unit = "个";
-	rc = md_text_ok(err, "code", p.code, 1, 50, MD_CODE);
+	rc = rec_text_ok(err, "code", p.code, 1, 50, REC_CODE);
 	if (rc == SVC_OK)
 		rc = part_check(&p, err);
 	if (rc == SVC_OK)
-		rc = md_unique_ok(db, err, "code", "SELECT count(*) FROM parts"
+		rc = rec_unique_ok(db, err, "code", "SELECT count(*) FROM parts"
 		    " WHERE code = ?", p.code, "part code");
 	if (rc)
 		return rc;
@@ -418,7 +418,7 @@ part_create(struct db *db, struct arena *a, const struct actor *who,
 		rc = part_get(db, a, id, out, err);
 	if (rc == SVC_OK)
 		rc = audit_write(db, who, "create", "part", id, NULL,
-		    md_json_text(a, part_json, *out), err);
+		    rec_json_text(a, part_json, *out), err);
 	return rc;
 }
 
@@ -435,7 +435,7 @@ part_update(struct db *db, struct arena *a, const struct actor *who,
 	rc = part_get(db, a, id, &cur, err);
 	if (rc)
 		return rc;
-	before = md_json_text(a, part_json, cur);
+	before = rec_json_text(a, part_json, cur);
 	if (cur->version != expected)
 		return stale_version(err, a, "part", expected, before);
 	p = *cur;
@@ -465,7 +465,7 @@ part_update(struct db *db, struct arena *a, const struct actor *who,
 	rc = part_get(db, a, id, out, err);
 	if (rc == SVC_OK)
 		rc = audit_write(db, who, "update", "part", id, before,
-		    md_json_text(a, part_json, *out), err);
+		    rec_json_text(a, part_json, *out), err);
 	return rc;
 }
 
@@ -482,7 +482,7 @@ model_bom_get(struct db *db, struct arena *a, int64_t model_id,
 
 	lines = arena_alloc(a, BOM_MAX * sizeof(*lines));
 	if (lines == NULL)
-		return md_oom(err);
+		return rec_oom(err);
 	rc = db_query(db, "SELECT mp.part_id, mp.quantity, p.code, p.name"
 	    " FROM model_parts mp JOIN parts p ON p.id = mp.part_id"
 	    " WHERE mp.model_id = ? ORDER BY p.code, p.id",
@@ -554,13 +554,13 @@ model_bom_set(struct db *db, struct arena *a, const struct actor *who,
 		return rc;
 	if (cur->version != expected)
 		return stale_version(err, a, "product model", expected,
-		    md_json_text(a, model_json, cur));
+		    rec_json_text(a, model_json, cur));
 	if (n > BOM_MAX)
 		return svc_fail_field(err, SVC_EINVAL, "parts", "too_many",
 		    "a bill of parts has at most %d lines", BOM_MAX);
 	for (size_t i = 0; i < n; i++) {
 		snprintf(field, sizeof(field), "parts[%zu].quantity", i);
-		rc = md_range_ok(err, field, lines[i].quantity, 1, 100000);
+		rc = rec_range_ok(err, field, lines[i].quantity, 1, 100000);
 		if (rc)
 			return rc;
 		snprintf(field, sizeof(field), "parts[%zu].part_id", i);
@@ -569,7 +569,7 @@ model_bom_set(struct db *db, struct arena *a, const struct actor *who,
 				return svc_fail_field(err, SVC_EINVAL, field,
 				    "duplicate", "part %lld is listed twice",
 				    (long long)lines[i].part_id);
-		rc = md_ref_ok(db, err, field, "parts", "part",
+		rc = rec_ref_ok(db, err, field, "parts", "part",
 		    lines[i].part_id);
 		if (rc)
 			return rc;
@@ -586,7 +586,7 @@ model_bom_set(struct db *db, struct arena *a, const struct actor *who,
 		return rc;
 	if (changed == 0)
 		return stale_version(err, a, "product model", expected,
-		    md_json_text(a, model_json, cur));
+		    rec_json_text(a, model_json, cur));
 	rc = db_exec(db, "DELETE FROM model_parts WHERE model_id = ?",
 	    DB_ARGS(DB_I(model_id)), NULL, err);
 	for (size_t i = 0; rc == SVC_OK && i < n; i++)

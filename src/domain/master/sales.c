@@ -46,7 +46,7 @@ sales_to_json(struct jw *w, const struct sales_record *s)
 	jw_kstr(w, "customer_code", s->customer_code);
 	jw_kid(w, "model_id", s->model_id);
 	jw_kstr(w, "model_no", s->model_no);
-	md_kdate(w, "sale_date", s->sale_date);
+	rec_kdate(w, "sale_date", s->sale_date);
 	jw_ki64(w, "quantity", s->quantity);
 	jw_ki64(w, "amount_fen", s->amount_fen);
 	jw_kstr(w, "reference", s->reference);
@@ -81,7 +81,7 @@ sales_get(struct db *db, struct arena *a, int64_t id,
 	if (rc)
 		return rc;
 	if (s == NULL)
-		return md_oom(err);
+		return rec_oom(err);
 	if (r != 1)
 		return svc_fail(err, SVC_ENOTFOUND, "id",
 		    "sales record %lld not found", (long long)id);
@@ -89,7 +89,7 @@ sales_get(struct db *db, struct arena *a, int64_t id,
 	return SVC_OK;
 }
 
-static const struct md_sort sales_sorts[] = {
+static const struct rec_sort sales_sorts[] = {
 	{ "id", "s.id", false },
 	{ "sale_date", "s.sale_date", false },
 	{ NULL, NULL, false },
@@ -97,33 +97,33 @@ static const struct md_sort sales_sorts[] = {
 
 enum svc_code
 sales_list(struct db *db, struct arena *a, const struct sales_filter *f,
-    const struct md_page *pg, struct sales_record ***items, size_t *n,
+    const struct rec_page *pg, struct sales_record ***items, size_t *n,
     char **next, struct svc_err *err)
 {
-	struct md_query q;
+	struct rec_query q;
 	enum svc_code rc;
 
-	rc = md_query_begin(&q, a, SALES_COLS, SALES_FROM, "s.id", sales_sorts,
+	rc = rec_query_begin(&q, a, SALES_COLS, SALES_FROM, "s.id", sales_sorts,
 	    pg, err);
 	if (rc)
 		return rc;
 	if (f->customer_id != 0) {
-		md_cond(&q, " AND s.customer_id = ?");
-		md_arg(&q, DB_I(f->customer_id));
+		rec_cond(&q, " AND s.customer_id = ?");
+		rec_arg(&q, DB_I(f->customer_id));
 	}
 	if (f->model_id != 0) {
-		md_cond(&q, " AND s.model_id = ?");
-		md_arg(&q, DB_I(f->model_id));
+		rec_cond(&q, " AND s.model_id = ?");
+		rec_arg(&q, DB_I(f->model_id));
 	}
 	if (f->from != 0) {
-		md_cond(&q, " AND s.sale_date >= ?");
-		md_arg(&q, DB_I(f->from));
+		rec_cond(&q, " AND s.sale_date >= ?");
+		rec_arg(&q, DB_I(f->from));
 	}
 	if (f->to != 0) {
-		md_cond(&q, " AND s.sale_date <= ?");
-		md_arg(&q, DB_I(f->to));
+		rec_cond(&q, " AND s.sale_date <= ?");
+		rec_arg(&q, DB_I(f->to));
 	}
-	return md_query_run(&q, db, a, SALES_NCOLS, sizeof(struct sales_record),
+	return rec_query_run(&q, db, a, SALES_NCOLS, sizeof(struct sales_record),
 	    sales_from_row, (void ***)items, n, next, err);
 }
 
@@ -141,20 +141,20 @@ sales_create(struct db *db, struct arena *a, const struct actor *who,
 	if (s.customer_id == 0)
 		return svc_fail_field(err, SVC_EINVAL, "customer_id",
 		    "required", "'customer_id' is required");
-	rc = md_ref_ok(db, err, "customer_id", "customers", "customer",
+	rc = rec_ref_ok(db, err, "customer_id", "customers", "customer",
 	    s.customer_id);
 	if (rc == SVC_OK && s.model_id != 0)
-		rc = md_ref_ok(db, err, "model_id", "product_models",
+		rc = rec_ref_ok(db, err, "model_id", "product_models",
 		    "product model", s.model_id);
 	if (rc == SVC_OK)
-		rc = md_date_ok(err, "sale_date", s.sale_date, false);
+		rc = rec_date_ok(err, "sale_date", s.sale_date, false);
 	if (rc == SVC_OK)
-		rc = md_range_ok(err, "quantity", s.quantity, 0, 1000000000);
+		rc = rec_range_ok(err, "quantity", s.quantity, 0, 1000000000);
 	if (rc == SVC_OK)
-		rc = md_range_ok(err, "amount_fen", s.amount_fen, 0,
+		rc = rec_range_ok(err, "amount_fen", s.amount_fen, 0,
 		    100000000000000LL);
 	if (rc == SVC_OK)
-		rc = md_text_ok(err, "reference", s.reference, 0, 100, MD_LINE);
+		rc = rec_text_ok(err, "reference", s.reference, 0, 100, REC_LINE);
 	if (rc == SVC_OK && s.reference[0] != '\0')
 		rc = db_one_i64(db, "SELECT count(*) FROM sales_records"
 		    " WHERE customer_id = ? AND reference = ?",
@@ -175,7 +175,7 @@ sales_create(struct db *db, struct arena *a, const struct actor *who,
 		rc = sales_get(db, a, id, out, err);
 	if (rc == SVC_OK)
 		rc = audit_write(db, who, "create", "sales_record", id, NULL,
-		    md_json_text(a, sales_json, *out), err);
+		    rec_json_text(a, sales_json, *out), err);
 	return rc;
 }
 
@@ -192,7 +192,7 @@ sales_delete(struct db *db, struct arena *a, const struct actor *who,
 		    DB_ARGS(DB_I(id)), NULL, err);
 	if (rc == SVC_OK)
 		rc = audit_write(db, who, "delete", "sales_record", id,
-		    md_json_text(a, sales_json, cur), NULL, err);
+		    rec_json_text(a, sales_json, cur), NULL, err);
 	return rc;
 }
 

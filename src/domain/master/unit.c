@@ -41,7 +41,7 @@ unit_from_row(struct dbq *q, struct arena *a, void *item)
 	u->amount_fen = db_i64(q, 10);
 	u->warranty_end = (int)db_i64(q, 11);
 	u->used = db_i64(q, 12) != 0;
-	u->usage_years = db_null(q, 13) ? MD_NULL : db_i64(q, 13);
+	u->usage_years = db_null(q, 13) ? REC_NULL : db_i64(q, 13);
 	u->wear = db_dup(q, 14, a);
 	u->repair_history = db_dup(q, 15, a);
 	u->known_faults = db_dup(q, 16, a);
@@ -78,16 +78,16 @@ unit_json_members(struct jw *w, const struct unit *u, int today)
 	jw_kstr(w, "contract_no", u->contract_no);
 	jw_kstr(w, "sale_order_no", u->sale_order_no);
 	jw_kstr(w, "invoice_no", u->invoice_no);
-	md_kdate(w, "purchase_date", u->purchase_date);
-	md_kdate(w, "delivery_date", u->delivery_date);
+	rec_kdate(w, "purchase_date", u->purchase_date);
+	rec_kdate(w, "delivery_date", u->delivery_date);
 	jw_ki64(w, "quantity", u->quantity);
 	jw_ki64(w, "amount_fen", u->amount_fen);
-	md_kdate(w, "warranty_end", u->warranty_end);
+	rec_kdate(w, "warranty_end", u->warranty_end);
 	if (today != 0)
 		jw_kbool(w, "in_warranty", u->purchase_date <= today &&
 		    today <= u->warranty_end);
 	jw_kbool(w, "used", u->used);
-	md_knull(w, "usage_years", u->usage_years);
+	rec_knull(w, "usage_years", u->usage_years);
 	jw_kstr(w, "wear", u->wear);
 	jw_kstr(w, "repair_history", u->repair_history);
 	jw_kstr(w, "known_faults", u->known_faults);
@@ -122,7 +122,7 @@ unit_one(struct db *db, struct arena *a, const char *sql, struct dbv arg,
 	if (rc)
 		return rc;
 	if (u == NULL)
-		return md_oom(err);
+		return rec_oom(err);
 	if (r != 1)
 		return SVC_ENOTFOUND;
 	*out = u;
@@ -157,7 +157,7 @@ unit_get_by_serial(struct db *db, struct arena *a, const char *serial,
 	return rc;
 }
 
-static const struct md_sort unit_sorts[] = {
+static const struct rec_sort unit_sorts[] = {
 	{ "id", "u.id", false },
 	{ "serial", "u.serial", true },
 	{ "purchase_date", "u.purchase_date", false },
@@ -167,35 +167,35 @@ static const struct md_sort unit_sorts[] = {
 
 enum svc_code
 unit_list(struct db *db, struct arena *a, const struct unit_filter *f,
-    const struct md_page *pg, struct unit ***items, size_t *n, char **next,
+    const struct rec_page *pg, struct unit ***items, size_t *n, char **next,
     struct svc_err *err)
 {
-	struct md_query q;
+	struct rec_query q;
 	enum svc_code rc;
 
-	rc = md_query_begin(&q, a, UNIT_COLS, UNIT_FROM, "u.id", unit_sorts,
+	rc = rec_query_begin(&q, a, UNIT_COLS, UNIT_FROM, "u.id", unit_sorts,
 	    pg, err);
 	if (rc)
 		return rc;
 	if (f->customer_id != 0) {
-		md_cond(&q, " AND u.customer_id = ?");
-		md_arg(&q, DB_I(f->customer_id));
+		rec_cond(&q, " AND u.customer_id = ?");
+		rec_arg(&q, DB_I(f->customer_id));
 	}
 	if (f->model_id != 0) {
-		md_cond(&q, " AND u.model_id = ?");
-		md_arg(&q, DB_I(f->model_id));
+		rec_cond(&q, " AND u.model_id = ?");
+		rec_arg(&q, DB_I(f->model_id));
 	}
 	if (f->contract_id != 0) {
-		md_cond(&q, " AND (u.contract_id = ? OR u.id IN (SELECT unit_id"
+		rec_cond(&q, " AND (u.contract_id = ? OR u.id IN (SELECT unit_id"
 		    " FROM contract_units WHERE contract_id = ?))");
-		md_arg(&q, DB_I(f->contract_id));
-		md_arg(&q, DB_I(f->contract_id));
+		rec_arg(&q, DB_I(f->contract_id));
+		rec_arg(&q, DB_I(f->contract_id));
 	}
 	if (f->serial_prefix != NULL && f->serial_prefix[0] != '\0') {
-		md_cond(&q, " AND u.serial LIKE ?" MD_ESC);
-		md_arg(&q, DB_S(md_like(a, f->serial_prefix, true)));
+		rec_cond(&q, " AND u.serial LIKE ?" REC_ESC);
+		rec_arg(&q, DB_S(rec_like(a, f->serial_prefix, true)));
 	}
-	return md_query_run(&q, db, a, UNIT_NCOLS, sizeof(struct unit),
+	return rec_query_run(&q, db, a, UNIT_NCOLS, sizeof(struct unit),
 	    unit_from_row, (void ***)items, n, next, err);
 }
 
@@ -212,7 +212,7 @@ unit_months(struct db *db, const struct unit *u, int64_t *months,
 {
 	struct dbq *q;
 	enum svc_code rc;
-	int64_t cust = 0, cm = MD_NULL;
+	int64_t cust = 0, cm = REC_NULL;
 	bool found = false, sales = false;
 
 	rc = db_one_i64(db, "SELECT warranty_months FROM product_models"
@@ -233,7 +233,7 @@ unit_months(struct db *db, const struct unit *u, int64_t *months,
 		found = true;
 		cust = db_i64(q, 0);
 		sales = strcmp(db_str(q, 1), "sales") == 0;
-		cm = db_null(q, 2) ? MD_NULL : db_i64(q, 2);
+		cm = db_null(q, 2) ? REC_NULL : db_i64(q, 2);
 	}
 	rc = db_done(q, err);
 	if (rc)
@@ -250,7 +250,7 @@ unit_months(struct db *db, const struct unit *u, int64_t *months,
 		return svc_fail_field(err, SVC_EINVAL, "contract_id",
 		    "not_allowed", "contract %lld belongs to another customer",
 		    (long long)u->contract_id);
-	if (cm != MD_NULL)
+	if (cm != REC_NULL)
 		*months = cm;
 	return SVC_OK;
 }
@@ -261,9 +261,9 @@ warranty_verdict_to_json(struct jw *w, const struct warranty_verdict *v)
 	jw_obj_open(w);
 	jw_ki64(w, "unit_id", v->unit_id);
 	jw_kbool(w, "in_warranty", v->in_warranty);
-	md_kdate(w, "on_date", v->on_date);
-	md_kdate(w, "purchase_date", v->purchase_date);
-	md_kdate(w, "warranty_end", v->warranty_end);
+	rec_kdate(w, "on_date", v->on_date);
+	rec_kdate(w, "purchase_date", v->purchase_date);
+	rec_kdate(w, "warranty_end", v->warranty_end);
 	jw_ki64(w, "months", v->months);
 	jw_kstr(w, "source", v->by_contract ? "contract" : "model");
 	jw_kstr(w, "rule", v->rule);
@@ -278,7 +278,7 @@ unit_warranty_verdict(struct db *db, struct arena *a, int64_t unit_id,
 	enum svc_code rc;
 	char pd[16], end[16];
 	char *model_no = NULL, *contract_no = NULL;
-	int64_t mm = 0, cm = MD_NULL;
+	int64_t mm = 0, cm = REC_NULL;
 	int r;
 
 	memset(v, 0, sizeof(*v));
@@ -297,7 +297,7 @@ unit_warranty_verdict(struct db *db, struct arena *a, int64_t unit_id,
 		model_no = db_dup(q, 1, a);
 		mm = db_i64(q, 2);
 		contract_no = db_dup(q, 3, a);
-		cm = db_null(q, 4) ? MD_NULL : db_i64(q, 4);
+		cm = db_null(q, 4) ? REC_NULL : db_i64(q, 4);
 	}
 	rc = db_done(q, err);
 	if (rc)
@@ -305,7 +305,7 @@ unit_warranty_verdict(struct db *db, struct arena *a, int64_t unit_id,
 	if (r != 1)
 		return svc_fail(err, SVC_ENOTFOUND, "unit_id",
 		    "unit %lld not found", (long long)unit_id);
-	v->by_contract = contract_no != NULL && cm != MD_NULL;
+	v->by_contract = contract_no != NULL && cm != REC_NULL;
 	v->months = v->by_contract ? cm : mm;
 	v->warranty_end = warranty_end_of(v->purchase_date, (int)v->months);
 	v->in_warranty = v->purchase_date <= v->on_date &&
@@ -406,35 +406,35 @@ unit_check(const struct unit *u, struct svc_err *err)
 {
 	enum svc_code rc;
 
-	rc = md_text_ok(err, "sale_order_no", u->sale_order_no, 0, 50,
-	    MD_LINE);
+	rc = rec_text_ok(err, "sale_order_no", u->sale_order_no, 0, 50,
+	    REC_LINE);
 	if (rc == SVC_OK)
-		rc = md_text_ok(err, "invoice_no", u->invoice_no, 0, 50,
-		    MD_LINE);
+		rc = rec_text_ok(err, "invoice_no", u->invoice_no, 0, 50,
+		    REC_LINE);
 	if (rc == SVC_OK)
-		rc = md_date_ok(err, "purchase_date", u->purchase_date, false);
+		rc = rec_date_ok(err, "purchase_date", u->purchase_date, false);
 	if (rc == SVC_OK)
-		rc = md_date_ok(err, "delivery_date", u->delivery_date, true);
+		rc = rec_date_ok(err, "delivery_date", u->delivery_date, true);
 	if (rc == SVC_OK && u->delivery_date != 0 &&
 	    u->delivery_date < u->purchase_date)
 		rc = svc_fail_field(err, SVC_EINVAL, "delivery_date",
 		    "out_of_range", "'delivery_date' cannot be before "
 		    "'purchase_date'");
 	if (rc == SVC_OK)
-		rc = md_range_ok(err, "quantity", u->quantity, 1, 1000000);
+		rc = rec_range_ok(err, "quantity", u->quantity, 1, 1000000);
 	if (rc == SVC_OK)
-		rc = md_range_ok(err, "amount_fen", u->amount_fen, 0,
+		rc = rec_range_ok(err, "amount_fen", u->amount_fen, 0,
 		    1000000000000LL);
-	if (rc == SVC_OK && u->usage_years != MD_NULL)
-		rc = md_range_ok(err, "usage_years", u->usage_years, 0, 100);
+	if (rc == SVC_OK && u->usage_years != REC_NULL)
+		rc = rec_range_ok(err, "usage_years", u->usage_years, 0, 100);
 	if (rc == SVC_OK)
-		rc = md_text_ok(err, "wear", u->wear, 0, 500, MD_MULTI);
+		rc = rec_text_ok(err, "wear", u->wear, 0, 500, REC_MULTI);
 	if (rc == SVC_OK)
-		rc = md_text_ok(err, "repair_history", u->repair_history, 0,
-		    2000, MD_MULTI);
+		rc = rec_text_ok(err, "repair_history", u->repair_history, 0,
+		    2000, REC_MULTI);
 	if (rc == SVC_OK)
-		rc = md_text_ok(err, "known_faults", u->known_faults, 0, 2000,
-		    MD_MULTI);
+		rc = rec_text_ok(err, "known_faults", u->known_faults, 0, 2000,
+		    REC_MULTI);
 	return rc;
 }
 
@@ -444,7 +444,7 @@ customer_ok(struct db *db, int64_t id, struct svc_err *err)
 	if (id == 0)
 		return svc_fail_field(err, SVC_EINVAL, "customer_id",
 		    "required", "'customer_id' is required");
-	return md_ref_ok(db, err, "customer_id", "customers", "customer", id);
+	return rec_ref_ok(db, err, "customer_id", "customers", "customer", id);
 }
 
 enum svc_code
@@ -460,7 +460,7 @@ unit_create(struct db *db, struct arena *a, const struct actor *who,
 	u.wear = or_empty(u.wear);
 	u.repair_history = or_empty(u.repair_history);
 	u.known_faults = or_empty(u.known_faults);
-	rc = md_text_ok(err, "serial", u.serial, 1, 64, MD_CODE);
+	rc = rec_text_ok(err, "serial", u.serial, 1, 64, REC_CODE);
 	if (rc == SVC_OK && u.model_id == 0)
 		rc = svc_fail_field(err, SVC_EINVAL, "model_id", "required",
 		    "'model_id' is required");
@@ -471,7 +471,7 @@ unit_create(struct db *db, struct arena *a, const struct actor *who,
 	if (rc == SVC_OK)
 		rc = unit_months(db, &u, &months, err);
 	if (rc == SVC_OK)
-		rc = md_unique_ok(db, err, "serial", "SELECT count(*) FROM"
+		rc = rec_unique_ok(db, err, "serial", "SELECT count(*) FROM"
 		    " sold_units WHERE serial = ?", u.serial, "serial number");
 	if (rc)
 		return rc;
@@ -486,14 +486,14 @@ unit_create(struct db *db, struct arena *a, const struct actor *who,
 	    DB_ID(u.contract_id), DB_S(u.sale_order_no), DB_S(u.invoice_no),
 	    DB_I(u.purchase_date), DB_ID(u.delivery_date), DB_I(u.quantity),
 	    DB_I(u.amount_fen), DB_I(u.warranty_end), DB_I(u.used),
-	    u.usage_years == MD_NULL ? DB_NULL : DB_I(u.usage_years),
+	    u.usage_years == REC_NULL ? DB_NULL : DB_I(u.usage_years),
 	    DB_S(u.wear), DB_S(u.repair_history), DB_S(u.known_faults),
 	    DB_I(now), DB_I(now)), &id, err);
 	if (rc == SVC_OK)
 		rc = unit_get(db, a, id, out, err);
 	if (rc == SVC_OK)
 		rc = audit_write(db, who, "create", "sold_unit", id, NULL,
-		    md_json_text(a, unit_json, *out), err);
+		    rec_json_text(a, unit_json, *out), err);
 	if (rc == SVC_OK)
 		rc = master_index_unit(db, a, id, err);
 	return rc;
@@ -512,7 +512,7 @@ unit_update(struct db *db, struct arena *a, const struct actor *who,
 	rc = unit_get(db, a, id, &cur, err);
 	if (rc)
 		return rc;
-	before = md_json_text(a, unit_json, cur);
+	before = rec_json_text(a, unit_json, cur);
 	if (cur->version != expected)
 		return stale_version(err, a, "unit", expected, before);
 	u = *cur;
@@ -579,7 +579,7 @@ unit_update(struct db *db, struct arena *a, const struct actor *who,
 	    DB_S(u.sale_order_no), DB_S(u.invoice_no), DB_I(u.purchase_date),
 	    DB_ID(u.delivery_date), DB_I(u.quantity), DB_I(u.amount_fen),
 	    DB_I(u.warranty_end), DB_I(u.used),
-	    u.usage_years == MD_NULL ? DB_NULL : DB_I(u.usage_years),
+	    u.usage_years == REC_NULL ? DB_NULL : DB_I(u.usage_years),
 	    DB_S(u.wear), DB_S(u.repair_history), DB_S(u.known_faults),
 	    DB_I(clock_now()), DB_I(id), DB_I(expected)), &changed, err);
 	if (rc)
@@ -589,8 +589,14 @@ unit_update(struct db *db, struct arena *a, const struct actor *who,
 	rc = unit_get(db, a, id, out, err);
 	if (rc == SVC_OK)
 		rc = audit_write(db, who, "update", "sold_unit", id, before,
-		    md_json_text(a, unit_json, *out), err);
+		    rec_json_text(a, unit_json, *out), err);
 	if (rc == SVC_OK)
 		rc = master_index_unit(db, a, id, err);
 	return rc;
+}
+
+int
+warranty_end_of(int purchase, int months)
+{
+	return ymd_add_days(ymd_add_months(purchase, months), -1);
 }

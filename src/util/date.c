@@ -1,9 +1,10 @@
 /*
- * date — calendar days as YYYYMMDD integers, month arithmetic and the
- * warranty end (see master.h for the rule).  Pure functions.
+ * date — calendar days as YYYYMMDD integers and month arithmetic.  Pure
+ * functions.
  */
-#include "domain/master/master.h"
+#include "util/date.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "util/clock.h"
@@ -138,12 +139,6 @@ ymd_add_days(int ymd, int days)
 {
 	return ymd_of_days(days_of(ymd / 10000, ymd / 100 % 100, ymd % 100) +
 	    days);
-}
-
-int
-warranty_end_of(int purchase, int months)
-{
-	return ymd_add_days(ymd_add_months(purchase, months), -1);
 }
 
 int
