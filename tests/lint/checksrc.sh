@@ -67,10 +67,10 @@ for fn in strcpy strcat sprintf vsprintf strtok atoi atol strtol gets; do
 done
 
 # ----- SQL built with printf -----
-# md_ref_ok() puts a table name, a literal of its caller, into its query;
+# rec_ref_ok() puts a table name, a literal of its caller, into its query;
 # the value is bound.
 grep -nE 'printf[[:space:]]*\([^;]*"[[:space:]]*(SELECT|INSERT|UPDATE|DELETE|WITH)[[:space:]]' $files |
-    grep -v '^domain/master/common\.c:[0-9]*:.*"SELECT count(\*) FROM %s WHERE id = ?"' >"$tmp/hits"
+    grep -v '^domain/record/check\.c:[0-9]*:.*"SELECT count(\*) FROM %s WHERE id = ?"' >"$tmp/hits"
 check "no SQL built with printf"
 
 # ----- layering -----

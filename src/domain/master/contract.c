@@ -288,8 +288,8 @@ contract_create(struct db *db, struct arena *a, const struct actor *who,
 	if (rc == SVC_OK)
 		rc = contract_check(&c, err);
 	if (rc == SVC_OK)
-		rc = rec_unique_ok(db, err, "contract_no", "SELECT count(*) FROM"
-		    " contracts WHERE contract_no = ?", c.contract_no,
+		rc = rec_unique_ok(db, err, "contract_no", "SELECT count(*)"
+		    " FROM contracts WHERE contract_no = ?", c.contract_no,
 		    "contract number");
 	if (rc)
 		return rc;

@@ -151,8 +151,8 @@ customer_list(struct db *db, struct arena *a, const struct customer_filter *f,
 	struct rec_query q;
 	enum svc_code rc;
 
-	rc = rec_query_begin(&q, a, CUST_COLS, "customers", "id", cust_sorts, pg,
-	    err);
+	rc = rec_query_begin(&q, a, CUST_COLS, "customers", "id", cust_sorts,
+	    pg, err);
 	if (rc)
 		return rc;
 	if (f->only_id != 0) {
@@ -206,7 +206,8 @@ cust_check(const struct customer *c, struct svc_err *err)
 	if (rc == SVC_OK)
 		rc = rec_text_ok(err, "phone", c->phone, 0, 40, REC_LINE);
 	if (rc == SVC_OK)
-		rc = rec_range_ok(err, "distance_km", c->distance_km, 0, 100000);
+		rc = rec_range_ok(err, "distance_km", c->distance_km, 0,
+		    100000);
 	if (rc == SVC_OK)
 		rc = rec_enum_ok(err, "region_class", c->region_class,
 		    region_classes);

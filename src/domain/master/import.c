@@ -445,7 +445,8 @@ row_customer(struct run *r, struct arena *a, struct svc_err *err)
 		return bad_value(r, err, C_CONTACT, "required", "is required "
 		    "when a contact phone or email is given");
 	if (cd.name[0] != '\0') {
-		rc = rec_text_ok(err, "contact_name", cd.name, 1, 100, REC_LINE);
+		rc = rec_text_ok(err, "contact_name", cd.name, 1, 100,
+		    REC_LINE);
 		if (rc == SVC_OK)
 			rc = rec_text_ok(err, "contact_phone", cd.phone, 0, 40,
 			    REC_LINE);

@@ -104,8 +104,8 @@ price_list(struct db *db, struct arena *a, const struct price_filter *f,
 	struct rec_query q;
 	enum svc_code rc;
 
-	rc = rec_query_begin(&q, a, PRICE_COLS, "price_items", "id", price_sorts,
-	    pg, err);
+	rc = rec_query_begin(&q, a, PRICE_COLS, "price_items", "id",
+	    price_sorts, pg, err);
 	if (rc)
 		return rc;
 	if (f->q != NULL && f->q[0] != '\0') {

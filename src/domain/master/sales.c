@@ -123,8 +123,9 @@ sales_list(struct db *db, struct arena *a, const struct sales_filter *f,
 		rec_cond(&q, " AND s.sale_date <= ?");
 		rec_arg(&q, DB_I(f->to));
 	}
-	return rec_query_run(&q, db, a, SALES_NCOLS, sizeof(struct sales_record),
-	    sales_from_row, (void ***)items, n, next, err);
+	return rec_query_run(&q, db, a, SALES_NCOLS,
+	    sizeof(struct sales_record), sales_from_row, (void ***)items, n,
+	    next, err);
 }
 
 enum svc_code
@@ -154,7 +155,8 @@ sales_create(struct db *db, struct arena *a, const struct actor *who,
 		rc = rec_range_ok(err, "amount_fen", s.amount_fen, 0,
 		    100000000000000LL);
 	if (rc == SVC_OK)
-		rc = rec_text_ok(err, "reference", s.reference, 0, 100, REC_LINE);
+		rc = rec_text_ok(err, "reference", s.reference, 0, 100,
+		    REC_LINE);
 	if (rc == SVC_OK && s.reference[0] != '\0')
 		rc = db_one_i64(db, "SELECT count(*) FROM sales_records"
 		    " WHERE customer_id = ? AND reference = ?",

@@ -186,8 +186,8 @@ unit_list(struct db *db, struct arena *a, const struct unit_filter *f,
 		rec_arg(&q, DB_I(f->model_id));
 	}
 	if (f->contract_id != 0) {
-		rec_cond(&q, " AND (u.contract_id = ? OR u.id IN (SELECT unit_id"
-		    " FROM contract_units WHERE contract_id = ?))");
+		rec_cond(&q, " AND (u.contract_id = ? OR u.id IN (SELECT"
+		    " unit_id FROM contract_units WHERE contract_id = ?))");
 		rec_arg(&q, DB_I(f->contract_id));
 		rec_arg(&q, DB_I(f->contract_id));
 	}
