@@ -188,6 +188,8 @@ BENCH_TOKEN="" run healthz healthz.lua
 BENCH_TOKEN=$tok_read BENCH_REQUESTS=$newest run get get.lua
 BENCH_TOKEN=$tok_read run list list.lua
 BENCH_TOKEN=$tok_read single list_c1 list.lua
+BENCH_TOKEN=$tok_read BENCH_CUSTOMERS=$BENCH_CUSTOMERS run customer_get customer.lua
+BENCH_TOKEN=$tok_read BENCH_CUSTOMERS=$BENCH_CUSTOMERS run customer_list customers.lua
 
 search_note=""
 routes=$(./aftersales routes)

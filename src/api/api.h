@@ -18,6 +18,7 @@
 
 #include "domain/core/core.h"
 #include "domain/core/settings.h"
+#include "domain/record/record.h"
 #include "http/http.h"
 
 enum route_flags {
@@ -31,6 +32,7 @@ enum route_flags {
 typedef enum svc_code (*route_fn)(struct req *, struct resp *);
 
 struct field;
+struct resource;
 
 struct route {
 	unsigned method;	/* enum http_method */
@@ -48,6 +50,7 @@ struct route {
 	const struct field *body;	/* request body fields, for docs */
 	const char *const *query;	/* allowed query parameters, for docs */
 	size_t body_max;	/* 0: the configured default (1 MiB) */
+	const struct resource *res;	/* a declared record's route */
 };
 
 /*
@@ -73,6 +76,7 @@ enum ftype {
 	F_BOOL,		/* bool */
 	F_STRARR,	/* struct strarr, max = items */
 	F_ENUM,		/* const char *, one of enums[] */
+	F_DATE,		/* int YYYYMMDD from "YYYY-MM-DD", null -> 0 */
 };
 
 enum field_flags {
@@ -106,6 +110,20 @@ struct field {
  */
 enum svc_code decode_json(struct req *, const struct field *, void *out,
     unsigned *present) WARN_UNUSED_RESULT;
+
+enum rec_mode {
+	REC_CREATE,	/* every field not RF_OUT; RF_REQUIRED ones needed */
+	REC_UPDATE,	/* neither RF_OUT nor RF_FIXED, and "version" */
+};
+
+/*
+ * Decode rq->json into the record draft out (which rec_init() has filled
+ * with the defaults) by the record's declaration, as decode_json() does by
+ * a field table: errors name the field, "lines[0].quantity" inside nested
+ * lists.  *mask gets the bit (REC_BIT(index)) of each field given.
+ */
+enum svc_code decode_record(struct req *, const struct record *,
+    enum rec_mode, void *out, rec_mask *mask) WARN_UNUSED_RESULT;
 
 /* ----- helpers for handlers ----- */
 
@@ -155,6 +173,46 @@ void list_next_cursor(struct jw *, bool more, int64_t last_id);
 /* The version a write expects: body "version" or If-Match. */
 enum svc_code req_version(struct req *, int64_t body_version,
     int64_t *out) WARN_UNUSED_RESULT;
+
+/* ----- declared records served as resources (resource.c) ----- */
+
+/*
+ * A record type served at a path: the generic handlers api_rec_list,
+ * api_rec_get, api_rec_create and api_rec_update read the route's res.
+ * Lists take limit, cursor, sort (the RF_SORT keys), the RF_FILTER fields
+ * and the hook's own parameters.
+ *
+ * Customer isolation: owner names the field that holds the customer
+ * company a record belongs to ("id" for the customers themselves): a
+ * customer user lists only its own, and another company's record answers
+ * 404 as one that does not exist.  With no owner, customer users can
+ * neither read nor write the records.  RF_INTERNAL fields are left out of
+ * their answers, and a customer user giving one is refused (403 naming it).
+ */
+struct resource {
+	const struct record *rec;
+	const char *path;	/* "/api/v1/customers": Location of a new one */
+	const char *owner;	/* the customer's field; NULL: staff only */
+	bool customer_creates;	/* may a customer user create one? */
+	/* Extra list parameters, read by filter (after the page's). */
+	const char *const *query;
+	enum svc_code (*filter)(struct req *, struct rec_query *);
+};
+
+#define H(name) enum svc_code name(struct req *, struct resp *)
+H(api_rec_list); H(api_rec_get); H(api_rec_create); H(api_rec_update);
+#undef H
+
+/* limit (1..200, default 25), cursor and sort of a declared list. */
+enum svc_code page_params(struct req *, struct rec_page *) WARN_UNUSED_RESULT;
+/* A text query parameter: valid UTF-8 of at most max bytes, or NULL. */
+enum svc_code query_text(struct req *, const char *name, size_t max,
+    const char **out) WARN_UNUSED_RESULT;
+/* name=true|false -> 1|0, absent -> -1. */
+enum svc_code query_tristate(struct req *, const char *name, int *out)
+    WARN_UNUSED_RESULT;
+/* The customer company of a customer user; 0 for staff. */
+int64_t own_customer(struct req *);
 
 /* Free the decoded JSON (called by the http layer at completion). */
 void api_req_cleanup(struct req *);

@@ -25,12 +25,6 @@
 
 /* ----- shared helpers ----- */
 
-static int64_t
-own_customer(struct req *rq)
-{
-	return rq->who.customer_id;
-}
-
 /*
  * May the caller see a record of customer_id?  For a customer user and
  * another company: 404 naming the record as asked for.
@@ -65,60 +59,6 @@ staff_only(struct req *rq)
 		return SVC_OK;
 	return svc_fail(&rq->err, SVC_EPERM, NULL,
 	    "customer users cannot do this");
-}
-
-/* limit, cursor and sort of a list. */
-static enum svc_code
-page_params(struct req *rq, struct rec_page *pg)
-{
-	enum svc_code rc;
-	int64_t limit;
-
-	rc = query_i64(rq, "limit", 1, 200, 25, &limit);
-	if (rc)
-		return rc;
-	pg->limit = (int)limit;
-	pg->cursor = req_query(rq, "cursor");
-	pg->sort = req_query(rq, "sort");
-	if (pg->cursor != NULL && strlen(pg->cursor) > 2048)
-		return svc_fail_field(&rq->err, SVC_EINVAL, "cursor", "invalid",
-		    "'cursor' is not a cursor this list gave out");
-	return SVC_OK;
-}
-
-/* A text query parameter: valid UTF-8 of at most max bytes, or NULL. */
-static enum svc_code
-query_text(struct req *rq, const char *name, size_t max, const char **out)
-{
-	const char *s = req_query(rq, name);
-
-	*out = NULL;
-	if (s == NULL || s[0] == '\0')
-		return SVC_OK;
-	if (strlen(s) > max || !utf8_valid(s, strlen(s)))
-		return svc_fail_field(&rq->err, SVC_EINVAL, name, "invalid",
-		    "'%s' must be valid UTF-8 of at most %zu bytes", name, max);
-	*out = s;
-	return SVC_OK;
-}
-
-/* active=true|false -> 1|0, absent -> -1. */
-static enum svc_code
-query_active(struct req *rq, int *out)
-{
-	const char *s = req_query(rq, "active");
-
-	*out = -1;
-	if (s == NULL || s[0] == '\0')
-		return SVC_OK;
-	if (strcmp(s, "true") == 0)
-		*out = 1;
-	else if (strcmp(s, "false") == 0)
-		*out = 0;
-	else
-		return svc_fail_field(&rq->err, SVC_EINVAL, "active", "invalid",
-		    "'active' must be true or false");
-	return SVC_OK;
 }
 
 /* A date query parameter (YYYY-MM-DD), 0 when absent. */
@@ -201,121 +141,27 @@ location(struct req *rq, struct resp *rs, const char *base, int64_t id)
 
 /* ===== customers ===== */
 
-struct customer_in {
-	const char *code, *name, *type, *region, *address, *phone;
-	int64_t distance_km;
-	const char *region_class, *credit_notes, *relationship_notes;
-	bool active;
-	int64_t version;
-};
-
-#define CUSTOMER_FIELDS \
-	{ "name", F_TEXT, offsetof(struct customer_in, name), 0, 1, 200, \
-	    CUF_NAME, NULL, "company name" }, \
-	{ "type", F_ENUM, offsetof(struct customer_in, type), 0, 0, 0, \
-	    CUF_TYPE, customer_types, "dealer, distributor, enterprise or " \
-	    "consumer" }, \
-	{ "region", F_TEXT, offsetof(struct customer_in, region), F_NULLABLE, \
-	    0, 50, CUF_REGION, NULL, "sales region, e.g. 华北" }, \
-	{ "address", F_TEXT, offsetof(struct customer_in, address), \
-	    F_NULLABLE, 0, 300, CUF_ADDRESS, NULL, "address" }, \
-	{ "phone", F_TEXT, offsetof(struct customer_in, phone), F_NULLABLE, \
-	    0, 40, CUF_PHONE, NULL, "main phone number" }, \
-	{ "distance_km", F_I64, offsetof(struct customer_in, distance_km), 0, \
-	    0, 100000, CUF_DISTANCE, NULL, \
-	    "distance from the service centre (arrival targets)" }, \
-	{ "region_class", F_ENUM, offsetof(struct customer_in, region_class), \
-	    0, 0, 0, CUF_REGION_CLASS, region_classes, \
-	    "urban or suburban (arrival targets)" }, \
-	{ "credit_notes", F_TEXT, offsetof(struct customer_in, credit_notes), \
-	    F_NULLABLE, 0, 2000, CUF_CREDIT, NULL, "credit notes" }, \
-	{ "relationship_notes", F_TEXT, \
-	    offsetof(struct customer_in, relationship_notes), F_NULLABLE, 0, \
-	    2000, CUF_RELATION, NULL, "relationship notes" }
-
-static const struct field customer_create_fields[] = {
-	{ "code", F_TEXT, offsetof(struct customer_in, code), F_REQUIRED, 1,
-	    32, 0, NULL, "unique customer code, e.g. C0001 (never changes)" },
-	CUSTOMER_FIELDS,
-	END_FIELDS,
-};
-
-static const struct field customer_update_fields[] = {
-	VERSION_FIELD(struct customer_in),
-	CUSTOMER_FIELDS,
-	{ "active", F_BOOL, offsetof(struct customer_in, active), 0, 0, 0,
-	    CUF_ACTIVE, NULL, "false marks the customer inactive" },
-	END_FIELDS,
-};
-
-static const char *const customer_list_query[] = { "limit", "cursor",
-	"sort", "q", "region", "type", "region_class", "active", NULL };
-
-static void
-customer_in_draft(const struct customer_in *in, struct customer *d)
-{
-	memset(d, 0, sizeof(*d));
-	d->code = in->code;
-	d->name = in->name;
-	d->type = in->type;
-	d->region = in->region;
-	d->address = in->address;
-	d->phone = in->phone;
-	d->distance_km = in->distance_km;
-	d->region_class = in->region_class;
-	d->credit_notes = in->credit_notes;
-	d->relationship_notes = in->relationship_notes;
-	d->active = in->active;
-}
-
-static void
-customer_item(struct jw *w, const void *c, int today)
-{
-	(void)today;
-	customer_to_json(w, c);
-}
-
-/*
- * The customer as the caller may see it: a customer user never sees the
- * internal fields (credit and relationship notes, SPEC §3), whatever the
- * permission matrix grants.
- */
 static enum svc_code
-respond_customer(struct req *rq, struct resp *rs, int status,
-    struct customer *c)
+customer_q(struct req *rq, struct rec_query *q)
 {
-	struct jw w;
-
-	if (own_customer(rq) != 0)
-		customer_hide_internal(c);
-	resp_json(rs, status, &w);
-	customer_to_json(&w, c);
-	return SVC_OK;
-}
-
-/*
- * A stale PATCH by a customer user: the same 409 as staff get, its current
- * record without the internal fields.
- */
-static enum svc_code
-customer_conflict_hidden(struct req *rq, int64_t id, int64_t version)
-{
-	struct customer *c;
-	struct buf b;
-	struct jw w;
+	const char *text;
 	enum svc_code rc;
 
-	rc = customer_get(rq->db, &rq->arena, id, &c, &rq->err);
-	if (rc)
-		return rc;
-	customer_hide_internal(c);
-	buf_init(&b, 1u << 16);
-	jw_init(&w, &b);
-	customer_to_json(&w, c);
-	rc = stale_version(&rq->err, &rq->arena, "customer", version, b.p);
-	buf_release(&b);
+	rc = query_text(rq, "q", 100, &text);
+	if (rc == SVC_OK && text != NULL)
+		rc = customer_match(q, &rq->arena, text);
 	return rc;
 }
+
+static const char *const customer_extra_query[] = { "q", NULL };
+
+static const struct resource customer_res = {
+	.rec = &customer_rec,
+	.path = "/api/v1/customers",
+	.owner = "id",
+	.query = customer_extra_query,
+	.filter = customer_q,
+};
 
 /* Load customer id as the caller may see it. */
 static enum svc_code
@@ -327,119 +173,6 @@ load_customer(struct req *rq, int64_t id, struct customer **c)
 	if (rc == SVC_OK)
 		rc = customer_get(rq->db, &rq->arena, id, c, &rq->err);
 	return rc;
-}
-
-/* GET /api/v1/customers?q=&region=&type=&region_class=&active=&sort= */
-static enum svc_code
-api_customer_list(struct req *rq, struct resp *rs)
-{
-	struct customer_filter f = { .active = -1 };
-	struct customer **items;
-	struct rec_page pg;
-	enum svc_code rc;
-	char *next;
-	size_t n;
-
-	rc = query_allow(rq, customer_list_query);
-	if (rc == SVC_OK)
-		rc = page_params(rq, &pg);
-	if (rc == SVC_OK)
-		rc = query_text(rq, "q", 100, &f.q);
-	if (rc == SVC_OK)
-		rc = query_text(rq, "region", 100, &f.region);
-	if (rc == SVC_OK)
-		rc = query_enum(rq, "type", customer_types, &f.type);
-	if (rc == SVC_OK)
-		rc = query_enum(rq, "region_class", region_classes,
-		    &f.region_class);
-	if (rc == SVC_OK)
-		rc = query_active(rq, &f.active);
-	if (rc)
-		return rc;
-	f.only_id = own_customer(rq);
-	rc = customer_list(rq->db, &rq->arena, &f, &pg, &items, &n, &next,
-	    &rq->err);
-	if (rc)
-		return rc;
-	for (size_t i = 0; i < n && own_customer(rq) != 0; i++)
-		customer_hide_internal(items[i]);
-	respond_list(rs, (void **)items, n, next, customer_item, 0);
-	return SVC_OK;
-}
-
-/* GET /api/v1/customers/{id} */
-static enum svc_code
-api_customer_get(struct req *rq, struct resp *rs)
-{
-	struct customer *c;
-	enum svc_code rc;
-	int64_t id;
-
-	rc = req_param_id(rq, 0, &id);
-	if (rc == SVC_OK)
-		rc = load_customer(rq, id, &c);
-	if (rc)
-		return rc;
-	return respond_customer(rq, rs, 200, c);
-}
-
-/* POST /api/v1/customers {code, name, type?, region?, ...} */
-static enum svc_code
-api_customer_create(struct req *rq, struct resp *rs)
-{
-	struct customer_in in = { .active = true };
-	struct actor who = req_actor(rq);
-	struct customer d, *c;
-	enum svc_code rc;
-
-	rc = staff_only(rq);
-	if (rc == SVC_OK)
-		rc = decode_json(rq, customer_create_fields, &in, NULL);
-	if (rc)
-		return rc;
-	customer_in_draft(&in, &d);
-	rc = customer_create(rq->db, &rq->arena, &who, &d, &c, &rq->err);
-	if (rc)
-		return rc;
-	location(rq, rs, "/api/v1/customers", c->id);
-	return respond_customer(rq, rs, 201, c);
-}
-
-/* PATCH /api/v1/customers/{id} {version, name?, type?, ...} */
-static enum svc_code
-api_customer_update(struct req *rq, struct resp *rs)
-{
-	struct customer_in in = { 0 };
-	struct actor who = req_actor(rq);
-	struct customer d, *c;
-	enum svc_code rc;
-	unsigned present;
-	int64_t id, version;
-
-	rc = req_param_id(rq, 0, &id);
-	if (rc == SVC_OK)
-		rc = scope(rq, id, "customer", id);
-	if (rc == SVC_OK)
-		rc = decode_json(rq, customer_update_fields, &in, &present);
-	if (rc == SVC_OK)
-		rc = req_version(rq, in.version, &version);
-	if (rc == SVC_OK && own_customer(rq) != 0 &&
-	    (present & (CUF_CREDIT | CUF_RELATION)))
-		rc = svc_fail_field(&rq->err, SVC_EPERM,
-		    (present & CUF_CREDIT) ? "credit_notes" :
-		    "relationship_notes", "not_allowed",
-		    "the notes of a customer are kept by staff");
-	if (rc)
-		return rc;
-	customer_in_draft(&in, &d);
-	rc = customer_update(rq->db, &rq->arena, &who, id, version, &d, present,
-	    &c, &rq->err);
-	if (rc == SVC_ECONFLICT && own_customer(rq) != 0 &&
-	    strcmp(rq->err.field, "version") == 0)
-		return customer_conflict_hidden(rq, id, version);
-	if (rc)
-		return rc;
-	return respond_customer(rq, rs, 200, c);
 }
 
 static const char *const history_query[] = { "on", NULL };
@@ -720,7 +453,7 @@ api_model_list(struct req *rq, struct resp *rs)
 	if (rc == SVC_OK)
 		rc = query_text(rq, "category", 100, &f.category);
 	if (rc == SVC_OK)
-		rc = query_active(rq, &f.active);
+		rc = query_tristate(rq, "active", &f.active);
 	if (rc == SVC_OK)
 		rc = model_list(rq->db, &rq->arena, &f, &pg, &items, &n, &next,
 		    &rq->err);
@@ -1037,7 +770,7 @@ api_part_list(struct req *rq, struct resp *rs)
 	if (rc == SVC_OK)
 		rc = query_text(rq, "q", 100, &f.q);
 	if (rc == SVC_OK)
-		rc = query_active(rq, &f.active);
+		rc = query_tristate(rq, "active", &f.active);
 	if (rc == SVC_OK)
 		rc = part_list(rq->db, &rq->arena, &f, &pg, &items, &n, &next,
 		    &rq->err);
@@ -1876,7 +1609,7 @@ api_price_list(struct req *rq, struct resp *rs)
 	if (rc == SVC_OK)
 		rc = query_enum(rq, "kind", price_kinds, &f.kind);
 	if (rc == SVC_OK)
-		rc = query_active(rq, &f.active);
+		rc = query_tristate(rq, "active", &f.active);
 	if (rc == SVC_OK)
 		rc = price_list(rq->db, &rq->arena, &f, &pg, &items, &n, &next,
 		    &rq->err);
@@ -2058,18 +1791,19 @@ api_import(struct req *rq, struct resp *rs)
 const struct route master_routes[] = {
 	/* method, path, handler, prepare, permission, flags, tag, summary,
 	 * body, query */
-	{ HTTP_GET, "/api/v1/customers", api_customer_list, NULL,
+	{ HTTP_GET, "/api/v1/customers", api_rec_list, NULL,
 	    "customer.read", 0, "customers", "list customers (客户状况一览表); "
-	    "a customer user sees only its own company", NULL,
-	    customer_list_query },
-	{ HTTP_POST, "/api/v1/customers", api_customer_create, NULL,
+	    "a customer user sees only its own company", NULL, NULL, 0,
+	    &customer_res },
+	{ HTTP_POST, "/api/v1/customers", api_rec_create, NULL,
 	    "customer.manage", W | J | I, "customers", "create a customer",
-	    customer_create_fields, NULL },
-	{ HTTP_GET, "/api/v1/customers/{id}", api_customer_get, NULL,
-	    "customer.read", 0, "customers", "one customer", NULL, NULL },
-	{ HTTP_PATCH, "/api/v1/customers/{id}", api_customer_update, NULL,
-	    "customer.manage", W | J, "customers", "change a customer",
-	    customer_update_fields, NULL },
+	    NULL, NULL, 0, &customer_res },
+	{ HTTP_GET, "/api/v1/customers/{id}", api_rec_get, NULL,
+	    "customer.read", 0, "customers", "one customer", NULL, NULL, 0,
+	    &customer_res },
+	{ HTTP_PATCH, "/api/v1/customers/{id}", api_rec_update, NULL,
+	    "customer.manage", W | J, "customers", "change a customer", NULL,
+	    NULL, 0, &customer_res },
 	{ HTTP_GET, "/api/v1/customers/{id}/history", api_customer_history,
 	    NULL, "customer.read", 0, "customers", "the customer's whole "
 	    "record: contacts, units with warranty, contracts, sales, requests",

@@ -8,6 +8,7 @@
 #include "api/api.h"
 #include "domain/core/text.h"
 #include "util/mem.h"
+#include "util/date.h"
 #include "util/text.h"
 
 static const char *
@@ -25,6 +26,8 @@ type_word(enum ftype t)
 		return "true or false";
 	case F_STRARR:
 		return "an array of strings";
+	case F_DATE:
+		return "a date YYYY-MM-DD";
 	}
 	return "a value";
 }
@@ -84,6 +87,8 @@ decode_one(struct req *rq, const struct field *f, json_t *v, char *base)
 			*(const char **)dst = NULL;
 		else if (f->type == F_ID || f->type == F_I64)
 			*(int64_t *)dst = 0;
+		else if (f->type == F_DATE)
+			*(int *)dst = 0;
 		return SVC_OK;
 	}
 	switch (f->type) {
@@ -117,6 +122,13 @@ decode_one(struct req *rq, const struct field *f, json_t *v, char *base)
 			    "out_of_range", "'%s' must be between %lld and %lld",
 			    f->name, (long long)f->min, (long long)f->max);
 		*(int64_t *)dst = (int64_t)n;
+		return SVC_OK;
+	case F_DATE:
+		if (!json_is_string(v) ||
+		    !ymd_parse(json_string_value(v), (int *)dst))
+			return svc_fail_field(&rq->err, SVC_EINVAL, f->name,
+			    "invalid", "'%s' must be a date YYYY-MM-DD",
+			    f->name);
 		return SVC_OK;
 	case F_BOOL:
 		if (!json_is_boolean(v))
@@ -195,6 +207,145 @@ decode_json(struct req *rq, const struct field *fields, void *out,
 			    fields[i].name, "required", "'%s' is required",
 			    fields[i].name);
 	return SVC_OK;
+}
+
+/* ----- by a record's declaration ----- */
+
+/* The decoding field of a declared one (name: its key, or a path). */
+static struct field
+as_field(const struct rfield *rf, const char *name, enum rec_mode mode)
+{
+	static const enum ftype types[] = {
+		[RT_TEXT] = F_TEXT, [RT_ENUM] = F_ENUM, [RT_INT] = F_I64,
+		[RT_MONEY] = F_I64, [RT_ID] = F_ID, [RT_BOOL] = F_BOOL,
+		[RT_DATE] = F_DATE, [RT_TIME] = F_I64, [RT_LIST] = F_I64,
+	};
+	struct field f = {
+		.name = name, .type = types[rf->type], .off = rf->off,
+		.min = rf->min, .max = rf->max, .enums = rf->enums,
+	};
+
+	if (rf->flags & RF_NULLABLE)
+		f.flags |= F_NULLABLE;
+	if ((rf->flags & RF_REQUIRED) && mode == REC_CREATE)
+		f.flags |= F_REQUIRED;
+	return f;
+}
+
+/* May a body give field rf in this mode? */
+static bool
+takes(const struct rfield *rf, enum rec_mode mode)
+{
+	if (mode == REC_UPDATE && strcmp(rf->key, "version") == 0)
+		return true;
+	if (rf->flags & RF_OUT)
+		return false;
+	return mode == REC_CREATE || !(rf->flags & RF_FIXED);
+}
+
+static enum svc_code decode_obj(struct req *, const struct record *,
+    enum rec_mode, json_t *, void *out, rec_mask *, const char *prefix);
+
+static enum svc_code
+decode_list(struct req *rq, const struct rfield *rf, const char *name,
+    json_t *v, void *out)
+{
+	struct rec_list *l = (void *)REC_AT(out, rf);
+	const struct record *of = rf->of;
+	size_t n = json_array_size(v);
+	enum svc_code rc;
+	rec_mask m;
+
+	if (!json_is_array(v))
+		return svc_fail_field(&rq->err, SVC_EINVAL, name, "wrong_type",
+		    "'%s' must be an array of objects", name);
+	if (n < (size_t)rf->min)
+		return svc_fail_field(&rq->err, SVC_EINVAL, name, "required",
+		    "'%s' must have at least %lld items", name,
+		    (long long)rf->min);
+	if (rf->max > 0 && n > (size_t)rf->max)
+		return svc_fail_field(&rq->err, SVC_EINVAL, name, "too_many",
+		    "'%s' may have at most %lld items", name,
+		    (long long)rf->max);
+	l->v = arena_alloc(&rq->arena, (n ? n : 1) * of->size);
+	if (l->v == NULL)
+		return svc_fail(&rq->err, SVC_ETOOBIG, name,
+		    "out of request memory");
+	l->n = n;
+	for (size_t i = 0; i < n; i++) {
+		char *item = (char *)l->v + i * of->size;
+		const char *at = arena_printf(&rq->arena, "%s[%zu]", name, i);
+
+		rec_init(of, item);
+		if (!json_is_object(json_array_get(v, i)))
+			return svc_fail_field(&rq->err, SVC_EINVAL, at,
+			    "wrong_type", "'%s' must be an object", at);
+		rc = decode_obj(rq, of, REC_CREATE, json_array_get(v, i), item,
+		    &m, at);
+		if (rc)
+			return rc;
+	}
+	return SVC_OK;
+}
+
+static enum svc_code
+decode_obj(struct req *rq, const struct record *r, enum rec_mode mode,
+    json_t *obj, void *out, rec_mask *mask, const char *prefix)
+{
+	const char *key;
+	json_t *v;
+	enum svc_code rc;
+	rec_mask seen = 0;
+
+	*mask = 0;
+	json_object_foreach(obj, key, v) {
+		int i = rec_field(r, key);
+		const struct rfield *rf = i >= 0 ? &r->fields[i] : NULL;
+		const char *name = prefix == NULL ? (rf ? rf->key : key) :
+		    arena_printf(&rq->arena, "%s.%s", prefix, key);
+		struct field f;
+
+		if (rf == NULL || !takes(rf, mode))
+			return svc_fail_field(&rq->err, SVC_EINVAL,
+			    arena_strdup(&rq->arena, name), "unknown",
+			    "unknown field '%.60s'", name);
+		seen |= REC_BIT(i);
+		if (rf->type == RT_LIST) {
+			rc = decode_list(rq, rf, name, v, out);
+		} else {
+			f = as_field(rf, name, mode);
+			if (strcmp(rf->key, "version") == 0)
+				f.min = 1, f.max = INT64_MAX;
+			rc = decode_one(rq, &f, v, out);
+			if (rc == SVC_OK && json_is_null(v) &&
+			    (rf->type == RT_INT || rf->type == RT_MONEY))
+				*(int64_t *)(void *)REC_AT(out, rf) = REC_NULL;
+		}
+		if (rc)
+			return rc;
+	}
+	for (int i = 0; mode == REC_CREATE && r->fields[i].key != NULL; i++)
+		if ((r->fields[i].flags & RF_REQUIRED) &&
+		    !(r->fields[i].flags & RF_OUT) && !(seen & REC_BIT(i))) {
+			const char *name = prefix == NULL ? r->fields[i].key :
+			    arena_printf(&rq->arena, "%s.%s", prefix,
+			    r->fields[i].key);
+
+			return svc_fail_field(&rq->err, SVC_EINVAL, name,
+			    "required", "'%s' is required", name);
+		}
+	*mask = seen;
+	return SVC_OK;
+}
+
+enum svc_code
+decode_record(struct req *rq, const struct record *r, enum rec_mode mode,
+    void *out, rec_mask *mask)
+{
+	if (rq->json == NULL || !json_is_object(rq->json))
+		return svc_fail(&rq->err, SVC_EINVAL, "body",
+		    "the body must be a JSON object");
+	return decode_obj(rq, r, mode, rq->json, out, mask, NULL);
 }
 
 void

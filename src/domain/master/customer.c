@@ -6,6 +6,7 @@
  */
 #include "domain/master/internal.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "util/clock.h"
@@ -15,319 +16,169 @@ const char *const customer_types[] = { "dealer", "distributor", "enterprise",
 const char *const region_classes[] = { "urban", "suburban", "remote",
 	NULL };
 
-#define CUST_COLS "id, code, name, type, region, address, phone," \
-	" distance_km, region_class, credit_notes, relationship_notes," \
-	" active, version, created_at, updated_at"
-#define CUST_NCOLS 15
+#define F(m) offsetof(struct customer, m)
 
-static void
-cust_from_row(struct dbq *q, struct arena *a, void *item)
+static const struct rfield customer_fields[] = {
+	{ "id", "id", RT_ID, F(id), RF_OUT | RF_AUTO, .zh = "编号",
+	    .en = "ID" },
+	{ "code", "code", RT_TEXT, F(code), RF_REQUIRED | RF_FIXED | RF_CODE |
+	    RF_SORT | RF_COLUMN, 1, 32, .zh = "客户编码", .en = "Code",
+	    .doc = "unique customer code, e.g. C0001 (never changes)" },
+	{ "name", "name", RT_TEXT, F(name), RF_REQUIRED | RF_SORT | RF_COLUMN,
+	    1, 200, .zh = "客户名称", .en = "Name", .doc = "company name" },
+	{ "type", "type", RT_ENUM, F(type), RF_FILTER | RF_COLUMN,
+	    .enums = customer_types, .def = "dealer", .zh = "客户类型",
+	    .en = "Type" },
+	{ "region", "region", RT_TEXT, F(region), RF_NULLABLE | RF_FILTER |
+	    RF_SORT | RF_COLUMN, 0, 50, .zh = "区域", .en = "Region",
+	    .doc = "sales region, e.g. 华北" },
+	{ "address", "address", RT_TEXT, F(address), RF_NULLABLE | RF_MULTI,
+	    0, 300, .zh = "地址", .en = "Address" },
+	{ "phone", "phone", RT_TEXT, F(phone), RF_NULLABLE | RF_COLUMN, 0, 40,
+	    .zh = "电话", .en = "Phone", .doc = "main phone number" },
+	{ "distance_km", "distance_km", RT_INT, F(distance_km), RF_SORT, 0,
+	    100000, .zh = "距离(公里)", .en = "Distance (km)",
+	    .doc = "distance from the service centre (arrival targets)" },
+	{ "region_class", "region_class", RT_ENUM, F(region_class),
+	    RF_FILTER | RF_COLUMN, .enums = region_classes, .def = "urban",
+	    .zh = "地区类别", .en = "Region class",
+	    .doc = "urban, suburban or remote (arrival targets)" },
+	{ "credit_notes", "credit_notes", RT_TEXT, F(credit_notes),
+	    RF_NULLABLE | RF_MULTI | RF_INTERNAL, 0, 2000, .zh = "信用备注",
+	    .en = "Credit notes" },
+	{ "relationship_notes", "relationship_notes", RT_TEXT,
+	    F(relationship_notes), RF_NULLABLE | RF_MULTI | RF_INTERNAL, 0,
+	    2000, .zh = "关系备注", .en = "Relationship notes" },
+	{ "active", "active", RT_BOOL, F(active), RF_FILTER | RF_COLUMN,
+	    .def = "true", .zh = "启用", .en = "Active",
+	    .doc = "false marks the customer inactive" },
+	{ "version", "version", RT_INT, F(version), RF_OUT | RF_AUTO,
+	    .zh = "版本", .en = "Version" },
+	{ "created_at", "created_at", RT_TIME, F(created_at),
+	    RF_OUT | RF_AUTO, .zh = "创建时间", .en = "Created" },
+	{ "updated_at", "updated_at", RT_TIME, F(updated_at),
+	    RF_OUT | RF_AUTO, .zh = "修改时间", .en = "Updated" },
+	{ NULL },
+};
+
+#undef F
+
+/* A new customer's code is free (codes never change). */
+static enum svc_code
+cust_check(struct db *db, struct arena *a, const void *item,
+    const void *before, struct svc_err *err)
 {
-	struct customer *c = item;
+	const struct customer *c = item;
 
-	c->id = db_i64(q, 0);
-	c->code = db_dup(q, 1, a);
-	c->name = db_dup(q, 2, a);
-	c->type = db_dup(q, 3, a);
-	c->region = db_dup(q, 4, a);
-	c->address = db_dup(q, 5, a);
-	c->phone = db_dup(q, 6, a);
-	c->distance_km = db_i64(q, 7);
-	c->region_class = db_dup(q, 8, a);
-	c->credit_notes = db_dup(q, 9, a);
-	c->relationship_notes = db_dup(q, 10, a);
-	c->active = db_i64(q, 11) != 0;
-	c->version = db_i64(q, 12);
-	c->created_at = db_i64(q, 13);
-	c->updated_at = db_i64(q, 14);
-}
-
-void
-customer_to_json(struct jw *w, const struct customer *c)
-{
-	jw_obj_open(w);
-	jw_ki64(w, "id", c->id);
-	jw_kstr(w, "code", c->code);
-	jw_kstr(w, "name", c->name);
-	jw_kstr(w, "type", c->type);
-	jw_kstr(w, "region", c->region);
-	jw_kstr(w, "address", c->address);
-	jw_kstr(w, "phone", c->phone);
-	jw_ki64(w, "distance_km", c->distance_km);
-	jw_kstr(w, "region_class", c->region_class);
-	if (c->credit_notes != NULL)
-		jw_kstr(w, "credit_notes", c->credit_notes);
-	if (c->relationship_notes != NULL)
-		jw_kstr(w, "relationship_notes", c->relationship_notes);
-	jw_kbool(w, "active", c->active);
-	jw_ki64(w, "version", c->version);
-	jw_ktime(w, "created_at", c->created_at);
-	jw_ktime(w, "updated_at", c->updated_at);
-	jw_obj_close(w);
-}
-
-void
-customer_hide_internal(struct customer *c)
-{
-	c->credit_notes = NULL;
-	c->relationship_notes = NULL;
-}
-
-static void
-cust_json(struct jw *w, const void *c)
-{
-	customer_to_json(w, c);
+	(void)a;
+	if (before != NULL)
+		return SVC_OK;
+	return rec_unique_ok(db, err, "code", "SELECT count(*) FROM customers"
+	    " WHERE code = ?", c->code, "customer code");
 }
 
 static enum svc_code
-cust_one(struct db *db, struct arena *a, const char *sql, struct dbv arg,
-    struct customer **out, struct svc_err *err)
+cust_after(struct db *db, struct arena *a, const struct actor *who,
+    const void *item, const void *before, struct svc_err *err)
 {
-	struct customer *c;
-	struct dbq *q;
-	enum svc_code rc;
-	int r;
+	const struct customer *c = item;
 
-	rc = db_query(db, sql, &arg, 1, &q, err);
-	if (rc)
-		return rc;
-	r = db_next(q);
-	c = arena_alloc(a, sizeof(*c));
-	if (r == 1 && c != NULL)
-		cust_from_row(q, a, c);
-	rc = db_done(q, err);
-	if (rc)
-		return rc;
-	if (c == NULL)
-		return rec_oom(err);
-	if (r != 1)
-		return SVC_ENOTFOUND;
-	*out = c;
+	(void)who;
+	(void)before;
+	return master_index_customer(db, a, c->id, err);
+}
+
+const struct record customer_rec = {
+	.name = "customer",
+	.what = "customer",
+	.table = "customers",
+	.size = sizeof(struct customer),
+	.fields = customer_fields,
+	.zh = "客户",
+	.en = "Customer",
+	.check = cust_check,
+	.after = cust_after,
+};
+
+/* In code, name or phone, or a contact's phone (?q=). */
+enum svc_code
+customer_match(struct rec_query *q, struct arena *a, const char *text)
+{
+	const char *like = rec_like(a, text, false);
+
+	rec_cond(q, " AND (lower(code) LIKE lower(?)" REC_ESC
+	    " OR lower(name) LIKE lower(?)" REC_ESC
+	    " OR phone LIKE ?" REC_ESC
+	    " OR id IN (SELECT customer_id FROM customer_contacts"
+	    " WHERE phone LIKE ?" REC_ESC "))");
+	for (int i = 0; i < 4; i++)
+		rec_arg(q, DB_S(like));
 	return SVC_OK;
+}
+
+void
+customer_to_json(struct jw *w, const struct customer *c, bool internal)
+{
+	rec_to_json(w, &customer_rec, c, internal ? REC_STAFF : REC_CUSTOMER);
 }
 
 enum svc_code
 customer_get(struct db *db, struct arena *a, int64_t id,
     struct customer **out, struct svc_err *err)
 {
-	enum svc_code rc;
-
-	rc = cust_one(db, a, "SELECT " CUST_COLS " FROM customers WHERE id = ?",
-	    DB_I(id), out, err);
-	if (rc == SVC_ENOTFOUND)
-		return svc_fail(err, SVC_ENOTFOUND, "id",
-		    "customer %lld not found", (long long)id);
-	return rc;
+	return rec_get(db, a, &customer_rec, id, (void **)out, err);
 }
 
 enum svc_code
 customer_get_by_code(struct db *db, struct arena *a, const char *code,
     struct customer **out, struct svc_err *err)
 {
+	struct customer *c;
+	struct dbq *q;
 	enum svc_code rc;
+	struct dbv arg = DB_S(code);
+	int r;
 
-	rc = cust_one(db, a, "SELECT " CUST_COLS " FROM customers"
-	    " WHERE code = ?", DB_S(code), out, err);
-	if (rc == SVC_ENOTFOUND)
-		return svc_fail_field(err, SVC_ENOTFOUND, "code", "not_found",
-		    "customer '%s' not found", code);
-	return rc;
-}
-
-static const struct rec_sort cust_sorts[] = {
-	{ "id", "id", false },
-	{ "code", "code", true },
-	{ "name", "name", true },
-	{ "region", "region", true },
-	{ "distance_km", "distance_km", false },
-	{ NULL, NULL, false },
-};
-
-enum svc_code
-customer_list(struct db *db, struct arena *a, const struct customer_filter *f,
-    const struct rec_page *pg, struct customer ***items, size_t *n,
-    char **next, struct svc_err *err)
-{
-	struct rec_query q;
-	enum svc_code rc;
-
-	rc = rec_query_begin(&q, a, CUST_COLS, "customers", "id", cust_sorts,
-	    pg, err);
+	rc = db_query(db, arena_printf(a, "%s WHERE code = ?",
+	    rec_select(a, &customer_rec)), &arg, 1, &q, err);
 	if (rc)
 		return rc;
-	if (f->only_id != 0) {
-		rec_cond(&q, " AND id = ?");
-		rec_arg(&q, DB_I(f->only_id));
-	}
-	if (f->q != NULL && f->q[0] != '\0') {
-		const char *like = rec_like(a, f->q, false);
-
-		rec_cond(&q, " AND (lower(code) LIKE lower(?)" REC_ESC
-		    " OR lower(name) LIKE lower(?)" REC_ESC
-		    " OR phone LIKE ?" REC_ESC
-		    " OR id IN (SELECT customer_id FROM customer_contacts"
-		    " WHERE phone LIKE ?" REC_ESC "))");
-		for (int i = 0; i < 4; i++)
-			rec_arg(&q, DB_S(like));
-	}
-	if (f->region != NULL) {
-		rec_cond(&q, " AND region = ?");
-		rec_arg(&q, DB_S(f->region));
-	}
-	if (f->type != NULL) {
-		rec_cond(&q, " AND type = ?");
-		rec_arg(&q, DB_S(f->type));
-	}
-	if (f->region_class != NULL) {
-		rec_cond(&q, " AND region_class = ?");
-		rec_arg(&q, DB_S(f->region_class));
-	}
-	if (f->active >= 0) {
-		rec_cond(&q, " AND active = ?");
-		rec_arg(&q, DB_I(f->active));
-	}
-	return rec_query_run(&q, db, a, CUST_NCOLS, sizeof(struct customer),
-	    cust_from_row, (void ***)items, n, next, err);
-}
-
-/* Every field of a complete customer record. */
-static enum svc_code
-cust_check(const struct customer *c, struct svc_err *err)
-{
-	enum svc_code rc;
-
-	rc = rec_text_ok(err, "name", c->name, 1, 200, REC_LINE);
-	if (rc == SVC_OK)
-		rc = rec_enum_ok(err, "type", c->type, customer_types);
-	if (rc == SVC_OK)
-		rc = rec_text_ok(err, "region", c->region, 0, 50, REC_LINE);
-	if (rc == SVC_OK)
-		rc = rec_text_ok(err, "address", c->address, 0, 300, REC_MULTI);
-	if (rc == SVC_OK)
-		rc = rec_text_ok(err, "phone", c->phone, 0, 40, REC_LINE);
-	if (rc == SVC_OK)
-		rc = rec_range_ok(err, "distance_km", c->distance_km, 0,
-		    100000);
-	if (rc == SVC_OK)
-		rc = rec_enum_ok(err, "region_class", c->region_class,
-		    region_classes);
-	if (rc == SVC_OK)
-		rc = rec_text_ok(err, "credit_notes", c->credit_notes, 0, 2000,
-		    REC_MULTI);
-	if (rc == SVC_OK)
-		rc = rec_text_ok(err, "relationship_notes",
-		    c->relationship_notes, 0, 2000, REC_MULTI);
-	return rc;
-}
-
-static const char *
-or_empty(const char *s)
-{
-	return s != NULL ? s : "";
+	r = db_next(q);
+	c = arena_alloc(a, sizeof(*c));
+	if (r == 1 && c != NULL)
+		rec_from_row(&customer_rec, q, a, c);
+	rc = db_done(q, err);
+	if (rc)
+		return rc;
+	if (c == NULL)
+		return rec_oom(err);
+	if (r != 1)
+		return svc_fail_field(err, SVC_ENOTFOUND, "code", "not_found",
+		    "customer '%s' not found", code);
+	*out = c;
+	return SVC_OK;
 }
 
 enum svc_code
 customer_create(struct db *db, struct arena *a, const struct actor *who,
     const struct customer *d, struct customer **out, struct svc_err *err)
 {
-	struct customer c = *d;
-	enum svc_code rc;
-	int64_t id, now = clock_now();
-
-	c.type = c.type != NULL ? c.type : "dealer";
-	c.region_class = c.region_class != NULL ? c.region_class : "urban";
-	c.region = or_empty(c.region);
-	c.address = or_empty(c.address);
-	c.phone = or_empty(c.phone);
-	c.credit_notes = or_empty(c.credit_notes);
-	c.relationship_notes = or_empty(c.relationship_notes);
-	rc = rec_text_ok(err, "code", c.code, 1, 32, REC_CODE);
-	if (rc == SVC_OK)
-		rc = cust_check(&c, err);
-	if (rc == SVC_OK)
-		rc = rec_unique_ok(db, err, "code", "SELECT count(*) FROM"
-		    " customers WHERE code = ?", c.code, "customer code");
-	if (rc)
-		return rc;
-	rc = db_one_i64(db, "INSERT INTO customers (code, name, type, region,"
-	    " address, phone, distance_km, region_class, credit_notes,"
-	    " relationship_notes, active, version, created_at, updated_at)"
-	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 1, ?, ?) RETURNING id",
-	    DB_ARGS(DB_S(c.code), DB_S(c.name), DB_S(c.type), DB_S(c.region),
-	    DB_S(c.address), DB_S(c.phone), DB_I(c.distance_km),
-	    DB_S(c.region_class), DB_S(c.credit_notes),
-	    DB_S(c.relationship_notes), DB_I(now), DB_I(now)), &id, err);
-	if (rc == SVC_OK)
-		rc = customer_get(db, a, id, out, err);
-	if (rc == SVC_OK)
-		rc = audit_write(db, who, "create", "customer", id, NULL,
-		    rec_json_text(a, cust_json, *out), err);
-	if (rc == SVC_OK)
-		rc = master_index_customer(db, a, id, err);
-	return rc;
+	return rec_create(db, a, who, &customer_rec, d, (void **)out, err);
 }
 
 enum svc_code
 customer_update(struct db *db, struct arena *a, const struct actor *who,
-    int64_t id, int64_t expected, const struct customer *d, unsigned mask,
+    int64_t id, int64_t expected, const struct customer *d, rec_mask mask,
     struct customer **out, struct svc_err *err)
 {
-	struct customer *cur, m;
-	enum svc_code rc;
-	int64_t changed;
-	char *before;
+	return rec_update(db, a, who, &customer_rec, id, expected, d, mask,
+	    (void **)out, err);
+}
 
-	rc = customer_get(db, a, id, &cur, err);
-	if (rc)
-		return rc;
-	before = rec_json_text(a, cust_json, cur);
-	if (cur->version != expected)
-		return stale_version(err, a, "customer", expected, before);
-	m = *cur;
-	if (mask & CUF_NAME)
-		m.name = d->name;
-	if (mask & CUF_TYPE)
-		m.type = d->type;
-	if (mask & CUF_REGION)
-		m.region = or_empty(d->region);
-	if (mask & CUF_ADDRESS)
-		m.address = or_empty(d->address);
-	if (mask & CUF_PHONE)
-		m.phone = or_empty(d->phone);
-	if (mask & CUF_DISTANCE)
-		m.distance_km = d->distance_km;
-	if (mask & CUF_REGION_CLASS)
-		m.region_class = d->region_class;
-	if (mask & CUF_CREDIT)
-		m.credit_notes = or_empty(d->credit_notes);
-	if (mask & CUF_RELATION)
-		m.relationship_notes = or_empty(d->relationship_notes);
-	if (mask & CUF_ACTIVE)
-		m.active = d->active;
-	rc = cust_check(&m, err);
-	if (rc)
-		return rc;
-	rc = db_exec(db, "UPDATE customers SET name = ?, type = ?, region = ?,"
-	    " address = ?, phone = ?, distance_km = ?, region_class = ?,"
-	    " credit_notes = ?, relationship_notes = ?, active = ?,"
-	    " version = version + 1, updated_at = ?"
-	    " WHERE id = ? AND version = ?",
-	    DB_ARGS(DB_S(m.name), DB_S(m.type), DB_S(m.region),
-	    DB_S(m.address), DB_S(m.phone), DB_I(m.distance_km),
-	    DB_S(m.region_class), DB_S(m.credit_notes),
-	    DB_S(m.relationship_notes), DB_I(m.active), DB_I(clock_now()),
-	    DB_I(id), DB_I(expected)), &changed, err);
-	if (rc)
-		return rc;
-	if (changed == 0)
-		return stale_version(err, a, "customer", expected, before);
-	rc = customer_get(db, a, id, out, err);
-	if (rc == SVC_OK)
-		rc = audit_write(db, who, "update", "customer", id, before,
-		    rec_json_text(a, cust_json, *out), err);
-	if (rc == SVC_OK)
-		rc = master_index_customer(db, a, id, err);
-	return rc;
+static const char *
+or_empty(const char *s)
+{
+	return s != NULL ? s : "";
 }
 
 /* ----- contacts ----- */

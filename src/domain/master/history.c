@@ -126,12 +126,10 @@ customer_history_json(struct db *db, struct arena *a, int64_t customer_id,
 	rc = customer_get(db, a, customer_id, &c, err);
 	if (rc)
 		return rc;
-	if (!internal)
-		customer_hide_internal(c);
 	jw_obj_open(w);
 	rec_kdate(w, "as_of", today);
 	jw_key(w, "customer");
-	customer_to_json(w, c);
+	customer_to_json(w, c, internal);
 	rc = contact_list(db, a, customer_id, &contacts, &n, err);
 	if (rc)
 		return rc;

@@ -459,12 +459,6 @@ row_customer(struct run *r, struct arena *a, struct svc_err *err)
 			return rc;
 	}
 	rc = customer_create(r->db, a, r->who, &d, &out, err);
-	if (rc == SVC_OK && !d.active) {
-		struct customer off = { .active = false };
-
-		rc = customer_update(r->db, a, r->who, out->id, out->version,
-		    &off, CUF_ACTIVE, &out, err);
-	}
 	if (rc == SVC_OK && cd.name[0] != '\0')
 		rc = contact_create(r->db, a, r->who, out->id, &cd, &cout, err);
 	return rc;

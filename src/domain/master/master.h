@@ -68,11 +68,7 @@ struct customer {
 	const char *phone;
 	int64_t distance_km;	/* from the service centre (SLA bands) */
 	const char *region_class;	/* urban | suburban | remote (外地) */
-	/*
-	 * Internal (staff only): never shown to a customer user.  NULL after
-	 * customer_hide_internal(), and then customer_to_json() leaves them
-	 * out.
-	 */
+	/* Internal (staff only): never shown to a customer user. */
 	const char *credit_notes;
 	const char *relationship_notes;
 	bool active;
@@ -81,57 +77,36 @@ struct customer {
 	int64_t updated_at;
 };
 
-enum customer_fields {
-	CUF_NAME = 1 << 0,
-	CUF_TYPE = 1 << 1,
-	CUF_REGION = 1 << 2,
-	CUF_ADDRESS = 1 << 3,
-	CUF_PHONE = 1 << 4,
-	CUF_DISTANCE = 1 << 5,
-	CUF_REGION_CLASS = 1 << 6,
-	CUF_CREDIT = 1 << 7,
-	CUF_RELATION = 1 << 8,
-	CUF_ACTIVE = 1 << 9,
-};
-
 extern const char *const customer_types[];	/* NULL-ended */
 extern const char *const region_classes[];
 
-struct customer_filter {
-	const char *q;		/* in code, name, phone, a contact's phone */
-	const char *region;
-	const char *type;
-	const char *region_class;
-	int active;		/* -1 any, 0, 1 */
-	int64_t only_id;	/* customer isolation: 0 = every customer */
-};
+/*
+ * The declaration (record.h): lists sort on code, name, region and
+ * distance_km and filter on type, region, region_class and active; a new
+ * code must be free; a change re-indexes the customer for search.
+ */
+extern const struct record customer_rec;
 
-/* Sorts: id, code, name, region, distance_km. */
+/* A list's ?q=: in code, name, phone or a contact's phone. */
+enum svc_code customer_match(struct rec_query *, struct arena *,
+    const char *text) WARN_UNUSED_RESULT;
 enum svc_code customer_get(struct db *, struct arena *, int64_t id,
     struct customer **out, struct svc_err *) WARN_UNUSED_RESULT;
 /* By code; SVC_ENOTFOUND naming field "code". */
 enum svc_code customer_get_by_code(struct db *, struct arena *,
     const char *code, struct customer **out,
     struct svc_err *) WARN_UNUSED_RESULT;
-enum svc_code customer_list(struct db *, struct arena *,
-    const struct customer_filter *, const struct rec_page *,
-    struct customer ***items, size_t *n, char **next_cursor,
-    struct svc_err *) WARN_UNUSED_RESULT;
-/* Create from a draft (code, name required; the rest defaulted). */
+/* Create from a draft (rec_init(), then code and name at least). */
 enum svc_code customer_create(struct db *, struct arena *,
     const struct actor *, const struct customer *draft,
     struct customer **out, struct svc_err *) WARN_UNUSED_RESULT;
-/* Change the fields in mask (enum customer_fields). */
+/* Change the fields in mask (REC_BIT of their index in customer_rec). */
 enum svc_code customer_update(struct db *, struct arena *,
     const struct actor *, int64_t id, int64_t expected_version,
-    const struct customer *draft, unsigned mask, struct customer **out,
+    const struct customer *draft, rec_mask mask, struct customer **out,
     struct svc_err *) WARN_UNUSED_RESULT;
-void customer_to_json(struct jw *, const struct customer *);
-/*
- * Drop the internal fields (credit and relationship notes) from c, for an
- * answer to a customer user: customer_to_json() then leaves them out.
- */
-void customer_hide_internal(struct customer *c);
+/* internal: with the notes (staff), or as a customer user sees it. */
+void customer_to_json(struct jw *, const struct customer *, bool internal);
 
 /* ----- contacts: a sub-resource of a customer ----- */
 

@@ -193,10 +193,11 @@ make_cursor(struct arena *a, const struct rec_query *q, bool is_id,
 	return s;
 }
 
-enum svc_code
-rec_query_run(struct rec_query *q, struct db *db, struct arena *a, int ncols,
-    size_t item_size, rec_row_fn fn, void ***items_out, size_t *n,
-    char **next_cursor, struct svc_err *err)
+/* Rows into items by fn, or by the declaration r when fn is NULL. */
+static enum svc_code
+run(struct rec_query *q, struct db *db, struct arena *a, int ncols,
+    size_t item_size, rec_row_fn fn, const struct record *r,
+    void ***items_out, size_t *n, char **next_cursor, struct svc_err *err)
 {
 	void **items;
 	struct dbq *dq;
@@ -238,7 +239,10 @@ rec_query_run(struct rec_query *q, struct db *db, struct arena *a, int ncols,
 		items[cnt] = arena_alloc(a, item_size);
 		if (items[cnt] == NULL)
 			break;
-		fn(dq, a, items[cnt]);
+		if (fn != NULL)
+			fn(dq, a, items[cnt]);
+		else
+			rec_from_row(r, dq, a, items[cnt]);
 		last_id = db_i64(dq, 0);
 		if (q->sort->text)
 			last_tv = db_dup(dq, ncols, a);
@@ -257,4 +261,26 @@ rec_query_run(struct rec_query *q, struct db *db, struct arena *a, int ncols,
 	*items_out = items;
 	*n = cnt;
 	return SVC_OK;
+}
+
+enum svc_code
+rec_query_run(struct rec_query *q, struct db *db, struct arena *a, int ncols,
+    size_t item_size, rec_row_fn fn, void ***items, size_t *n,
+    char **next_cursor, struct svc_err *err)
+{
+	return run(q, db, a, ncols, item_size, fn, NULL, items, n,
+	    next_cursor, err);
+}
+
+enum svc_code
+rec_list_run(struct rec_query *q, struct db *db, struct arena *a,
+    const struct record *r, void ***items, size_t *n, char **next_cursor,
+    struct svc_err *err)
+{
+	int ncols = 0;
+
+	for (const struct rfield *f = r->fields; f->key != NULL; f++)
+		ncols += f->col != NULL;
+	return run(q, db, a, ncols, r->size, NULL, r, items, n, next_cursor,
+	    err);
 }

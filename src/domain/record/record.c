@@ -1,0 +1,577 @@
+/*
+ * record — the generic path of a declared record type (record.h): its
+ * defaults, validation, column list and row mapping, JSON, and its create
+ * and update with version and audit.
+ *
+ * SQL is put together from the declaration's table and column names, which
+ * are constants of the program; every value is bound.
+ */
+#include "domain/record/record.h"
+
+#include <string.h>
+
+#include "util/clock.h"
+#include "util/date.h"
+
+int
+rec_field(const struct record *r, const char *key)
+{
+	for (int i = 0; r->fields[i].key != NULL; i++)
+		if (strcmp(r->fields[i].key, key) == 0)
+			return i;
+	return -1;
+}
+
+static const char **
+text_at(void *item, const struct rfield *f)
+{
+	return (const char **)(void *)REC_AT(item, f);
+}
+
+static int64_t *
+i64_at(void *item, const struct rfield *f)
+{
+	return (int64_t *)(void *)REC_AT(item, f);
+}
+
+static int *
+date_at(void *item, const struct rfield *f)
+{
+	return (int *)(void *)REC_AT(item, f);
+}
+
+static bool *
+bool_at(void *item, const struct rfield *f)
+{
+	return (bool *)(void *)REC_AT(item, f);
+}
+
+/* The field's value as read-only, for the writers. */
+#define CTEXT(item, f) (*text_at((void *)(uintptr_t)(item), f))
+#define CI64(item, f) (*i64_at((void *)(uintptr_t)(item), f))
+#define CDATE(item, f) (*date_at((void *)(uintptr_t)(item), f))
+#define CBOOL(item, f) (*bool_at((void *)(uintptr_t)(item), f))
+
+void
+rec_init(const struct record *r, void *item)
+{
+	memset(item, 0, r->size);
+	for (const struct rfield *f = r->fields; f->key != NULL; f++) {
+		switch (f->type) {
+		case RT_TEXT:
+		case RT_ENUM:
+			*text_at(item, f) = f->def;
+			break;
+		case RT_INT:
+		case RT_MONEY:
+			if (f->flags & RF_NULLABLE)
+				*i64_at(item, f) = REC_NULL;
+			break;
+		case RT_BOOL:
+			*bool_at(item, f) = f->def != NULL &&
+			    strcmp(f->def, "true") == 0;
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+void
+rec_normalize(const struct record *r, void *item)
+{
+	for (const struct rfield *f = r->fields; f->key != NULL; f++) {
+		if ((f->type != RT_TEXT && f->type != RT_ENUM) ||
+		    *text_at(item, f) != NULL)
+			continue;
+		*text_at(item, f) = f->def != NULL ? f->def :
+		    f->type == RT_TEXT ? "" : NULL;
+	}
+}
+
+/* Is field f written by rec_create (and, unless fixed, rec_update)? */
+static bool
+written(const struct rfield *f)
+{
+	return f->col != NULL && !(f->flags & RF_AUTO) && f->type != RT_LIST;
+}
+
+enum svc_code
+rec_check(struct db *db, const struct record *r, const void *item,
+    struct svc_err *err)
+{
+	enum svc_code rc = SVC_OK;
+
+	for (const struct rfield *f = r->fields; rc == SVC_OK &&
+	    f->key != NULL; f++) {
+		bool opt = (f->flags & RF_NULLABLE) != 0;
+		int64_t v;
+
+		if (!written(f))
+			continue;
+		switch (f->type) {
+		case RT_TEXT:
+			rc = rec_text_ok(err, f->key, CTEXT(item, f),
+			    (size_t)f->min, (size_t)f->max,
+			    (f->flags & RF_MULTI) ? REC_MULTI :
+			    (f->flags & RF_CODE) ? REC_CODE : REC_LINE);
+			break;
+		case RT_ENUM:
+			rc = rec_enum_ok(err, f->key, CTEXT(item, f), f->enums);
+			break;
+		case RT_INT:
+		case RT_MONEY:
+			v = CI64(item, f);
+			if (!(opt && v == REC_NULL))
+				rc = rec_range_ok(err, f->key, v, f->min,
+				    f->max);
+			break;
+		case RT_DATE:
+			rc = rec_date_ok(err, f->key, CDATE(item, f), opt);
+			break;
+		case RT_ID:
+			v = CI64(item, f);
+			if (v == 0 && !opt)
+				rc = svc_fail_field(err, SVC_EINVAL, f->key,
+				    "required", "'%s' is required", f->key);
+			else if (v != 0 && f->ref != NULL)
+				rc = rec_ref_ok(db, err, f->key, f->ref,
+				    f->en != NULL ? f->en : f->key, v);
+			break;
+		default:
+			break;
+		}
+	}
+	return rc;
+}
+
+/* ----- reading ----- */
+
+const char *
+rec_select(struct arena *a, const struct record *r)
+{
+	struct buf b;
+	const char *s;
+	bool first = true;
+
+	buf_init(&b, 8192);
+	buf_adds(&b, "SELECT ");
+	for (const struct rfield *f = r->fields; f->key != NULL; f++) {
+		if (f->col == NULL)
+			continue;
+		if (!first)
+			buf_adds(&b, ", ");
+		buf_adds(&b, f->col);
+		first = false;
+	}
+	buf_adds(&b, " FROM ");
+	buf_adds(&b, r->from != NULL ? r->from : r->table);
+	s = b.failed ? NULL : arena_strndup(a, b.p, b.len);
+	buf_release(&b);
+	return s;
+}
+
+void
+rec_from_row(const struct record *r, struct dbq *q, struct arena *a,
+    void *item)
+{
+	int c = 0;
+
+	for (const struct rfield *f = r->fields; f->key != NULL; f++) {
+		if (f->col == NULL)
+			continue;
+		switch (f->type) {
+		case RT_TEXT:
+		case RT_ENUM:
+			*text_at(item, f) = db_dup(q, c, a);
+			break;
+		case RT_INT:
+		case RT_MONEY:
+			*i64_at(item, f) = (f->flags & RF_NULLABLE) &&
+			    db_null(q, c) ? REC_NULL : db_i64(q, c);
+			break;
+		case RT_ID:
+		case RT_TIME:
+			*i64_at(item, f) = db_i64(q, c);
+			break;
+		case RT_DATE:
+			*date_at(item, f) = (int)db_i64(q, c);
+			break;
+		case RT_BOOL:
+			*bool_at(item, f) = db_i64(q, c) != 0;
+			break;
+		case RT_LIST:
+			break;
+		}
+		c++;
+	}
+}
+
+/* The id column: the first field's. */
+static const char *
+id_col(const struct record *r)
+{
+	return r->fields[0].col;
+}
+
+enum svc_code
+rec_get(struct db *db, struct arena *a, const struct record *r, int64_t id,
+    void **out, struct svc_err *err)
+{
+	const char *sel = rec_select(a, r);
+	struct dbq *q;
+	enum svc_code rc;
+	struct dbv arg = DB_I(id);
+	void *item;
+	int got;
+
+	if (sel == NULL)
+		return rec_oom(err);
+	rc = db_query(db, arena_printf(a, "%s WHERE %s = ?", sel, id_col(r)),
+	    &arg, 1, &q, err);
+	if (rc)
+		return rc;
+	got = db_next(q);
+	item = arena_alloc(a, r->size);
+	if (got == 1 && item != NULL)
+		rec_from_row(r, q, a, item);
+	rc = db_done(q, err);
+	if (rc)
+		return rc;
+	if (item == NULL)
+		return rec_oom(err);
+	if (got != 1)
+		return svc_fail(err, SVC_ENOTFOUND, "id", "%s %lld not found",
+		    r->what, (long long)id);
+	*out = item;
+	return SVC_OK;
+}
+
+/* ----- JSON ----- */
+
+static void list_json(struct jw *, const struct rfield *, const void *,
+    enum rec_view);
+
+void
+rec_to_json(struct jw *w, const struct record *r, const void *item,
+    enum rec_view view)
+{
+	jw_obj_open(w);
+	for (const struct rfield *f = r->fields; f->key != NULL; f++) {
+		if ((f->flags & RF_INTERNAL) && view != REC_STAFF)
+			continue;
+		switch (f->type) {
+		case RT_TEXT:
+		case RT_ENUM:
+			jw_kstr(w, f->key, CTEXT(item, f));
+			break;
+		case RT_INT:
+		case RT_MONEY:
+			if (f->flags & RF_NULLABLE)
+				rec_knull(w, f->key, CI64(item, f));
+			else
+				jw_ki64(w, f->key, CI64(item, f));
+			break;
+		case RT_ID:
+			if (f->flags & RF_NULLABLE)
+				jw_kid(w, f->key, CI64(item, f));
+			else
+				jw_ki64(w, f->key, CI64(item, f));
+			break;
+		case RT_BOOL:
+			jw_kbool(w, f->key, CBOOL(item, f));
+			break;
+		case RT_DATE:
+			rec_kdate(w, f->key, CDATE(item, f));
+			break;
+		case RT_TIME:
+			jw_ktime(w, f->key, CI64(item, f));
+			break;
+		case RT_LIST:
+			list_json(w, f, item, view);
+			break;
+		}
+	}
+	jw_obj_close(w);
+}
+
+static void
+list_json(struct jw *w, const struct rfield *f, const void *item,
+    enum rec_view view)
+{
+	const struct rec_list *l = (const void *)REC_AT(item, f);
+
+	jw_key(w, f->key);
+	jw_arr_open(w);
+	for (size_t i = 0; i < l->n; i++)
+		rec_to_json(w, f->of, (const char *)l->v + i * f->of->size,
+		    view);
+	jw_arr_close(w);
+}
+
+char *
+rec_text(struct arena *a, const struct record *r, const void *item,
+    enum rec_view view)
+{
+	struct buf b;
+	struct jw w;
+	char *s;
+
+	buf_init(&b, 1u << 20);
+	jw_init(&w, &b);
+	rec_to_json(&w, r, item, view);
+	s = arena_strndup(a, b.p, b.len);
+	buf_release(&b);
+	return s;
+}
+
+/* ----- writing ----- */
+
+/* The value of a written field, to bind. */
+static struct dbv
+bind(const struct rfield *f, const void *item)
+{
+	switch (f->type) {
+	case RT_TEXT:
+	case RT_ENUM:
+		return DB_S(CTEXT(item, f));
+	case RT_DATE:
+		return DB_I(CDATE(item, f));
+	case RT_BOOL:
+		return DB_I(CBOOL(item, f));
+	case RT_INT:
+	case RT_MONEY:
+		if ((f->flags & RF_NULLABLE) && CI64(item, f) == REC_NULL)
+			return DB_NULL;
+		return DB_I(CI64(item, f));
+	case RT_ID:
+		if (CI64(item, f) == 0)
+			return DB_NULL;
+		return DB_I(CI64(item, f));
+	default:
+		return DB_NULL;
+	}
+}
+
+/* A field the generic path keeps: version, created_at, updated_at. */
+static bool
+kept(const struct rfield *f, const char *key)
+{
+	return f->col != NULL && strcmp(f->key, key) == 0;
+}
+
+#define REC_BIND_MAX 64
+
+static enum svc_code
+insert_row(struct db *db, struct arena *a, const struct record *r,
+    const void *item, int64_t *id, struct svc_err *err)
+{
+	struct dbv args[REC_BIND_MAX];
+	struct buf b, vals;
+	enum svc_code rc;
+	int64_t now = clock_now();
+	size_t n = 0;
+
+	buf_init(&b, 8192);
+	buf_init(&vals, 4096);
+	buf_adds(&b, "INSERT INTO ");
+	buf_adds(&b, r->table);
+	buf_adds(&b, " (");
+	for (const struct rfield *f = r->fields; f->key != NULL; f++) {
+		bool v = kept(f, "version");
+		bool t = kept(f, "created_at") || kept(f, "updated_at");
+
+		if (!written(f) && !v && !t)
+			continue;
+		if (n >= REC_BIND_MAX) {
+			b.failed = true;
+			break;
+		}
+		buf_adds(&b, n ? ", " : "");
+		buf_adds(&b, f->col);
+		buf_adds(&vals, n ? ", ?" : "?");
+		args[n++] = v ? DB_I(1) : t ? DB_I(now) : bind(f, item);
+	}
+	buf_adds(&b, ") VALUES (");
+	buf_add(&b, vals.p, vals.len);
+	buf_adds(&b, ") RETURNING ");
+	buf_adds(&b, id_col(r));
+	rc = b.failed || vals.failed ? svc_fail(err, SVC_EINTERNAL, NULL,
+	    "insert of %s too long", r->what) :
+	    db_one_i64(db, b.p, args, n, id, err);
+	buf_release(&b);
+	buf_release(&vals);
+	(void)a;
+	return rc;
+}
+
+enum svc_code
+rec_create(struct db *db, struct arena *a, const struct actor *who,
+    const struct record *r, const void *draft, void **out,
+    struct svc_err *err)
+{
+	void *item = arena_alloc(a, r->size);
+	enum svc_code rc;
+	int64_t id;
+
+	if (item == NULL)
+		return rec_oom(err);
+	memcpy(item, draft, r->size);
+	rec_normalize(r, item);
+	rc = rec_check(db, r, item, err);
+	if (rc == SVC_OK && r->check != NULL)
+		rc = r->check(db, a, item, NULL, err);
+	if (rc == SVC_OK)
+		rc = insert_row(db, a, r, item, &id, err);
+	if (rc == SVC_OK)
+		rc = rec_get(db, a, r, id, out, err);
+	if (rc == SVC_OK)
+		rc = audit_write(db, who, "create", r->name, id, NULL,
+		    rec_text(a, r, *out, REC_STAFF), err);
+	if (rc == SVC_OK && r->after != NULL)
+		rc = r->after(db, a, who, *out, NULL, err);
+	return rc;
+}
+
+/* The fields of mask from draft into m (texts left NULL become ""). */
+static void
+merge(const struct record *r, void *m, const void *draft, rec_mask mask)
+{
+	int i = 0;
+
+	for (const struct rfield *f = r->fields; f->key != NULL; f++, i++) {
+		if (!(mask & REC_BIT(i)) || !written(f) ||
+		    (f->flags & RF_FIXED))
+			continue;
+		memcpy(REC_AT(m, f), REC_AT((void *)(uintptr_t)draft, f),
+		    f->type == RT_DATE ? sizeof(int) : f->type == RT_BOOL ?
+		    sizeof(bool) : f->type == RT_TEXT || f->type == RT_ENUM ?
+		    sizeof(const char *) : sizeof(int64_t));
+		if (f->type == RT_TEXT && *text_at(m, f) == NULL)
+			*text_at(m, f) = "";
+	}
+}
+
+static enum svc_code
+update_row(struct db *db, const struct record *r, const void *m, int64_t id,
+    int64_t expected, int64_t *changed, struct svc_err *err)
+{
+	struct dbv args[REC_BIND_MAX];
+	struct buf b;
+	enum svc_code rc;
+	size_t n = 0;
+	bool versioned = rec_field(r, "version") >= 0;
+
+	buf_init(&b, 8192);
+	buf_adds(&b, "UPDATE ");
+	buf_adds(&b, r->table);
+	buf_adds(&b, " SET ");
+	for (const struct rfield *f = r->fields; f->key != NULL; f++) {
+		if (!written(f) || (f->flags & RF_FIXED))
+			continue;
+		if (n + 3 >= REC_BIND_MAX) {
+			b.failed = true;
+			break;
+		}
+		buf_adds(&b, n ? ", " : "");
+		buf_adds(&b, f->col);
+		buf_adds(&b, " = ?");
+		args[n++] = bind(f, m);
+	}
+	if (rec_field(r, "updated_at") >= 0) {
+		buf_adds(&b, ", updated_at = ?");
+		args[n++] = DB_I(clock_now());
+	}
+	if (versioned)
+		buf_adds(&b, ", version = version + 1");
+	buf_adds(&b, " WHERE ");
+	buf_adds(&b, id_col(r));
+	buf_adds(&b, " = ?");
+	args[n++] = DB_I(id);
+	if (versioned) {
+		buf_adds(&b, " AND version = ?");
+		args[n++] = DB_I(expected);
+	}
+	rc = b.failed ? svc_fail(err, SVC_EINTERNAL, NULL,
+	    "update of %s too long", r->what) :
+	    db_exec(db, b.p, args, n, changed, err);
+	buf_release(&b);
+	return rc;
+}
+
+enum svc_code
+rec_update(struct db *db, struct arena *a, const struct actor *who,
+    const struct record *r, int64_t id, int64_t expected, const void *draft,
+    rec_mask mask, void **out, struct svc_err *err)
+{
+	void *cur, *m;
+	enum svc_code rc;
+	int64_t changed;
+	char *before;
+	int vi = rec_field(r, "version");
+
+	rc = rec_get(db, a, r, id, &cur, err);
+	if (rc)
+		return rc;
+	before = rec_text(a, r, cur, REC_STAFF);
+	if (vi >= 0 && CI64(cur, &r->fields[vi]) != expected)
+		return stale_version(err, a, r->what, expected, before);
+	m = arena_alloc(a, r->size);
+	if (m == NULL)
+		return rec_oom(err);
+	memcpy(m, cur, r->size);
+	merge(r, m, draft, mask);
+	rc = rec_check(db, r, m, err);
+	if (rc == SVC_OK && r->check != NULL)
+		rc = r->check(db, a, m, cur, err);
+	if (rc == SVC_OK)
+		rc = update_row(db, r, m, id, expected, &changed, err);
+	if (rc)
+		return rc;
+	if (changed == 0)
+		return stale_version(err, a, r->what, expected, before);
+	rc = rec_get(db, a, r, id, out, err);
+	if (rc == SVC_OK)
+		rc = audit_write(db, who, "update", r->name, id, before,
+		    rec_text(a, r, *out, REC_STAFF), err);
+	if (rc == SVC_OK && r->after != NULL)
+		rc = r->after(db, a, who, *out, cur, err);
+	return rc;
+}
+
+/* ----- lists ----- */
+
+enum svc_code
+rec_list_begin(struct rec_query *q, struct arena *a, const struct record *r,
+    const struct rec_page *pg, struct svc_err *err)
+{
+	const char *sel = rec_select(a, r);
+	struct rec_sort *sorts;
+	size_t n = 1, nf = 0;
+
+	for (const struct rfield *f = r->fields; f->key != NULL; f++)
+		nf++;
+	sorts = arena_alloc(a, (nf + 2) * sizeof(*sorts));
+	if (sel == NULL || sorts == NULL)
+		return rec_oom(err);
+	sorts[0] = (struct rec_sort){ "id", id_col(r), false };
+	for (const struct rfield *f = r->fields; f->key != NULL; f++)
+		if ((f->flags & RF_SORT) && f->col != NULL)
+			sorts[n++] = (struct rec_sort){ f->key, f->col,
+			    f->type == RT_TEXT || f->type == RT_ENUM };
+	sorts[n] = (struct rec_sort){ NULL, NULL, false };
+	/* rec_query_begin wants the columns apart from "SELECT" and FROM */
+	return rec_query_begin(q, a, arena_strndup(a, sel + 7,
+	    strstr(sel, " FROM ") - sel - 7), r->from != NULL ? r->from :
+	    r->table, id_col(r), sorts, pg, err);
+}
+
+void
+rec_filter(struct rec_query *q, const struct record *r, int i,
+    struct dbv value)
+{
+	rec_cond(q, " AND ");
+	rec_cond(q, r->fields[i].col);
+	rec_cond(q, " = ?");
+	rec_arg(q, value);
+}
