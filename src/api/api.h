@@ -185,9 +185,10 @@ enum svc_code req_version(struct req *, int64_t body_version,
  * Customer isolation: owner names the field that holds the customer
  * company a record belongs to ("id" for the customers themselves): a
  * customer user lists only its own, and another company's record answers
- * 404 as one that does not exist.  With no owner, customer users can
- * neither read nor write the records.  RF_INTERNAL fields are left out of
- * their answers, and a customer user giving one is refused (403 naming it).
+ * 404 as one that does not exist.  Records of no owner (models, parts)
+ * are read by whoever holds the permission and written by staff only.
+ * RF_INTERNAL fields are left out of customer users' answers, and a
+ * customer user giving one is refused (403 naming it).
  */
 struct resource {
 	const struct record *rec;

@@ -365,169 +365,26 @@ api_contact_delete(struct req *rq, struct resp *rs)
 
 /* ===== product models ===== */
 
-struct model_in {
-	const char *model_no, *name, *category;
-	int64_t business_unit_id;
-	int64_t warranty_months;
-	bool active;
-	int64_t version;
+static enum svc_code
+model_q(struct req *rq, struct rec_query *q)
+{
+	const char *text;
+	enum svc_code rc;
+
+	rc = query_text(rq, "q", 100, &text);
+	if (rc == SVC_OK && text != NULL)
+		rc = match_code_name(q, &rq->arena, "model_no", text);
+	return rc;
+}
+
+static const char *const q_query[] = { "q", NULL };
+
+static const struct resource model_res = {
+	.rec = &model_rec,
+	.path = "/api/v1/product-models",
+	.query = q_query,
+	.filter = model_q,
 };
-
-#define MODEL_FIELDS \
-	{ "category", F_TEXT, offsetof(struct model_in, category), F_NULLABLE, \
-	    0, 50, PMF_CATEGORY, NULL, "category, e.g. 空调" }, \
-	{ "business_unit_id", F_ID, offsetof(struct model_in, \
-	    business_unit_id), F_NULLABLE, 0, 0, PMF_BU, NULL, \
-	    "the department (business unit) responsible" }, \
-	{ "warranty_months", F_I64, offsetof(struct model_in, \
-	    warranty_months), 0, 0, 240, PMF_WARRANTY, NULL, \
-	    "default warranty in months (default 12)" }
-
-static const struct field model_create_fields[] = {
-	{ "model_no", F_TEXT, offsetof(struct model_in, model_no), F_REQUIRED,
-	    1, 50, 0, NULL, "unique model number (never changes)" },
-	{ "name", F_TEXT, offsetof(struct model_in, name), F_REQUIRED, 1, 200,
-	    PMF_NAME, NULL, "product name" },
-	MODEL_FIELDS,
-	END_FIELDS,
-};
-
-static const struct field model_update_fields[] = {
-	VERSION_FIELD(struct model_in),
-	{ "name", F_TEXT, offsetof(struct model_in, name), 0, 1, 200,
-	    PMF_NAME, NULL, "product name" },
-	MODEL_FIELDS,
-	{ "active", F_BOOL, offsetof(struct model_in, active), 0, 0, 0,
-	    PMF_ACTIVE, NULL, "false retires the model" },
-	END_FIELDS,
-};
-
-static const char *const model_list_query[] = { "limit", "cursor", "sort",
-	"q", "category", "active", NULL };
-
-static void
-model_in_draft(const struct model_in *in, struct product_model *d)
-{
-	memset(d, 0, sizeof(*d));
-	d->model_no = in->model_no;
-	d->name = in->name;
-	d->category = in->category;
-	d->business_unit_id = in->business_unit_id;
-	d->warranty_months = in->warranty_months;
-	d->active = in->active;
-}
-
-static void
-model_item(struct jw *w, const void *m, int today)
-{
-	(void)today;
-	model_to_json(w, m);
-}
-
-static enum svc_code
-respond_model(struct resp *rs, int status, const struct product_model *m)
-{
-	struct jw w;
-
-	resp_json(rs, status, &w);
-	model_to_json(&w, m);
-	return SVC_OK;
-}
-
-/* GET /api/v1/product-models?q=&category=&active=&sort= */
-static enum svc_code
-api_model_list(struct req *rq, struct resp *rs)
-{
-	struct model_filter f = { .active = -1 };
-	struct product_model **items;
-	struct rec_page pg;
-	enum svc_code rc;
-	char *next;
-	size_t n;
-
-	rc = query_allow(rq, model_list_query);
-	if (rc == SVC_OK)
-		rc = page_params(rq, &pg);
-	if (rc == SVC_OK)
-		rc = query_text(rq, "q", 100, &f.q);
-	if (rc == SVC_OK)
-		rc = query_text(rq, "category", 100, &f.category);
-	if (rc == SVC_OK)
-		rc = query_tristate(rq, "active", &f.active);
-	if (rc == SVC_OK)
-		rc = model_list(rq->db, &rq->arena, &f, &pg, &items, &n, &next,
-		    &rq->err);
-	if (rc)
-		return rc;
-	respond_list(rs, (void **)items, n, next, model_item, 0);
-	return SVC_OK;
-}
-
-/* GET /api/v1/product-models/{id} */
-static enum svc_code
-api_model_get(struct req *rq, struct resp *rs)
-{
-	struct product_model *m;
-	enum svc_code rc;
-	int64_t id;
-
-	rc = req_param_id(rq, 0, &id);
-	if (rc == SVC_OK)
-		rc = model_get(rq->db, &rq->arena, id, &m, &rq->err);
-	if (rc)
-		return rc;
-	return respond_model(rs, 200, m);
-}
-
-/* POST /api/v1/product-models {model_no, name, category?, ...} */
-static enum svc_code
-api_model_create(struct req *rq, struct resp *rs)
-{
-	struct model_in in = { .warranty_months = 12, .active = true };
-	struct actor who = req_actor(rq);
-	struct product_model d, *m;
-	enum svc_code rc;
-
-	rc = staff_only(rq);
-	if (rc == SVC_OK)
-		rc = decode_json(rq, model_create_fields, &in, NULL);
-	if (rc)
-		return rc;
-	model_in_draft(&in, &d);
-	rc = model_create(rq->db, &rq->arena, &who, &d, &m, &rq->err);
-	if (rc)
-		return rc;
-	location(rq, rs, "/api/v1/product-models", m->id);
-	return respond_model(rs, 201, m);
-}
-
-/* PATCH /api/v1/product-models/{id} {version, name?, warranty_months?} */
-static enum svc_code
-api_model_update(struct req *rq, struct resp *rs)
-{
-	struct model_in in = { 0 };
-	struct actor who = req_actor(rq);
-	struct product_model d, *m;
-	enum svc_code rc;
-	unsigned present;
-	int64_t id, version;
-
-	rc = staff_only(rq);
-	if (rc == SVC_OK)
-		rc = req_param_id(rq, 0, &id);
-	if (rc == SVC_OK)
-		rc = decode_json(rq, model_update_fields, &in, &present);
-	if (rc == SVC_OK)
-		rc = req_version(rq, in.version, &version);
-	if (rc)
-		return rc;
-	model_in_draft(&in, &d);
-	rc = model_update(rq->db, &rq->arena, &who, id, version, &d, present,
-	    &m, &rq->err);
-	if (rc)
-		return rc;
-	return respond_model(rs, 200, m);
-}
 
 static enum svc_code
 respond_bom(struct req *rq, struct resp *rs, const struct product_model *m)
@@ -686,167 +543,24 @@ api_bom_set(struct req *rq, struct resp *rs)
 
 /* ===== parts ===== */
 
-struct part_in {
-	const char *code, *name, *unit;
-	int64_t price_fen, reorder_point;
-	bool active;
-	int64_t version;
+static enum svc_code
+part_q(struct req *rq, struct rec_query *q)
+{
+	const char *text;
+	enum svc_code rc;
+
+	rc = query_text(rq, "q", 100, &text);
+	if (rc == SVC_OK && text != NULL)
+		rc = match_code_name(q, &rq->arena, "code", text);
+	return rc;
+}
+
+static const struct resource part_res = {
+	.rec = &part_rec,
+	.path = "/api/v1/parts",
+	.query = q_query,
+	.filter = part_q,
 };
-
-#define PART_FIELDS \
-	{ "unit", F_TEXT, offsetof(struct part_in, unit), F_NULLABLE, 0, 10, \
-	    PTF_UNIT, NULL, "unit of issue (default 个)" }, \
-	{ "price_fen", F_I64, offsetof(struct part_in, price_fen), 0, 0, \
-	    1000000000000LL, PTF_PRICE, NULL, "list price in fen" }, \
-	{ "reorder_point", F_I64, offsetof(struct part_in, reorder_point), 0, \
-	    0, 1000000000, PTF_REORDER, NULL, "stock level that triggers a " \
-	    "reorder" }
-
-static const struct field part_create_fields[] = {
-	{ "code", F_TEXT, offsetof(struct part_in, code), F_REQUIRED, 1, 50, 0,
-	    NULL, "unique part code (never changes)" },
-	{ "name", F_TEXT, offsetof(struct part_in, name), F_REQUIRED, 1, 200,
-	    PTF_NAME, NULL, "part name" },
-	PART_FIELDS,
-	END_FIELDS,
-};
-
-static const struct field part_update_fields[] = {
-	VERSION_FIELD(struct part_in),
-	{ "name", F_TEXT, offsetof(struct part_in, name), 0, 1, 200, PTF_NAME,
-	    NULL, "part name" },
-	PART_FIELDS,
-	{ "active", F_BOOL, offsetof(struct part_in, active), 0, 0, 0,
-	    PTF_ACTIVE, NULL, "false retires the part" },
-	END_FIELDS,
-};
-
-static const char *const part_list_query[] = { "limit", "cursor", "sort",
-	"q", "active", NULL };
-
-static void
-part_in_draft(const struct part_in *in, struct part *d)
-{
-	memset(d, 0, sizeof(*d));
-	d->code = in->code;
-	d->name = in->name;
-	d->unit = in->unit;
-	d->price_fen = in->price_fen;
-	d->reorder_point = in->reorder_point;
-	d->active = in->active;
-}
-
-static void
-part_item(struct jw *w, const void *p, int today)
-{
-	(void)today;
-	part_to_json(w, p);
-}
-
-static enum svc_code
-respond_part(struct resp *rs, int status, const struct part *p)
-{
-	struct jw w;
-
-	resp_json(rs, status, &w);
-	part_to_json(&w, p);
-	return SVC_OK;
-}
-
-/* GET /api/v1/parts?q=&active=&sort= */
-static enum svc_code
-api_part_list(struct req *rq, struct resp *rs)
-{
-	struct part_filter f = { .active = -1 };
-	struct part **items;
-	struct rec_page pg;
-	enum svc_code rc;
-	char *next;
-	size_t n;
-
-	rc = query_allow(rq, part_list_query);
-	if (rc == SVC_OK)
-		rc = page_params(rq, &pg);
-	if (rc == SVC_OK)
-		rc = query_text(rq, "q", 100, &f.q);
-	if (rc == SVC_OK)
-		rc = query_tristate(rq, "active", &f.active);
-	if (rc == SVC_OK)
-		rc = part_list(rq->db, &rq->arena, &f, &pg, &items, &n, &next,
-		    &rq->err);
-	if (rc)
-		return rc;
-	respond_list(rs, (void **)items, n, next, part_item, 0);
-	return SVC_OK;
-}
-
-/* GET /api/v1/parts/{id} */
-static enum svc_code
-api_part_get(struct req *rq, struct resp *rs)
-{
-	struct part *p;
-	enum svc_code rc;
-	int64_t id;
-
-	rc = req_param_id(rq, 0, &id);
-	if (rc == SVC_OK)
-		rc = part_get(rq->db, &rq->arena, id, &p, &rq->err);
-	if (rc)
-		return rc;
-	return respond_part(rs, 200, p);
-}
-
-/* POST /api/v1/parts {code, name, unit?, price_fen?, reorder_point?} */
-static enum svc_code
-api_part_create(struct req *rq, struct resp *rs)
-{
-	struct part_in in = { .active = true };
-	struct actor who = req_actor(rq);
-	struct part d, *p;
-	enum svc_code rc;
-
-	rc = staff_only(rq);
-	if (rc == SVC_OK)
-		rc = decode_json(rq, part_create_fields, &in, NULL);
-	if (rc)
-		return rc;
-	part_in_draft(&in, &d);
-	rc = part_create(rq->db, &rq->arena, &who, &d, &p, &rq->err);
-	if (rc)
-		return rc;
-	location(rq, rs, "/api/v1/parts", p->id);
-	return respond_part(rs, 201, p);
-}
-
-/* PATCH /api/v1/parts/{id} {version, name?, price_fen?, ...} */
-static enum svc_code
-api_part_update(struct req *rq, struct resp *rs)
-{
-	struct part_in in = { 0 };
-	struct actor who = req_actor(rq);
-	struct part d, *p;
-	enum svc_code rc;
-	unsigned present;
-	int64_t id, version;
-
-	rc = staff_only(rq);
-	if (rc == SVC_OK)
-		rc = req_param_id(rq, 0, &id);
-	if (rc == SVC_OK)
-		rc = decode_json(rq, part_update_fields, &in, &present);
-	if (rc == SVC_OK)
-		rc = req_version(rq, in.version, &version);
-	if (rc)
-		return rc;
-	part_in_draft(&in, &d);
-	if ((present & PTF_UNIT) && d.unit == NULL)
-		d.unit = "";
-	rc = part_update(rq->db, &rq->arena, &who, id, version, &d, present, &p,
-	    &rq->err);
-	if (rc)
-		return rc;
-	return respond_part(rs, 200, p);
-}
 
 /* ===== contracts ===== */
 
@@ -1821,18 +1535,19 @@ const struct route master_routes[] = {
 	    api_contact_delete, NULL, "customer.manage", W, "customers",
 	    "remove a contact", NULL, NULL },
 
-	{ HTTP_GET, "/api/v1/product-models", api_model_list, NULL,
-	    "product.read", 0, "products", "list product models", NULL,
-	    model_list_query },
-	{ HTTP_POST, "/api/v1/product-models", api_model_create, NULL,
+	{ HTTP_GET, "/api/v1/product-models", api_rec_list, NULL,
+	    "product.read", 0, "products", "list product models", NULL, NULL, 0,
+	    &model_res },
+	{ HTTP_POST, "/api/v1/product-models", api_rec_create, NULL,
 	    "product.manage", W | J | I, "products", "create a product model",
-	    model_create_fields, NULL },
-	{ HTTP_GET, "/api/v1/product-models/{id}", api_model_get, NULL,
-	    "product.read", 0, "products", "one product model", NULL, NULL },
-	{ HTTP_PATCH, "/api/v1/product-models/{id}", api_model_update, NULL,
+	    NULL, NULL, 0, &model_res },
+	{ HTTP_GET, "/api/v1/product-models/{id}", api_rec_get, NULL,
+	    "product.read", 0, "products", "one product model", NULL, NULL, 0,
+	    &model_res },
+	{ HTTP_PATCH, "/api/v1/product-models/{id}", api_rec_update, NULL,
 	    "product.manage", W | J, "products", "change a product model (a "
-	    "new warranty_months recomputes its units' warranty)",
-	    model_update_fields, NULL },
+	    "new warranty_months recomputes its units' warranty)", NULL, NULL,
+	    0, &model_res },
 	{ HTTP_GET, "/api/v1/product-models/{id}/parts", api_bom_get, NULL,
 	    "product.read", 0, "products", "the model's bill of parts", NULL,
 	    NULL },
@@ -1840,16 +1555,16 @@ const struct route master_routes[] = {
 	    "product.manage", W | J, "products", "replace the bill of parts: "
 	    "{version, parts: [{part_id, quantity}]}", NULL, NULL },
 
-	{ HTTP_GET, "/api/v1/parts", api_part_list, NULL, "product.read", 0,
-	    "products", "list spare parts", NULL, part_list_query },
-	{ HTTP_POST, "/api/v1/parts", api_part_create, NULL, "product.manage",
-	    W | J | I, "products", "create a spare part", part_create_fields,
-	    NULL },
-	{ HTTP_GET, "/api/v1/parts/{id}", api_part_get, NULL, "product.read",
-	    0, "products", "one spare part", NULL, NULL },
-	{ HTTP_PATCH, "/api/v1/parts/{id}", api_part_update, NULL,
-	    "product.manage", W | J, "products", "change a spare part",
-	    part_update_fields, NULL },
+	{ HTTP_GET, "/api/v1/parts", api_rec_list, NULL, "product.read", 0,
+	    "products", "list spare parts", NULL, NULL, 0, &part_res },
+	{ HTTP_POST, "/api/v1/parts", api_rec_create, NULL, "product.manage",
+	    W | J | I, "products", "create a spare part", NULL, NULL, 0,
+	    &part_res },
+	{ HTTP_GET, "/api/v1/parts/{id}", api_rec_get, NULL, "product.read",
+	    0, "products", "one spare part", NULL, NULL, 0, &part_res },
+	{ HTTP_PATCH, "/api/v1/parts/{id}", api_rec_update, NULL,
+	    "product.manage", W | J, "products", "change a spare part", NULL,
+	    NULL, 0, &part_res },
 
 	{ HTTP_GET, "/api/v1/contracts", api_contract_list, NULL,
 	    "contract.read", 0, "contracts", "list contracts", NULL,

@@ -159,10 +159,8 @@ visible(struct req *rq, const struct resource *res, const void *item)
 {
 	int i;
 
-	if (own_customer(rq) == 0)
+	if (own_customer(rq) == 0 || res->owner == NULL)
 		return true;
-	if (res->owner == NULL)
-		return false;
 	i = rec_field(res->rec, res->owner);
 	return *(const int64_t *)(const void *)REC_AT(item,
 	    &res->rec->fields[i]) == own_customer(rq);
@@ -236,13 +234,11 @@ api_rec_list(struct req *rq, struct resp *rs)
 		if (r->fields[i].flags & RF_FILTER)
 			rc = filter_value(rq, &r->fields[i], &vals[i],
 			    &given[i]);
-	if (rc == SVC_OK && own_customer(rq) != 0 && res->owner == NULL)
-		rc = staff_only(rq);
 	if (rc == SVC_OK)
 		rc = rec_list_begin(&q, &rq->arena, r, &pg, &rq->err);
 	if (rc)
 		return rc;
-	if (own_customer(rq) != 0)
+	if (own_customer(rq) != 0 && res->owner != NULL)
 		rec_filter(&q, r, rec_field(r, res->owner),
 		    DB_I(own_customer(rq)));
 	if (res->filter != NULL) {
@@ -351,6 +347,8 @@ api_rec_update(struct req *rq, struct resp *rs)
 		return rec_oom(&rq->err);
 	rec_init(r, draft);
 	rc = req_param_id(rq, 0, &id);
+	if (rc == SVC_OK && own_customer(rq) != 0 && res->owner == NULL)
+		rc = staff_only(rq);
 	if (rc == SVC_OK && own_customer(rq) != 0)
 		rc = load(rq, res, id, &item);
 	if (rc == SVC_OK)

@@ -393,12 +393,12 @@ change_tx(struct db *db, void *arg, struct svc_err *err)
 	/* the model now gives 18 months: unit 1 follows, unit 2 does not */
 	md.warranty_months = 18;
 	rc = model_update(db, c->a, &T_WHO, c->model, c->model_version, &md,
-	    PMF_WARRANTY, &m, err);
+	    REC_BIT(rec_field(&model_rec, "warranty_months")), &m, err);
 	if (rc)
 		return rc;
 	/* a stale version is refused with the current record */
 	rc = model_update(db, c->a, &T_WHO, c->model, c->model_version, &md,
-	    PMF_WARRANTY, &m, err);
+	    REC_BIT(rec_field(&model_rec, "warranty_months")), &m, err);
 	if (rc != SVC_ECONFLICT || err->details == NULL)
 		return svc_fail(err, SVC_EINTERNAL, NULL, "stale version");
 	svc_err_clear(err);

@@ -116,6 +116,21 @@ customer_match(struct rec_query *q, struct arena *a, const char *text)
 	return SVC_OK;
 }
 
+enum svc_code
+match_code_name(struct rec_query *q, struct arena *a, const char *code_col,
+    const char *text)
+{
+	const char *like = rec_like(a, text, false);
+
+	rec_cond(q, " AND (lower(");
+	rec_cond(q, code_col);
+	rec_cond(q, ") LIKE lower(?)" REC_ESC " OR lower(name) LIKE lower(?)"
+	    REC_ESC ")");
+	rec_arg(q, DB_S(like));
+	rec_arg(q, DB_S(like));
+	return SVC_OK;
+}
+
 void
 customer_to_json(struct jw *w, const struct customer *c, bool internal)
 {
@@ -133,30 +148,8 @@ enum svc_code
 customer_get_by_code(struct db *db, struct arena *a, const char *code,
     struct customer **out, struct svc_err *err)
 {
-	struct customer *c;
-	struct dbq *q;
-	enum svc_code rc;
-	struct dbv arg = DB_S(code);
-	int r;
-
-	rc = db_query(db, arena_printf(a, "%s WHERE code = ?",
-	    rec_select(a, &customer_rec)), &arg, 1, &q, err);
-	if (rc)
-		return rc;
-	r = db_next(q);
-	c = arena_alloc(a, sizeof(*c));
-	if (r == 1 && c != NULL)
-		rec_from_row(&customer_rec, q, a, c);
-	rc = db_done(q, err);
-	if (rc)
-		return rc;
-	if (c == NULL)
-		return rec_oom(err);
-	if (r != 1)
-		return svc_fail_field(err, SVC_ENOTFOUND, "code", "not_found",
-		    "customer '%s' not found", code);
-	*out = c;
-	return SVC_OK;
+	return rec_get_by(db, a, &customer_rec, "code", code, (void **)out,
+	    err);
 }
 
 enum svc_code

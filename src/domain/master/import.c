@@ -482,12 +482,6 @@ row_model(struct run *r, struct arena *a, struct svc_err *err)
 		rc = bool_value(r, err, M_ACTIVE, true, &d.active);
 	if (rc == SVC_OK)
 		rc = model_create(r->db, a, r->who, &d, &out, err);
-	if (rc == SVC_OK && !d.active) {
-		struct product_model off = { .active = false };
-
-		rc = model_update(r->db, a, r->who, out->id, out->version, &off,
-		    PMF_ACTIVE, &out, err);
-	}
 	return rc;
 }
 
@@ -508,12 +502,6 @@ row_part(struct run *r, struct arena *a, struct svc_err *err)
 		rc = bool_value(r, err, P_ACTIVE, true, &d.active);
 	if (rc == SVC_OK)
 		rc = part_create(r->db, a, r->who, &d, &out, err);
-	if (rc == SVC_OK && !d.active) {
-		struct part off = { .active = false };
-
-		rc = part_update(r->db, a, r->who, out->id, out->version, &off,
-		    PTF_ACTIVE, &out, err);
-	}
 	return rc;
 }
 

@@ -166,38 +166,24 @@ struct product_model {
 	int64_t updated_at;
 };
 
-enum model_fields {
-	PMF_NAME = 1 << 0,
-	PMF_CATEGORY = 1 << 1,
-	PMF_BU = 1 << 2,
-	PMF_WARRANTY = 1 << 3,
-	PMF_ACTIVE = 1 << 4,
-};
+/*
+ * The declaration: lists sort on model_no and name, filter on category
+ * and active; a new model_no must be free; a new warranty_months
+ * recomputes the units without a contract override.
+ */
+extern const struct record model_rec;
 
-struct model_filter {
-	const char *q;		/* substring of model_no or name */
-	const char *category;
-	int active;		/* -1 any */
-};
-
-/* Sorts: id, model_no, name. */
 enum svc_code model_get(struct db *, struct arena *, int64_t id,
     struct product_model **out, struct svc_err *) WARN_UNUSED_RESULT;
 enum svc_code model_get_by_no(struct db *, struct arena *, const char *no,
     struct product_model **out, struct svc_err *) WARN_UNUSED_RESULT;
-enum svc_code model_list(struct db *, struct arena *,
-    const struct model_filter *, const struct rec_page *,
-    struct product_model ***items, size_t *n, char **next_cursor,
-    struct svc_err *) WARN_UNUSED_RESULT;
 enum svc_code model_create(struct db *, struct arena *, const struct actor *,
     const struct product_model *draft, struct product_model **out,
     struct svc_err *) WARN_UNUSED_RESULT;
-/* A new warranty_months recomputes the units without a contract override. */
 enum svc_code model_update(struct db *, struct arena *, const struct actor *,
     int64_t id, int64_t expected_version, const struct product_model *draft,
-    unsigned mask, struct product_model **out,
+    rec_mask mask, struct product_model **out,
     struct svc_err *) WARN_UNUSED_RESULT;
-void model_to_json(struct jw *, const struct product_model *);
 
 struct part {
 	int64_t id;
@@ -212,32 +198,21 @@ struct part {
 	int64_t updated_at;
 };
 
-enum part_fields {
-	PTF_NAME = 1 << 0,
-	PTF_UNIT = 1 << 1,
-	PTF_PRICE = 1 << 2,
-	PTF_REORDER = 1 << 3,
-	PTF_ACTIVE = 1 << 4,
-};
+/*
+ * The declaration: lists sort on code and name and filter on active; a
+ * new code must be free.
+ */
+extern const struct record part_rec;
 
-struct part_filter {
-	const char *q;		/* substring of code or name */
-	int active;		/* -1 any */
-};
-
-/* Sorts: id, code, name. */
 enum svc_code part_get(struct db *, struct arena *, int64_t id,
     struct part **out, struct svc_err *) WARN_UNUSED_RESULT;
-enum svc_code part_list(struct db *, struct arena *, const struct part_filter *,
-    const struct rec_page *, struct part ***items, size_t *n,
-    char **next_cursor, struct svc_err *) WARN_UNUSED_RESULT;
 enum svc_code part_create(struct db *, struct arena *, const struct actor *,
     const struct part *draft, struct part **out,
     struct svc_err *) WARN_UNUSED_RESULT;
-enum svc_code part_update(struct db *, struct arena *, const struct actor *,
-    int64_t id, int64_t expected_version, const struct part *draft,
-    unsigned mask, struct part **out, struct svc_err *) WARN_UNUSED_RESULT;
-void part_to_json(struct jw *, const struct part *);
+
+/* A list's ?q=: in code and name (parts), model_no and name (models). */
+enum svc_code match_code_name(struct rec_query *, struct arena *,
+    const char *code_col, const char *text) WARN_UNUSED_RESULT;
 
 /* One line of a bill of parts. */
 struct bom_line {

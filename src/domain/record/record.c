@@ -64,8 +64,11 @@ rec_init(const struct record *r, void *item)
 			break;
 		case RT_INT:
 		case RT_MONEY:
-			if (f->flags & RF_NULLABLE)
-				*i64_at(item, f) = REC_NULL;
+			if (f->def == NULL || !str_to_i64(f->def,
+			    strlen(f->def), INT64_MIN, INT64_MAX, i64_at(item,
+			    f)))
+				*i64_at(item, f) = (f->flags & RF_NULLABLE) ?
+				    REC_NULL : 0;
 			break;
 		case RT_BOOL:
 			*bool_at(item, f) = f->def != NULL &&
@@ -81,8 +84,10 @@ void
 rec_normalize(const struct record *r, void *item)
 {
 	for (const struct rfield *f = r->fields; f->key != NULL; f++) {
-		if ((f->type != RT_TEXT && f->type != RT_ENUM) ||
-		    *text_at(item, f) != NULL)
+		const char *v = *text_at(item, f);
+
+		if ((f->type != RT_TEXT && f->type != RT_ENUM) || (v != NULL &&
+		    (v[0] != '\0' || f->type != RT_TEXT || f->def == NULL)))
 			continue;
 		*text_at(item, f) = f->def != NULL ? f->def :
 		    f->type == RT_TEXT ? "" : NULL;
@@ -96,6 +101,20 @@ written(const struct rfield *f)
 	return f->col != NULL && !(f->flags & RF_AUTO) && f->type != RT_LIST;
 }
 
+/* "product_models" -> "product model": the word for a row of a table. */
+static const char *
+ref_word(const char *table, char *out, size_t len)
+{
+	size_t n = 0;
+
+	for (; table[n] != '\0' && n + 1 < len; n++)
+		out[n] = table[n] == '_' ? ' ' : table[n];
+	if (n > 1 && out[n - 1] == 's')
+		n--;
+	out[n] = '\0';
+	return out;
+}
+
 enum svc_code
 rec_check(struct db *db, const struct record *r, const void *item,
     struct svc_err *err)
@@ -105,6 +124,7 @@ rec_check(struct db *db, const struct record *r, const void *item,
 	for (const struct rfield *f = r->fields; rc == SVC_OK &&
 	    f->key != NULL; f++) {
 		bool opt = (f->flags & RF_NULLABLE) != 0;
+		char what[64];
 		int64_t v;
 
 		if (!written(f))
@@ -136,7 +156,7 @@ rec_check(struct db *db, const struct record *r, const void *item,
 				    "required", "'%s' is required", f->key);
 			else if (v != 0 && f->ref != NULL)
 				rc = rec_ref_ok(db, err, f->key, f->ref,
-				    f->en != NULL ? f->en : f->key, v);
+				    ref_word(f->ref, what, sizeof(what)), v);
 			break;
 		default:
 			break;
@@ -243,6 +263,40 @@ rec_get(struct db *db, struct arena *a, const struct record *r, int64_t id,
 	if (got != 1)
 		return svc_fail(err, SVC_ENOTFOUND, "id", "%s %lld not found",
 		    r->what, (long long)id);
+	*out = item;
+	return SVC_OK;
+}
+
+enum svc_code
+rec_get_by(struct db *db, struct arena *a, const struct record *r,
+    const char *key, const char *value, void **out, struct svc_err *err)
+{
+	const char *sel = rec_select(a, r);
+	int i = rec_field(r, key);
+	struct dbv arg = DB_S(value);
+	struct dbq *q;
+	enum svc_code rc;
+	void *item;
+	int got;
+
+	if (sel == NULL || i < 0)
+		return rec_oom(err);
+	rc = db_query(db, arena_printf(a, "%s WHERE %s = ?", sel,
+	    r->fields[i].col), &arg, 1, &q, err);
+	if (rc)
+		return rc;
+	got = db_next(q);
+	item = arena_alloc(a, r->size);
+	if (got == 1 && item != NULL)
+		rec_from_row(r, q, a, item);
+	rc = db_done(q, err);
+	if (rc)
+		return rc;
+	if (item == NULL)
+		return rec_oom(err);
+	if (got != 1)
+		return svc_fail_field(err, SVC_ENOTFOUND, key, "not_found",
+		    "%s '%s' not found", r->what, value);
 	*out = item;
 	return SVC_OK;
 }
@@ -521,6 +575,7 @@ rec_update(struct db *db, struct arena *a, const struct actor *who,
 		return rec_oom(err);
 	memcpy(m, cur, r->size);
 	merge(r, m, draft, mask);
+	rec_normalize(r, m);
 	rc = rec_check(db, r, m, err);
 	if (rc == SVC_OK && r->check != NULL)
 		rc = r->check(db, a, m, cur, err);

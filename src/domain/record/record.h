@@ -89,7 +89,7 @@ struct rfield {
 	const char *const *enums;	/* RT_ENUM: NULL-ended */
 	const char *ref;	/* RT_ID: the table it refers to */
 	const struct record *of;	/* RT_LIST: the nested record */
-	const char *def;	/* created without it: text, enum, "true" */
+	const char *def;	/* when not given: a text, enum, integer, "true" */
 	const char *zh, *en;	/* its label */
 	const char *doc;	/* one line for the API documentation */
 };
@@ -124,9 +124,12 @@ typedef uint64_t rec_mask;
 int rec_field(const struct record *, const char *key);
 #define REC_BIT(i) ((rec_mask)1 << (i))
 
-/* A draft with every default: enums and texts def, nullables REC_NULL. */
+/* A draft with every default: def, else nullable integers REC_NULL. */
 void rec_init(const struct record *, void *item);
-/* Texts left NULL become their default or "" (a complete record). */
+/*
+ * Texts left NULL become their default or "", and so do empty texts that
+ * have a default (a CSV cell left empty): a complete record.
+ */
 void rec_normalize(const struct record *, void *item);
 /* Each field of a complete record within its type and limits. */
 enum svc_code rec_check(struct db *, const struct record *, const void *item,
@@ -145,6 +148,14 @@ void rec_from_row(const struct record *, struct dbq *, struct arena *,
  */
 enum svc_code rec_get(struct db *, struct arena *, const struct record *,
     int64_t id, void **out, struct svc_err *) WARN_UNUSED_RESULT;
+
+/*
+ * The record whose field key (a unique text column) holds value;
+ * SVC_ENOTFOUND naming key ("customer 'C9' not found").
+ */
+enum svc_code rec_get_by(struct db *, struct arena *, const struct record *,
+    const char *key, const char *value, void **out,
+    struct svc_err *) WARN_UNUSED_RESULT;
 
 enum rec_view {
 	REC_STAFF,	/* every field */
