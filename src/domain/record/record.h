@@ -89,7 +89,7 @@ struct rfield {
 	const char *const *enums;	/* RT_ENUM: NULL-ended */
 	const char *ref;	/* RT_ID: the table it refers to */
 	const struct record *of;	/* RT_LIST: the nested record */
-	const char *def;	/* when not given: a text, enum, integer, "true" */
+	const char *def;	/* when absent: text, enum, integer or "true" */
 	const char *zh, *en;	/* its label */
 	const char *doc;	/* one line for the API documentation */
 };
