@@ -202,6 +202,7 @@ struct resource {
 
 #define H(name) enum svc_code name(struct req *, struct resp *)
 H(api_rec_list); H(api_rec_get); H(api_rec_create); H(api_rec_update);
+H(api_records);
 #undef H
 
 /* limit (1..200, default 25), cursor and sort of a declared list. */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "domain/user/user.h"
 #include "util/date.h"
 
 /* ----- query parameters ----- */
@@ -368,4 +369,117 @@ api_rec_update(struct req *rq, struct resp *rs)
 	if (rc)
 		return rc;
 	return respond(rq, rs, 200, r, item);
+}
+
+/* ----- the declarations, for the web forms and list columns ----- */
+
+static const char *
+type_word(enum rtype t)
+{
+	static const char *const words[] = {
+		[RT_TEXT] = "text", [RT_ENUM] = "enum", [RT_INT] = "integer",
+		[RT_MONEY] = "money", [RT_ID] = "id", [RT_BOOL] = "boolean",
+		[RT_DATE] = "date", [RT_TIME] = "time", [RT_LIST] = "list",
+	};
+
+	return words[t];
+}
+
+static void
+record_json(struct jw *w, const struct record *r, enum rec_view view)
+{
+	jw_obj_open(w);
+	jw_kstr(w, "name", r->name);
+	jw_kstr(w, "zh", r->zh);
+	jw_kstr(w, "en", r->en);
+	jw_key(w, "fields");
+	jw_arr_open(w);
+	for (const struct rfield *f = r->fields; f->key != NULL; f++) {
+		if ((f->flags & RF_INTERNAL) && view != REC_STAFF)
+			continue;
+		jw_obj_open(w);
+		jw_kstr(w, "key", f->key);
+		jw_kstr(w, "type", type_word(f->type));
+		jw_kstr(w, "zh", f->zh);
+		jw_kstr(w, "en", f->en);
+		jw_kbool(w, "required", (f->flags & RF_REQUIRED) != 0);
+		jw_kbool(w, "fixed", (f->flags & RF_FIXED) != 0);
+		jw_kbool(w, "read_only", (f->flags & RF_OUT) != 0);
+		jw_kbool(w, "nullable", (f->flags & RF_NULLABLE) != 0);
+		jw_kbool(w, "filter", (f->flags & RF_FILTER) != 0);
+		jw_kbool(w, "sort", (f->flags & RF_SORT) != 0);
+		jw_kbool(w, "column", (f->flags & RF_COLUMN) != 0);
+		jw_kbool(w, "multiline", (f->flags & RF_MULTI) != 0);
+		if (f->flags & RF_INTERNAL)
+			jw_kbool(w, "internal", true);
+		if (f->type == RT_TEXT || f->type == RT_INT ||
+		    f->type == RT_MONEY || f->type == RT_LIST) {
+			jw_ki64(w, "min", f->min);
+			jw_ki64(w, "max", f->max);
+		}
+		if (f->enums != NULL) {
+			jw_key(w, "values");
+			jw_arr_open(w);
+			for (int i = 0; f->enums[i] != NULL; i++)
+				jw_str(w, f->enums[i]);
+			jw_arr_close(w);
+		}
+		if (f->def != NULL)
+			jw_kstr(w, "default", f->def);
+		if (f->ref != NULL)
+			jw_kstr(w, "ref", f->ref);
+		if (f->of != NULL) {
+			jw_key(w, "of");
+			record_json(w, f->of, view);
+		}
+		jw_obj_close(w);
+	}
+	jw_arr_close(w);
+	jw_obj_close(w);
+}
+
+/* GET /api/v1/records: every declared record type the caller may read. */
+enum svc_code
+api_records(struct req *rq, struct resp *rs)
+{
+	enum svc_code rc;
+	struct jw w;
+	char **perms;
+	size_t np;
+
+	rc = query_allow(rq, NULL);
+	if (rc == SVC_OK)
+		rc = auth_permissions(rq->db, &rq->arena, rq->who.user_id,
+		    &perms, &np, &rq->err);
+	if (rc)
+		return rc;
+	resp_json(rs, 200, &w);
+	jw_obj_open(&w);
+	jw_key(&w, "items");
+	jw_arr_open(&w);
+	for (size_t i = 0; i < api_nroutes; i++) {
+		const struct route *r = &api_routes[i];
+		bool list = (r->method & HTTP_GET) &&
+		    strchr(r->pattern, '{') == NULL;
+
+		bool granted = false;
+
+		for (size_t k = 0; r->res != NULL && list && k < np; k++)
+			granted |= strcmp(perms[k], r->perm) == 0;
+		if (!granted)
+			continue;
+		jw_obj_open(&w);
+		jw_kstr(&w, "path", r->res->path);
+		jw_kstr(&w, "read", r->perm);
+		for (size_t k = 0; k < api_nroutes; k++)
+			if (api_routes[k].res == r->res &&
+			    (api_routes[k].method & HTTP_POST))
+				jw_kstr(&w, "write", api_routes[k].perm);
+		jw_key(&w, "record");
+		record_json(&w, r->res->rec, view_of(rq));
+		jw_obj_close(&w);
+	}
+	jw_arr_close(&w);
+	jw_obj_close(&w);
+	return SVC_OK;
 }

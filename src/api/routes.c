@@ -19,6 +19,10 @@ const struct route core_routes[] = {
 	    "Prometheus metrics", NULL, NULL },
 	{ HTTP_GET, "/api/v1/openapi.json", api_openapi, NULL, NULL, R_PUBLIC,
 	    "operations", "this OpenAPI document", NULL, NULL },
+	{ HTTP_GET, "/api/v1/records", api_records, NULL, "account.self", 0,
+	    "operations", "the declared record types I may read: each field's "
+	    "type, limits, flags and labels (the web forms and list columns "
+	    "are built from it)", NULL, NULL },
 
 	{ HTTP_POST, "/api/v1/session", api_session_create, NULL, NULL,
 	    R_PUBLIC | J, "session", "log in: a bearer token, a session cookie "
@@ -98,6 +102,7 @@ ROUTE_TABLE(search);
 ROUTE_TABLE(request);
 ROUTE_TABLE(rma);
 ROUTE_TABLE(report);
+ROUTE_TABLE(stock);
 
 static const struct {
 	const struct route *routes;
@@ -110,6 +115,7 @@ static const struct {
 	{ request_routes, &request_nroutes },
 	{ rma_routes, &rma_nroutes },
 	{ report_routes, &report_nroutes },
+	{ stock_routes, &stock_nroutes },
 };
 
 const struct route *api_routes;

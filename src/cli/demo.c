@@ -13,6 +13,7 @@
 #include "cli/gen.h"
 #include "domain/master/master.h"
 #include "domain/request/request.h"
+#include "domain/stock/stock.h"
 #include "domain/user/user.h"
 #include "util/clock.h"
 
@@ -75,6 +76,52 @@ struct demo_ctx {
 	bool need[NUSERS];
 	int created;
 };
+
+/* The warehouses: the central store, a regional one, a technician's van. */
+static const struct {
+	const char *code, *name, *kind, *dept, *keeper, *address;
+} warehouses[] = {
+	{ "WH-HQ", "总库", "central", "WH", "warehouse", "北京市大兴区仓储路 8 号" },
+	{ "WH-EAST", "华东分库", "regional", "WH", "warehouse",
+	    "上海市嘉定区物流园 3 号库" },
+	{ "WH-VAN-01", "李强车载库", "vehicle", "BU1", "tech", "" },
+};
+
+static enum svc_code
+demo_warehouses(struct db *db, struct arena *a, const struct actor *who,
+    int *created, struct svc_err *err)
+{
+	enum svc_code rc = SVC_OK;
+
+	for (size_t i = 0; rc == SVC_OK &&
+	    i < sizeof(warehouses) / sizeof(warehouses[0]); i++) {
+		struct warehouse d;
+		void *out;
+
+		rc = rec_get_by(db, a, &warehouse_rec, "code",
+		    warehouses[i].code, &out, err);
+		if (rc != SVC_ENOTFOUND)
+			continue;
+		svc_err_clear(err);
+		rec_init(&warehouse_rec, &d);
+		d.code = warehouses[i].code;
+		d.name = warehouses[i].name;
+		d.kind = warehouses[i].kind;
+		d.address = warehouses[i].address;
+		rc = db_one_i64(db, "SELECT id FROM departments WHERE code = ?",
+		    DB_ARGS(DB_S(warehouses[i].dept)), &d.department_id, err);
+		if (rc == SVC_OK)
+			rc = db_one_i64(db, "SELECT id FROM users"
+			    " WHERE username = ?",
+			    DB_ARGS(DB_S(warehouses[i].keeper)), &d.keeper_id,
+			    err);
+		if (rc == SVC_OK)
+			rc = rec_create(db, a, who, &warehouse_rec, &d, &out,
+			    err);
+		*created += rc == SVC_OK;
+	}
+	return rc;
+}
 
 static enum svc_code
 demo_tx(struct db *db, void *arg, struct svc_err *err)
@@ -146,7 +193,7 @@ demo_tx(struct db *db, void *arg, struct svc_err *err)
 			return rc;
 		c->created++;
 	}
-	return SVC_OK;
+	return demo_warehouses(db, c->a, &who, &c->created, err);
 }
 
 static enum svc_code

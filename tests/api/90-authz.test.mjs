@@ -36,18 +36,18 @@ const NOID = '999999999';
 // the defaults is a change of this table, reviewed against the SPEC.
 const STAFF = ['account.self', 'notification.self', 'calendar.read', 'department.read', 'user.read',
   'customer.read', 'product.read', 'price.read', 'unit.read', 'kb.read', 'search.read', 'sla.read',
-  'request.read', 'request.create', 'request.work', 'return.read'];
+  'request.read', 'request.create', 'request.work', 'return.read', 'warehouse.read'];
 const SPEC_MATRIX = {
   // 系统管理员: users, roles, settings, backups — and everything else
   admin: [...STAFF, 'audit.read', 'calendar.manage', 'contract.manage', 'contract.read', 'customer.manage',
     'department.manage', 'import.run', 'kb.manage', 'price.manage', 'product.manage', 'report.read',
     'request.dispatch', 'return.create', 'return.manage', 'return.report', 'return.work', 'role.manage',
     'role.read', 'sales.delete', 'sales.manage', 'sales.read', 'settings.manage', 'settings.read',
-    'sla.manage', 'unit.manage', 'user.manage'],
+    'sla.manage', 'unit.manage', 'user.manage', 'warehouse.manage'],
   // 售后部经理: dispatches, reviews, approves prices < 1000, signs returns, monthly analysis
   aftersales_manager: [...STAFF, 'calendar.manage', 'contract.read', 'customer.manage', 'import.run',
     'kb.manage', 'product.manage', 'report.read', 'request.dispatch', 'return.create', 'return.report',
-    'return.work', 'sales.read', 'settings.read', 'sla.manage', 'unit.manage'],
+    'return.work', 'sales.read', 'settings.read', 'sla.manage', 'unit.manage', 'warehouse.manage'],
   // 售后服务人员/客服: takes calls, records requests and complaints, replies
   agent: [...STAFF, 'customer.manage', 'request.dispatch', 'return.create', 'return.work', 'unit.manage'],
   // 事业部经理: solutions for faults, assigns engineers, depot repairs
@@ -79,7 +79,7 @@ const SPEC_MATRIX = {
   // 技术人员/维修人员: diagnosis, repair, field trips, daily reports
   technician: [...STAFF, 'kb.manage'],
   // 仓库主管: receives returns, issues parts, stock counts
-  warehouse: [...STAFF, 'return.work'],
+  warehouse: [...STAFF, 'return.work', 'warehouse.manage'],
 };
 
 let cached = null;
@@ -360,6 +360,7 @@ export const tests = [
       '/api/v1/returns/queue': ['', '?limit=200'],
       '/api/v1/returns/{id}': [o.ret.id], '/api/v1/returns/{id}/events': [o.ret.id],
       '/api/v1/reports/requests-monthly': ['?month=' + new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 7)],
+      '/api/v1/warehouses': [''], '/api/v1/warehouses/{id}': ['1'], '/api/v1/records': [''],
     };
     const owner = new Map();
     const ownerOf = async (kind, id) => {
