@@ -206,6 +206,17 @@ rfield_schema(struct jw *w, const struct rfield *f, enum schema_kind k)
 		jw_kbool(w, "nullable", true);
 	if (f->en != NULL)
 		jw_kstr(w, "title", f->en);
+	/* for the web forms and list columns: the labels and the kind */
+	if (f->zh != NULL && f->en != NULL) {
+		jw_key(w, "x-labels");
+		jw_obj_open(w);
+		jw_kstr(w, "zh-CN", f->zh);
+		jw_kstr(w, "en", f->en);
+		jw_obj_close(w);
+	}
+	jw_kstr(w, "x-type", rec_type_word(f->type));
+	if (k == S_ANSWER && (f->flags & RF_COLUMN))
+		jw_kbool(w, "x-column", true);
 	snprintf(doc, sizeof(doc), "%s%s%s%s%s", f->zh != NULL ? f->zh : "",
 	    f->doc != NULL ? ": " : "", f->doc != NULL ? f->doc : "",
 	    f->type == RT_MONEY ? " (fen)" : "", (f->flags & RF_INTERNAL) ?

@@ -373,8 +373,8 @@ api_rec_update(struct req *rq, struct resp *rs)
 
 /* ----- the declarations, for the web forms and list columns ----- */
 
-static const char *
-type_word(enum rtype t)
+const char *
+rec_type_word(enum rtype t)
 {
 	static const char *const words[] = {
 		[RT_TEXT] = "text", [RT_ENUM] = "enum", [RT_INT] = "integer",
@@ -399,7 +399,7 @@ record_json(struct jw *w, const struct record *r, enum rec_view view)
 			continue;
 		jw_obj_open(w);
 		jw_kstr(w, "key", f->key);
-		jw_kstr(w, "type", type_word(f->type));
+		jw_kstr(w, "type", rec_type_word(f->type));
 		jw_kstr(w, "zh", f->zh);
 		jw_kstr(w, "en", f->en);
 		jw_kbool(w, "required", (f->flags & RF_REQUIRED) != 0);

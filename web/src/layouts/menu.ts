@@ -49,6 +49,7 @@ export const menu: MenuEntry[] = [
       { path: '/units', title: 'menu.units', icon: Box, perm: 'unit.read', api: ['GET', '/api/v1/units'] },
       { path: '/models', title: 'menu.models', icon: Goods, perm: 'product.read', api: ['GET', '/api/v1/product-models'] },
       { path: '/parts', title: 'menu.parts', icon: Goods, perm: 'product.read', api: ['GET', '/api/v1/parts'] },
+      { path: '/warehouses', title: 'menu.warehouses', icon: Box, perm: 'warehouse.read', api: ['GET', '/api/v1/warehouses'] },
       { path: '/contracts', title: 'menu.contracts', icon: Document, perm: 'contract.read', api: ['GET', '/api/v1/contracts'] },
       { path: '/sales', title: 'menu.sales', icon: Sell, perm: 'sales.read', api: ['GET', '/api/v1/sales'] },
       { path: '/prices', title: 'menu.prices', icon: Money, perm: 'price.read', api: ['GET', '/api/v1/prices'] },

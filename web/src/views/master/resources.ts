@@ -13,6 +13,12 @@ export interface Col {
   to?: string;
 }
 
+/*
+ * A resource whose server declares its record (domain/record) takes its list
+ * columns from the declaration (the OpenAPI x-column fields, with their
+ * labels and kinds); cols then only adds to a column (a link, a width, the
+ * label group of an enum).
+ */
 export interface Resource {
   name: string;
   /** app route (no leading slash) */
@@ -26,6 +32,8 @@ export interface Resource {
   /** DELETE on path/{id}, with this permission */
   del?: string;
   cols: Col[];
+  /** the columns come from the declaration; cols only refine them */
+  declared?: boolean;
   /** fields of the create/edit body not to show (set elsewhere) */
   hide?: string[];
   /** CSV import kind: POST /api/v1/import/{kind} */
@@ -46,14 +54,15 @@ export const resources: Resource[] = [
     edit: 'PATCH',
     importKind: 'customers',
     open: '/customers/{id}',
+    declared: true,
     cols: [
       { field: 'code', width: 100 },
       { field: 'name', kind: 'link', to: '/customers/{id}' },
-      { field: 'type', kind: 'enum', group: 'ctype', width: 100 },
+      { field: 'type', group: 'ctype', width: 100 },
       { field: 'region', width: 110 },
-      { field: 'region_class', kind: 'enum', group: 'region_class', width: 90 },
+      { field: 'region_class', group: 'region_class', width: 90 },
       { field: 'phone', width: 130 },
-      { field: 'active', kind: 'bool', width: 80 },
+      { field: 'active', width: 80 },
     ],
   },
   {
@@ -82,12 +91,12 @@ export const resources: Resource[] = [
     managePerm: 'product.manage',
     edit: 'PATCH',
     importKind: 'models',
+    declared: true,
     cols: [
       { field: 'model_no', width: 140 },
-      { field: 'name' },
       { field: 'category', width: 120 },
-      { field: 'warranty_months', kind: 'number', width: 110 },
-      { field: 'active', kind: 'bool', width: 80 },
+      { field: 'warranty_months', width: 110 },
+      { field: 'active', width: 80 },
     ],
   },
   {
@@ -98,13 +107,27 @@ export const resources: Resource[] = [
     managePerm: 'product.manage',
     edit: 'PATCH',
     importKind: 'parts',
+    declared: true,
     cols: [
       { field: 'code', width: 130 },
-      { field: 'name' },
       { field: 'unit', width: 80 },
-      { field: 'price_fen', kind: 'money', width: 120 },
-      { field: 'reorder_point', kind: 'number', width: 110 },
-      { field: 'active', kind: 'bool', width: 80 },
+      { field: 'price_fen', width: 120 },
+      { field: 'reorder_point', width: 110 },
+      { field: 'active', width: 80 },
+    ],
+  },
+  {
+    name: 'warehouses',
+    route: 'warehouses',
+    path: '/api/v1/warehouses',
+    perm: 'warehouse.read',
+    managePerm: 'warehouse.manage',
+    edit: 'PATCH',
+    declared: true,
+    cols: [
+      { field: 'code', width: 130 },
+      { field: 'kind', group: 'warehouse_kind', width: 110 },
+      { field: 'active', width: 80 },
     ],
   },
   {
