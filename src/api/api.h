@@ -51,6 +51,7 @@ struct route {
 	const char *const *query;	/* allowed query parameters, for docs */
 	size_t body_max;	/* 0: the configured default (1 MiB) */
 	const struct resource *res;	/* a declared record's route */
+	const struct record *body_rec;	/* a body decoded by a declaration */
 };
 
 /*

@@ -71,137 +71,21 @@ return_full_json(struct req *rq, struct jw *w, const struct rma *r,
 	jw_obj_close(w);
 }
 
-struct return_in {
-	struct rma_draft d;
-};
-
-/* The form's fields; "lines" is decoded separately (array of objects). */
-static const struct field rma_create_fields[] = {
-	{ "kind", F_ENUM, offsetof(struct return_in, d.kind), F_REQUIRED, 0, 0,
-	    0, rma_kinds, "exchange (调货) or refund (退货)" },
-	{ "reason", F_ENUM, offsetof(struct return_in, d.reason), F_REQUIRED, 0,
-	    0, 0, rma_reasons, "unsalable 不适销, quality 质量问题, "
-	    "transit_damage 运输损坏, not_as_described 与描述不符" },
-	{ "channel", F_ENUM, offsetof(struct return_in, d.channel), F_NULLABLE,
-	    0, 0, 0, rma_channels, "staff (default), paper or fax (registered "
-	    "by the office, then signed for); customers: portal" },
-	{ "customer_id", F_ID, offsetof(struct return_in, d.customer_id),
-	    F_NULLABLE, 0, 0, 0, NULL, "the customer (staff; customers file "
-	    "for their own company)" },
-	{ "request_id", F_ID, offsetof(struct return_in, d.request_id),
-	    F_NULLABLE, 0, 0, 0, NULL, "the service request it comes from" },
-	{ "description", F_TEXT, offsetof(struct return_in, d.description),
-	    F_NULLABLE, 0, 2000, 0, NULL, "remarks on the form" },
-	{ NULL },
-};
-
-static const struct field rma_line_fields[] = {
-	{ "model_id", F_ID, offsetof(struct rma_line_draft, model_id),
-	    F_NULLABLE, 0, 0, 0, NULL, "product model (or a sold unit)" },
-	{ "unit_id", F_ID, offsetof(struct rma_line_draft, unit_id), F_NULLABLE,
-	    0, 0, 0, NULL, "the sold unit" },
-	{ "serial", F_TEXT, offsetof(struct rma_line_draft, serial), F_NULLABLE,
-	    0, 64, 0, NULL, "the sold unit's serial number" },
-	{ "description", F_TEXT, offsetof(struct rma_line_draft, description),
-	    F_NULLABLE, 0, 500, 0, NULL, "goods as written on the form" },
-	{ "quantity", F_I64, offsetof(struct rma_line_draft, quantity),
-	    F_REQUIRED, 1, RMA_QTY_MAX, 0, NULL, "quantity" },
-	{ "unit_price_fen", F_I64, offsetof(struct rma_line_draft,
-	    unit_price_fen), F_REQUIRED, 0, RMA_PRICE_MAX, 0, NULL,
-	    "unit price in fen" },
-	{ "amount_fen", F_I64, offsetof(struct rma_line_draft, amount_fen), 0,
-	    0, INT64_MAX, 0, NULL, "quantity x unit price (checked)" },
-	{ "reason", F_ENUM, offsetof(struct rma_line_draft, reason),
-	    F_NULLABLE, 0, 0, 0, rma_reasons, "the form's reason" },
-	{ "delivery_date", F_TEXT, offsetof(struct rma_line_draft,
-	    delivery_date), F_NULLABLE, 10, 10, 0, NULL, "YYYY-MM-DD; default "
-	    "the sold unit's (the time limit counts from it)" },
-	{ NULL },
-};
-
-/* Decode the "lines" array of rq->json, each by rma_line_fields. */
-static enum svc_code
-decode_lines(struct req *rq, json_t *lines, struct rma_draft *d)
-{
-	struct rma_line_draft *out;
-	json_t *root = rq->json, *item;
-	enum svc_code rc = SVC_OK;
-	size_t i, n;
-
-	if (lines == NULL || json_is_null(lines))
-		return svc_fail_field(&rq->err, SVC_EINVAL, "lines", "required",
-		    "'lines' is required: the goods returned");
-	if (!json_is_array(lines))
-		return svc_fail_field(&rq->err, SVC_EINVAL, "lines",
-		    "wrong_type", "'lines' must be an array of line objects");
-	n = json_array_size(lines);
-	if (n == 0)
-		return svc_fail_field(&rq->err, SVC_EINVAL, "lines", "required",
-		    "a form needs at least one line");
-	if (n > RMA_LINES_MAX)
-		return svc_fail_field(&rq->err, SVC_EINVAL, "lines", "too_many",
-		    "a form holds at most %d lines", RMA_LINES_MAX);
-	out = arena_alloc(&rq->arena, n * sizeof(*out));
-	if (out == NULL)
-		return svc_fail(&rq->err, SVC_ETOOBIG, "lines",
-		    "out of request memory");
-	json_array_foreach(lines, i, item) {
-		out[i].amount_fen = -1;
-		if (!json_is_object(item)) {
-			rc = svc_fail_field(&rq->err, SVC_EINVAL, arena_printf(
-			    &rq->arena, "lines[%zu]", i), "wrong_type",
-			    "line %zu must be an object", i + 1);
-			break;
-		}
-		rq->json = item;
-		rc = decode_json(rq, rma_line_fields, &out[i], NULL);
-		rq->json = root;
-		if (rc) {
-			const char *f = arena_printf(&rq->arena,
-			    "lines[%zu].%s", i, rq->err.field);
-			size_t len = strlen(f);
-
-			if (len >= sizeof(rq->err.field))
-				len = sizeof(rq->err.field) - 1;
-			memcpy(rq->err.field, f, len);
-			rq->err.field[len] = '\0';
-			break;
-		}
-	}
-	d->lines = out;
-	d->nlines = n;
-	return rc;
-}
-
 /* POST /api/v1/returns {kind, reason, customer_id, lines: [...], ...} */
 static enum svc_code
 return_create_h(struct req *rq, struct resp *rs)
 {
-	struct return_in in;
 	struct rma_caller c = caller(rq);
-	json_t *root = rq->json, *copy, *lines;
+	struct rma_draft d;
 	struct rma *r;
 	enum svc_code rc;
+	rec_mask given;
 	struct jw w;
 
-	memset(&in, 0, sizeof(in));
-	if (root == NULL || !json_is_object(root))
-		return svc_fail(&rq->err, SVC_EINVAL, "body",
-		    "the body must be a JSON object");
-	copy = json_copy(root);
-	if (copy == NULL)
-		return svc_fail(&rq->err, SVC_ETOOBIG, "body",
-		    "out of memory");
-	json_object_del(copy, "lines");
-	rq->json = copy;
-	rc = decode_json(rq, rma_create_fields, &in, NULL);
-	rq->json = root;
-	json_decref(copy);
-	lines = json_object_get(root, "lines");
+	rec_init(&rma_draft_rec, &d);
+	rc = decode_record(rq, &rma_draft_rec, REC_CREATE, &d, &given);
 	if (rc == SVC_OK)
-		rc = decode_lines(rq, lines, &in.d);
-	if (rc == SVC_OK)
-		rc = rma_create(rq->db, &rq->arena, &c, &in.d, &r, &rq->err);
+		rc = rma_create(rq->db, &rq->arena, &c, &d, &r, &rq->err);
 	if (rc)
 		return rc;
 	resp_header(rs, "Location", arena_printf(&rq->arena,
@@ -582,7 +466,8 @@ const struct route rma_routes[] = {
 	    W | J | R_IDEMPOTENT, "returns", "file or register a return/"
 	    "exchange form 《调退货明细表》; lines: [{unit_id or serial or "
 	    "model_id, quantity, unit_price_fen, amount_fen?, reason?, "
-	    "delivery_date?, description?}]", rma_create_fields, NULL },
+	    "delivery_date?, description?}]", NULL, NULL, 0,
+	    .body_rec = &rma_draft_rec },
 	{ HTTP_GET, "/api/v1/returns/ratios", return_ratios_h, NULL,
 	    "return.report", 0, "returns", "every customer's exchange ratio "
 	    "against its limit on a day (ok, warning, over)", NULL,

@@ -256,7 +256,12 @@ decode_list(struct req *rq, const struct rfield *rf, const char *name,
 	enum svc_code rc;
 	rec_mask m;
 
-	if (!json_is_array(v))
+	if (json_is_null(v) && (rf->flags & RF_REQUIRED))
+		return svc_fail_field(&rq->err, SVC_EINVAL, name, "required",
+		    "'%s' is required", name);
+	if (json_is_null(v))
+		v = NULL;
+	else if (!json_is_array(v))
 		return svc_fail_field(&rq->err, SVC_EINVAL, name, "wrong_type",
 		    "'%s' must be an array of objects", name);
 	if (n < (size_t)rf->min)

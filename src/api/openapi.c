@@ -277,6 +277,13 @@ records_of_routes(const struct record **out, size_t max)
 		    api_routes[i].res->rec : NULL;
 		size_t k;
 
+		/* a body is inline: only the records nested in it */
+		for (const struct rfield *f = api_routes[i].body_rec != NULL ?
+		    api_routes[i].body_rec->fields : NULL; f != NULL &&
+		    f->key != NULL; f++)
+			if (f->type == RT_LIST)
+				r = f->of;
+
 		for (size_t depth = 0; r != NULL && depth < 4; depth++) {
 			const struct record *next = NULL;
 
@@ -494,7 +501,20 @@ operation(struct jw *w, const struct route *r)
 		}
 		jw_arr_close(w);
 	}
-	if (r->body == NULL && r->res != NULL &&
+	if (r->body_rec != NULL) {
+		jw_key(w, "requestBody");
+		jw_obj_open(w);
+		jw_kbool(w, "required", true);
+		jw_key(w, "content");
+		jw_obj_open(w);
+		jw_key(w, "application/json");
+		jw_obj_open(w);
+		jw_key(w, "schema");
+		rec_schema(w, r->body_rec, S_CREATE);
+		jw_obj_close(w);
+		jw_obj_close(w);
+		jw_obj_close(w);
+	} else if (r->body == NULL && r->res != NULL &&
 	    (r->method & (HTTP_POST | HTTP_PATCH))) {
 		jw_key(w, "requestBody");
 		jw_obj_open(w);
@@ -620,7 +640,9 @@ openapi_render(struct buf *b)
 		for (size_t i = 0; i < n; i++) {
 			schema_name(recs[i], name, sizeof(name));
 			jw_key(&w, name);
-			rec_schema(&w, recs[i], S_ANSWER);
+			/* a body's record (no table) is described as given */
+			rec_schema(&w, recs[i], recs[i]->table == NULL ?
+			    S_CREATE : S_ANSWER);
 		}
 	}
 	jw_key(&w, "Object");

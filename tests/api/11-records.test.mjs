@@ -179,6 +179,16 @@ export const tests = [
     t.deepEqual(params, ['limit', 'cursor', 'sort', 'kind', 'department_id', 'keeper_id', 'active']);
     t.equal(doc.paths[W].get.responses['200'].content['application/json'].schema.properties.items.items.$ref,
       '#/components/schemas/Warehouse');
+    // nested records: a return form's lines are an array of objects, declared once
+    const rt = doc.paths['/api/v1/returns'].post.requestBody.content['application/json'].schema;
+    t.deepEqual(rt.required, ['kind', 'reason', 'lines']);
+    t.equal(rt.properties.lines.type, 'array');
+    t.equal(rt.properties.lines.maxItems, 200);
+    t.equal(rt.properties.lines.items.$ref, '#/components/schemas/ReturnLine');
+    t.deepEqual(s.ReturnLine.required, ['quantity', 'unit_price_fen']);
+    t.equal(s.ReturnLine.additionalProperties, false);
+    t.equal(s.ReturnLine.properties.unit_price_fen['x-type'], 'money');
+    t.equal(s.ReturnLine.properties.quantity.minimum, 1);
   }],
 
   ['GET /api/v1/records: the declarations a user may read, with labels in both languages; internal fields only for staff', async (t) => {

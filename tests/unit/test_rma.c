@@ -414,8 +414,8 @@ file(struct arena *a, struct rma_caller c, int64_t cust, const char *reason,
 		.unit_price_fen = price, .amount_fen = -1,
 		.delivery_date = delivery };
 	struct rma_draft d = { .kind = kind, .reason = reason,
-		.customer_id = c.customer_id ? 0 : cust, .lines = &ln,
-		.nlines = 1 };
+		.customer_id = c.customer_id ? 0 : cust,
+		.lines = { &ln, 1 } };
 	struct op o = { .c = c, .d = &d, .a = a };
 
 	memset(err, 0, sizeof(*err));

@@ -611,7 +611,7 @@ check_line(struct db *db, struct arena *a, const struct rma_caller *c,
     const struct rma_draft *d, int64_t customer_id, size_t i,
     struct line_ok *ok, struct svc_err *err)
 {
-	const struct rma_line_draft *l = &d->lines[i];
+	const struct rma_line_draft *l = RMA_DRAFT_LINE(d, i);
 	struct dbq *q;
 	enum svc_code rc;
 	int64_t unit_customer = 0, unit_model = 0, n;
@@ -772,21 +772,21 @@ rma_create(struct db *db, struct arena *a, const struct rma_caller *c,
 			    "mismatch", "the service request is of another "
 			    "customer");
 	}
-	if (d->nlines == 0)
+	if (d->lines.n == 0)
 		return svc_fail_field(err, SVC_EINVAL, "lines", "required",
 		    "a form needs at least one line");
-	if (d->nlines > RMA_LINES_MAX)
+	if (d->lines.n > RMA_LINES_MAX)
 		return svc_fail_field(err, SVC_EINVAL, "lines", "too_many",
 		    "a form holds at most %d lines", RMA_LINES_MAX);
-	ok = arena_alloc(a, d->nlines * sizeof(*ok));
+	ok = arena_alloc(a, d->lines.n * sizeof(*ok));
 	if (ok == NULL)
 		return svc_fail(err, SVC_ETOOBIG, NULL, "out of request memory");
-	for (size_t i = 0; i < d->nlines; i++) {
+	for (size_t i = 0; i < d->lines.n; i++) {
 		rc = check_line(db, a, c, d, customer_id, i, &ok[i], err);
 		if (rc)
 			return rc;
 		total += ok[i].amount;
-		qty += d->lines[i].quantity;
+		qty += RMA_DRAFT_LINE(d, i)->quantity;
 		used = used || ok[i].used;
 		if (total > TOTAL_MAX)
 			return svc_fail_field(err, SVC_EINVAL, "lines",
@@ -807,8 +807,8 @@ rma_create(struct db *db, struct arena *a, const struct rma_caller *c,
 	    DB_ID(d->request_id), DB_I(clock_local_ymd(now)),
 	    DB_S(d->description ? d->description : ""), DB_I(qty), DB_I(total),
 	    DB_I(used), DB_I(c->actor.user_id), DB_I(now), DB_I(now)), &id, err);
-	for (size_t i = 0; rc == SVC_OK && i < d->nlines; i++) {
-		const struct rma_line_draft *ln = &d->lines[i];
+	for (size_t i = 0; rc == SVC_OK && i < d->lines.n; i++) {
+		const struct rma_line_draft *ln = RMA_DRAFT_LINE(d, i);
 
 		rc = db_exec(db, "INSERT INTO return_lines (return_id, line_no,"
 		    " model_id, unit_id, description, quantity, unit_price_fen,"

@@ -56,6 +56,7 @@
 #include "domain/core/core.h"
 #include "domain/core/fsm.h"
 #include "domain/core/settings.h"
+#include "domain/record/record.h"
 #include "store/store.h"
 #include "util/json.h"
 #include "util/mem.h"
@@ -210,9 +211,19 @@ struct rma_draft {
 	int64_t customer_id;		/* staff only; customers: their own */
 	int64_t request_id;		/* 0 = none */
 	const char *description;
-	const struct rma_line_draft *lines;
-	size_t nlines;
+	struct rec_list lines;		/* of struct rma_line_draft */
 };
+
+/* Line i of a draft. */
+#define RMA_DRAFT_LINE(d, i) \
+	(&((const struct rma_line_draft *)(d)->lines.v)[i])
+
+/*
+ * The declarations of a new form's body and of its lines (a nested list,
+ * "lines[0].quantity" in errors): the API decodes by them and the OpenAPI
+ * describes them.  The rules stay in rma_create().
+ */
+extern const struct record rma_draft_rec, rma_line_draft_rec;
 
 /*
  * Inputs a step may carry; which ones a step needs is said by the step
