@@ -203,6 +203,7 @@ struct resource {
 
 #define H(name) enum svc_code name(struct req *, struct resp *)
 H(api_rec_list); H(api_rec_get); H(api_rec_create); H(api_rec_update);
+H(api_rec_delete);
 H(api_records);
 /* "text", "money", "date", ... (GET /api/v1/records, the OpenAPI x-type) */
 const char *rec_type_word(enum rtype);

@@ -1078,328 +1078,51 @@ api_unit_update(struct req *rq, struct resp *rs)
 
 /* ===== sales records ===== */
 
-struct sales_in {
-	int64_t customer_id, model_id, quantity, amount_fen;
-	const char *sale_date, *reference;
-};
-
-static const struct field sales_create_fields[] = {
-	{ "customer_id", F_ID, offsetof(struct sales_in, customer_id),
-	    F_REQUIRED, 0, 0, 0, NULL, "the customer" },
-	{ "model_id", F_ID, offsetof(struct sales_in, model_id), F_NULLABLE, 0,
-	    0, 0, NULL, "product model (optional)" },
-	{ "sale_date", F_TEXT, offsetof(struct sales_in, sale_date), F_REQUIRED,
-	    1, 10, 0, NULL, "YYYY-MM-DD" },
-	{ "quantity", F_I64, offsetof(struct sales_in, quantity), 0, 0,
-	    1000000000, 0, NULL, "quantity" },
-	{ "amount_fen", F_I64, offsetof(struct sales_in, amount_fen),
-	    F_REQUIRED, 0, 100000000000000LL, 0, NULL, "amount in fen" },
-	{ "reference", F_TEXT, offsetof(struct sales_in, reference), F_NULLABLE,
-	    0, 100, 0, NULL, "ERP document number (unique per customer)" },
-	END_FIELDS,
-};
-
-static const char *const sales_list_query[] = { "limit", "cursor", "sort",
-	"customer_id", "model_id", "from", "to", NULL };
-
-static void
-sales_item(struct jw *w, const void *s, int today)
-{
-	(void)today;
-	sales_to_json(w, s);
-}
-
+/* ?from=&to=: sale dates, inclusive. */
 static enum svc_code
-respond_sales(struct resp *rs, int status, const struct sales_record *s)
-{
-	struct jw w;
-
-	resp_json(rs, status, &w);
-	sales_to_json(&w, s);
-	return SVC_OK;
-}
-
-/* GET /api/v1/sales?customer_id=&model_id=&from=&to=&sort= */
-static enum svc_code
-api_sales_list(struct req *rq, struct resp *rs)
-{
-	struct sales_filter f = { 0 };
-	struct sales_record **items;
-	struct rec_page pg;
-	enum svc_code rc;
-	int64_t cust;
-	char *next;
-	size_t n;
-
-	rc = query_allow(rq, sales_list_query);
-	if (rc == SVC_OK)
-		rc = page_params(rq, &pg);
-	if (rc == SVC_OK)
-		rc = query_i64(rq, "customer_id", 1, INT64_MAX, 0, &cust);
-	if (rc == SVC_OK)
-		rc = query_i64(rq, "model_id", 1, INT64_MAX, 0, &f.model_id);
-	if (rc == SVC_OK)
-		rc = query_date(rq, "from", &f.from);
-	if (rc == SVC_OK)
-		rc = query_date(rq, "to", &f.to);
-	if (rc)
-		return rc;
-	f.customer_id = scope_filter(rq, cust);
-	rc = sales_list(rq->db, &rq->arena, &f, &pg, &items, &n, &next,
-	    &rq->err);
-	if (rc)
-		return rc;
-	respond_list(rs, (void **)items, n, next, sales_item, 0);
-	return SVC_OK;
-}
-
-static enum svc_code
-load_sales(struct req *rq, int64_t id, struct sales_record **s)
+sales_q(struct req *rq, struct rec_query *q)
 {
 	enum svc_code rc;
+	int from, to;
 
-	rc = sales_get(rq->db, &rq->arena, id, s, &rq->err);
+	rc = query_date(rq, "from", &from);
 	if (rc == SVC_OK)
-		rc = scope(rq, (*s)->customer_id, "sales record", id);
+		rc = query_date(rq, "to", &to);
+	if (rc == SVC_OK)
+		rc = sales_between(q, from, to);
 	return rc;
 }
 
-/* GET /api/v1/sales/{id} */
-static enum svc_code
-api_sales_get(struct req *rq, struct resp *rs)
-{
-	struct sales_record *s;
-	enum svc_code rc;
-	int64_t id;
+static const char *const sales_extra_query[] = { "from", "to", NULL };
 
-	rc = req_param_id(rq, 0, &id);
-	if (rc == SVC_OK)
-		rc = load_sales(rq, id, &s);
-	if (rc)
-		return rc;
-	return respond_sales(rs, 200, s);
-}
-
-/* POST /api/v1/sales {customer_id, sale_date, amount_fen, quantity?, ...} */
-static enum svc_code
-api_sales_create(struct req *rq, struct resp *rs)
-{
-	struct sales_in in = { 0 };
-	struct actor who = req_actor(rq);
-	struct sales_record d, *s;
-	enum svc_code rc;
-
-	rc = decode_json(rq, sales_create_fields, &in, NULL);
-	if (rc == SVC_OK)
-		rc = scope(rq, in.customer_id, "customer", in.customer_id);
-	if (rc)
-		return rc;
-	memset(&d, 0, sizeof(d));
-	d.customer_id = in.customer_id;
-	d.model_id = in.model_id;
-	d.quantity = in.quantity;
-	d.amount_fen = in.amount_fen;
-	d.reference = in.reference;
-	rc = body_date(rq, "sale_date", in.sale_date, &d.sale_date);
-	if (rc == SVC_OK)
-		rc = sales_create(rq->db, &rq->arena, &who, &d, &s, &rq->err);
-	if (rc)
-		return rc;
-	location(rq, rs, "/api/v1/sales", s->id);
-	return respond_sales(rs, 201, s);
-}
-
-/* DELETE /api/v1/sales/{id} */
-static enum svc_code
-api_sales_delete(struct req *rq, struct resp *rs)
-{
-	struct actor who = req_actor(rq);
-	struct sales_record *s;
-	enum svc_code rc;
-	int64_t id;
-
-	rc = req_param_id(rq, 0, &id);
-	if (rc == SVC_OK)
-		rc = load_sales(rq, id, &s);
-	if (rc == SVC_OK)
-		rc = sales_delete(rq->db, &rq->arena, &who, id, &rq->err);
-	if (rc)
-		return rc;
-	rs->status = 204;
-	return SVC_OK;
-}
+static const struct resource sales_res = {
+	.rec = &sales_rec,
+	.path = "/api/v1/sales",
+	.owner = "customer_id",
+	.query = sales_extra_query,
+	.filter = sales_q,
+};
 
 /* ===== price list ===== */
 
-struct price_in {
-	const char *code, *kind, *name, *unit;
-	int64_t price_fen, part_id;
-	bool active;
-	int64_t version;
+static enum svc_code
+price_q(struct req *rq, struct rec_query *q)
+{
+	const char *text;
+	enum svc_code rc;
+
+	rc = query_text(rq, "q", 100, &text);
+	if (rc == SVC_OK && text != NULL)
+		rc = match_code_name(q, &rq->arena, "code", text);
+	return rc;
+}
+
+static const struct resource price_res = {
+	.rec = &price_rec,
+	.path = "/api/v1/prices",
+	.query = q_query,
+	.filter = price_q,
 };
-
-#define PRICE_FIELDS \
-	{ "unit", F_TEXT, offsetof(struct price_in, unit), F_NULLABLE, 0, 10, \
-	    PIF_UNIT, NULL, "unit, e.g. 次, 小时, 公里 (default 次)" }, \
-	{ "part_id", F_ID, offsetof(struct price_in, part_id), F_NULLABLE, 0, \
-	    0, PIF_PART, NULL, "the part (items of kind part only)" }
-
-static const struct field price_create_fields[] = {
-	{ "code", F_TEXT, offsetof(struct price_in, code), F_REQUIRED, 1, 50, 0,
-	    NULL, "unique code (never changes)" },
-	{ "kind", F_ENUM, offsetof(struct price_in, kind), F_REQUIRED, 0, 0,
-	    PIF_KIND, price_kinds, "labour, onsite, travel, part or other" },
-	{ "name", F_TEXT, offsetof(struct price_in, name), F_REQUIRED, 1, 200,
-	    PIF_NAME, NULL, "name shown to customers" },
-	{ "price_fen", F_I64, offsetof(struct price_in, price_fen), F_REQUIRED,
-	    0, 1000000000000LL, PIF_PRICE, NULL, "price in fen" },
-	PRICE_FIELDS,
-	END_FIELDS,
-};
-
-static const struct field price_update_fields[] = {
-	VERSION_FIELD(struct price_in),
-	{ "kind", F_ENUM, offsetof(struct price_in, kind), 0, 0, 0, PIF_KIND,
-	    price_kinds, "labour, onsite, travel, part or other" },
-	{ "name", F_TEXT, offsetof(struct price_in, name), 0, 1, 200, PIF_NAME,
-	    NULL, "name shown to customers" },
-	{ "price_fen", F_I64, offsetof(struct price_in, price_fen), 0, 0,
-	    1000000000000LL, PIF_PRICE, NULL, "price in fen" },
-	PRICE_FIELDS,
-	{ "active", F_BOOL, offsetof(struct price_in, active), 0, 0, 0,
-	    PIF_ACTIVE, NULL, "false takes the item off the price list" },
-	END_FIELDS,
-};
-
-static const char *const price_list_query[] = { "limit", "cursor", "sort",
-	"q", "kind", "active", NULL };
-
-static void
-price_in_draft(const struct price_in *in, struct price_item *d)
-{
-	memset(d, 0, sizeof(*d));
-	d->code = in->code;
-	d->kind = in->kind;
-	d->name = in->name;
-	d->unit = in->unit;
-	d->price_fen = in->price_fen;
-	d->part_id = in->part_id;
-	d->active = in->active;
-}
-
-static void
-price_item_json(struct jw *w, const void *p, int today)
-{
-	(void)today;
-	price_to_json(w, p);
-}
-
-static enum svc_code
-respond_price(struct resp *rs, int status, const struct price_item *p)
-{
-	struct jw w;
-
-	resp_json(rs, status, &w);
-	price_to_json(&w, p);
-	return SVC_OK;
-}
-
-/* GET /api/v1/prices?q=&kind=&active=&sort= */
-static enum svc_code
-api_price_list(struct req *rq, struct resp *rs)
-{
-	struct price_filter f = { .active = -1 };
-	struct price_item **items;
-	struct rec_page pg;
-	enum svc_code rc;
-	char *next;
-	size_t n;
-
-	rc = query_allow(rq, price_list_query);
-	if (rc == SVC_OK)
-		rc = page_params(rq, &pg);
-	if (rc == SVC_OK)
-		rc = query_text(rq, "q", 100, &f.q);
-	if (rc == SVC_OK)
-		rc = query_enum(rq, "kind", price_kinds, &f.kind);
-	if (rc == SVC_OK)
-		rc = query_tristate(rq, "active", &f.active);
-	if (rc == SVC_OK)
-		rc = price_list(rq->db, &rq->arena, &f, &pg, &items, &n, &next,
-		    &rq->err);
-	if (rc)
-		return rc;
-	respond_list(rs, (void **)items, n, next, price_item_json, 0);
-	return SVC_OK;
-}
-
-/* GET /api/v1/prices/{id} */
-static enum svc_code
-api_price_get(struct req *rq, struct resp *rs)
-{
-	struct price_item *p;
-	enum svc_code rc;
-	int64_t id;
-
-	rc = req_param_id(rq, 0, &id);
-	if (rc == SVC_OK)
-		rc = price_get(rq->db, &rq->arena, id, &p, &rq->err);
-	if (rc)
-		return rc;
-	return respond_price(rs, 200, p);
-}
-
-/* POST /api/v1/prices {code, kind, name, price_fen, unit?, part_id?} */
-static enum svc_code
-api_price_create(struct req *rq, struct resp *rs)
-{
-	struct price_in in = { .active = true };
-	struct actor who = req_actor(rq);
-	struct price_item d, *p;
-	enum svc_code rc;
-
-	rc = staff_only(rq);
-	if (rc == SVC_OK)
-		rc = decode_json(rq, price_create_fields, &in, NULL);
-	if (rc)
-		return rc;
-	price_in_draft(&in, &d);
-	rc = price_create(rq->db, &rq->arena, &who, &d, &p, &rq->err);
-	if (rc)
-		return rc;
-	location(rq, rs, "/api/v1/prices", p->id);
-	return respond_price(rs, 201, p);
-}
-
-/* PATCH /api/v1/prices/{id} {version, price_fen?, ...} */
-static enum svc_code
-api_price_update(struct req *rq, struct resp *rs)
-{
-	struct price_in in = { 0 };
-	struct actor who = req_actor(rq);
-	struct price_item d, *p;
-	enum svc_code rc;
-	unsigned present;
-	int64_t id, version;
-
-	rc = staff_only(rq);
-	if (rc == SVC_OK)
-		rc = req_param_id(rq, 0, &id);
-	if (rc == SVC_OK)
-		rc = decode_json(rq, price_update_fields, &in, &present);
-	if (rc == SVC_OK)
-		rc = req_version(rq, in.version, &version);
-	if (rc)
-		return rc;
-	price_in_draft(&in, &d);
-	if ((present & PIF_UNIT) && d.unit == NULL)
-		d.unit = "";
-	rc = price_update(rq->db, &rq->arena, &who, id, version, &d, present,
-	    &p, &rq->err);
-	if (rc)
-		return rc;
-	return respond_price(rs, 200, p);
-}
 
 /* ===== CSV import ===== */
 
@@ -1598,28 +1321,28 @@ const struct route master_routes[] = {
 	    "unit.read", 0, "units", "in warranty on a day? with the rule "
 	    "that decided it", NULL, warranty_query },
 
-	{ HTTP_GET, "/api/v1/sales", api_sales_list, NULL, "sales.read", 0,
+	{ HTTP_GET, "/api/v1/sales", api_rec_list, NULL, "sales.read", 0,
 	    "sales", "list sales records (from/to: sale dates, inclusive)",
-	    NULL, sales_list_query },
-	{ HTTP_POST, "/api/v1/sales", api_sales_create, NULL, "sales.manage",
+	    NULL, NULL, 0, &sales_res },
+	{ HTTP_POST, "/api/v1/sales", api_rec_create, NULL, "sales.manage",
 	    W | J | I, "sales", "record a sale (ERP facts: never changed)",
-	    sales_create_fields, NULL },
-	{ HTTP_GET, "/api/v1/sales/{id}", api_sales_get, NULL, "sales.read",
-	    0, "sales", "one sales record", NULL, NULL },
-	{ HTTP_DELETE, "/api/v1/sales/{id}", api_sales_delete, NULL,
+	    NULL, NULL, 0, &sales_res },
+	{ HTTP_GET, "/api/v1/sales/{id}", api_rec_get, NULL, "sales.read",
+	    0, "sales", "one sales record", NULL, NULL, 0, &sales_res },
+	{ HTTP_DELETE, "/api/v1/sales/{id}", api_rec_delete, NULL,
 	    "sales.delete", W, "sales", "delete a sales record (audited)",
-	    NULL, NULL },
+	    NULL, NULL, 0, &sales_res },
 
-	{ HTTP_GET, "/api/v1/prices", api_price_list, NULL, "price.read", 0,
-	    "prices", "the price list (收费标准)", NULL, price_list_query },
-	{ HTTP_POST, "/api/v1/prices", api_price_create, NULL, "price.manage",
-	    W | J | I, "prices", "add a price item", price_create_fields,
-	    NULL },
-	{ HTTP_GET, "/api/v1/prices/{id}", api_price_get, NULL, "price.read",
-	    0, "prices", "one price item", NULL, NULL },
-	{ HTTP_PATCH, "/api/v1/prices/{id}", api_price_update, NULL,
-	    "price.manage", W | J, "prices", "change a price item",
-	    price_update_fields, NULL },
+	{ HTTP_GET, "/api/v1/prices", api_rec_list, NULL, "price.read", 0,
+	    "prices", "the price list (收费标准)", NULL, NULL, 0, &price_res },
+	{ HTTP_POST, "/api/v1/prices", api_rec_create, NULL, "price.manage",
+	    W | J | I, "prices", "add a price item", NULL, NULL, 0,
+	    &price_res },
+	{ HTTP_GET, "/api/v1/prices/{id}", api_rec_get, NULL, "price.read",
+	    0, "prices", "one price item", NULL, NULL, 0, &price_res },
+	{ HTTP_PATCH, "/api/v1/prices/{id}", api_rec_update, NULL,
+	    "price.manage", W | J, "prices", "change a price item", NULL, NULL,
+	    0, &price_res },
 
 	{ HTTP_POST, "/api/v1/import/{kind}", api_import, NULL, "import.run",
 	    W | J, "import", "import CSV: kind customers, models, parts, "

@@ -314,6 +314,29 @@ api_rec_create(struct req *rq, struct resp *rs)
 	return respond(rq, rs, 201, r, item);
 }
 
+enum svc_code
+api_rec_delete(struct req *rq, struct resp *rs)
+{
+	const struct resource *res = rq->route->res;
+	struct actor who = req_actor(rq);
+	enum svc_code rc;
+	void *item;
+	int64_t id;
+
+	rc = req_param_id(rq, 0, &id);
+	if (rc == SVC_OK && own_customer(rq) != 0 && res->owner == NULL)
+		rc = staff_only(rq);
+	if (rc == SVC_OK)
+		rc = load(rq, res, id, &item);
+	if (rc == SVC_OK)
+		rc = rec_delete(rq->db, &rq->arena, &who, res->rec, id,
+		    &rq->err);
+	if (rc)
+		return rc;
+	rs->status = 204;
+	return SVC_OK;
+}
+
 /*
  * A stale write by a customer user: the same 409 as staff get, its current
  * record without the internal fields.

@@ -438,12 +438,19 @@ struct sales_record {
 	const char *model_no;
 };
 
-struct sales_filter {
-	int64_t customer_id;	/* 0 = any (isolation passes the user's) */
-	int64_t model_id;
-	int from;		/* sale_date >= from, 0 = open */
-	int to;			/* sale_date <= to, 0 = open */
-};
+/*
+ * The declaration: lists sort on sale_date and filter on customer_id and
+ * model_id; never changed, deleted by those holding sales.delete; a
+ * non-empty reference is unique per customer.
+ */
+extern const struct record sales_rec;
+
+/* A list's ?from=&to= (sale dates, inclusive; 0: open). */
+enum svc_code sales_between(struct rec_query *, int from, int to)
+    WARN_UNUSED_RESULT;
+enum svc_code sales_create(struct db *, struct arena *, const struct actor *,
+    const struct sales_record *draft, struct sales_record **out,
+    struct svc_err *) WARN_UNUSED_RESULT;
 
 struct sales_total {
 	int64_t count;
@@ -453,25 +460,12 @@ struct sales_total {
 	int last_date;
 };
 
-/* Sorts: id, sale_date. */
-enum svc_code sales_get(struct db *, struct arena *, int64_t id,
-    struct sales_record **out, struct svc_err *) WARN_UNUSED_RESULT;
-enum svc_code sales_list(struct db *, struct arena *,
-    const struct sales_filter *, const struct rec_page *,
-    struct sales_record ***items, size_t *n, char **next_cursor,
-    struct svc_err *) WARN_UNUSED_RESULT;
-enum svc_code sales_create(struct db *, struct arena *, const struct actor *,
-    const struct sales_record *draft, struct sales_record **out,
-    struct svc_err *) WARN_UNUSED_RESULT;
-enum svc_code sales_delete(struct db *, struct arena *, const struct actor *,
-    int64_t id, struct svc_err *) WARN_UNUSED_RESULT;
 /*
  * Totals of a customer's sales with from <= sale_date <= to (0 = open): the
  * base of the exchange ratio (SPEC §4.3).
  */
 enum svc_code sales_totals(struct db *, int64_t customer_id, int from, int to,
     struct sales_total *out, struct svc_err *) WARN_UNUSED_RESULT;
-void sales_to_json(struct jw *, const struct sales_record *);
 
 /* ===== the price list (price.c) ===== */
 
@@ -489,38 +483,14 @@ struct price_item {
 	int64_t updated_at;
 };
 
-enum price_fields {
-	PIF_KIND = 1 << 0,
-	PIF_NAME = 1 << 1,
-	PIF_UNIT = 1 << 2,
-	PIF_PRICE = 1 << 3,
-	PIF_PART = 1 << 4,
-	PIF_ACTIVE = 1 << 5,
-};
-
 extern const char *const price_kinds[];
 
-struct price_filter {
-	const char *q;		/* substring of code or name */
-	const char *kind;
-	int active;		/* -1 any */
-};
+/*
+ * The declaration: lists sort on code and name, filter on kind and active;
+ * an item of kind part names its part, others none; a new code is free.
+ */
+extern const struct record price_rec;
 
-/* Sorts: id, code, name. */
-enum svc_code price_get(struct db *, struct arena *, int64_t id,
-    struct price_item **out, struct svc_err *) WARN_UNUSED_RESULT;
-enum svc_code price_list(struct db *, struct arena *,
-    const struct price_filter *, const struct rec_page *,
-    struct price_item ***items, size_t *n, char **next_cursor,
-    struct svc_err *) WARN_UNUSED_RESULT;
-enum svc_code price_create(struct db *, struct arena *, const struct actor *,
-    const struct price_item *draft, struct price_item **out,
-    struct svc_err *) WARN_UNUSED_RESULT;
-enum svc_code price_update(struct db *, struct arena *, const struct actor *,
-    int64_t id, int64_t expected_version, const struct price_item *draft,
-    unsigned mask, struct price_item **out,
-    struct svc_err *) WARN_UNUSED_RESULT;
-void price_to_json(struct jw *, const struct price_item *);
 
 /* ===== a customer's history (history.c) ===== */
 

@@ -8,124 +8,91 @@
  */
 #include "domain/master/internal.h"
 
+#include <stddef.h>
 #include <string.h>
 
-#include "util/clock.h"
 
-#define SALES_COLS "s.id, s.customer_id, s.model_id, s.sale_date," \
-	" s.quantity, s.amount_fen, s.reference, s.created_at, cu.code," \
-	" m.model_no"
-#define SALES_NCOLS 10
-#define SALES_FROM "sales_records s" \
-	" JOIN customers cu ON cu.id = s.customer_id" \
-	" LEFT JOIN product_models m ON m.id = s.model_id"
+#define F(m) offsetof(struct sales_record, m)
 
-static void
-sales_from_row(struct dbq *q, struct arena *a, void *item)
-{
-	struct sales_record *s = item;
-
-	s->id = db_i64(q, 0);
-	s->customer_id = db_i64(q, 1);
-	s->model_id = db_i64(q, 2);
-	s->sale_date = (int)db_i64(q, 3);
-	s->quantity = db_i64(q, 4);
-	s->amount_fen = db_i64(q, 5);
-	s->reference = db_dup(q, 6, a);
-	s->created_at = db_i64(q, 7);
-	s->customer_code = db_dup(q, 8, a);
-	s->model_no = db_dup(q, 9, a);
-}
-
-void
-sales_to_json(struct jw *w, const struct sales_record *s)
-{
-	jw_obj_open(w);
-	jw_ki64(w, "id", s->id);
-	jw_ki64(w, "customer_id", s->customer_id);
-	jw_kstr(w, "customer_code", s->customer_code);
-	jw_kid(w, "model_id", s->model_id);
-	jw_kstr(w, "model_no", s->model_no);
-	rec_kdate(w, "sale_date", s->sale_date);
-	jw_ki64(w, "quantity", s->quantity);
-	jw_ki64(w, "amount_fen", s->amount_fen);
-	jw_kstr(w, "reference", s->reference);
-	jw_ktime(w, "created_at", s->created_at);
-	jw_obj_close(w);
-}
-
-static void
-sales_json(struct jw *w, const void *s)
-{
-	sales_to_json(w, s);
-}
-
-enum svc_code
-sales_get(struct db *db, struct arena *a, int64_t id,
-    struct sales_record **out, struct svc_err *err)
-{
-	struct sales_record *s;
-	struct dbq *q;
-	enum svc_code rc;
-	int r;
-
-	rc = db_query(db, "SELECT " SALES_COLS " FROM " SALES_FROM
-	    " WHERE s.id = ?", DB_ARGS(DB_I(id)), &q, err);
-	if (rc)
-		return rc;
-	r = db_next(q);
-	s = arena_alloc(a, sizeof(*s));
-	if (r == 1 && s != NULL)
-		sales_from_row(q, a, s);
-	rc = db_done(q, err);
-	if (rc)
-		return rc;
-	if (s == NULL)
-		return rec_oom(err);
-	if (r != 1)
-		return svc_fail(err, SVC_ENOTFOUND, "id",
-		    "sales record %lld not found", (long long)id);
-	*out = s;
-	return SVC_OK;
-}
-
-static const struct rec_sort sales_sorts[] = {
-	{ "id", "s.id", false },
-	{ "sale_date", "s.sale_date", false },
-	{ NULL, NULL, false },
+static const struct rfield sales_fields[] = {
+	{ "id", "s.id", RT_ID, F(id), RF_OUT | RF_AUTO, .zh = "编号",
+	    .en = "ID" },
+	{ "customer_id", "s.customer_id", RT_ID, F(customer_id), RF_REQUIRED |
+	    RF_FILTER, .ref = "customers", .zh = "客户", .en = "Customer",
+	    .doc = "the customer" },
+	{ "customer_code", "cu.code", RT_TEXT, F(customer_code),
+	    RF_OUT | RF_AUTO, .zh = "客户编码", .en = "Customer code" },
+	{ "model_id", "s.model_id", RT_ID, F(model_id), RF_NULLABLE |
+	    RF_FILTER, .ref = "product_models", .zh = "型号", .en = "Model",
+	    .doc = "product model (optional)" },
+	{ "model_no", "m.model_no", RT_TEXT, F(model_no), RF_OUT | RF_AUTO,
+	    .zh = "型号编码", .en = "Model number" },
+	{ "sale_date", "s.sale_date", RT_DATE, F(sale_date), RF_REQUIRED |
+	    RF_SORT | RF_COLUMN, .zh = "销售日期", .en = "Sale date" },
+	{ "quantity", "s.quantity", RT_INT, F(quantity), RF_COLUMN, 0,
+	    1000000000, .zh = "数量", .en = "Quantity" },
+	{ "amount_fen", "s.amount_fen", RT_MONEY, F(amount_fen), RF_REQUIRED |
+	    RF_COLUMN, 0, 100000000000000LL, .zh = "金额", .en = "Amount" },
+	{ "reference", "s.reference", RT_TEXT, F(reference), RF_NULLABLE |
+	    RF_COLUMN, 0, 100, .zh = "单据号", .en = "Reference",
+	    .doc = "ERP document number (unique per customer)" },
+	{ "created_at", "s.created_at", RT_TIME, F(created_at),
+	    RF_OUT | RF_AUTO, .zh = "录入时间", .en = "Recorded" },
+	{ NULL },
 };
 
-enum svc_code
-sales_list(struct db *db, struct arena *a, const struct sales_filter *f,
-    const struct rec_page *pg, struct sales_record ***items, size_t *n,
-    char **next, struct svc_err *err)
-{
-	struct rec_query q;
-	enum svc_code rc;
+#undef F
 
-	rc = rec_query_begin(&q, a, SALES_COLS, SALES_FROM, "s.id", sales_sorts,
-	    pg, err);
-	if (rc)
-		return rc;
-	if (f->customer_id != 0) {
-		rec_cond(&q, " AND s.customer_id = ?");
-		rec_arg(&q, DB_I(f->customer_id));
+/* A non-empty reference is unique per customer (an ERP file imported twice
+ * counts once). */
+static enum svc_code
+sales_check(struct db *db, struct arena *a, const void *item,
+    const void *before, struct svc_err *err)
+{
+	const struct sales_record *s = item;
+	enum svc_code rc;
+	int64_t n = 0;
+
+	(void)a;
+	(void)before;
+	if (s->reference[0] == '\0')
+		return SVC_OK;
+	rc = db_one_i64(db, "SELECT count(*) FROM sales_records"
+	    " WHERE customer_id = ? AND reference = ?",
+	    DB_ARGS(DB_I(s->customer_id), DB_S(s->reference)), &n, err);
+	if (rc == SVC_OK && n > 0)
+		rc = svc_fail_field(err, SVC_ECONFLICT, "reference", "taken",
+		    "the customer already has a sales record '%s'",
+		    s->reference);
+	return rc;
+}
+
+const struct record sales_rec = {
+	.name = "sales_record",
+	.what = "sales record",
+	.table = "sales_records",
+	.from = "sales_records s JOIN customers cu ON cu.id = s.customer_id"
+	    " LEFT JOIN product_models m ON m.id = s.model_id",
+	.size = sizeof(struct sales_record),
+	.fields = sales_fields,
+	.zh = "销售记录",
+	.en = "Sales record",
+	.check = sales_check,
+};
+
+/* ?from=&to=: sale dates, both inclusive. */
+enum svc_code
+sales_between(struct rec_query *q, int from, int to)
+{
+	if (from != 0) {
+		rec_cond(q, " AND s.sale_date >= ?");
+		rec_arg(q, DB_I(from));
 	}
-	if (f->model_id != 0) {
-		rec_cond(&q, " AND s.model_id = ?");
-		rec_arg(&q, DB_I(f->model_id));
+	if (to != 0) {
+		rec_cond(q, " AND s.sale_date <= ?");
+		rec_arg(q, DB_I(to));
 	}
-	if (f->from != 0) {
-		rec_cond(&q, " AND s.sale_date >= ?");
-		rec_arg(&q, DB_I(f->from));
-	}
-	if (f->to != 0) {
-		rec_cond(&q, " AND s.sale_date <= ?");
-		rec_arg(&q, DB_I(f->to));
-	}
-	return rec_query_run(&q, db, a, SALES_NCOLS,
-	    sizeof(struct sales_record), sales_from_row, (void ***)items, n,
-	    next, err);
+	return SVC_OK;
 }
 
 enum svc_code
@@ -133,69 +100,7 @@ sales_create(struct db *db, struct arena *a, const struct actor *who,
     const struct sales_record *d, struct sales_record **out,
     struct svc_err *err)
 {
-	struct sales_record s = *d;
-	enum svc_code rc;
-	int64_t id, n = 0;
-
-	if (s.reference == NULL)
-		s.reference = "";
-	if (s.customer_id == 0)
-		return svc_fail_field(err, SVC_EINVAL, "customer_id",
-		    "required", "'customer_id' is required");
-	rc = rec_ref_ok(db, err, "customer_id", "customers", "customer",
-	    s.customer_id);
-	if (rc == SVC_OK && s.model_id != 0)
-		rc = rec_ref_ok(db, err, "model_id", "product_models",
-		    "product model", s.model_id);
-	if (rc == SVC_OK)
-		rc = rec_date_ok(err, "sale_date", s.sale_date, false);
-	if (rc == SVC_OK)
-		rc = rec_range_ok(err, "quantity", s.quantity, 0, 1000000000);
-	if (rc == SVC_OK)
-		rc = rec_range_ok(err, "amount_fen", s.amount_fen, 0,
-		    100000000000000LL);
-	if (rc == SVC_OK)
-		rc = rec_text_ok(err, "reference", s.reference, 0, 100,
-		    REC_LINE);
-	if (rc == SVC_OK && s.reference[0] != '\0')
-		rc = db_one_i64(db, "SELECT count(*) FROM sales_records"
-		    " WHERE customer_id = ? AND reference = ?",
-		    DB_ARGS(DB_I(s.customer_id), DB_S(s.reference)), &n, err);
-	if (rc)
-		return rc;
-	if (n > 0)
-		return svc_fail_field(err, SVC_ECONFLICT, "reference", "taken",
-		    "the customer already has a sales record '%s'",
-		    s.reference);
-	rc = db_one_i64(db, "INSERT INTO sales_records (customer_id, model_id,"
-	    " sale_date, quantity, amount_fen, reference, created_at)"
-	    " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-	    DB_ARGS(DB_I(s.customer_id), DB_ID(s.model_id), DB_I(s.sale_date),
-	    DB_I(s.quantity), DB_I(s.amount_fen), DB_S(s.reference),
-	    DB_I(clock_now())), &id, err);
-	if (rc == SVC_OK)
-		rc = sales_get(db, a, id, out, err);
-	if (rc == SVC_OK)
-		rc = audit_write(db, who, "create", "sales_record", id, NULL,
-		    rec_json_text(a, sales_json, *out), err);
-	return rc;
-}
-
-enum svc_code
-sales_delete(struct db *db, struct arena *a, const struct actor *who,
-    int64_t id, struct svc_err *err)
-{
-	struct sales_record *cur;
-	enum svc_code rc;
-
-	rc = sales_get(db, a, id, &cur, err);
-	if (rc == SVC_OK)
-		rc = db_exec(db, "DELETE FROM sales_records WHERE id = ?",
-		    DB_ARGS(DB_I(id)), NULL, err);
-	if (rc == SVC_OK)
-		rc = audit_write(db, who, "delete", "sales_record", id,
-		    rec_json_text(a, sales_json, cur), NULL, err);
-	return rc;
+	return rec_create(db, a, who, &sales_rec, d, (void **)out, err);
 }
 
 enum svc_code

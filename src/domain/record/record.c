@@ -407,6 +407,15 @@ bind(const struct rfield *f, const void *item)
 	}
 }
 
+/* A column as INSERT and UPDATE name it: "s.amount_fen" -> "amount_fen". */
+static const char *
+bare(const char *col)
+{
+	const char *dot = strchr(col, '.');
+
+	return dot != NULL ? dot + 1 : col;
+}
+
 /* A field the generic path keeps: version, created_at, updated_at. */
 static bool
 kept(const struct rfield *f, const char *key)
@@ -442,14 +451,14 @@ insert_row(struct db *db, struct arena *a, const struct record *r,
 			break;
 		}
 		buf_adds(&b, n ? ", " : "");
-		buf_adds(&b, f->col);
+		buf_adds(&b, bare(f->col));
 		buf_adds(&vals, n ? ", ?" : "?");
 		args[n++] = v ? DB_I(1) : t ? DB_I(now) : bind(f, item);
 	}
 	buf_adds(&b, ") VALUES (");
 	buf_add(&b, vals.p, vals.len);
 	buf_adds(&b, ") RETURNING ");
-	buf_adds(&b, id_col(r));
+	buf_adds(&b, bare(id_col(r)));
 	rc = b.failed || vals.failed ? svc_fail(err, SVC_EINTERNAL, NULL,
 	    "insert of %s too long", r->what) :
 	    db_one_i64(db, b.p, args, n, id, err);
@@ -528,7 +537,7 @@ update_row(struct db *db, const struct record *r, const void *m, int64_t id,
 			break;
 		}
 		buf_adds(&b, n ? ", " : "");
-		buf_adds(&b, f->col);
+		buf_adds(&b, bare(f->col));
 		buf_adds(&b, " = ?");
 		args[n++] = bind(f, m);
 	}
@@ -539,7 +548,7 @@ update_row(struct db *db, const struct record *r, const void *m, int64_t id,
 	if (versioned)
 		buf_adds(&b, ", version = version + 1");
 	buf_adds(&b, " WHERE ");
-	buf_adds(&b, id_col(r));
+	buf_adds(&b, bare(id_col(r)));
 	buf_adds(&b, " = ?");
 	args[n++] = DB_I(id);
 	if (versioned) {
@@ -591,6 +600,32 @@ rec_update(struct db *db, struct arena *a, const struct actor *who,
 		    rec_text(a, r, *out, REC_STAFF), err);
 	if (rc == SVC_OK && r->after != NULL)
 		rc = r->after(db, a, who, *out, cur, err);
+	return rc;
+}
+
+enum svc_code
+rec_delete(struct db *db, struct arena *a, const struct actor *who,
+    const struct record *r, int64_t id, struct svc_err *err)
+{
+	enum svc_code rc;
+	struct buf b;
+	void *cur;
+
+	buf_init(&b, 1024);
+	buf_adds(&b, "DELETE FROM ");
+	buf_adds(&b, r->table);
+	buf_adds(&b, " WHERE ");
+	buf_adds(&b, bare(id_col(r)));
+	buf_adds(&b, " = ?");
+	rc = rec_get(db, a, r, id, &cur, err);
+	if (rc == SVC_OK)
+		rc = db_exec(db, b.p, DB_ARGS(DB_I(id)), NULL, err);
+	buf_release(&b);
+	if (rc == SVC_OK)
+		rc = audit_write(db, who, "delete", r->name, id,
+		    rec_text(a, r, cur, REC_STAFF), NULL, err);
+	if (rc == SVC_OK && r->after != NULL)
+		rc = r->after(db, a, who, NULL, cur, err);
 	return rc;
 }
 

@@ -17,10 +17,12 @@
  * written: validation that needs the database) and `after` (after the row
  * is written, in the same transaction: derived rows, search index).
  *
- * Conventions the generic path relies on: the first field is the id; the
- * fields named "version", "created_at" and "updated_at", when declared, are
- * kept by rec_create()/rec_update() (version 1, then + 1; the times now);
- * dates are integers YYYYMMDD (util/date.h); money is integer fen.
+ * Conventions the generic path relies on: the first field is the id; a
+ * record read through joins (from) qualifies its columns ("s.amount_fen"),
+ * which are written without the qualifier; the fields named "version",
+ * "created_at" and "updated_at", when declared, are kept by rec_create()
+ * and rec_update() (version 1, then + 1; the times now); dates are integers
+ * YYYYMMDD (util/date.h); money is integer fen.
  *
  * Also here, for every list and every validation of the domain: keyset
  * paging (rec_query_*) and the field validators (rec_*_ok).
@@ -186,6 +188,13 @@ enum svc_code rec_update(struct db *, struct arena *, const struct actor *,
     const struct record *, int64_t id, int64_t expected,
     const void *draft, rec_mask mask, void **out,
     struct svc_err *) WARN_UNUSED_RESULT;
+
+/*
+ * Delete record id, audited with the record as it was; then rec->after
+ * with item NULL.
+ */
+enum svc_code rec_delete(struct db *, struct arena *, const struct actor *,
+    const struct record *, int64_t id, struct svc_err *) WARN_UNUSED_RESULT;
 
 /* ===== paging (every list) ===== */
 
