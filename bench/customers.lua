@@ -1,18 +1,12 @@
--- GET a page of 25 customers, by name from a random letter of the
--- generated names or by id from a random id, with a type filter half the
--- time: the declared list (filters, sort keys, keyset cursor).
+-- GET a page of 25 customers after a random id, by id or by code (both
+-- index-backed): the declared list (row mapping and JSON of 25 records,
+-- keyset cursor).
 dofile("bench/common.lua")
 local n = env_int("BENCH_CUSTOMERS", 50000)
-local types = { "dealer", "distributor", "enterprise", "consumer" }
 function request()
-	local q = "/api/v1/customers?limit=25"
+	local q = "/api/v1/customers?limit=25&cursor=id." .. math.random(1, n)
 	if math.random(2) == 1 then
-		q = q .. "&type=" .. types[math.random(#types)]
-	end
-	if math.random(2) == 1 then
-		q = q .. "&sort=-distance_km"
-	else
-		q = q .. "&cursor=id." .. math.random(1, n)
+		q = "/api/v1/customers?limit=25&sort=code"
 	end
 	return wrk.format("GET", q)
 end

@@ -34,6 +34,8 @@ const rows = [
   ['get', 'GET one request, random id', 'ping'],
   ['list', 'list 25 by state + type, newest first', 'ping'],
   ['list_c1', '  the same, one connection', null],
+  ['customer_get', 'GET one customer, random id (a declared record)', 'ping'],
+  ['customer_list', 'list 25 customers by id or code (declared list)', 'ping'],
   ['search3', 'search, 3+ characters', 'ping'],
   ['search3_c1', '  the same, one connection', null],
   ['search2', 'search, 2-character word', 'ping'],

@@ -167,28 +167,55 @@ rec_check(struct db *db, const struct record *r, const void *item,
 
 /* ----- reading ----- */
 
-const char *
-rec_select(struct arena *a, const struct record *r)
+/*
+ * "SELECT <cols> FROM <from>[ WHERE <where> = ?]" in the arena: measured
+ * first, then copied, with no allocation but the arena's (a GET builds it
+ * every time; the statement cache finds the same text).
+ */
+static const char *
+select_text(struct arena *a, const struct record *r, const char *where)
 {
-	struct buf b;
-	const char *s;
+	const char *from = r->from != NULL ? r->from : r->table;
+	size_t len = strlen("SELECT ") + strlen(" FROM ") + strlen(from);
+	char *s, *p;
 	bool first = true;
 
-	buf_init(&b, 8192);
-	buf_adds(&b, "SELECT ");
+	for (const struct rfield *f = r->fields; f->key != NULL; f++)
+		if (f->col != NULL)
+			len += strlen(f->col) + 2;
+	if (where != NULL)
+		len += strlen(" WHERE ") + strlen(where) + strlen(" = ?");
+	s = arena_alloc(a, len + 1);
+	if (s == NULL)
+		return NULL;
+	p = s;
+#define PUT(t) do { size_t n_ = strlen(t); memcpy(p, t, n_); p += n_; } \
+	while (0)
+	PUT("SELECT ");
 	for (const struct rfield *f = r->fields; f->key != NULL; f++) {
 		if (f->col == NULL)
 			continue;
 		if (!first)
-			buf_adds(&b, ", ");
-		buf_adds(&b, f->col);
+			PUT(", ");
+		PUT(f->col);
 		first = false;
 	}
-	buf_adds(&b, " FROM ");
-	buf_adds(&b, r->from != NULL ? r->from : r->table);
-	s = b.failed ? NULL : arena_strndup(a, b.p, b.len);
-	buf_release(&b);
+	PUT(" FROM ");
+	PUT(from);
+	if (where != NULL) {
+		PUT(" WHERE ");
+		PUT(where);
+		PUT(" = ?");
+	}
+#undef PUT
+	*p = '\0';
 	return s;
+}
+
+const char *
+rec_select(struct arena *a, const struct record *r)
+{
+	return select_text(a, r, NULL);
 }
 
 void
@@ -238,17 +265,16 @@ enum svc_code
 rec_get(struct db *db, struct arena *a, const struct record *r, int64_t id,
     void **out, struct svc_err *err)
 {
-	const char *sel = rec_select(a, r);
+	const char *sql = select_text(a, r, id_col(r));
 	struct dbq *q;
 	enum svc_code rc;
 	struct dbv arg = DB_I(id);
 	void *item;
 	int got;
 
-	if (sel == NULL)
+	if (sql == NULL)
 		return rec_oom(err);
-	rc = db_query(db, arena_printf(a, "%s WHERE %s = ?", sel, id_col(r)),
-	    &arg, 1, &q, err);
+	rc = db_query(db, sql, &arg, 1, &q, err);
 	if (rc)
 		return rc;
 	got = db_next(q);
@@ -271,18 +297,17 @@ enum svc_code
 rec_get_by(struct db *db, struct arena *a, const struct record *r,
     const char *key, const char *value, void **out, struct svc_err *err)
 {
-	const char *sel = rec_select(a, r);
 	int i = rec_field(r, key);
+	const char *sql = i >= 0 ? select_text(a, r, r->fields[i].col) : NULL;
 	struct dbv arg = DB_S(value);
 	struct dbq *q;
 	enum svc_code rc;
 	void *item;
 	int got;
 
-	if (sel == NULL || i < 0)
+	if (sql == NULL)
 		return rec_oom(err);
-	rc = db_query(db, arena_printf(a, "%s WHERE %s = ?", sel,
-	    r->fields[i].col), &arg, 1, &q, err);
+	rc = db_query(db, sql, &arg, 1, &q, err);
 	if (rc)
 		return rc;
 	got = db_next(q);
