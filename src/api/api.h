@@ -196,6 +196,13 @@ struct resource {
 	const char *path;	/* "/api/v1/customers": Location of a new one */
 	const char *owner;	/* the customer's field; NULL: staff only */
 	bool customer_creates;	/* may a customer user create one? */
+	/*
+	 * A sub-resource (a customer's contacts): the path's first {id} is
+	 * its parent's, a record of parent_rec, held in the field parent;
+	 * path is then a format with one %lld for it.
+	 */
+	const char *parent;
+	const struct record *parent_rec;
 	/* Extra list parameters, read by filter (after the page's). */
 	const char *const *query;
 	enum svc_code (*filter)(struct req *, struct rec_query *);

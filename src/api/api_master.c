@@ -202,55 +202,14 @@ api_customer_history(struct req *rq, struct resp *rs)
 
 /* ----- contacts ----- */
 
-struct contact_in {
-	const char *name, *title, *phone, *email;
-	bool is_primary;
-	int64_t version;
+static const struct resource contact_res = {
+	.rec = &contact_rec,
+	.path = "/api/v1/customers/%lld/contacts",
+	.owner = "customer_id",
+	.customer_creates = true,
+	.parent = "customer_id",
+	.parent_rec = &customer_rec,
 };
-
-#define CONTACT_FIELDS(req) \
-	{ "name", F_TEXT, offsetof(struct contact_in, name), req, 1, 100, \
-	    CTF_NAME, NULL, "contact's name" }, \
-	{ "title", F_TEXT, offsetof(struct contact_in, title), F_NULLABLE, 0, \
-	    100, CTF_TITLE, NULL, "job title" }, \
-	{ "phone", F_TEXT, offsetof(struct contact_in, phone), F_NULLABLE, 0, \
-	    40, CTF_PHONE, NULL, "phone" }, \
-	{ "email", F_TEXT, offsetof(struct contact_in, email), F_NULLABLE, 0, \
-	    200, CTF_EMAIL, NULL, "email" }, \
-	{ "is_primary", F_BOOL, offsetof(struct contact_in, is_primary), 0, 0, \
-	    0, CTF_PRIMARY, NULL, "the main contact (one per customer)" }
-
-static const struct field contact_create_fields[] = {
-	CONTACT_FIELDS(F_REQUIRED),
-	END_FIELDS,
-};
-
-static const struct field contact_update_fields[] = {
-	VERSION_FIELD(struct contact_in),
-	CONTACT_FIELDS(0),
-	END_FIELDS,
-};
-
-static void
-contact_in_draft(const struct contact_in *in, struct contact *d)
-{
-	memset(d, 0, sizeof(*d));
-	d->name = in->name;
-	d->title = in->title;
-	d->phone = in->phone;
-	d->email = in->email;
-	d->is_primary = in->is_primary;
-}
-
-static enum svc_code
-respond_contact(struct resp *rs, int status, const struct contact *c)
-{
-	struct jw w;
-
-	resp_json(rs, status, &w);
-	contact_to_json(&w, c);
-	return SVC_OK;
-}
 
 /* GET /api/v1/customers/{id}/contacts */
 static enum svc_code
@@ -277,89 +236,10 @@ api_contact_list(struct req *rq, struct resp *rs)
 	jw_key(&w, "items");
 	jw_arr_open(&w);
 	for (size_t i = 0; i < n; i++)
-		contact_to_json(&w, items[i]);
+		rec_to_json(&w, &contact_rec, items[i], REC_STAFF);
 	jw_arr_close(&w);
 	jw_knull(&w, "next_cursor");
 	jw_obj_close(&w);
-	return SVC_OK;
-}
-
-/* POST /api/v1/customers/{id}/contacts {name, title?, phone?, email?} */
-static enum svc_code
-api_contact_create(struct req *rq, struct resp *rs)
-{
-	struct contact_in in = { 0 };
-	struct actor who = req_actor(rq);
-	struct contact d, *c;
-	enum svc_code rc;
-	int64_t id;
-
-	rc = req_param_id(rq, 0, &id);
-	if (rc == SVC_OK)
-		rc = scope(rq, id, "customer", id);
-	if (rc == SVC_OK)
-		rc = decode_json(rq, contact_create_fields, &in, NULL);
-	if (rc)
-		return rc;
-	contact_in_draft(&in, &d);
-	rc = contact_create(rq->db, &rq->arena, &who, id, &d, &c, &rq->err);
-	if (rc)
-		return rc;
-	resp_header(rs, "Location", arena_printf(&rq->arena,
-	    "/api/v1/customers/%lld/contacts/%lld", (long long)id,
-	    (long long)c->id));
-	return respond_contact(rs, 201, c);
-}
-
-/* PATCH /api/v1/customers/{id}/contacts/{contact_id} {version, ...} */
-static enum svc_code
-api_contact_update(struct req *rq, struct resp *rs)
-{
-	struct contact_in in = { 0 };
-	struct actor who = req_actor(rq);
-	struct contact d, *c;
-	enum svc_code rc;
-	unsigned present;
-	int64_t id, cid, version;
-
-	rc = req_param_id(rq, 0, &id);
-	if (rc == SVC_OK)
-		rc = req_param_id(rq, 1, &cid);
-	if (rc == SVC_OK)
-		rc = scope(rq, id, "customer", id);
-	if (rc == SVC_OK)
-		rc = decode_json(rq, contact_update_fields, &in, &present);
-	if (rc == SVC_OK)
-		rc = req_version(rq, in.version, &version);
-	if (rc)
-		return rc;
-	contact_in_draft(&in, &d);
-	rc = contact_update(rq->db, &rq->arena, &who, id, cid, version, &d,
-	    present, &c, &rq->err);
-	if (rc)
-		return rc;
-	return respond_contact(rs, 200, c);
-}
-
-/* DELETE /api/v1/customers/{id}/contacts/{contact_id} */
-static enum svc_code
-api_contact_delete(struct req *rq, struct resp *rs)
-{
-	struct actor who = req_actor(rq);
-	enum svc_code rc;
-	int64_t id, cid;
-
-	rc = req_param_id(rq, 0, &id);
-	if (rc == SVC_OK)
-		rc = req_param_id(rq, 1, &cid);
-	if (rc == SVC_OK)
-		rc = scope(rq, id, "customer", id);
-	if (rc == SVC_OK)
-		rc = contact_delete(rq->db, &rq->arena, &who, id, cid,
-		    &rq->err);
-	if (rc)
-		return rc;
-	rs->status = 204;
 	return SVC_OK;
 }
 
@@ -1248,15 +1128,15 @@ const struct route master_routes[] = {
 	{ HTTP_GET, "/api/v1/customers/{id}/contacts", api_contact_list, NULL,
 	    "customer.read", 0, "customers", "the customer's contacts", NULL,
 	    NULL },
-	{ HTTP_POST, "/api/v1/customers/{id}/contacts", api_contact_create,
+	{ HTTP_POST, "/api/v1/customers/{id}/contacts", api_rec_create,
 	    NULL, "customer.manage", W | J | I, "customers", "add a contact",
-	    contact_create_fields, NULL },
+	    NULL, NULL, 0, &contact_res },
 	{ HTTP_PATCH, "/api/v1/customers/{id}/contacts/{contact_id}",
-	    api_contact_update, NULL, "customer.manage", W | J, "customers",
-	    "change a contact", contact_update_fields, NULL },
+	    api_rec_update, NULL, "customer.manage", W | J, "customers",
+	    "change a contact", NULL, NULL, 0, &contact_res },
 	{ HTTP_DELETE, "/api/v1/customers/{id}/contacts/{contact_id}",
-	    api_contact_delete, NULL, "customer.manage", W, "customers",
-	    "remove a contact", NULL, NULL },
+	    api_rec_delete, NULL, "customer.manage", W, "customers",
+	    "remove a contact", NULL, NULL, 0, &contact_res },
 
 	{ HTTP_GET, "/api/v1/product-models", api_rec_list, NULL,
 	    "product.read", 0, "products", "list product models", NULL, NULL, 0,

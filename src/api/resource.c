@@ -180,6 +180,61 @@ load(struct req *rq, const struct resource *res, int64_t id, void **out)
 	return rc;
 }
 
+static int64_t *
+id_field(const struct record *r, void *item, const char *key)
+{
+	return (int64_t *)(void *)REC_AT(item, &r->fields[rec_field(r, key)]);
+}
+
+/*
+ * The ids a route's path names: the record's (its last {id}) and, for a
+ * sub-resource, its parent's, which must exist and be the caller's to see.
+ */
+static enum svc_code
+path_ids(struct req *rq, const struct resource *res, bool item,
+    int64_t *parent, int64_t *id)
+{
+	enum svc_code rc;
+	void *p;
+
+	*parent = 0;
+	*id = 0;
+	if (res->parent == NULL)
+		return item ? req_param_id(rq, 0, id) : SVC_OK;
+	rc = req_param_id(rq, 0, parent);
+	if (rc == SVC_OK && item)
+		rc = req_param_id(rq, 1, id);
+	if (rc == SVC_OK && own_customer(rq) != 0 && res->owner != NULL &&
+	    strcmp(res->owner, res->parent) == 0 && *parent != own_customer(rq))
+		rc = SVC_ENOTFOUND;
+	if (rc == SVC_OK)
+		rc = rec_get(rq->db, &rq->arena, res->parent_rec, *parent, &p,
+		    &rq->err);
+	if (rc == SVC_ENOTFOUND)
+		return svc_fail(&rq->err, SVC_ENOTFOUND, "id",
+		    "%s %lld not found", res->parent_rec->what,
+		    (long long)*parent);
+	return rc;
+}
+
+/* The record the path names, as the caller may see it. */
+static enum svc_code
+load_named(struct req *rq, const struct resource *res, int64_t *id,
+    void **out)
+{
+	enum svc_code rc;
+	int64_t parent;
+
+	rc = path_ids(rq, res, true, &parent, id);
+	if (rc == SVC_OK)
+		rc = load(rq, res, *id, out);
+	if (rc == SVC_OK && res->parent != NULL &&
+	    *id_field(res->rec, *out, res->parent) != parent)
+		rc = svc_fail(&rq->err, SVC_ENOTFOUND, "id",
+		    "%s %lld not found", res->rec->what, (long long)*id);
+	return rc;
+}
+
 static enum rec_view
 view_of(struct req *rq)
 {
@@ -228,7 +283,11 @@ api_rec_list(struct req *rq, struct resp *rs)
 	size_t n;
 	struct jw w;
 
+	int64_t parent, none;
+
 	rc = query_allow(rq, declared_query(rq, res));
+	if (rc == SVC_OK)
+		rc = path_ids(rq, res, false, &parent, &none);
 	if (rc == SVC_OK)
 		rc = page_params(rq, &pg);
 	for (int i = 0; rc == SVC_OK && r->fields[i].key != NULL; i++)
@@ -242,6 +301,8 @@ api_rec_list(struct req *rq, struct resp *rs)
 	if (own_customer(rq) != 0 && res->owner != NULL)
 		rec_filter(&q, r, rec_field(r, res->owner),
 		    DB_I(own_customer(rq)));
+	if (res->parent != NULL)
+		rec_filter(&q, r, rec_field(r, res->parent), DB_I(parent));
 	if (res->filter != NULL) {
 		rc = res->filter(rq, &q);
 		if (rc) {
@@ -276,9 +337,7 @@ api_rec_get(struct req *rq, struct resp *rs)
 	void *item;
 	int64_t id;
 
-	rc = req_param_id(rq, 0, &id);
-	if (rc == SVC_OK)
-		rc = load(rq, res, id, &item);
+	rc = load_named(rq, res, &id, &item);
 	if (rc)
 		return rc;
 	return respond(rq, rs, 200, res->rec, item);
@@ -293,24 +352,32 @@ api_rec_create(struct req *rq, struct resp *rs)
 	void *draft = arena_alloc(&rq->arena, r->size), *item;
 	enum svc_code rc;
 	rec_mask mask;
-	int64_t id;
+	int64_t parent, id;
 
 	if (draft == NULL)
 		return rec_oom(&rq->err);
 	if (own_customer(rq) != 0 && !res->customer_creates)
 		return staff_only(rq);
 	rec_init(r, draft);
-	rc = decode_record(rq, r, REC_CREATE, draft, &mask);
+	rc = path_ids(rq, res, false, &parent, &id);
+	if (rc == SVC_OK)
+		rc = decode_record(rq, r, REC_CREATE, draft, &mask);
 	if (rc == SVC_OK)
 		rc = no_internal(rq, r, mask);
-	if (rc == SVC_OK)
-		rc = rec_create(rq->db, &rq->arena, &who, r, draft, &item,
-		    &rq->err);
 	if (rc)
 		return rc;
-	id = *(const int64_t *)(const void *)REC_AT(item, &r->fields[0]);
-	resp_header(rs, "Location", arena_printf(&rq->arena, "%s/%lld",
-	    res->path, (long long)id));
+	if (res->parent != NULL)
+		*id_field(r, draft, res->parent) = parent;
+	else if (own_customer(rq) != 0 && res->owner != NULL)
+		*id_field(r, draft, res->owner) = own_customer(rq);
+	rc = rec_create(rq->db, &rq->arena, &who, r, draft, &item, &rq->err);
+	if (rc)
+		return rc;
+	id = *id_field(r, item, r->fields[0].key);
+	resp_header(rs, "Location", res->parent != NULL ?
+	    arena_printf(&rq->arena, "%s/%lld", arena_printf(&rq->arena,
+	    res->path, (long long)parent), (long long)id) :
+	    arena_printf(&rq->arena, "%s/%lld", res->path, (long long)id));
 	return respond(rq, rs, 201, r, item);
 }
 
@@ -323,11 +390,8 @@ api_rec_delete(struct req *rq, struct resp *rs)
 	void *item;
 	int64_t id;
 
-	rc = req_param_id(rq, 0, &id);
-	if (rc == SVC_OK && own_customer(rq) != 0 && res->owner == NULL)
-		rc = staff_only(rq);
-	if (rc == SVC_OK)
-		rc = load(rq, res, id, &item);
+	rc = own_customer(rq) != 0 && res->owner == NULL ? staff_only(rq) :
+	    load_named(rq, res, &id, &item);
 	if (rc == SVC_OK)
 		rc = rec_delete(rq->db, &rq->arena, &who, res->rec, id,
 		    &rq->err);
@@ -370,11 +434,8 @@ api_rec_update(struct req *rq, struct resp *rs)
 	if (draft == NULL)
 		return rec_oom(&rq->err);
 	rec_init(r, draft);
-	rc = req_param_id(rq, 0, &id);
-	if (rc == SVC_OK && own_customer(rq) != 0 && res->owner == NULL)
-		rc = staff_only(rq);
-	if (rc == SVC_OK && own_customer(rq) != 0)
-		rc = load(rq, res, id, &item);
+	rc = own_customer(rq) != 0 && res->owner == NULL ? staff_only(rq) :
+	    load_named(rq, res, &id, &item);
 	if (rc == SVC_OK)
 		rc = decode_record(rq, r, REC_UPDATE, draft, &mask);
 	if (rc == SVC_OK)

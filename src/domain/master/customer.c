@@ -168,56 +168,108 @@ customer_update(struct db *db, struct arena *a, const struct actor *who,
 	    (void **)out, err);
 }
 
-static const char *
-or_empty(const char *s)
-{
-	return s != NULL ? s : "";
-}
-
 /* ----- contacts ----- */
 
-#define CONTACT_COLS "id, customer_id, name, title, phone, email, is_primary," \
-	" version, created_at, updated_at"
+#define F(m) offsetof(struct contact, m)
 
-static void
-contact_from_row(struct dbq *q, struct arena *a, void *item)
+static const struct rfield contact_fields[] = {
+	{ "id", "id", RT_ID, F(id), RF_OUT | RF_AUTO, .zh = "编号",
+	    .en = "ID" },
+	{ "customer_id", "customer_id", RT_ID, F(customer_id), RF_OUT,
+	    .zh = "客户", .en = "Customer" },
+	{ "name", "name", RT_TEXT, F(name), RF_REQUIRED | RF_COLUMN, 1, 100,
+	    .zh = "姓名", .en = "Name", .doc = "contact's name" },
+	{ "title", "title", RT_TEXT, F(title), RF_NULLABLE | RF_COLUMN, 0, 100,
+	    .zh = "职务", .en = "Title", .doc = "job title" },
+	{ "phone", "phone", RT_TEXT, F(phone), RF_NULLABLE | RF_COLUMN, 0, 40,
+	    .zh = "电话", .en = "Phone" },
+	{ "email", "email", RT_TEXT, F(email), RF_NULLABLE | RF_COLUMN, 0, 200,
+	    .zh = "邮箱", .en = "Email" },
+	{ "is_primary", "is_primary", RT_BOOL, F(is_primary), RF_COLUMN,
+	    .zh = "主要联系人", .en = "Primary",
+	    .doc = "the main contact (one per customer)" },
+	{ "version", "version", RT_INT, F(version), RF_OUT | RF_AUTO,
+	    .zh = "版本", .en = "Version" },
+	{ "created_at", "created_at", RT_TIME, F(created_at),
+	    RF_OUT | RF_AUTO, .zh = "创建时间", .en = "Created" },
+	{ "updated_at", "updated_at", RT_TIME, F(updated_at),
+	    RF_OUT | RF_AUTO, .zh = "修改时间", .en = "Updated" },
+	{ NULL },
+};
+
+#undef F
+
+/* An email address; a customer has at most CONTACTS_MAX contacts. */
+static enum svc_code
+contact_check(struct db *db, struct arena *a, const void *item,
+    const void *before, struct svc_err *err)
 {
-	struct contact *c = item;
+	const struct contact *c = item;
+	enum svc_code rc;
+	int64_t n;
 
-	c->id = db_i64(q, 0);
-	c->customer_id = db_i64(q, 1);
-	c->name = db_dup(q, 2, a);
-	c->title = db_dup(q, 3, a);
-	c->phone = db_dup(q, 4, a);
-	c->email = db_dup(q, 5, a);
-	c->is_primary = db_i64(q, 6) != 0;
-	c->version = db_i64(q, 7);
-	c->created_at = db_i64(q, 8);
-	c->updated_at = db_i64(q, 9);
+	(void)a;
+	rc = rec_email_ok(err, "email", c->email);
+	if (rc || before != NULL)
+		return rc;
+	rc = db_one_i64(db, "SELECT count(*) FROM customer_contacts"
+	    " WHERE customer_id = ?", DB_ARGS(DB_I(c->customer_id)), &n, err);
+	if (rc == SVC_OK && n >= CONTACTS_MAX)
+		rc = svc_fail_field(err, SVC_EUNPROCESSABLE, "customer_id",
+		    "too_many", "a customer has at most %d contacts",
+		    CONTACTS_MAX);
+	return rc;
 }
 
-void
-contact_to_json(struct jw *w, const struct contact *c)
+/* Clear is_primary on the customer's other contacts, auditing each. */
+static enum svc_code
+clear_primary(struct db *db, struct arena *a, const struct actor *who,
+    int64_t customer_id, int64_t keep_id, struct svc_err *err)
 {
-	jw_obj_open(w);
-	jw_ki64(w, "id", c->id);
-	jw_ki64(w, "customer_id", c->customer_id);
-	jw_kstr(w, "name", c->name);
-	jw_kstr(w, "title", c->title);
-	jw_kstr(w, "phone", c->phone);
-	jw_kstr(w, "email", c->email);
-	jw_kbool(w, "is_primary", c->is_primary);
-	jw_ki64(w, "version", c->version);
-	jw_ktime(w, "created_at", c->created_at);
-	jw_ktime(w, "updated_at", c->updated_at);
-	jw_obj_close(w);
+	struct contact **items, d;
+	enum svc_code rc;
+	size_t n;
+	void *out;
+
+	rc = contact_list(db, a, customer_id, &items, &n, err);
+	for (size_t i = 0; rc == SVC_OK && i < n; i++) {
+		if (!items[i]->is_primary || items[i]->id == keep_id)
+			continue;
+		d.is_primary = false;
+		rc = rec_update(db, a, who, &contact_rec, items[i]->id,
+		    items[i]->version, &d,
+		    REC_BIT(rec_field(&contact_rec, "is_primary")), &out, err);
+	}
+	return rc;
 }
 
-static void
-contact_json(struct jw *w, const void *c)
+/* One primary contact; the customer's search entry holds its contacts. */
+static enum svc_code
+contact_after(struct db *db, struct arena *a, const struct actor *who,
+    const void *item, const void *before, struct svc_err *err)
 {
-	contact_to_json(w, c);
+	const struct contact *c = item, *old = before;
+	enum svc_code rc = SVC_OK;
+
+	if (c != NULL && c->is_primary && (old == NULL || !old->is_primary))
+		rc = clear_primary(db, a, who, c->customer_id, c->id, err);
+	if (rc == SVC_OK)
+		rc = master_index_customer(db, a, c != NULL ? c->customer_id :
+		    old->customer_id, err);
+	return rc;
 }
+
+const struct record contact_rec = {
+	.name = "customer_contact",
+	.what = "contact",
+	.table = "customer_contacts",
+	.size = sizeof(struct contact),
+	.fields = contact_fields,
+	.zh = "联系人",
+	.en = "Contact",
+	.check = contact_check,
+	.after = contact_after,
+};
 
 enum svc_code
 contact_list(struct db *db, struct arena *a, int64_t customer_id,
@@ -231,16 +283,17 @@ contact_list(struct db *db, struct arena *a, int64_t customer_id,
 	items = arena_alloc(a, CONTACTS_MAX * sizeof(*items));
 	if (items == NULL)
 		return rec_oom(err);
-	rc = db_query(db, "SELECT " CONTACT_COLS " FROM customer_contacts"
-	    " WHERE customer_id = ? ORDER BY is_primary DESC, id LIMIT ?",
-	    DB_ARGS(DB_I(customer_id), DB_I(CONTACTS_MAX)), &q, err);
+	rc = db_query(db, arena_printf(a, "%s WHERE customer_id = ?"
+	    " ORDER BY is_primary DESC, id LIMIT ?", rec_select(a,
+	    &contact_rec)), DB_ARGS(DB_I(customer_id), DB_I(CONTACTS_MAX)),
+	    &q, err);
 	if (rc)
 		return rc;
 	while (db_next(q) == 1 && cnt < CONTACTS_MAX) {
 		items[cnt] = arena_alloc(a, sizeof(struct contact));
 		if (items[cnt] == NULL)
 			break;
-		contact_from_row(q, a, items[cnt++]);
+		rec_from_row(&contact_rec, q, a, items[cnt++]);
 	}
 	rc = db_done(q, err);
 	if (rc == SVC_OK && a->oom)
@@ -251,196 +304,12 @@ contact_list(struct db *db, struct arena *a, int64_t customer_id,
 }
 
 enum svc_code
-contact_get(struct db *db, struct arena *a, int64_t customer_id, int64_t id,
-    struct contact **out, struct svc_err *err)
-{
-	struct contact *c;
-	struct dbq *q;
-	enum svc_code rc;
-	int r;
-
-	rc = db_query(db, "SELECT " CONTACT_COLS " FROM customer_contacts"
-	    " WHERE id = ? AND customer_id = ?",
-	    DB_ARGS(DB_I(id), DB_I(customer_id)), &q, err);
-	if (rc)
-		return rc;
-	r = db_next(q);
-	c = arena_alloc(a, sizeof(*c));
-	if (r == 1 && c != NULL)
-		contact_from_row(q, a, c);
-	rc = db_done(q, err);
-	if (rc)
-		return rc;
-	if (c == NULL)
-		return rec_oom(err);
-	if (r != 1)
-		return svc_fail(err, SVC_ENOTFOUND, "id",
-		    "contact %lld of customer %lld not found", (long long)id,
-		    (long long)customer_id);
-	*out = c;
-	return SVC_OK;
-}
-
-static enum svc_code
-contact_check(const struct contact *c, struct svc_err *err)
-{
-	enum svc_code rc;
-
-	rc = rec_text_ok(err, "name", c->name, 1, 100, REC_LINE);
-	if (rc == SVC_OK)
-		rc = rec_text_ok(err, "title", c->title, 0, 100, REC_LINE);
-	if (rc == SVC_OK)
-		rc = rec_text_ok(err, "phone", c->phone, 0, 40, REC_LINE);
-	if (rc == SVC_OK)
-		rc = rec_text_ok(err, "email", c->email, 0, 200, REC_LINE);
-	if (rc == SVC_OK)
-		rc = rec_email_ok(err, "email", c->email);
-	return rc;
-}
-
-/* Clear is_primary on the customer's other contacts, auditing each. */
-static enum svc_code
-clear_primary(struct db *db, struct arena *a, const struct actor *who,
-    int64_t customer_id, int64_t keep_id, struct svc_err *err)
-{
-	struct contact **items, *after;
-	enum svc_code rc;
-	size_t n;
-
-	rc = contact_list(db, a, customer_id, &items, &n, err);
-	for (size_t i = 0; rc == SVC_OK && i < n; i++) {
-		if (!items[i]->is_primary || items[i]->id == keep_id)
-			continue;
-		rc = db_exec(db, "UPDATE customer_contacts SET is_primary = 0,"
-		    " version = version + 1, updated_at = ? WHERE id = ?",
-		    DB_ARGS(DB_I(clock_now()), DB_I(items[i]->id)), NULL, err);
-		if (rc == SVC_OK)
-			rc = contact_get(db, a, customer_id, items[i]->id,
-			    &after, err);
-		if (rc == SVC_OK)
-			rc = audit_write(db, who, "update", "customer_contact",
-			    items[i]->id, rec_json_text(a, contact_json,
-			    items[i]), rec_json_text(a, contact_json, after),
-			    err);
-	}
-	return rc;
-}
-
-enum svc_code
 contact_create(struct db *db, struct arena *a, const struct actor *who,
     int64_t customer_id, const struct contact *d, struct contact **out,
     struct svc_err *err)
 {
 	struct contact c = *d;
-	struct customer *cust;
-	enum svc_code rc;
-	int64_t id, n, now = clock_now();
 
-	rc = customer_get(db, a, customer_id, &cust, err);
-	if (rc)
-		return rc;
-	c.title = or_empty(c.title);
-	c.phone = or_empty(c.phone);
-	c.email = or_empty(c.email);
-	rc = contact_check(&c, err);
-	if (rc)
-		return rc;
-	rc = db_one_i64(db, "SELECT count(*) FROM customer_contacts"
-	    " WHERE customer_id = ?", DB_ARGS(DB_I(customer_id)), &n, err);
-	if (rc)
-		return rc;
-	if (n >= CONTACTS_MAX)
-		return svc_fail_field(err, SVC_EUNPROCESSABLE, "customer_id",
-		    "too_many", "a customer has at most %d contacts",
-		    CONTACTS_MAX);
-	if (c.is_primary) {
-		rc = clear_primary(db, a, who, customer_id, 0, err);
-		if (rc)
-			return rc;
-	}
-	rc = db_one_i64(db, "INSERT INTO customer_contacts (customer_id, name,"
-	    " title, phone, email, is_primary, version, created_at,"
-	    " updated_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id",
-	    DB_ARGS(DB_I(customer_id), DB_S(c.name), DB_S(c.title),
-	    DB_S(c.phone), DB_S(c.email), DB_I(c.is_primary), DB_I(now),
-	    DB_I(now)), &id, err);
-	if (rc == SVC_OK)
-		rc = contact_get(db, a, customer_id, id, out, err);
-	if (rc == SVC_OK)
-		rc = audit_write(db, who, "create", "customer_contact", id,
-		    NULL, rec_json_text(a, contact_json, *out), err);
-	if (rc == SVC_OK)
-		rc = master_index_customer(db, a, customer_id, err);
-	if (rc == SVC_OK)
-		rc = master_index_customer(db, a, customer_id, err);
-	return rc;
-}
-
-enum svc_code
-contact_update(struct db *db, struct arena *a, const struct actor *who,
-    int64_t customer_id, int64_t id, int64_t expected,
-    const struct contact *d, unsigned mask, struct contact **out,
-    struct svc_err *err)
-{
-	struct contact *cur, m;
-	enum svc_code rc;
-	int64_t changed;
-	char *before;
-
-	rc = contact_get(db, a, customer_id, id, &cur, err);
-	if (rc)
-		return rc;
-	before = rec_json_text(a, contact_json, cur);
-	if (cur->version != expected)
-		return stale_version(err, a, "contact", expected, before);
-	m = *cur;
-	if (mask & CTF_NAME)
-		m.name = d->name;
-	if (mask & CTF_TITLE)
-		m.title = or_empty(d->title);
-	if (mask & CTF_PHONE)
-		m.phone = or_empty(d->phone);
-	if (mask & CTF_EMAIL)
-		m.email = or_empty(d->email);
-	if (mask & CTF_PRIMARY)
-		m.is_primary = d->is_primary;
-	rc = contact_check(&m, err);
-	if (rc == SVC_OK && m.is_primary && !cur->is_primary)
-		rc = clear_primary(db, a, who, customer_id, id, err);
-	if (rc)
-		return rc;
-	rc = db_exec(db, "UPDATE customer_contacts SET name = ?, title = ?,"
-	    " phone = ?, email = ?, is_primary = ?, version = version + 1,"
-	    " updated_at = ? WHERE id = ? AND version = ?",
-	    DB_ARGS(DB_S(m.name), DB_S(m.title), DB_S(m.phone), DB_S(m.email),
-	    DB_I(m.is_primary), DB_I(clock_now()), DB_I(id), DB_I(expected)),
-	    &changed, err);
-	if (rc)
-		return rc;
-	if (changed == 0)
-		return stale_version(err, a, "contact", expected, before);
-	rc = contact_get(db, a, customer_id, id, out, err);
-	if (rc == SVC_OK)
-		rc = audit_write(db, who, "update", "customer_contact", id,
-		    before, rec_json_text(a, contact_json, *out), err);
-	return rc;
-}
-
-enum svc_code
-contact_delete(struct db *db, struct arena *a, const struct actor *who,
-    int64_t customer_id, int64_t id, struct svc_err *err)
-{
-	struct contact *cur;
-	enum svc_code rc;
-
-	rc = contact_get(db, a, customer_id, id, &cur, err);
-	if (rc == SVC_OK)
-		rc = db_exec(db, "DELETE FROM customer_contacts WHERE id = ?",
-		    DB_ARGS(DB_I(id)), NULL, err);
-	if (rc == SVC_OK)
-		rc = audit_write(db, who, "delete", "customer_contact", id,
-		    rec_json_text(a, contact_json, cur), NULL, err);
-	if (rc == SVC_OK)
-		rc = master_index_customer(db, a, customer_id, err);
-	return rc;
+	c.customer_id = customer_id;
+	return rec_create(db, a, who, &contact_rec, &c, (void **)out, err);
 }

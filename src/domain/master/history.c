@@ -136,7 +136,7 @@ customer_history_json(struct db *db, struct arena *a, int64_t customer_id,
 	jw_key(w, "contacts");
 	jw_arr_open(w);
 	for (size_t i = 0; i < n; i++)
-		contact_to_json(w, contacts[i]);
+		rec_to_json(w, &contact_rec, contacts[i], REC_STAFF);
 	jw_arr_close(w);
 	rc = history_units(db, a, customer_id, today, w, err);
 	if (rc)

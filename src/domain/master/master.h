@@ -123,33 +123,21 @@ struct contact {
 	int64_t updated_at;
 };
 
-enum contact_fields {
-	CTF_NAME = 1 << 0,
-	CTF_TITLE = 1 << 1,
-	CTF_PHONE = 1 << 2,
-	CTF_EMAIL = 1 << 3,
-	CTF_PRIMARY = 1 << 4,
-};
-
 #define CONTACTS_MAX 200
+
+/*
+ * The declaration: a sub-resource of its customer; an email address; at
+ * most CONTACTS_MAX per customer; making one primary clears the flag on
+ * the others (each audited); a change re-indexes the customer for search.
+ */
+extern const struct record contact_rec;
 
 /* Every contact of a customer (primary first); at most CONTACTS_MAX. */
 enum svc_code contact_list(struct db *, struct arena *, int64_t customer_id,
     struct contact ***items, size_t *n, struct svc_err *) WARN_UNUSED_RESULT;
-/* One contact of customer_id (SVC_ENOTFOUND when it belongs elsewhere). */
-enum svc_code contact_get(struct db *, struct arena *, int64_t customer_id,
-    int64_t id, struct contact **out, struct svc_err *) WARN_UNUSED_RESULT;
-/* Making a contact primary clears the flag on the others (audited). */
 enum svc_code contact_create(struct db *, struct arena *, const struct actor *,
     int64_t customer_id, const struct contact *draft, struct contact **out,
     struct svc_err *) WARN_UNUSED_RESULT;
-enum svc_code contact_update(struct db *, struct arena *, const struct actor *,
-    int64_t customer_id, int64_t id, int64_t expected_version,
-    const struct contact *draft, unsigned mask, struct contact **out,
-    struct svc_err *) WARN_UNUSED_RESULT;
-enum svc_code contact_delete(struct db *, struct arena *, const struct actor *,
-    int64_t customer_id, int64_t id, struct svc_err *) WARN_UNUSED_RESULT;
-void contact_to_json(struct jw *, const struct contact *);
 
 /* ===== product models, parts, bills of parts (product.c) ===== */
 
