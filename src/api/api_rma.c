@@ -285,6 +285,46 @@ return_list_h(struct req *rq, struct resp *rs)
 	return SVC_OK;
 }
 
+static const char *const line_price_query[] = { "customer_id",
+	"model_id", "unit_id", "serial", "date", NULL };
+
+/* GET /api/v1/returns/line-price?customer_id=&model_id=&unit_id=&serial=
+ * &date= (the customer's price of a line's goods on a day) */
+static enum svc_code
+return_line_price_h(struct req *rq, struct resp *rs)
+{
+	struct rma_caller c = caller(rq);
+	struct rma_price_ask ask;
+	struct rma_price p;
+	enum svc_code rc;
+	struct jw w;
+
+	memset(&ask, 0, sizeof(ask));
+	ask.serial = req_query(rq, "serial");
+	rc = query_allow(rq, line_price_query);
+	if (rc == SVC_OK)
+		rc = query_i64(rq, "customer_id", 1, INT64_MAX, 0,
+		    &ask.customer_id);
+	if (rc == SVC_OK)
+		rc = query_i64(rq, "model_id", 1, INT64_MAX, 0, &ask.model_id);
+	if (rc == SVC_OK)
+		rc = query_i64(rq, "unit_id", 1, INT64_MAX, 0, &ask.unit_id);
+	if (rc == SVC_OK && ask.serial != NULL && strlen(ask.serial) > 64)
+		rc = svc_fail_field(&rq->err, SVC_EINVAL, "serial",
+		    "too_long", "'serial' is at most 64 characters");
+	if (rc == SVC_OK)
+		rc = day_param(rq, "date", clock_local_ymd(clock_now()),
+		    &ask.day);
+	if (rc == SVC_OK)
+		rc = rma_line_price(rq->db, &rq->arena, &c, &ask, &p,
+		    &rq->err);
+	if (rc)
+		return rc;
+	resp_json(rs, 200, &w);
+	rma_price_json(&w, &p);
+	return SVC_OK;
+}
+
 static const char *const return_queue_query[] = { "limit", "cursor",
 	"step", NULL };
 
@@ -596,6 +636,12 @@ const struct route rma_routes[] = {
 	    "steps of my roles with their counts, and one step's forms "
 	    "(?step=, default the first with any), longest waiting first",
 	    NULL, return_queue_query },
+	{ HTTP_GET, "/api/v1/returns/line-price", return_line_price_h, NULL,
+	    "return.create", 0, "returns", "the unit price of a return line: "
+	    "the customer's own purchase of the goods (the sold unit's amount, "
+	    "else its last sales record of the model on or before date, "
+	    "default today); found false when there is none", NULL,
+	    line_price_query },
 	{ HTTP_GET, "/api/v1/returns/reports/open", return_report_open_h, NULL,
 	    "return.report", 0, "returns", "open returns by step with their "
 	    "age", NULL, NULL },

@@ -358,6 +358,8 @@ export const tests = [
       '/api/v1/returns/ratios': ['?limit=200'], '/api/v1/returns/reports/customers': ['', '?customer_id=2'],
       '/api/v1/returns/reports/open': [''], '/api/v1/returns/settings': [''],
       '/api/v1/returns/queue': ['', '?limit=200'],
+      '/api/v1/returns/line-price': ['?customer_id=2&model_id=1', '?model_id=1', `?unit_id=${o.unit.id}`,
+        '?serial=' + encodeURIComponent(o.unit.serial)],
       '/api/v1/returns/{id}': [o.ret.id], '/api/v1/returns/{id}/events': [o.ret.id],
       '/api/v1/reports/requests-monthly': ['?month=' + new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 7)],
     };
