@@ -1569,6 +1569,258 @@ test('English: every screen of the interface is in English (no Chinese UI text),
   await page.context().close();
 });
 
+// ----- issue 13 item 6: the return form and detail laid out at 1440, 1280 and 390 px; a line's price from the customer's purchase -----
+
+// What is cut or squeezed on the page: the page or a container scrolling sideways, a
+// control sticking out of its line, step labels overlapping or taking more than
+// maxLines lines.
+async function i13Cut(page, { containers = [], boxes = [], labels = null, maxLines = 2 } = {}) {
+  return page.evaluate(({ containers, boxes, labels, maxLines }) => {
+    const out = [];
+    const shown = (e) => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden';
+    const de = document.documentElement;
+    if (de.scrollWidth > de.clientWidth + 1) out.push(`the page scrolls sideways: ${de.scrollWidth} > ${de.clientWidth}`);
+    for (const sel of containers)
+      for (const e of document.querySelectorAll(sel))
+        if (shown(e) && e.scrollWidth > e.clientWidth + 1) out.push(`${sel} is cut: scrollWidth ${e.scrollWidth} > clientWidth ${e.clientWidth}`);
+    // [box, what must stay inside it]
+    for (const [outer, inner] of boxes)
+      for (const o of document.querySelectorAll(outer)) {
+        if (!shown(o)) continue;
+        const b = o.getBoundingClientRect();
+        for (const e of o.querySelectorAll(inner)) {
+          if (!shown(e)) continue;
+          const r = e.getBoundingClientRect();
+          if (r.width && (r.left < b.left - 1 || r.right > b.right + 1 || r.right > window.innerWidth + 1))
+            out.push(`${inner} "${(e.innerText || e.value || '').slice(0, 30)}" sticks out of ${outer}: ${Math.round(r.left)}–${Math.round(r.right)} outside ${Math.round(b.left)}–${Math.round(b.right)}`);
+        }
+      }
+    if (labels) {
+      const ls = [...document.querySelectorAll(labels)].filter(shown).map((e) => {
+        const r = e.getBoundingClientRect();
+        return { text: e.innerText, r, lines: Math.round(r.height / parseFloat(getComputedStyle(e).lineHeight)) };
+      });
+      if (!ls.length) out.push(`no ${labels}`);
+      for (const l of ls) if (l.lines > maxLines) out.push(`"${l.text}" takes ${l.lines} lines (at most ${maxLines})`);
+      for (let i = 0; i < ls.length; i++)
+        for (let j = i + 1; j < ls.length; j++) {
+          const a = ls[i].r;
+          const b = ls[j].r;
+          const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+          const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+          if (w > 0.5 && h > 0.5) out.push(`"${ls[i].text}" and "${ls[j].text}" overlap`);
+        }
+    }
+    return out;
+  }, { containers, boxes, labels, maxLines });
+}
+const i13Yuan = (fen) => `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
+const i13Money = (fen) => `¥${Math.floor(fen / 100).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${String(fen % 100).padStart(2, '0')}`;
+const i13CJK = /[\u3400-\u9fff\uff00-\uffef]/;
+function i13Console(page, into) {
+  page.on('console', (m) => m.type() === 'error' && into.push(`${page.url()}: ${m.text()}`));
+}
+
+// A dealer with purchases of a model (sales records), one of its sold units, and a model it never bought.
+async function i13PriceData() {
+  if (state.i13) return state.i13;
+  const sales = (await apiAs('admin', 'GET', '/api/v1/sales?limit=200')).body.items.filter((s) => s.model_id && s.quantity > 0);
+  assert(sales.length, 'the demo has no sales records of a model');
+  const models = (await apiAs('admin', 'GET', '/api/v1/product-models?limit=200')).body.items;
+  for (const s of sales) {
+    const price = (q) => apiAs('admin', 'GET', `/api/v1/returns/line-price?customer_id=${s.customer_id}&${q}`).then((r) => r.body);
+    const bought = await price(`model_id=${s.model_id}`);
+    const units = (await apiAs('admin', 'GET', `/api/v1/units?customer_id=${s.customer_id}&limit=50`)).body.items.filter((u) => u.amount_fen > 0 && u.delivery_date);
+    let never = null;
+    for (const m of models) if (!(await price(`model_id=${m.id}`)).found) { never = m; break; }
+    if (!bought.found || !units.length || !never) continue;
+    const unit = units[0];
+    const byUnit = await price(`serial=${encodeURIComponent(unit.serial)}`);
+    const customer = (await apiAs('admin', 'GET', `/api/v1/customers/${s.customer_id}`)).body;
+    const model = models.find((m) => m.id === s.model_id);
+    state.i13 = { customer, model, bought, unit, byUnit, never };
+    return state.i13;
+  }
+  throw new Error('no dealer with purchases of a model, a sold unit and a model it never bought');
+}
+
+test('returns: a new form\'s line price comes from the customer\'s purchase (model, serial), typed by hand or none found, said on the line; columns labelled, nothing cut at 1440, 1280, 390 (zh, en)', async () => {
+  if (!hasRoute('GET', '/api/v1/returns/line-price')) return 'skip: no /api/v1/returns/line-price yet';
+  const { customer, model, bought, unit, byUnit, never } = await i13PriceData();
+  assert(bought.source === 'sales' && byUnit.source === 'unit', `sources: ${bought.source} ${byUnit.source}`);
+  const errors = [];
+  for (const lang of ['zh-CN', 'en']) {
+    const zh = lang === 'zh-CN';
+    const page = await newPage({ lang, width: 1440, height: 900 });
+    i13Console(page, errors);
+    await fastLogin(page, 'agent');
+    await page.goto(`${base}/returns/new`);
+    await page.locator('[data-test=rma-line]').first().waitFor();
+    const src = (i) => page.locator('[data-test=rma-price-src]').nth(i);
+    // before a customer: the line says what fills the price
+    await pick(page, '[data-test=rma-model]', model.model_no);
+    await page.locator('[data-test=rma-price-src][data-src=no_customer]').waitFor();
+    await page.locator('[data-test=rma-customer]').click();
+    await page.keyboard.type(customer.code);
+    await page.locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: customer.code }).first().click();
+    // the customer's last purchase of the model
+    await page.locator('[data-test=rma-price-src][data-src=sales]').first().waitFor();
+    const price = page.locator('[data-test=rma-price] input, input[data-test=rma-price]').first();
+    assert((await price.inputValue()) === i13Yuan(bought.unit_price_fen), `price ${await price.inputValue()} = ${i13Yuan(bought.unit_price_fen)}`);
+    let said = await src(0).innerText();
+    assert(said.includes(bought.sale.reference) && said.includes(zh ? '客户购买价' : "customer's purchase"), `the source said: ${said}`);
+    assert(zh || !i13CJK.test(said), `Chinese in the English source: ${said}`);
+    assert((await page.locator('[data-test=rma-amount]').first().innerText()).includes(i13Money(bought.unit_price_fen)), 'the amount of the line');
+    // typed by hand
+    await price.fill('123.45');
+    await page.locator('[data-test=rma-price-src][data-src=manual]').first().waitFor();
+    said = await src(0).innerText();
+    assert(said.includes(zh ? '手工录入' : 'entered by hand'), `typed by hand: ${said}`);
+    // a model the customer never bought: said plainly, no price
+    await page.click('text=' + (zh ? '添加一行' : 'Add a line'));
+    await pick(page, '[data-test=rma-model] >> nth=1', never.model_no);
+    await page.locator('[data-test=rma-price-src][data-src=none]').waitFor();
+    said = await src(1).innerText();
+    assert(said.includes(zh ? '未找到' : 'No purchase price'), `none found: ${said}`);
+    assert((await page.locator('[data-test=rma-price] input, input[data-test=rma-price]').nth(1).inputValue()) === '', 'no price when none is found');
+    // a serial number of the customer's unit: its model, delivery date and price
+    await page.click('text=' + (zh ? '添加一行' : 'Add a line'));
+    const serial = page.locator('[data-test=rma-serial] input, input[data-test=rma-serial]').nth(2);
+    await serial.fill(unit.serial);
+    await serial.press('Tab');
+    await page.locator('[data-test=rma-price-src][data-src=unit]').waitFor();
+    said = await src(2).innerText();
+    assert(said.includes(unit.serial), `from the unit: ${said}`);
+    assert((await page.locator('[data-test=rma-price] input, input[data-test=rma-price]').nth(2).inputValue()) === i13Yuan(byUnit.unit_price_fen), 'the unit\'s price');
+    await page.locator('[data-test=rma-line] >> nth=2').locator('.el-select', { hasText: unit.model_no }).waitFor();
+    assert((await page.locator('[data-test=rma-delivery] input').nth(2).inputValue()) === unit.delivery_date, 'the unit\'s delivery date');
+    await page.click('body', { position: { x: 5, y: 5 } });
+    // the layout at three widths
+    for (const [w, h] of [[1440, 900], [1280, 800], [390, 844]]) {
+      await page.setViewportSize({ width: w, height: h });
+      await settle(page);
+      const head = page.locator('[data-test=rma-line-head]');
+      if (w > 800) {
+        assert(await head.isVisible(), `${lang} ${w}: the column labels are shown`);
+        const heads = (await head.innerText()).replace(/\s+/g, ' ');
+        for (const k of zh ? ['产品型号', '序列号', '数量', '单价', '金额', '交货日期'] : ['Product model', 'Serial number', 'Qty', 'Unit price', 'Amount', 'Delivery date'])
+          assert(heads.includes(k), `${lang} ${w}: the column "${k}" in ${heads}`);
+        const bad = await i13Cut(page, { containers: ['[data-test=rma-lines]', '.el-card__body'], boxes: [['[data-test=rma-lines]', '[data-test=rma-line-head] > span, .cell, .el-input, .el-select, .el-input-number, .el-date-editor']], labels: '[data-test=rma-line-head] > span', maxLines: 1 });
+        assert(!bad.length, `${lang} ${w}: ${bad.join('; ')}`);
+      } else {
+        assert(!(await head.isVisible()), `${lang} ${w}: no header row on a phone`);
+        const labels = await page.locator('[data-test=rma-line] >> nth=0').locator('.cell-label').evaluateAll((els) => els.filter((e) => e.offsetParent).map((e) => e.innerText));
+        assert(labels.length === 6, `${lang} ${w}: each field of a line labelled: ${labels.join(', ')}`);
+        const bad = await i13Cut(page, { containers: ['[data-test=rma-lines]', '[data-test=rma-line]', '.el-card__body'], boxes: [['[data-test=rma-line]', '.cell, .el-input, .el-select, .el-input-number, .el-date-editor, [data-test=rma-amount]']], labels: '[data-test=rma-line] .cell-label', maxLines: 1 });
+        assert(!bad.length, `${lang} ${w}: ${bad.join('; ')}`);
+      }
+      if (zh) await shot(page, `zh-return-new-${w}`);
+    }
+    if (zh) {
+      // filed with the prices on the screen (a quality return needs no delivery date)
+      await page.setViewportSize({ width: 1440, height: 900 });
+      const axeBefore = axeFindings.length;
+      await axeCheck(page, 'new return: lines with their price sources');
+      assert(axeFindings.length === axeBefore, axeFindings.slice(axeBefore).join('; '));
+      await pick(page, '[data-test=rma-reason]', '质量问题');
+      await page.locator('[data-test=rma-line] >> nth=1').getByRole('button', { name: '删除' }).click();
+      await page.click('[data-test=rma-submit]');
+      await page.waitForURL(/\/returns\/\d+$/);
+      const id = Number(/\/returns\/(\d+)/.exec(page.url())[1]);
+      const lines = (await apiAs('admin', 'GET', `/api/v1/returns/${id}`)).body.lines;
+      assert(lines.length === 2 && lines[0].unit_price_fen === 12345 && lines[1].unit_price_fen === byUnit.unit_price_fen && lines[1].unit_id === unit.id,
+        `filed lines: ${JSON.stringify(lines.map((l) => [l.unit_price_fen, l.unit_id]))}`);
+    }
+    await page.context().close();
+  }
+  assert(!errors.length, errors.slice(0, 3).join(' | '));
+});
+
+test('returns: the detail at 1440, 1280 and 390 px (zh, en): amount and date columns shown, step labels separated (总经理特批 | 经营部审批), one line each in Chinese, vertical on a phone', async () => {
+  if (!hasRoute('GET', '/api/v1/returns')) return 'skip: no /api/v1/returns yet';
+  const { customer, model, unit } = await i13PriceData();
+  const d = new Date(Date.now() - 20 * 86400000).toISOString().slice(0, 10);
+  // over the limit: the general manager's special approval is one of the eight steps
+  const c = await apiAs('agent', 'POST', '/api/v1/returns', { kind: 'exchange', reason: 'unsalable', customer_id: customer.id, lines: [
+    { unit_id: unit.id, quantity: 1, unit_price_fen: 99999999 },
+    { model_id: model.id, quantity: 1200, unit_price_fen: 1234567, delivery_date: d, description: '整批滞销的展示柜，含包装与配件，客户要求调换为新款型号' },
+  ] });
+  assert(c.status === 201, `create: ${c.status} ${JSON.stringify(c.body).slice(0, 200)}`);
+  const id = c.body.return.id;
+  const full = (await apiAs('agent', 'GET', `/api/v1/returns/${id}`)).body;
+  assert(full.limits?.over, 'the form is over the limit');
+  const amounts = full.lines.map((l) => i13Money(l.amount_fen));
+  const errors = [];
+  for (const lang of ['zh-CN', 'en']) {
+    const zh = lang === 'zh-CN';
+    for (const [w, h] of [[1440, 900], [1280, 800], [390, 844]]) {
+      const page = await newPage({ lang, width: w, height: h, mobile: w < 500 });
+      i13Console(page, errors);
+      await fastLogin(page, 'agent');
+      await page.goto(`${base}/returns/${id}`);
+      await page.locator('[data-test=rma-steps]').waitFor();
+      await settle(page);
+      const steps = await page.locator('[data-test=rma-step-label]').allInnerTexts();
+      assert(steps.length === 8 && steps.includes(zh ? '总经理特批' : 'Special approval') && steps.includes(zh ? '经营部审批' : 'Sales manager'), `${lang} ${w}: the steps ${steps.join('|')}`);
+      const bad = await i13Cut(page, {
+        containers: ['.el-card__body', '.el-table .el-scrollbar__wrap', '.sig-wrap'],
+        boxes: [['.sig-wrap', '[data-test=rma-step-label]'], ['[data-test=rma-line-card]', 'dd, strong']],
+        labels: '[data-test=rma-step-label]',
+        maxLines: zh || w < 500 ? 1 : 2,
+      });
+      assert(!bad.length, `${lang} ${w}: ${bad.join('; ')}`);
+      if (w < 500) {
+        // a column of steps: each label below the one before
+        const tops = await page.locator('[data-test=rma-step-label]').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().top));
+        assert(tops.every((t, i) => i === 0 || t > tops[i - 1] + 10), `${lang} ${w}: vertical steps ${tops.join(',')}`);
+        const cards = (await page.locator('[data-test=rma-line-card]').allInnerTexts()).join('\n');
+        for (const a of amounts) assert(cards.includes(a), `${lang} ${w}: the amount ${a} on the line cards`);
+        assert(cards.includes(d), `${lang} ${w}: the delivery date on the line cards`);
+      } else {
+        const tops = await page.locator('[data-test=rma-step-label]').evaluateAll((els) => els.map((e) => Math.round(e.getBoundingClientRect().top)));
+        assert(new Set(tops).size === 1, `${lang} ${w}: the steps in one row: ${tops.join(',')}`);
+        // the amount and the date columns inside the table and the window
+        const table = page.locator('[data-test=rma-line-table]');
+        const box = await table.boundingBox();
+        for (const sel of ['[data-test=rma-line-amount]', '[data-test=rma-line-date]']) {
+          const cells = table.locator(sel);
+          for (let i = 0; i < (await cells.count()); i++) {
+            const b = await cells.nth(i).boundingBox();
+            assert(b && b.x + b.width <= box.x + box.width + 1 && b.x + b.width <= w, `${lang} ${w}: ${sel} ${i} cut: ${JSON.stringify(b)} table ${JSON.stringify(box)}`);
+          }
+          assert((await cells.allInnerTexts()).join(' ').length > 0, `${sel} empty`);
+        }
+        const shownAmounts = await table.locator('[data-test=rma-line-amount]').allInnerTexts();
+        assert(amounts.every((a) => shownAmounts.includes(a)), `${lang} ${w}: amounts ${shownAmounts.join(',')}`);
+        assert((await table.locator('[data-test=rma-line-date]').allInnerTexts()).includes(d), `${lang} ${w}: the delivery date shown`);
+      }
+      if (zh) await shot(page, `zh-return-detail-${w}`);
+      if (zh && w !== 1280) {
+        const axeBefore = axeFindings.length;
+        await axeCheck(page, `return detail: steps and lines at ${w} px`);
+        assert(axeFindings.length === axeBefore, axeFindings.slice(axeBefore).join('; '));
+      }
+      await page.context().close();
+    }
+  }
+  // the lists: every column inside the table at 1440 and 1280, no word broken inside
+  for (const lang of ['zh-CN', 'en'])
+    for (const [w, h] of [[1440, 900], [1280, 800]])
+      for (const [user, p] of [['agent', '/returns'], ['asmanager', '/approvals']]) {
+        const page = await newPage({ lang, width: w, height: h });
+        i13Console(page, errors);
+        await fastLogin(page, user);
+        await page.goto(`${base}${p}`);
+        await page.locator('[data-test=return-table] .el-table__row').first().waitFor();
+        await settle(page);
+        const bad = await i13Cut(page, { containers: ['.el-table .el-scrollbar__wrap'] });
+        const broken = await page.locator('[data-test=return-table] .cell').evaluateAll((els) => els.filter((e) => !/\s/.test(e.innerText.trim()) && e.innerText.trim() && e.getBoundingClientRect().height > parseFloat(getComputedStyle(e).lineHeight) * 1.5).map((e) => e.innerText));
+        assert(!bad.length && !broken.length, `${lang} ${w} ${p}: ${bad.join('; ')} ${broken.length ? `broken inside a word: ${broken.join(', ')}` : ''}`);
+        await page.context().close();
+      }
+  assert(!errors.length, errors.slice(0, 3).join(' | '));
+});
+
 test('Chinese: the main screens carry no English UI words; screenshots of the rest', async () => {
   const page = state.admin;
   const screens = [['dashboard', '/dashboard'], ['requests', '/requests'], ['kb', '/kb'], ['account', '/account']];
