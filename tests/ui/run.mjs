@@ -920,8 +920,9 @@ test('refusals: a refused step\'s reason comes from its code (zh: translated; en
   await zh.locator('[data-test=transitions]').waitFor();
   assert((await why(zh, 'assign')).includes('需先派工到部门'), `assign: ${await why(zh, 'assign')}`);
   assert((await why(zh, 'close')).includes('需在以下状态：已解决'), `close: ${await why(zh, 'close')}`);
-  await zh.locator('.disabled-wrap', { has: zh.locator('[data-test=tr-assign]') }).hover();
-  await zh.locator('.el-popper:visible', { hasText: '需先派工到部门' }).waitFor();
+  // the refused steps wait under More, each with its reason
+  await zh.click('[data-test=tr-more]');
+  await zh.locator('[data-test=tr-why-assign]:visible', { hasText: '需先派工到部门' }).waitFor();
   // without a code (an older server) the English text is still understood
   await zh.unrouteAll();
   await zh.route(`${base}/api/v1/requests/${id}`, async (route) => {
@@ -1818,6 +1819,128 @@ test('returns: the detail at 1440, 1280 and 390 px (zh, en): amount and date col
         assert(!bad.length && !broken.length, `${lang} ${w} ${p}: ${bad.join('; ')} ${broken.length ? `broken inside a word: ${broken.join(', ')}` : ''}`);
         await page.context().close();
       }
+  assert(!errors.length, errors.slice(0, 3).join(' | '));
+});
+
+// ----- issue 13 item 11: phone (390×844): form labels on top, never broken inside a word; a closed request shows only what can be done -----
+
+// Where a label's text breaks into lines: the characters around each break.
+async function i13LabelBreaks(page) {
+  return page.evaluate(() => {
+    const out = [];
+    for (const e of document.querySelectorAll('.el-form-item__label')) {
+      if (!e.getClientRects().length) continue;
+      const item = e.closest('.el-form-item');
+      const content = item?.querySelector('.el-form-item__content');
+      const text = e.textContent;
+      if (content && content.getBoundingClientRect().height && e.getBoundingClientRect().bottom > content.getBoundingClientRect().top + 1) out.push(`"${text.trim()}" beside its field, not above it`);
+      const walker = document.createTreeWalker(e, NodeFilter.SHOW_TEXT);
+      const chars = [];
+      for (let n = walker.nextNode(); n; n = walker.nextNode())
+        for (let i = 0; i < n.data.length; i++) {
+          const r = document.createRange();
+          r.setStart(n, i);
+          r.setEnd(n, i + 1);
+          const rect = r.getBoundingClientRect();
+          if (rect.width || rect.height) chars.push({ c: n.data[i], top: rect.top });
+        }
+      for (let i = 1; i < chars.length; i++)
+        if (chars[i].top > chars[i - 1].top + 4) {
+          const before = chars[i - 1].c;
+          const at = chars[i].c;
+          const betweenWords = /[\s\-/]/.test(before) || /\s/.test(at);
+          const cjk = /[\u3400-\u9fff]/.test(before) || /[\u3400-\u9fff]/.test(at);
+          if (cjk || !betweenWords) out.push(`"${text.trim()}" breaks inside a word: "${chars.slice(0, i).map((x) => x.c).join('')}/${chars.slice(i).map((x) => x.c).join('')}"`);
+        }
+    }
+    return out;
+  });
+}
+
+test('phone (390): form labels sit on top of their fields and never break inside a word: new request, new return, master data, users, account, due-time preview (zh, en)', async () => {
+  const errors = [];
+  for (const lang of ['zh-CN', 'en']) {
+    const page = await newPage({ lang, width: 390, height: 844, mobile: true });
+    i13Console(page, errors);
+    await fastLogin(page, 'admin');
+    const bad = [];
+    let seen = 0;
+    const check = async (what) => {
+      await settle(page);
+      seen += await page.locator('.el-form-item__label').evaluateAll((els) => els.filter((e) => e.getClientRects().length).length);
+      for (const b of await i13LabelBreaks(page)) bad.push(`${what}: ${b}`);
+    };
+    for (const p of ['/requests/new', '/returns/new', '/account', '/sla/preview']) {
+      await page.goto(`${base}${p}`);
+      await page.locator('.el-form-item__label').first().waitFor();
+      await check(p);
+    }
+    for (const [p, button] of [['/customers', '[data-test=new-customers]'], ['/units', '[data-test=new-units]'], ['/contracts', '[data-test=new-contracts]'], ['/prices', '[data-test=new-prices]'], ['/sla/policies', '[data-test=new-sla_policies]'], ['/admin/users', '[data-test=user-new]']]) {
+      await page.goto(`${base}${p}`);
+      await page.locator(button).click();
+      await page.locator('.el-dialog .el-form-item__label').first().waitFor();
+      await check(`${p} (new)`);
+    }
+    assert(seen > 60, `only ${seen} labels looked at`);
+    assert(!bad.length, `${lang}: ${bad.slice(0, 8).join('; ')}`);
+    await page.context().close();
+  }
+  assert(!errors.length, errors.slice(0, 3).join(' | '));
+});
+
+test('phone (390): a closed request shows only the steps that can be taken on the first screen; the others under More, each with its reason (zh, en)', async () => {
+  const closed = (await apiAs('agent', 'GET', '/api/v1/requests?state=closed&limit=1')).body.items[0];
+  assert(closed, 'the demo has a closed request');
+  const det = (await apiAs('agent', 'GET', `/api/v1/requests/${closed.id}`)).body;
+  const shownSteps = det.transitions.filter((x) => x.allowed || x.reason_code !== 'role');
+  const allowed = det.transitions.filter((x) => x.allowed).map((x) => x.name);
+  const refused = shownSteps.filter((x) => !x.allowed).map((x) => x.name);
+  assert(refused.length >= 5, `a closed request has steps refused by its state: ${refused.join(',')}`);
+  const errors = [];
+  for (const lang of ['zh-CN', 'en']) {
+    const zh = lang === 'zh-CN';
+    const page = await newPage({ lang, width: 390, height: 844, mobile: true });
+    i13Console(page, errors);
+    await fastLogin(page, 'agent');
+    await page.goto(`${base}/requests/${closed.id}`);
+    await page.locator('[data-test=transitions]').waitFor();
+    await settle(page);
+    // the first screen: only buttons that work, and More
+    const onScreen = await page.locator('[data-test^=tr-]').evaluateAll((els) => els.filter((e) => {
+      const r = e.getBoundingClientRect();
+      return e.getClientRects().length && r.bottom > 0 && r.top < window.innerHeight;
+    }).map((e) => ({ name: e.getAttribute('data-test').slice(3), disabled: e.disabled || e.getAttribute('aria-disabled') === 'true' })));
+    const disabled = onScreen.filter((x) => x.disabled && x.name !== 'more');
+    assert(!disabled.length, `${lang}: greyed steps on the first screen: ${disabled.map((x) => x.name).join(',')}`);
+    const buttons = onScreen.filter((x) => !x.name.startsWith('why-') && x.name !== 'refused' && x.name !== 'more').map((x) => x.name);
+    assert(buttons.length <= allowed.length && buttons.every((n) => shownSteps.some((x) => x.name === n)), `${lang}: steps on the first screen ${buttons.join(',')} (allowed: ${allowed.join(',')})`);
+    for (const n of allowed) assert(buttons.includes(n), `${lang}: the allowed step ${n} is on the first screen`);
+    const more = page.locator('[data-test=tr-more]');
+    assert((await more.innerText()).includes(String(refused.length)), `${lang}: More says ${refused.length}: ${await more.innerText()}`);
+    const mb = await more.boundingBox();
+    assert(mb && mb.y + mb.height <= 844, `${lang}: More is on the first screen`);
+    assert(!(await page.locator('[data-test=tr-refused]').isVisible()), `${lang}: the refused steps wait for More`);
+    // on demand: every refused step with its reason
+    await more.click();
+    await page.locator('[data-test=tr-refused]').waitFor();
+    assert((await more.getAttribute('aria-expanded')) === 'true', 'More says it is open');
+    for (const n of refused) {
+      const why = (await page.locator(`[data-test=tr-why-${n}]`).innerText()).trim();
+      assert(why.length > 2 && (zh ? i13CJK.test(why) : !i13CJK.test(why)), `${lang}: the reason of ${n}: ${why}`);
+      assert(await page.locator(`[data-test=tr-${n}]`).isDisabled(), `${lang}: ${n} is shown disabled`);
+    }
+    const bad = await i13Cut(page, { containers: ['.el-card__body'], boxes: [['[data-test=tr-refused]', 'li, .el-button, [data-test^=tr-why-]']] });
+    assert(!bad.length, `${lang}: ${bad.join('; ')}`);
+    if (zh) {
+      await shot(page, 'zh-phone-request-closed-more');
+      const axeBefore = axeFindings.length;
+      await axeCheck(page, 'closed request at 390 px, More open');
+      assert(axeFindings.length === axeBefore, axeFindings.slice(axeBefore).join('; '));
+    }
+    await more.click();
+    await page.locator('[data-test=tr-refused]').waitFor({ state: 'hidden' });
+    await page.context().close();
+  }
   assert(!errors.length, errors.slice(0, 3).join(' | '));
 });
 
