@@ -1701,7 +1701,7 @@ test('purchase totals need sales.read: the driver\'s return form shows the verdi
   }
 });
 
-test('customer portal (zh and en, 1440×900 and 390×844): its requests with the expected arrival, its returns, no staff words; a request submitted there is in the staff list; a reply arrives in its message box', async () => {
+test('customer portal (zh and en, 1440×900 and 390×844): its requests with the expected arrival, its returns, no staff words; a request submitted there is in the staff list; a reply arrives in its message box; arrived, resolved and confirmed there', async () => {
   const me = (await apiAs('customer', 'GET', '/api/v1/session')).body.user;
   // a return of its company (filed by staff), for the list
   const model = (await apiAs('admin', 'GET', '/api/v1/product-models?limit=1')).body.items[0];
@@ -1807,6 +1807,30 @@ test('customer portal (zh and en, 1440×900 and 390×844): its requests with the
     await en.locator('[data-test=portal-msg]', { hasText: `New reply on ${req.number}` }).waitFor();
     await en.context().close();
   }
+  // staff arrive: "arrived at"; staff resolve: the customer is asked and confirms
+  let cur = (await apiAs('admin', 'GET', `/api/v1/requests/${id}`)).body.request;
+  cur = (await apiAs('asmanager', 'POST', `/api/v1/requests/${id}/transitions/dispatch`, { version: cur.version, department_id: 1 })).body.request;
+  const tech = (await apiAs('tech', 'GET', '/api/v1/session')).body.user;
+  cur = (await apiAs('asmanager', 'POST', `/api/v1/requests/${id}/transitions/assign`, { version: cur.version, assignee_id: tech.id })).body.request;
+  cur = (await apiAs('tech', 'POST', `/api/v1/requests/${id}/transitions/start`, { version: cur.version })).body.request;
+  const done = await newPage({ width: 1440, height: 900 });
+  await fastLogin(done, 'customer');
+  await done.goto(`${base}/portal/requests/${id}`);
+  await done.locator('[data-test=eta]', { hasText: /已于 .* 到达/ }).waitFor();
+  cur = (await apiAs('tech', 'POST', `/api/v1/requests/${id}/transitions/resolve`, { version: cur.version, resolution: '更换了门封条，已恢复制冷。' })).body.request;
+  assert(cur && cur.state === 'resolved', 'resolved');
+  await done.reload();
+  await done.locator('[data-test=portal-state]', { hasText: zh.portal.state.resolved }).waitFor();
+  await done.locator('[data-test=portal-resolution]', { hasText: '更换了门封条' }).waitFor();
+  text = await done.locator('main').innerText();
+  assert(staffWordsIn(text, 'zh-CN').length === 0, `staff words on the resolved request: ${staffWordsIn(text, 'zh-CN')}`);
+  await done.click('[data-test=portal-step-confirm]');
+  await done.locator('[data-test=portal-step-confirm]').waitFor({ state: 'detached' });
+  const after = (await apiAs('admin', 'GET', `/api/v1/requests/${id}`)).body.request;
+  assert(after.customer_confirmed_at, 'the customer\'s confirmation is recorded');
+  await done.goto(`${base}/portal/messages`);
+  await done.locator('[data-test=portal-msg]', { hasText: `${req.number} 已处理完毕，请您确认` }).waitFor();
+  await done.context().close();
 }, { timeoutMs: 150000 });
 
 test('Chinese: the main screens carry no English UI words; screenshots of the rest', async () => {
