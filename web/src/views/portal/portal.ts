@@ -21,6 +21,13 @@ const has = (k: string) => i18n.global.te(k);
 export function portalState(s: string): string {
   return has(`portal.state.${s}`) ? tr(`portal.state.${s}`) : s;
 }
+/** A calm colour for a request's state (nothing new is alarming to a customer). */
+export function portalTagType(s: string): 'primary' | 'success' | 'warning' | 'info' {
+  if (s === 'resolved') return 'warning';
+  if (s === 'closed') return 'success';
+  if (s === 'in_progress' || s === 'assigned' || s === 'reopened') return 'primary';
+  return 'info';
+}
 /** A return form's state as the customer is told it. */
 export function portalReturnState(s: string): string {
   return has(`portal.rstate.${s}`) ? tr(`portal.rstate.${s}`) : s;
