@@ -9,6 +9,7 @@
 
 #include "api/api.h"
 #include "domain/rma/rma.h"
+#include "domain/user/user.h"
 #include "util/clock.h"
 
 static struct rma_caller
@@ -21,6 +22,17 @@ caller(struct req *rq)
 	};
 
 	return c;
+}
+
+/* caller() for answers with the limits: may it see purchase figures? */
+static enum svc_code
+caller_figures(struct req *rq, struct rma_caller *c)
+{
+	*c = caller(rq);
+	if (c->customer_id != 0)
+		return SVC_OK;
+	return perm_allowed(rq->db, rq->who.user_id, "sales.read",
+	    &c->figures, &rq->err);
 }
 
 /* A date query parameter "YYYY-MM-DD" as YYYYMMDD (absent: dflt). */
@@ -44,17 +56,25 @@ static void
 return_full_json(struct req *rq, struct jw *w, const struct rma *r,
     enum svc_code *rc)
 {
-	struct rma_caller c = caller(rq);
-	bool staff = c.customer_id == 0;
+	struct rma_caller c;
+	bool staff;
 
+	*rc = caller_figures(rq, &c);
+	if (*rc)
+		return;
+	staff = c.customer_id == 0;
 	jw_obj_open(w);
 	jw_key(w, "return");
 	rma_to_json(w, r);
 	jw_key(w, "lines");
 	rma_lines_json(w, r);
 	if (staff && r->limits != NULL) {
+		/* purchase figures need sales.read, as GET /sales */
 		jw_key(w, "limits");
-		rma_limits_json(w, r->limits);
+		if (c.figures)
+			rma_limits_json(w, r->limits);
+		else
+			rma_limits_brief_json(w, r->limits);
 	}
 	jw_key(w, "transitions");
 	fsm_options_json(&rma_fsm, w, r->state, &c.fsm, r);
@@ -475,7 +495,7 @@ static const struct field step_fields[] = {
 static enum svc_code
 return_transition_h(struct req *rq, struct resp *rs)
 {
-	struct rma_caller c = caller(rq);
+	struct rma_caller c;
 	struct step_in in;
 	struct rma *r;
 	enum svc_code rc;
@@ -485,7 +505,9 @@ return_transition_h(struct req *rq, struct resp *rs)
 	memset(&in, 0, sizeof(in));
 	in.s.depreciation_fen = -1;
 	in.s.exchange_value_fen = -1;
-	rc = req_param_id(rq, 0, &id);
+	rc = caller_figures(rq, &c);
+	if (rc == SVC_OK)
+		rc = req_param_id(rq, 0, &id);
 	if (rc == SVC_OK)
 		rc = decode_json(rq, step_fields, &in, NULL);
 	if (rc == SVC_OK)

@@ -111,7 +111,10 @@ export const tests = [
     });
     t.expectStatus(res, 201);
     t.match(res.headers.location, /^\/api\/v1\/returns\/\d+$/);
-    const { return: r, lines, limits, signatures, transitions } = res.json;
+    const { return: r, lines, signatures, transitions } = res.json;
+    // the agent (no sales.read) gets the verdicts; the figures need sales.read
+    t.deepEqual(Object.keys(res.json.limits).filter((k) => /_fen$|ratio$|^over$|^source$/.test(k)), []);
+    const { limits } = (await t.req('GET', `/api/v1/returns/${r.id}`, { token: await tok(t, 'finance') })).json;
     t.match(r.number, /^RT-\d{8}-\d{4}$/);
     t.equal(r.state, 'submitted');
     t.equal(r.channel, 'staff');
@@ -179,6 +182,10 @@ export const tests = [
       t.match(e.details.missing, /\(already exchanged 500\.00 \+ this form 0\.01\) \/ purchases 10000\.00 yuan = 5\.0001% > limit 5\.00%/);
       t.match(e.details.missing, /special approval/);
       const f = e.details.figures;
+      if (who === 'agent') {   // no sales.read: the verdicts, no money
+        t.deepEqual([f.figures, f.ratio_ok, 'purchases_fen' in f], [false, false, false]);
+        continue;
+      }
       t.equal(f.exchanged_fen, 50000);
       t.equal(f.this_fen, 1);
       t.equal(f.purchases_fen, 1000000);

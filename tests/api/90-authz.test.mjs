@@ -344,6 +344,7 @@ export const tests = [
       '/api/v1/sla/clocks': ['?limit=200', '?due=overdue&limit=200', '?due=soon&limit=200', '?doc_kind=request&limit=200',
         `?doc_kind=request&doc_id=${o.request.id}`, `?doc_kind=return&doc_id=${o.ret.id}`],
       '/api/v1/sla/clocks/{id}': clocks.map((c) => c.id),
+      '/api/v1/sla/arrivals': [`?ids=${o.request.id}`, `?ids=1,${o.request.id}`],
       '/api/v1/notifications': [''],
       '/api/v1/search': ['?q=' + encodeURIComponent(o.mark), '?q=' + encodeURIComponent(c2.code),
         '?q=' + encodeURIComponent(o.request.number)],

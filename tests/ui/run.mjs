@@ -1026,11 +1026,12 @@ test('customer (portal): submits a request, sees only its own company\'s request
   await login(page, 'customer');
   const menu = await page.locator('.side-menu').innerText();
   assert(!/用户管理|审计日志|角色权限/.test(menu), 'no administration menu');
-  await page.goto(`${base}/requests/new`);
-  await page.fill('[data-test=title]', '展示柜门关不严');
-  await page.fill('[data-test=description]', '门封条脱落，制冷效果差。');
-  await page.click('[data-test=create]');
-  await page.waitForURL(/\/requests\/\d+$/);
+  // issue 13 item 9: the customer files and follows its requests in its portal
+  await page.goto(`${base}/portal/new`);
+  await page.fill('[data-test=portal-title]', '展示柜门关不严');
+  await page.fill('[data-test=portal-description]', '门封条脱落，制冷效果差。');
+  await page.click('[data-test=portal-submit]');
+  await page.waitForURL(/\/portal\/requests\/\d+$/);
   const id = Number(/\/requests\/(\d+)/.exec(page.url())[1]);
   const created = await apiAs('admin', 'GET', `/api/v1/requests/${id}`);
   assert(created.body.request.customer_id === cid && created.body.request.channel === 'web', `customer ${created.body.request.customer_id}, channel ${created.body.request.channel}`);
@@ -1038,17 +1039,19 @@ test('customer (portal): submits a request, sees only its own company\'s request
   await apiAs('agent', 'POST', `/api/v1/requests/${id}/events`, { kind: 'note', body: '内部：客户信用一般' });
   await apiAs('agent', 'POST', `/api/v1/requests/${id}/events`, { kind: 'reply', body: '您好，我们将尽快安排上门。' });
   await page.reload();
-  await page.locator('[data-test=timeline]', { hasText: '我们将尽快安排上门' }).waitFor();
-  assert(!(await page.locator('[data-test=timeline]', { hasText: '客户信用一般' }).count()), 'the internal note is not shown to the customer');
-  await page.goto(`${base}/requests`);
+  await page.locator('[data-test=portal-timeline]', { hasText: '我们将尽快安排上门' }).waitFor();
+  assert(!(await page.locator('[data-test=portal-timeline]', { hasText: '客户信用一般' }).count()), 'the internal note is not shown to the customer');
+  await page.goto(`${base}/portal`);
   await settle(page);
-  const names = await page.locator('[data-test=request-table] .el-table__body tr td:nth-child(3)').allInnerTexts();
-  assert(names.length > 0 && names.every((n) => n.trim() === created.body.request.customer_name), `customers shown: ${[...new Set(names)].join(',')}`);
+  // the portal's list shows its own requests only (the API's answer, no other company's number)
+  const shown = await page.locator('[data-test=portal-requests] [data-test=portal-request-row]').allInnerTexts();
+  const mine = (await apiAs('customer', 'GET', '/api/v1/requests?limit=10')).body.items.map((r) => r.number);
+  assert(shown.length > 0 && shown.every((n) => mine.includes(n.trim())), `requests shown: ${shown.join(',')}`);
   await shot(page, 'zh-customer-requests');
   // another company's request is not found
   const other = (await apiAs('admin', 'GET', '/api/v1/requests?limit=50')).body.items.find((r) => r.customer_id !== cid);
-  await page.goto(`${base}/requests/${other.id}`);
-  await page.getByText('记录不存在').first().waitFor();
+  await page.goto(`${base}/portal/requests/${other.id}`);
+  await page.getByText('没有找到这条服务请求').first().waitFor();
   await page.context().close();
 });
 
@@ -1943,6 +1946,267 @@ test('phone (390): a closed request shows only the steps that can be taken on th
   }
   assert(!errors.length, errors.slice(0, 3).join(' | '));
 });
+
+// ----- issue 13 item 9: menus by permission, the customer's portal -----
+// What each menu screen does, in the API's terms: the routes it reads, and
+// for screens that administer something the route that changes it.  The
+// permissions needed are those routes' x-permission in the OpenAPI document,
+// so the expected menu of a role follows from its permissions as the API
+// reports them (GET /api/v1/session), not from a copy of the menu table.
+const SCREEN_DOES = [
+  // [menu label key, address, [method, path] ...]
+  ['menu.dashboard', '/dashboard', ['GET', '/api/v1/requests']],
+  ['menu.requests', '/requests', ['GET', '/api/v1/requests']],
+  ['menu.request_new', '/requests/new', ['POST', '/api/v1/requests']],
+  ['menu.tasks', '/tasks', ['GET', '/api/v1/requests'], ['POST', '/api/v1/requests/{id}/transitions/{name}']],
+  ['menu.returns', '/returns', ['GET', '/api/v1/returns']],
+  ['menu.approvals', '/approvals', ['GET', '/api/v1/returns'], ['POST', '/api/v1/returns/{id}/transitions/{name}']],
+  ['menu.kb', '/kb', ['GET', '/api/v1/kb/articles']],
+  ['menu.customers', '/customers', ['GET', '/api/v1/customers']],
+  ['menu.units', '/units', ['GET', '/api/v1/units']],
+  ['menu.models', '/models', ['GET', '/api/v1/product-models']],
+  ['menu.parts', '/parts', ['GET', '/api/v1/parts']],
+  ['menu.contracts', '/contracts', ['GET', '/api/v1/contracts']],
+  ['menu.sales', '/sales', ['GET', '/api/v1/sales']],
+  ['menu.prices', '/prices', ['GET', '/api/v1/prices']],
+  ['menu.sla_policies', '/sla/policies', ['GET', '/api/v1/sla/policies'], ['POST', '/api/v1/sla/policies']],
+  ['menu.calendar_days', '/calendar', ['GET', '/api/v1/calendar/days']],
+  ['menu.calendar_hours', '/calendar/hours', ['GET', '/api/v1/calendar']],
+  // a tool for those who set the targets
+  ['menu.sla_preview', '/sla/preview', ['GET', '/api/v1/sla/preview'], ['POST', '/api/v1/sla/policies']],
+  ['menu.users', '/admin/users', ['GET', '/api/v1/users'], ['POST', '/api/v1/users']],
+  ['menu.roles', '/admin/roles', ['GET', '/api/v1/roles']],
+  ['menu.departments', '/admin/departments', ['GET', '/api/v1/departments'], ['POST', '/api/v1/departments']],
+  ['menu.audit', '/admin/audit', ['GET', '/api/v1/audit']],
+];
+const PORTAL_DOES = [
+  ['portal.menu.home', '/portal', ['GET', '/api/v1/requests']],
+  ['portal.menu.new', '/portal/new', ['POST', '/api/v1/requests']],
+  ['portal.menu.messages', '/portal/messages', ['GET', '/api/v1/notifications']],
+];
+const i18nOf = (lang) => JSON.parse(fs.readFileSync(path.join(top, `web/src/i18n/${lang === 'en' ? 'en' : 'zh-CN'}.json`), 'utf8'));
+const msg = (dict, key) => key.split('.').reduce((o, k) => (o ? o[k] : undefined), dict);
+const permOf = (m, p) => openapi.paths?.[p]?.[m.toLowerCase()]?.['x-permission'];
+function expectedMenu(perms, customer) {
+  const has = (does) => does.every(([m, p]) => hasRoute(m, p) && perms.has(permOf(m, p)));
+  const list = customer ? PORTAL_DOES : SCREEN_DOES;
+  const out = list.filter(([, , ...does]) => has(does));
+  if (!customer && !perms.has(permOf('GET', '/api/v1/requests'))) out.unshift(['menu.welcome', '/welcome']);
+  return out;
+}
+async function menuLabels(page) {
+  await page.locator('.side-menu').first().waitFor();
+  return (await page.locator('.side-menu [data-test^="menu-"]').allInnerTexts()).map((s) => s.trim()).filter(Boolean);
+}
+// what a customer must not be shown: the staff's words
+const STAFF_WORDS = {
+  'zh-CN': ['派工', '工单', '指派', '内部', '备注', '工作台', '时限', 'SLA', '负责人', '处理人', '签字', '审批'],
+  en: [/dispatch/i, /work order/i, /\bassign/i, /internal/i, /\bnote\b/i, /ticket/i, /\bSLA\b/, /workbench/i, /sign(ed|ature)/i, /approv/i],
+};
+function staffWordsIn(text, lang) {
+  return STAFF_WORDS[lang].filter((w) => (typeof w === 'string' ? text.includes(w) : w.test(text))).map(String);
+}
+
+for (const lang of ['zh-CN', 'en']) {
+  test(`menus by permission (${lang}): driver, finance, agent, technician and customer see exactly the screens their permissions allow; a typed forbidden address shows the 403 view`, async () => {
+    const dict = i18nOf(lang);
+    for (const user of ['driver', 'finance', 'agent', 'tech', 'customer']) {
+      const s = (await apiAs(user, 'GET', '/api/v1/session')).body;
+      const perms = new Set(s.permissions);
+      const customer = s.user.customer_id !== null;
+      const want = expectedMenu(perms, customer);
+      const page = await newPage({ lang });
+      await login(page, user);
+      const got = await menuLabels(page);
+      const wantLabels = want.map(([k]) => msg(dict, k));
+      assert(JSON.stringify([...got].sort()) === JSON.stringify([...wantLabels].sort()), `${user} (${lang}): menu ${JSON.stringify(got)}, want ${JSON.stringify(wantLabels)}`);
+      // the groups with nothing in them are not shown (系统管理 for all but admins)
+      const groups = (await page.locator('.side-menu .el-sub-menu__title').allInnerTexts()).map((x) => x.trim());
+      if (!want.some(([k]) => ['menu.users', 'menu.roles', 'menu.departments', 'menu.audit'].includes(k)))
+        assert(!groups.includes(msg(dict, 'menu.admin')), `${user}: an empty ${msg(dict, 'menu.admin')} group`);
+      // typed addresses of screens not in its menu: the 403 view
+      const all = customer ? SCREEN_DOES.filter(([k]) => ['menu.dashboard', 'menu.requests', 'menu.departments'].includes(k)) : [...SCREEN_DOES, ...PORTAL_DOES];
+      const forbidden = all.filter(([k, , ...does]) => !want.some(([w]) => w === k) && does.every(([m, p]) => hasRoute(m, p)));
+      const sample = customer ? forbidden : forbidden.filter(([k]) => ['menu.departments', 'menu.users', 'menu.sla_policies', 'menu.sla_preview', 'portal.menu.home', 'menu.requests'].includes(k));
+      assert(sample.length > 0, `${user}: no forbidden screen to try`);
+      for (const [k, addr] of sample) {
+        await page.goto(`${base}${addr}`);
+        await page.locator('main').getByText(msg(dict, 'forbidden.title')).first().waitFor({ timeout: 5000 }).catch(() => {
+          throw new Error(`${user} (${lang}): ${addr} (${msg(dict, k)}) does not show the 403 view but ${page.url()}`);
+        });
+      }
+      await page.context().close();
+    }
+  }, { timeoutMs: 150000 });
+}
+
+test('purchase totals need sales.read: the driver\'s return form shows the verdicts, not the purchases; the agent\'s customer page has no sales tab; finance sees both', async () => {
+  const amount = 98765400; // ¥987,654.00
+  const s = await apiAs('admin', 'POST', '/api/v1/sales', { customer_id: 1, sale_date: new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10), amount_fen: amount });
+  assert(s.status === 201, `sale: ${s.status}`);
+  const model = (await apiAs('admin', 'GET', '/api/v1/product-models?limit=1')).body.items[0];
+  const r = await apiAs('agent', 'POST', '/api/v1/returns', { kind: 'exchange', reason: 'unsalable', customer_id: 1, lines: [{ model_id: model.id, quantity: 1, unit_price_fen: 1000, delivery_date: new Date(Date.now() - 10 * 86400e3).toISOString().slice(0, 10) }] });
+  assert(r.status === 201, `return: ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
+  const id = r.body.return.id;
+  const zh = i18nOf('zh-CN');
+  const purchases = (await apiAs('finance', 'GET', `/api/v1/returns/${id}`)).body.limits.purchases_fen;
+  const money = `¥${Math.floor(purchases / 100).toLocaleString('en-US')}.${String(purchases % 100).padStart(2, '0')}`;
+  for (const [user, sees] of [['driver', false], ['finance', true]]) {
+    const page = await newPage({ width: 1440, height: 900 });
+    await fastLogin(page, user);
+    await page.goto(`${base}/returns/${id}`);
+    const card = page.locator('[data-test=rma-ratio]');
+    await card.waitFor();
+    const text = await card.innerText();
+    assert(text.includes(zh.rma.ratio_state), `${user}: the verdicts are shown: ${text}`);
+    assert(text.includes(money) === sees && text.includes(zh.rma.purchases) === sees, `${user}: purchases ${money} ${sees ? 'missing' : 'shown'}: ${text.replace(/\n/g, ' ')}`);
+    if (user === 'driver') await shot(page, 'zh-driver-return-no-purchases');
+    await page.context().close();
+  }
+  // the customer page: the sales tab only with sales.read
+  for (const [user, sees] of [['agent', false], ['finance', true]]) {
+    const page = await newPage({ width: 1440, height: 900 });
+    await fastLogin(page, user);
+    await page.goto(`${base}/customers/1`);
+    await settle(page);
+    const tabs = (await page.locator('.el-tabs__item').allInnerTexts()).map((x) => x.trim());
+    assert(tabs.length > 0, `${user}: no tabs on the customer page`);
+    assert(tabs.some((x) => x.startsWith(zh.customer.sales)) === sees, `${user}: tabs ${JSON.stringify(tabs)}`);
+    await page.context().close();
+  }
+});
+
+test('customer portal (zh and en, 1440×900 and 390×844): its requests with the expected arrival, its returns, no staff words; a request submitted there is in the staff list; a reply arrives in its message box; arrived, resolved and confirmed there', async () => {
+  const me = (await apiAs('customer', 'GET', '/api/v1/session')).body.user;
+  // a return of its company (filed by staff), for the list
+  const model = (await apiAs('admin', 'GET', '/api/v1/product-models?limit=1')).body.items[0];
+  const ret = (await apiAs('agent', 'POST', '/api/v1/returns', { kind: 'refund', reason: 'quality', customer_id: me.customer_id, lines: [{ model_id: model.id, quantity: 2, unit_price_fen: 1500, delivery_date: new Date(Date.now() - 5 * 86400e3).toISOString().slice(0, 10) }] })).body.return;
+  const zh = i18nOf('zh-CN');
+  // zh at 1440: lands on the portal, submits a repair
+  const page = await newPage({ width: 1440, height: 900 });
+  await login(page, 'customer');
+  assert(new URL(page.url()).pathname === '/portal', `the customer lands on ${page.url()}`);
+  await page.click('[data-test=portal-new]');
+  await page.waitForURL(/\/portal\/new$/);
+  await page.fill('[data-test=portal-title]', '冷柜不制冷（门户测试）');
+  await page.fill('[data-test=portal-description]', '早上发现温度升到 12 度。');
+  await page.click('[data-test=portal-submit]');
+  await page.waitForURL(/\/portal\/requests\/\d+$/);
+  const id = Number(/(\d+)$/.exec(page.url())[1]);
+  const req = (await apiAs('admin', 'GET', `/api/v1/requests/${id}`)).body.request;
+  assert(req.customer_id === me.customer_id && req.channel === 'web' && req.type === 'repair', JSON.stringify(req).slice(0, 200));
+  const clock = (await apiAs('admin', 'GET', `/api/v1/sla/clocks?doc_kind=request&doc_id=${id}`)).body.items.find((c) => c.metric === 'arrival');
+  assert(clock, 'the repair has an arrival target');
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}:\d{2})/.exec(clock.due_at);
+  const thisYear = String(new Date().getFullYear()) === m[1];
+  const dueZh = `预计 ${thisYear ? '' : `${m[1]}年`}${Number(m[2])}月${Number(m[3])}日 ${m[4]} 前到达`;
+  const MON = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const dueEn = `Expected by ${MON[Number(m[2]) - 1]} ${Number(m[3])}${thisYear ? '' : ` ${m[1]}`}, ${m[4]}`;
+  await page.locator('[data-test=eta]', { hasText: dueZh }).waitFor();
+  // staff reply and an internal note: the reply in its message box and timeline, not the note
+  await apiAs('agent', 'POST', `/api/v1/requests/${id}/events`, { kind: 'note', body: '内部：先查库存' });
+  await apiAs('agent', 'POST', `/api/v1/requests/${id}/events`, { kind: 'reply', body: '您好，师傅明天上午到。' });
+  await page.reload();
+  await page.locator('[data-test=portal-timeline]', { hasText: '师傅明天上午到' }).waitFor();
+  let text = await page.locator('main').innerText();
+  assert(!text.includes('先查库存'), 'the internal note is shown to the customer');
+  assert(staffWordsIn(text, 'zh-CN').length === 0, `staff words on the request: ${staffWordsIn(text, 'zh-CN')}`);
+  await shot(page, 'zh-portal-request');
+  // the list: the request with its expected arrival, the return
+  await page.goto(`${base}/portal`);
+  await settle(page);
+  const row = page.locator('[data-test=portal-requests] .el-table__row', { hasText: req.number });
+  await row.waitFor();
+  assert((await row.innerText()).includes(dueZh), `the list's expected arrival: ${await row.innerText()}`);
+  await page.locator('[data-test=portal-returns]', { hasText: ret.number }).waitFor();
+  text = await page.locator('main').innerText();
+  assert(staffWordsIn(text, 'zh-CN').length === 0, `staff words on the portal: ${staffWordsIn(text, 'zh-CN')}`);
+  assert(!(await page.locator('.side-menu').innerText()).includes(zh.menu.dashboard), 'the staff dashboard is in the portal menu');
+  await axeCheck(page, 'customer portal');
+  await shot(page, 'zh-portal');
+  // the return, worded for the customer
+  await page.click(`[data-test=portal-return-row][data-id="${ret.id}"]`);
+  await page.waitForURL(new RegExp(`/portal/returns/${ret.id}$`));
+  await settle(page);
+  text = await page.locator('main').innerText();
+  assert(text.includes(ret.number) && text.includes(zh.portal.rstate[ret.state]), `the return: ${text.slice(0, 200)}`);
+  assert(staffWordsIn(text, 'zh-CN').length === 0, `staff words on the return: ${staffWordsIn(text, 'zh-CN')}`);
+  // the message box: the reply, in the customer's words, links to the request
+  await page.goto(`${base}/portal/messages`);
+  const note = page.locator('[data-test=portal-msg]', { hasText: `${req.number} 有新回复` });
+  await note.waitFor();
+  text = await page.locator('main').innerText();
+  assert(staffWordsIn(text, 'zh-CN').length === 0, `staff words in the message box: ${staffWordsIn(text, 'zh-CN')}`);
+  await note.click();
+  await page.waitForURL(new RegExp(`/portal/requests/${id}$`));
+  // staff pages are not the customer's: the 403 view
+  await page.goto(`${base}/requests/${id}`);
+  await page.locator('main').getByText(zh.forbidden.title).first().waitFor();
+  await page.context().close();
+  // the staff list has it
+  const staff = await newPage({ width: 1440, height: 900 });
+  await fastLogin(staff, 'agent');
+  await staff.goto(`${base}/requests`);
+  await staff.locator('[data-test=request-table] .el-table__body', { hasText: req.number }).waitFor();
+  await staff.context().close();
+  // phone, zh: cards with the expected arrival, nothing wider than the screen
+  const phone = await newPage({ width: 390, height: 844, mobile: true });
+  await fastLogin(phone, 'customer');
+  await phone.goto(`${base}/portal`);
+  await settle(phone);
+  const card = phone.locator(`[data-test=portal-request-row][data-id="${id}"]`);
+  await card.waitFor();
+  assert((await card.innerText()).includes(dueZh), `phone card: ${await card.innerText()}`);
+  await phone.locator(`[data-test=portal-return-row][data-id="${ret.id}"]`).waitFor();
+  const wide = await phone.evaluate(() => document.documentElement.scrollWidth);
+  assert(wide <= 390, `the phone page is ${wide} px wide`);
+  text = await phone.locator('main').innerText();
+  assert(staffWordsIn(text, 'zh-CN').length === 0, `staff words at 390 px: ${staffWordsIn(text, 'zh-CN')}`);
+  await shot(phone, 'zh-mobile-portal');
+  await phone.context().close();
+  // English, 1440 and 390
+  for (const [width, height, mobile] of [[1440, 900, false], [390, 844, true]]) {
+    const en = await newPage({ lang: 'en', width, height, mobile });
+    await fastLogin(en, 'customer');
+    await en.goto(`${base}/portal`);
+    await settle(en);
+    await en.locator(`[data-test=portal-request-row][data-id="${id}"]`).first().waitFor();
+    text = await en.locator('main').innerText();
+    assert(text.includes(dueEn), `en ${width}: the expected arrival "${dueEn}" is not shown`);
+    assert(text.includes(ret.number), `en ${width}: the return is not listed`);
+    assert(staffWordsIn(text, 'en').length === 0, `en ${width}: staff words: ${staffWordsIn(text, 'en')}`);
+    assert(!CJK.test(await chromeText(en)), `en ${width}: Chinese interface text`);
+    if (mobile) assert((await en.evaluate(() => document.documentElement.scrollWidth)) <= 390, 'en phone page wider than the screen');
+    await shot(en, `en-${mobile ? 'mobile-' : ''}portal`);
+    await en.goto(`${base}/portal/messages`);
+    await en.locator('[data-test=portal-msg]', { hasText: `New reply on ${req.number}` }).waitFor();
+    await en.context().close();
+  }
+  // staff arrive: "arrived at"; staff resolve: the customer is asked and confirms
+  let cur = (await apiAs('admin', 'GET', `/api/v1/requests/${id}`)).body.request;
+  cur = (await apiAs('asmanager', 'POST', `/api/v1/requests/${id}/transitions/dispatch`, { version: cur.version, department_id: 1 })).body.request;
+  const tech = (await apiAs('tech', 'GET', '/api/v1/session')).body.user;
+  cur = (await apiAs('asmanager', 'POST', `/api/v1/requests/${id}/transitions/assign`, { version: cur.version, assignee_id: tech.id })).body.request;
+  cur = (await apiAs('tech', 'POST', `/api/v1/requests/${id}/transitions/start`, { version: cur.version })).body.request;
+  const done = await newPage({ width: 1440, height: 900 });
+  await fastLogin(done, 'customer');
+  await done.goto(`${base}/portal/requests/${id}`);
+  await done.locator('[data-test=eta]', { hasText: /已于 .* 到达/ }).waitFor();
+  cur = (await apiAs('tech', 'POST', `/api/v1/requests/${id}/transitions/resolve`, { version: cur.version, resolution: '更换了门封条，已恢复制冷。' })).body.request;
+  assert(cur && cur.state === 'resolved', 'resolved');
+  await done.reload();
+  await done.locator('[data-test=portal-state]', { hasText: zh.portal.state.resolved }).waitFor();
+  await done.locator('[data-test=portal-resolution]', { hasText: '更换了门封条' }).waitFor();
+  text = await done.locator('main').innerText();
+  assert(staffWordsIn(text, 'zh-CN').length === 0, `staff words on the resolved request: ${staffWordsIn(text, 'zh-CN')}`);
+  await done.click('[data-test=portal-step-confirm]');
+  await done.locator('[data-test=portal-step-confirm]').waitFor({ state: 'detached' });
+  const after = (await apiAs('admin', 'GET', `/api/v1/requests/${id}`)).body.request;
+  assert(after.customer_confirmed_at, 'the customer\'s confirmation is recorded');
+  await done.goto(`${base}/portal/messages`);
+  await done.locator('[data-test=portal-msg]', { hasText: `${req.number} 已处理完毕，请您确认` }).waitFor();
+  await done.context().close();
+}, { timeoutMs: 150000 });
 
 test('Chinese: the main screens carry no English UI words; screenshots of the rest', async () => {
   const page = state.admin;

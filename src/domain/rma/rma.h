@@ -189,6 +189,9 @@ struct rma_caller {
 	struct actor actor;
 	struct fsm_caller fsm;
 	int64_t customer_id;	/* 0 = staff */
+	bool figures;		/* may see purchase figures (sales.read);
+				 * else a refused limit check's
+				 * details.figures is the brief one */
 };
 
 struct rma_line_draft {
@@ -398,6 +401,12 @@ char *rma_json_text(struct arena *, const struct rma *);
 void rma_lines_json(struct jw *, const struct rma *);
 /* The figures of the limits (ratio, days, source, over: the explanation). */
 void rma_limits_json(struct jw *, const struct rma_limits *);
+/*
+ * The limits without money figures, for readers without sales.read: the
+ * verdicts (ratio_ok, warn, days_ok) and the days; no purchases, exchanged
+ * amounts, ratio, limit, contract or explanation ("figures": false).
+ */
+void rma_limits_brief_json(struct jw *, const struct rma_limits *);
 /* The signatures of form id, oldest first, with user and role. */
 enum svc_code rma_signatures_json(struct db *, struct jw *, int64_t id,
     struct svc_err *) WARN_UNUSED_RESULT;
