@@ -1,0 +1,16 @@
+build-b/src/api/api_search.o: src/api/api_search.c src/api/api.h \
+ src/domain/core/core.h src/store/store.h src/util/err.h src/util/mem.h \
+ src/util/json.h src/domain/core/settings.h src/domain/record/record.h \
+ src/http/http.h src/app.h src/store/store.h src/domain/search/search.h
+src/api/api.h:
+src/domain/core/core.h:
+src/store/store.h:
+src/util/err.h:
+src/util/mem.h:
+src/util/json.h:
+src/domain/core/settings.h:
+src/domain/record/record.h:
+src/http/http.h:
+src/app.h:
+src/store/store.h:
+src/domain/search/search.h:

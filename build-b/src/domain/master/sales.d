@@ -1,0 +1,13 @@
+build-b/src/domain/master/sales.o: src/domain/master/sales.c \
+ src/domain/master/internal.h src/domain/master/master.h \
+ src/domain/core/core.h src/store/store.h src/util/err.h src/util/mem.h \
+ src/util/json.h src/domain/record/record.h src/util/date.h
+src/domain/master/internal.h:
+src/domain/master/master.h:
+src/domain/core/core.h:
+src/store/store.h:
+src/util/err.h:
+src/util/mem.h:
+src/util/json.h:
+src/domain/record/record.h:
+src/util/date.h:

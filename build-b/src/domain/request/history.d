@@ -1,0 +1,17 @@
+build-b/src/domain/request/history.o: src/domain/request/history.c \
+ src/domain/master/master.h src/domain/core/core.h src/store/store.h \
+ src/util/err.h src/util/mem.h src/util/json.h src/domain/record/record.h \
+ src/util/date.h src/domain/request/request.h src/domain/core/fsm.h \
+ src/domain/core/settings.h src/domain/rma/rma.h
+src/domain/master/master.h:
+src/domain/core/core.h:
+src/store/store.h:
+src/util/err.h:
+src/util/mem.h:
+src/util/json.h:
+src/domain/record/record.h:
+src/util/date.h:
+src/domain/request/request.h:
+src/domain/core/fsm.h:
+src/domain/core/settings.h:
+src/domain/rma/rma.h:

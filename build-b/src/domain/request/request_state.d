@@ -1,0 +1,12 @@
+build-b/src/domain/request/request_state.o: \
+ src/domain/request/request_state.c src/domain/request/request.h \
+ src/domain/core/core.h src/store/store.h src/util/err.h src/util/mem.h \
+ src/util/json.h src/domain/core/fsm.h src/domain/core/settings.h
+src/domain/request/request.h:
+src/domain/core/core.h:
+src/store/store.h:
+src/util/err.h:
+src/util/mem.h:
+src/util/json.h:
+src/domain/core/fsm.h:
+src/domain/core/settings.h:

@@ -1,0 +1,13 @@
+build-b/src/domain/rma/rma_form.o: src/domain/rma/rma_form.c \
+ src/domain/rma/rma.h src/domain/core/core.h src/store/store.h \
+ src/util/err.h src/util/mem.h src/util/json.h src/domain/core/fsm.h \
+ src/domain/core/settings.h src/domain/record/record.h
+src/domain/rma/rma.h:
+src/domain/core/core.h:
+src/store/store.h:
+src/util/err.h:
+src/util/mem.h:
+src/util/json.h:
+src/domain/core/fsm.h:
+src/domain/core/settings.h:
+src/domain/record/record.h:

@@ -1,0 +1,10 @@
+build-b/src/domain/user/view.o: src/domain/user/view.c \
+ src/domain/user/user.h src/domain/core/core.h src/store/store.h \
+ src/util/err.h src/util/mem.h src/util/json.h src/util/clock.h
+src/domain/user/user.h:
+src/domain/core/core.h:
+src/store/store.h:
+src/util/err.h:
+src/util/mem.h:
+src/util/json.h:
+src/util/clock.h:

@@ -1,0 +1,3 @@
+build-b/src/util/err.o: src/util/err.c src/util/err.h src/util/mem.h
+src/util/err.h:
+src/util/mem.h:
