@@ -2014,6 +2014,7 @@ const SCREEN_DOES = [
   ['menu.units', '/units', ['GET', '/api/v1/units']],
   ['menu.models', '/models', ['GET', '/api/v1/product-models']],
   ['menu.parts', '/parts', ['GET', '/api/v1/parts']],
+  ['menu.warehouses', '/warehouses', ['GET', '/api/v1/warehouses']],
   ['menu.contracts', '/contracts', ['GET', '/api/v1/contracts']],
   ['menu.sales', '/sales', ['GET', '/api/v1/sales']],
   ['menu.prices', '/prices', ['GET', '/api/v1/prices']],
