@@ -477,89 +477,28 @@ static const struct resource part_res = {
 
 /* ===== contracts ===== */
 
-static const char *const contract_kinds[] = { "sales", "maintenance", NULL };
-
-struct contract_in {
-	const char *contract_no, *kind, *start_date, *end_date, *notes;
-	int64_t customer_id;
-	int64_t warranty_months, exchange_ratio_limit_bp, exchange_days_limit;
-	int64_t price_fen, visits_per_year;
-	int64_t version;
-};
-
-#define CONTRACT_FIELDS(req) \
-	{ "start_date", F_TEXT, offsetof(struct contract_in, start_date), req, \
-	    1, 10, CNF_START, NULL, "first day, YYYY-MM-DD" }, \
-	{ "end_date", F_TEXT, offsetof(struct contract_in, end_date), req, 1, \
-	    10, CNF_END, NULL, "last day, YYYY-MM-DD" }, \
-	{ "warranty_months", F_I64, offsetof(struct contract_in, \
-	    warranty_months), F_NULLABLE, 1, 240, CNF_WARRANTY, NULL, \
-	    "sales: warranty months overriding the model's (null: none)" }, \
-	{ "exchange_ratio_limit_bp", F_I64, offsetof(struct contract_in, \
-	    exchange_ratio_limit_bp), F_NULLABLE, 0, 10000, CNF_RATIO, NULL, \
-	    "sales: exchange-ratio limit in basis points (500 = 5 %)" }, \
-	{ "exchange_days_limit", F_I64, offsetof(struct contract_in, \
-	    exchange_days_limit), F_NULLABLE, 0, 3650, CNF_DAYS, NULL, \
-	    "sales: exchange time limit, days from delivery" }, \
-	{ "price_fen", F_I64, offsetof(struct contract_in, price_fen), 0, 0, \
-	    1000000000000LL, CNF_PRICE, NULL, "maintenance: price in fen" }, \
-	{ "visits_per_year", F_I64, offsetof(struct contract_in, \
-	    visits_per_year), 0, 0, 365, CNF_VISITS, NULL, \
-	    "maintenance: visits per year" }, \
-	{ "notes", F_TEXT, offsetof(struct contract_in, notes), F_NULLABLE, 0, \
-	    2000, CNF_NOTES, NULL, "notes" }
-
-static const struct field contract_create_fields[] = {
-	{ "contract_no", F_TEXT, offsetof(struct contract_in, contract_no),
-	    F_REQUIRED, 1, 50, 0, NULL, "unique contract number" },
-	{ "customer_id", F_ID, offsetof(struct contract_in, customer_id),
-	    F_REQUIRED, 0, 0, 0, NULL, "the customer" },
-	{ "kind", F_ENUM, offsetof(struct contract_in, kind), F_REQUIRED, 0, 0,
-	    0, contract_kinds, "sales or maintenance" },
-	CONTRACT_FIELDS(F_REQUIRED),
-	END_FIELDS,
-};
-
-static const struct field contract_update_fields[] = {
-	VERSION_FIELD(struct contract_in),
-	CONTRACT_FIELDS(0),
-	END_FIELDS,
-};
-
-static const char *const contract_list_query[] = { "limit", "cursor", "sort",
-	"customer_id", "kind", "active_on", NULL };
-
+/* ?active_on=YYYY-MM-DD: contracts running on that day. */
 static enum svc_code
-contract_in_draft(struct req *rq, const struct contract_in *in,
-    unsigned present, struct contract *d)
+contract_q(struct req *rq, struct rec_query *q)
 {
 	enum svc_code rc;
+	int day;
 
-	memset(d, 0, sizeof(*d));
-	d->contract_no = in->contract_no;
-	d->customer_id = in->customer_id;
-	d->kind = in->kind;
-	d->notes = in->notes;
-	d->warranty_months = opt_int(rq, "warranty_months",
-	    present & CNF_WARRANTY, in->warranty_months);
-	d->exchange_ratio_limit_bp = opt_int(rq, "exchange_ratio_limit_bp",
-	    present & CNF_RATIO, in->exchange_ratio_limit_bp);
-	d->exchange_days_limit = opt_int(rq, "exchange_days_limit",
-	    present & CNF_DAYS, in->exchange_days_limit);
-	d->price_fen = in->price_fen;
-	d->visits_per_year = in->visits_per_year;
-	rc = body_date(rq, "start_date", in->start_date, &d->start_date);
+	rc = query_date(rq, "active_on", &day);
 	if (rc == SVC_OK)
-		rc = body_date(rq, "end_date", in->end_date, &d->end_date);
+		rc = contract_active_on(q, day);
 	return rc;
 }
 
-static void
-contract_item(struct jw *w, const void *c, int today)
-{
-	(void)today;
-	contract_to_json(w, c);
-}
+static const char *const contract_extra_query[] = { "active_on", NULL };
+
+static const struct resource contract_res = {
+	.rec = &contract_rec,
+	.path = "/api/v1/contracts",
+	.owner = "customer_id",
+	.query = contract_extra_query,
+	.filter = contract_q,
+};
 
 static enum svc_code
 respond_contract(struct resp *rs, int status, const struct contract *c)
@@ -567,7 +506,7 @@ respond_contract(struct resp *rs, int status, const struct contract *c)
 	struct jw w;
 
 	resp_json(rs, status, &w);
-	contract_to_json(&w, c);
+	rec_to_json(&w, &contract_rec, c, REC_STAFF);
 	return SVC_OK;
 }
 
@@ -581,107 +520,6 @@ load_contract(struct req *rq, int64_t id, struct contract **c)
 	if (rc == SVC_OK)
 		rc = scope(rq, (*c)->customer_id, "contract", id);
 	return rc;
-}
-
-/* GET /api/v1/contracts?customer_id=&kind=&active_on=&sort= */
-static enum svc_code
-api_contract_list(struct req *rq, struct resp *rs)
-{
-	struct contract_filter f = { 0 };
-	struct contract **items;
-	struct rec_page pg;
-	enum svc_code rc;
-	int64_t cust;
-	char *next;
-	size_t n;
-
-	rc = query_allow(rq, contract_list_query);
-	if (rc == SVC_OK)
-		rc = page_params(rq, &pg);
-	if (rc == SVC_OK)
-		rc = query_i64(rq, "customer_id", 1, INT64_MAX, 0, &cust);
-	if (rc == SVC_OK)
-		rc = query_enum(rq, "kind", contract_kinds, &f.kind);
-	if (rc == SVC_OK)
-		rc = query_date(rq, "active_on", &f.active_on);
-	if (rc)
-		return rc;
-	f.customer_id = scope_filter(rq, cust);
-	rc = contract_list(rq->db, &rq->arena, &f, &pg, &items, &n, &next,
-	    &rq->err);
-	if (rc)
-		return rc;
-	respond_list(rs, (void **)items, n, next, contract_item, 0);
-	return SVC_OK;
-}
-
-/* GET /api/v1/contracts/{id} */
-static enum svc_code
-api_contract_get(struct req *rq, struct resp *rs)
-{
-	struct contract *c;
-	enum svc_code rc;
-	int64_t id;
-
-	rc = req_param_id(rq, 0, &id);
-	if (rc == SVC_OK)
-		rc = load_contract(rq, id, &c);
-	if (rc)
-		return rc;
-	return respond_contract(rs, 200, c);
-}
-
-/* POST /api/v1/contracts {contract_no, customer_id, kind, start_date, ...} */
-static enum svc_code
-api_contract_create(struct req *rq, struct resp *rs)
-{
-	struct contract_in in = { 0 };
-	struct actor who = req_actor(rq);
-	struct contract d, *c;
-	enum svc_code rc;
-	unsigned present;
-
-	rc = decode_json(rq, contract_create_fields, &in, &present);
-	if (rc == SVC_OK)
-		rc = scope(rq, in.customer_id, "customer", in.customer_id);
-	if (rc == SVC_OK)
-		rc = contract_in_draft(rq, &in, present, &d);
-	if (rc)
-		return rc;
-	rc = contract_create(rq->db, &rq->arena, &who, &d, &c, &rq->err);
-	if (rc)
-		return rc;
-	location(rq, rs, "/api/v1/contracts", c->id);
-	return respond_contract(rs, 201, c);
-}
-
-/* PATCH /api/v1/contracts/{id} {version, end_date?, warranty_months?, ...} */
-static enum svc_code
-api_contract_update(struct req *rq, struct resp *rs)
-{
-	struct contract_in in = { 0 };
-	struct actor who = req_actor(rq);
-	struct contract d, *c;
-	enum svc_code rc;
-	unsigned present;
-	int64_t id, version;
-
-	rc = req_param_id(rq, 0, &id);
-	if (rc == SVC_OK)
-		rc = load_contract(rq, id, &c);
-	if (rc == SVC_OK)
-		rc = decode_json(rq, contract_update_fields, &in, &present);
-	if (rc == SVC_OK)
-		rc = req_version(rq, in.version, &version);
-	if (rc == SVC_OK)
-		rc = contract_in_draft(rq, &in, present, &d);
-	if (rc)
-		return rc;
-	rc = contract_update(rq->db, &rq->arena, &who, id, version, &d, present,
-	    &c, &rq->err);
-	if (rc)
-		return rc;
-	return respond_contract(rs, 200, c);
 }
 
 /*
@@ -1203,18 +1041,19 @@ const struct route master_routes[] = {
 	    "product.manage", W | J, "products", "change a spare part", NULL,
 	    NULL, 0, &part_res },
 
-	{ HTTP_GET, "/api/v1/contracts", api_contract_list, NULL,
-	    "contract.read", 0, "contracts", "list contracts", NULL,
-	    contract_list_query },
-	{ HTTP_POST, "/api/v1/contracts", api_contract_create, NULL,
+	{ HTTP_GET, "/api/v1/contracts", api_rec_list, NULL,
+	    "contract.read", 0, "contracts", "list contracts (active_on: "
+	    "running on that day)", NULL, NULL, 0, &contract_res },
+	{ HTTP_POST, "/api/v1/contracts", api_rec_create, NULL,
 	    "contract.manage", W | J | I, "contracts", "create a sales or "
-	    "maintenance contract", contract_create_fields, NULL },
-	{ HTTP_GET, "/api/v1/contracts/{id}", api_contract_get, NULL,
-	    "contract.read", 0, "contracts", "one contract", NULL, NULL },
-	{ HTTP_PATCH, "/api/v1/contracts/{id}", api_contract_update, NULL,
-	    "contract.manage", W | J, "contracts", "change a contract (a new "
-	    "warranty_months recomputes its units' warranty)",
-	    contract_update_fields, NULL },
+	    "maintenance contract", NULL, NULL, 0, &contract_res },
+	{ HTTP_GET, "/api/v1/contracts/{id}", api_rec_get, NULL,
+	    "contract.read", 0, "contracts", "one contract", NULL, NULL, 0,
+	    &contract_res },
+	{ HTTP_PATCH, "/api/v1/contracts/{id}", api_rec_update, NULL,
+	    "contract.manage", W | J, "contracts", "change a contract's terms "
+	    "(a new warranty_months recomputes its units)", NULL, NULL, 0,
+	    &contract_res },
 	{ HTTP_PUT, "/api/v1/contracts/{id}/units", api_contract_units, NULL,
 	    "contract.manage", W | J, "contracts", "replace the units a "
 	    "maintenance contract covers: {version, unit_ids: [...]}", NULL,

@@ -219,6 +219,7 @@ as_field(const struct rfield *rf, const char *name, enum rec_mode mode)
 		[RT_TEXT] = F_TEXT, [RT_ENUM] = F_ENUM, [RT_INT] = F_I64,
 		[RT_MONEY] = F_I64, [RT_ID] = F_ID, [RT_BOOL] = F_BOOL,
 		[RT_DATE] = F_DATE, [RT_TIME] = F_I64, [RT_LIST] = F_I64,
+		[RT_IDS] = F_I64,
 	};
 	struct field f = {
 		.name = name, .type = types[rf->type], .off = rf->off,

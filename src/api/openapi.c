@@ -192,6 +192,11 @@ rfield_schema(struct jw *w, const struct rfield *f, enum schema_kind k)
 		jw_kstr(w, "type", "string");
 		jw_kstr(w, "format", "date-time");
 		break;
+	case RT_IDS:
+		jw_kstr(w, "type", "array");
+		jw_key(w, "items");
+		jw_raw(w, "{\"type\":\"integer\",\"format\":\"int64\"}");
+		break;
 	case RT_LIST:
 		jw_kstr(w, "type", "array");
 		jw_key(w, "items");

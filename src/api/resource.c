@@ -464,6 +464,7 @@ rec_type_word(enum rtype t)
 		[RT_TEXT] = "text", [RT_ENUM] = "enum", [RT_INT] = "integer",
 		[RT_MONEY] = "money", [RT_ID] = "id", [RT_BOOL] = "boolean",
 		[RT_DATE] = "date", [RT_TIME] = "time", [RT_LIST] = "list",
+		[RT_IDS] = "ids",
 	};
 
 	return words[t];

@@ -387,7 +387,8 @@ change_tx(struct db *db, void *arg, struct svc_err *err)
 	/* the contract now gives 36 months: unit 2 follows */
 	kd.warranty_months = 36;
 	rc = contract_update(db, c->a, &T_WHO, c->contract, c->contract_version,
-	    &kd, CNF_WARRANTY, &k, err);
+	    &kd, REC_BIT(rec_field(&contract_rec, "warranty_months")), &k,
+	    err);
 	if (rc)
 		return rc;
 	/* the model now gives 18 months: unit 1 follows, unit 2 does not */

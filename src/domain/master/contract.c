@@ -11,367 +11,215 @@
  */
 #include "domain/master/internal.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "util/clock.h"
 
-static const char *const contract_kinds[] = { "sales", "maintenance", NULL };
+const char *const contract_kinds[] = { "sales", "maintenance", NULL };
 
-#define CONTRACT_COLS "id, contract_no, customer_id, kind, start_date," \
-	" end_date, warranty_months, exchange_ratio_limit_bp," \
-	" exchange_days_limit, price_fen, visits_per_year, notes, version," \
-	" created_at, updated_at"
-#define CONTRACT_NCOLS 15
+#define F(m) offsetof(struct contract, m)
 
-static int64_t
-opt_i64(struct dbq *q, int col)
-{
-	return db_null(q, col) ? REC_NULL : db_i64(q, col);
-}
+static const struct rfield contract_fields[] = {
+	{ "id", "id", RT_ID, F(id), RF_OUT | RF_AUTO, .zh = "编号",
+	    .en = "ID" },
+	{ "contract_no", "contract_no", RT_TEXT, F(contract_no), RF_REQUIRED |
+	    RF_FIXED | RF_CODE | RF_SORT | RF_COLUMN, 1, 50, .zh = "合同编号",
+	    .en = "Contract number", .doc = "unique contract number" },
+	{ "customer_id", "customer_id", RT_ID, F(customer_id), RF_REQUIRED |
+	    RF_FIXED | RF_FILTER, .ref = "customers", .zh = "客户",
+	    .en = "Customer", .doc = "the customer" },
+	{ "kind", "kind", RT_ENUM, F(kind), RF_REQUIRED | RF_FIXED | RF_FILTER |
+	    RF_COLUMN, .enums = contract_kinds, .zh = "合同类别", .en = "Kind",
+	    .doc = "sales or maintenance" },
+	{ "start_date", "start_date", RT_DATE, F(start_date), RF_REQUIRED |
+	    RF_SORT | RF_COLUMN, .zh = "开始日期", .en = "Start",
+	    .doc = "first day" },
+	{ "end_date", "end_date", RT_DATE, F(end_date), RF_REQUIRED | RF_SORT |
+	    RF_COLUMN, .zh = "结束日期", .en = "End", .doc = "last day" },
+	{ "warranty_months", "warranty_months", RT_INT, F(warranty_months),
+	    RF_NULLABLE | RF_COLUMN, 1, 240, .zh = "保修月数",
+	    .en = "Warranty (months)", .doc = "sales: warranty months "
+	    "overriding the model's (null: none)" },
+	{ "exchange_ratio_limit_bp", "exchange_ratio_limit_bp", RT_INT,
+	    F(exchange_ratio_limit_bp), RF_NULLABLE, 0, 10000,
+	    .zh = "调换率上限(万分比)", .en = "Exchange-ratio limit (bp)",
+	    .doc = "sales: exchange-ratio limit in basis points (500 = 5 %)" },
+	{ "exchange_days_limit", "exchange_days_limit", RT_INT,
+	    F(exchange_days_limit), RF_NULLABLE, 0, 3650, .zh = "调换时限(天)",
+	    .en = "Exchange limit (days)",
+	    .doc = "sales: exchange time limit, days from delivery" },
+	{ "price_fen", "price_fen", RT_MONEY, F(price_fen), 0, 0,
+	    1000000000000LL, .zh = "合同金额", .en = "Price",
+	    .doc = "maintenance: price" },
+	{ "visits_per_year", "visits_per_year", RT_INT, F(visits_per_year), 0,
+	    0, 365, .zh = "年保养次数", .en = "Visits per year",
+	    .doc = "maintenance: visits per year" },
+	{ "notes", "notes", RT_TEXT, F(notes), RF_NULLABLE | RF_MULTI, 0, 2000,
+	    .zh = "备注", .en = "Notes" },
+	{ "unit_ids", NULL, RT_IDS, F(unit_ids), RF_OUT | RF_AUTO,
+	    .zh = "保养设备", .en = "Covered units",
+	    .doc = "maintenance: the units covered (PUT .../units)" },
+	{ "version", "version", RT_INT, F(version), RF_OUT | RF_AUTO,
+	    .zh = "版本", .en = "Version" },
+	{ "created_at", "created_at", RT_TIME, F(created_at),
+	    RF_OUT | RF_AUTO, .zh = "创建时间", .en = "Created" },
+	{ "updated_at", "updated_at", RT_TIME, F(updated_at),
+	    RF_OUT | RF_AUTO, .zh = "修改时间", .en = "Updated" },
+	{ NULL },
+};
 
-static struct dbv
-opt_arg(int64_t v)
-{
-	return v == REC_NULL ? DB_NULL : DB_I(v);
-}
+#undef F
 
-static void
-contract_from_row(struct dbq *q, struct arena *a, void *item)
-{
-	struct contract *c = item;
-
-	c->id = db_i64(q, 0);
-	c->contract_no = db_dup(q, 1, a);
-	c->customer_id = db_i64(q, 2);
-	c->kind = db_dup(q, 3, a);
-	c->start_date = (int)db_i64(q, 4);
-	c->end_date = (int)db_i64(q, 5);
-	c->warranty_months = opt_i64(q, 6);
-	c->exchange_ratio_limit_bp = opt_i64(q, 7);
-	c->exchange_days_limit = opt_i64(q, 8);
-	c->price_fen = db_i64(q, 9);
-	c->visits_per_year = db_i64(q, 10);
-	c->notes = db_dup(q, 11, a);
-	c->version = db_i64(q, 12);
-	c->created_at = db_i64(q, 13);
-	c->updated_at = db_i64(q, 14);
-}
-
-void
-contract_to_json(struct jw *w, const struct contract *c)
-{
-	jw_obj_open(w);
-	jw_ki64(w, "id", c->id);
-	jw_kstr(w, "contract_no", c->contract_no);
-	jw_ki64(w, "customer_id", c->customer_id);
-	jw_kstr(w, "kind", c->kind);
-	rec_kdate(w, "start_date", c->start_date);
-	rec_kdate(w, "end_date", c->end_date);
-	rec_knull(w, "warranty_months", c->warranty_months);
-	rec_knull(w, "exchange_ratio_limit_bp", c->exchange_ratio_limit_bp);
-	rec_knull(w, "exchange_days_limit", c->exchange_days_limit);
-	jw_ki64(w, "price_fen", c->price_fen);
-	jw_ki64(w, "visits_per_year", c->visits_per_year);
-	jw_kstr(w, "notes", c->notes);
-	jw_key(w, "unit_ids");
-	jw_arr_open(w);
-	for (size_t i = 0; i < c->nunits; i++)
-		jw_i64(w, c->unit_ids[i]);
-	jw_arr_close(w);
-	jw_ki64(w, "version", c->version);
-	jw_ktime(w, "created_at", c->created_at);
-	jw_ktime(w, "updated_at", c->updated_at);
-	jw_obj_close(w);
-}
-
-static void
-contract_json(struct jw *w, const void *c)
-{
-	contract_to_json(w, c);
-}
-
+/* A field's term belongs to the other kind of contract. */
 static enum svc_code
-load_units(struct db *db, struct arena *a, struct contract *c,
+not_a_term(struct svc_err *err, const char *field, const char *kind)
+{
+	return svc_fail_field(err, SVC_EINVAL, field, "not_allowed",
+	    "'%s' is a term of %s contracts", field, kind);
+}
+
+/*
+ * The dates in order; a sales contract carries no maintenance terms and a
+ * maintenance contract no sales terms; a new number is free.
+ */
+static enum svc_code
+contract_check(struct db *db, struct arena *a, const void *item,
+    const void *before, struct svc_err *err)
+{
+	const struct contract *c = item;
+
+	(void)a;
+	if (c->end_date < c->start_date)
+		return svc_fail_field(err, SVC_EINVAL, "end_date",
+		    "out_of_range", "'end_date' cannot be before 'start_date'");
+	if (strcmp(c->kind, "sales") == 0) {
+		if (c->price_fen != 0)
+			return not_a_term(err, "price_fen", "maintenance");
+		if (c->visits_per_year != 0)
+			return not_a_term(err, "visits_per_year",
+			    "maintenance");
+	} else {
+		if (c->warranty_months != REC_NULL)
+			return not_a_term(err, "warranty_months", "sales");
+		if (c->exchange_ratio_limit_bp != REC_NULL)
+			return not_a_term(err, "exchange_ratio_limit_bp",
+			    "sales");
+		if (c->exchange_days_limit != REC_NULL)
+			return not_a_term(err, "exchange_days_limit", "sales");
+	}
+	if (before != NULL)
+		return SVC_OK;
+	return rec_unique_ok(db, err, "contract_no", "SELECT count(*)"
+	    " FROM contracts WHERE contract_no = ?", c->contract_no,
+	    "contract number");
+}
+
+/* A changed warranty_months recomputes the contract's units. */
+static enum svc_code
+contract_after(struct db *db, struct arena *a, const struct actor *who,
+    const void *item, const void *before, struct svc_err *err)
+{
+	const struct contract *c = item, *old = before;
+
+	if (c == NULL || old == NULL ||
+	    c->warranty_months == old->warranty_months)
+		return SVC_OK;
+	return unit_recompute_warranty(db, a, who, "u.contract_id = ?", c->id,
+	    NULL, err);
+}
+
+/* A maintenance contract's units (unit_ids). */
+static enum svc_code
+contract_fill(struct db *db, struct arena *a, void *item,
     struct svc_err *err)
 {
+	struct contract *c = item;
 	struct dbq *q;
 	enum svc_code rc;
 
-	c->nunits = 0;
-	c->unit_ids = NULL;
+	c->unit_ids.n = 0;
+	c->unit_ids.v = NULL;
 	if (strcmp(c->kind, "maintenance") != 0)
 		return SVC_OK;
-	c->unit_ids = arena_alloc(a, CONTRACT_UNITS_MAX * sizeof(int64_t));
-	if (c->unit_ids == NULL)
+	c->unit_ids.v = arena_alloc(a, CONTRACT_UNITS_MAX * sizeof(int64_t));
+	if (c->unit_ids.v == NULL)
 		return rec_oom(err);
 	rc = db_query(db, "SELECT unit_id FROM contract_units"
 	    " WHERE contract_id = ? ORDER BY unit_id", DB_ARGS(DB_I(c->id)), &q,
 	    err);
 	if (rc)
 		return rc;
-	while (db_next(q) == 1 && c->nunits < CONTRACT_UNITS_MAX)
-		c->unit_ids[c->nunits++] = db_i64(q, 0);
+	while (db_next(q) == 1 && c->unit_ids.n < CONTRACT_UNITS_MAX)
+		c->unit_ids.v[c->unit_ids.n++] = db_i64(q, 0);
 	return db_done(q, err);
 }
 
-static enum svc_code
-contract_one(struct db *db, struct arena *a, const char *sql, struct dbv arg,
-    struct contract **out, struct svc_err *err)
-{
-	struct contract *c;
-	struct dbq *q;
-	enum svc_code rc;
-	int r;
+const struct record contract_rec = {
+	.name = "contract",
+	.what = "contract",
+	.table = "contracts",
+	.size = sizeof(struct contract),
+	.fields = contract_fields,
+	.zh = "合同",
+	.en = "Contract",
+	.check = contract_check,
+	.after = contract_after,
+	.fill = contract_fill,
+};
 
-	rc = db_query(db, sql, &arg, 1, &q, err);
-	if (rc)
-		return rc;
-	r = db_next(q);
-	c = arena_alloc(a, sizeof(*c));
-	if (r == 1 && c != NULL)
-		contract_from_row(q, a, c);
-	rc = db_done(q, err);
-	if (rc)
-		return rc;
-	if (c == NULL)
-		return rec_oom(err);
-	if (r != 1)
-		return SVC_ENOTFOUND;
-	*out = c;
-	return load_units(db, a, c, err);
+/* ?active_on=: contracts running on that day. */
+enum svc_code
+contract_active_on(struct rec_query *q, int day)
+{
+	if (day != 0) {
+		rec_cond(q, " AND start_date <= ? AND end_date >= ?");
+		rec_arg(q, DB_I(day));
+		rec_arg(q, DB_I(day));
+	}
+	return SVC_OK;
 }
 
 enum svc_code
 contract_get(struct db *db, struct arena *a, int64_t id,
     struct contract **out, struct svc_err *err)
 {
-	enum svc_code rc;
-
-	rc = contract_one(db, a, "SELECT " CONTRACT_COLS " FROM contracts"
-	    " WHERE id = ?", DB_I(id), out, err);
-	if (rc == SVC_ENOTFOUND)
-		return svc_fail(err, SVC_ENOTFOUND, "id",
-		    "contract %lld not found", (long long)id);
-	return rc;
+	return rec_get(db, a, &contract_rec, id, (void **)out, err);
 }
 
 enum svc_code
-contract_get_by_no(struct db *db, struct arena *a, const char *no,
-    struct contract **out, struct svc_err *err)
+contract_of_customer(struct db *db, struct arena *a, int64_t customer_id,
+    struct contract ***items, size_t *n, struct svc_err *err)
 {
-	enum svc_code rc;
-
-	rc = contract_one(db, a, "SELECT " CONTRACT_COLS " FROM contracts"
-	    " WHERE contract_no = ?", DB_S(no), out, err);
-	if (rc == SVC_ENOTFOUND)
-		return svc_fail_field(err, SVC_ENOTFOUND, "contract_no",
-		    "not_found", "contract '%s' not found", no);
-	return rc;
-}
-
-static const struct rec_sort contract_sorts[] = {
-	{ "id", "id", false },
-	{ "contract_no", "contract_no", true },
-	{ "start_date", "start_date", false },
-	{ "end_date", "end_date", false },
-	{ NULL, NULL, false },
-};
-
-enum svc_code
-contract_list(struct db *db, struct arena *a, const struct contract_filter *f,
-    const struct rec_page *pg, struct contract ***items, size_t *n,
-    char **next, struct svc_err *err)
-{
+	struct rec_page pg = { .limit = CONTRACTS_LISTED };
 	struct rec_query q;
 	enum svc_code rc;
+	char *next;
 
-	rc = rec_query_begin(&q, a, CONTRACT_COLS, "contracts", "id",
-	    contract_sorts, pg, err);
+	rc = rec_list_begin(&q, a, &contract_rec, &pg, err);
 	if (rc)
 		return rc;
-	if (f->customer_id != 0) {
-		rec_cond(&q, " AND customer_id = ?");
-		rec_arg(&q, DB_I(f->customer_id));
-	}
-	if (f->kind != NULL) {
-		rec_cond(&q, " AND kind = ?");
-		rec_arg(&q, DB_S(f->kind));
-	}
-	if (f->active_on != 0) {
-		rec_cond(&q, " AND start_date <= ? AND end_date >= ?");
-		rec_arg(&q, DB_I(f->active_on));
-		rec_arg(&q, DB_I(f->active_on));
-	}
-	rc = rec_query_run(&q, db, a, CONTRACT_NCOLS, sizeof(struct contract),
-	    contract_from_row, (void ***)items, n, next, err);
-	for (size_t i = 0; rc == SVC_OK && i < *n; i++)
-		rc = load_units(db, a, (*items)[i], err);
-	return rc;
-}
-
-/* The terms of a complete contract record. */
-static enum svc_code
-contract_check(const struct contract *c, struct svc_err *err)
-{
-	bool sales = strcmp(c->kind, "sales") == 0;
-	enum svc_code rc;
-
-	rc = rec_date_ok(err, "start_date", c->start_date, false);
-	if (rc == SVC_OK)
-		rc = rec_date_ok(err, "end_date", c->end_date, false);
-	if (rc == SVC_OK && c->end_date < c->start_date)
-		rc = svc_fail_field(err, SVC_EINVAL, "end_date", "out_of_range",
-		    "'end_date' cannot be before 'start_date'");
-	if (rc == SVC_OK)
-		rc = rec_text_ok(err, "notes", c->notes, 0, 2000, REC_MULTI);
-	if (rc)
-		return rc;
-	if (sales) {
-		if (c->warranty_months != REC_NULL)
-			rc = rec_range_ok(err, "warranty_months",
-			    c->warranty_months, 1, 240);
-		if (rc == SVC_OK && c->exchange_ratio_limit_bp != REC_NULL)
-			rc = rec_range_ok(err, "exchange_ratio_limit_bp",
-			    c->exchange_ratio_limit_bp, 0, 10000);
-		if (rc == SVC_OK && c->exchange_days_limit != REC_NULL)
-			rc = rec_range_ok(err, "exchange_days_limit",
-			    c->exchange_days_limit, 0, 3650);
-		if (rc == SVC_OK && c->price_fen != 0)
-			rc = svc_fail_field(err, SVC_EINVAL, "price_fen",
-			    "not_allowed", "'price_fen' is a term of "
-			    "maintenance contracts");
-		if (rc == SVC_OK && c->visits_per_year != 0)
-			rc = svc_fail_field(err, SVC_EINVAL, "visits_per_year",
-			    "not_allowed", "'visits_per_year' is a term of "
-			    "maintenance contracts");
-		return rc;
-	}
-	if (c->warranty_months != REC_NULL)
-		return svc_fail_field(err, SVC_EINVAL, "warranty_months",
-		    "not_allowed", "'warranty_months' is a term of sales "
-		    "contracts");
-	if (c->exchange_ratio_limit_bp != REC_NULL)
-		return svc_fail_field(err, SVC_EINVAL,
-		    "exchange_ratio_limit_bp", "not_allowed",
-		    "'exchange_ratio_limit_bp' is a term of sales contracts");
-	if (c->exchange_days_limit != REC_NULL)
-		return svc_fail_field(err, SVC_EINVAL, "exchange_days_limit",
-		    "not_allowed", "'exchange_days_limit' is a term of sales "
-		    "contracts");
-	rc = rec_range_ok(err, "price_fen", c->price_fen, 0, 1000000000000LL);
-	if (rc == SVC_OK)
-		rc = rec_range_ok(err, "visits_per_year", c->visits_per_year, 0,
-		    365);
-	return rc;
+	rec_filter(&q, &contract_rec, rec_field(&contract_rec, "customer_id"),
+	    DB_I(customer_id));
+	return rec_list_run(&q, db, a, &contract_rec, (void ***)items, n,
+	    &next, err);
 }
 
 enum svc_code
 contract_create(struct db *db, struct arena *a, const struct actor *who,
     const struct contract *d, struct contract **out, struct svc_err *err)
 {
-	struct contract c = *d;
-	enum svc_code rc;
-	int64_t id, now = clock_now();
-
-	if (c.notes == NULL)
-		c.notes = "";
-	rc = rec_text_ok(err, "contract_no", c.contract_no, 1, 50, REC_CODE);
-	if (rc == SVC_OK)
-		rc = rec_enum_ok(err, "kind", c.kind, contract_kinds);
-	if (rc == SVC_OK && c.customer_id == 0)
-		rc = svc_fail_field(err, SVC_EINVAL, "customer_id", "required",
-		    "'customer_id' is required");
-	if (rc == SVC_OK)
-		rc = rec_ref_ok(db, err, "customer_id", "customers", "customer",
-		    c.customer_id);
-	if (rc == SVC_OK)
-		rc = contract_check(&c, err);
-	if (rc == SVC_OK)
-		rc = rec_unique_ok(db, err, "contract_no", "SELECT count(*)"
-		    " FROM contracts WHERE contract_no = ?", c.contract_no,
-		    "contract number");
-	if (rc)
-		return rc;
-	rc = db_one_i64(db, "INSERT INTO contracts (contract_no, customer_id,"
-	    " kind, start_date, end_date, warranty_months,"
-	    " exchange_ratio_limit_bp, exchange_days_limit, price_fen,"
-	    " visits_per_year, notes, version, created_at, updated_at)"
-	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id",
-	    DB_ARGS(DB_S(c.contract_no), DB_I(c.customer_id), DB_S(c.kind),
-	    DB_I(c.start_date), DB_I(c.end_date), opt_arg(c.warranty_months),
-	    opt_arg(c.exchange_ratio_limit_bp), opt_arg(c.exchange_days_limit),
-	    DB_I(c.price_fen), DB_I(c.visits_per_year), DB_S(c.notes),
-	    DB_I(now), DB_I(now)), &id, err);
-	if (rc == SVC_OK)
-		rc = contract_get(db, a, id, out, err);
-	if (rc == SVC_OK)
-		rc = audit_write(db, who, "create", "contract", id, NULL,
-		    rec_json_text(a, contract_json, *out), err);
-	return rc;
+	return rec_create(db, a, who, &contract_rec, d, (void **)out, err);
 }
 
 enum svc_code
 contract_update(struct db *db, struct arena *a, const struct actor *who,
-    int64_t id, int64_t expected, const struct contract *d, unsigned mask,
+    int64_t id, int64_t expected, const struct contract *d, rec_mask mask,
     struct contract **out, struct svc_err *err)
 {
-	struct contract *cur, c;
-	enum svc_code rc;
-	int64_t changed;
-	char *before;
-
-	rc = contract_get(db, a, id, &cur, err);
-	if (rc)
-		return rc;
-	before = rec_json_text(a, contract_json, cur);
-	if (cur->version != expected)
-		return stale_version(err, a, "contract", expected, before);
-	c = *cur;
-	if (mask & CNF_START)
-		c.start_date = d->start_date;
-	if (mask & CNF_END)
-		c.end_date = d->end_date;
-	if (mask & CNF_WARRANTY)
-		c.warranty_months = d->warranty_months;
-	if (mask & CNF_RATIO)
-		c.exchange_ratio_limit_bp = d->exchange_ratio_limit_bp;
-	if (mask & CNF_DAYS)
-		c.exchange_days_limit = d->exchange_days_limit;
-	if (mask & CNF_PRICE)
-		c.price_fen = d->price_fen;
-	if (mask & CNF_VISITS)
-		c.visits_per_year = d->visits_per_year;
-	if (mask & CNF_NOTES)
-		c.notes = d->notes != NULL ? d->notes : "";
-	rc = contract_check(&c, err);
-	if (rc)
-		return rc;
-	rc = db_exec(db, "UPDATE contracts SET start_date = ?, end_date = ?,"
-	    " warranty_months = ?, exchange_ratio_limit_bp = ?,"
-	    " exchange_days_limit = ?, price_fen = ?, visits_per_year = ?,"
-	    " notes = ?, version = version + 1, updated_at = ?"
-	    " WHERE id = ? AND version = ?",
-	    DB_ARGS(DB_I(c.start_date), DB_I(c.end_date),
-	    opt_arg(c.warranty_months), opt_arg(c.exchange_ratio_limit_bp),
-	    opt_arg(c.exchange_days_limit), DB_I(c.price_fen),
-	    DB_I(c.visits_per_year), DB_S(c.notes), DB_I(clock_now()), DB_I(id),
-	    DB_I(expected)), &changed, err);
-	if (rc)
-		return rc;
-	if (changed == 0)
-		return stale_version(err, a, "contract", expected, before);
-	if (c.warranty_months != cur->warranty_months) {
-		rc = unit_recompute_warranty(db, a, who, "u.contract_id = ?",
-		    id, NULL, err);
-		if (rc)
-			return rc;
-	}
-	rc = contract_get(db, a, id, out, err);
-	if (rc == SVC_OK)
-		rc = audit_write(db, who, "update", "contract", id, before,
-		    rec_json_text(a, contract_json, *out), err);
-	return rc;
+	return rec_update(db, a, who, &contract_rec, id, expected, d, mask,
+	    (void **)out, err);
 }
 
 enum svc_code
@@ -387,7 +235,7 @@ contract_set_units(struct db *db, struct arena *a, const struct actor *who,
 	rc = contract_get(db, a, id, &cur, err);
 	if (rc)
 		return rc;
-	before = rec_json_text(a, contract_json, cur);
+	before = rec_text(a, &contract_rec, cur, REC_STAFF);
 	if (cur->version != expected)
 		return stale_version(err, a, "contract", expected, before);
 	if (strcmp(cur->kind, "maintenance") != 0)
@@ -436,6 +284,6 @@ contract_set_units(struct db *db, struct arena *a, const struct actor *who,
 		rc = contract_get(db, a, id, out, err);
 	if (rc == SVC_OK)
 		rc = audit_write(db, who, "update_units", "contract", id,
-		    before, rec_json_text(a, contract_json, *out), err);
+		    before, rec_text(a, &contract_rec, *out, REC_STAFF), err);
 	return rc;
 }

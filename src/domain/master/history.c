@@ -112,15 +112,11 @@ customer_history_json(struct db *db, struct arena *a, int64_t customer_id,
     int today, bool internal, unsigned show, struct jw *w,
     struct svc_err *err)
 {
-	struct contract_filter cf = { .customer_id = customer_id };
-	struct rec_page pg = { .sort = NULL, .cursor = NULL,
-		.limit = HISTORY_CONTRACTS_MAX };
 	struct customer *c;
 	struct contact **contacts;
 	struct contract **contracts;
 	enum svc_code rc;
 	size_t n;
-	char *next;
 
 	if (today == 0)
 		today = ymd_today();
@@ -143,14 +139,15 @@ customer_history_json(struct db *db, struct arena *a, int64_t customer_id,
 	if (rc)
 		return rc;
 	if (show & HISTORY_CONTRACTS) {
-		rc = contract_list(db, a, &cf, &pg, &contracts, &n, &next,
+		rc = contract_of_customer(db, a, customer_id, &contracts, &n,
 		    err);
 		if (rc)
 			return rc;
 		jw_key(w, "contracts");
 		jw_arr_open(w);
 		for (size_t i = 0; i < n; i++)
-			contract_to_json(w, contracts[i]);
+			rec_to_json(w, &contract_rec, contracts[i],
+			    REC_STAFF);
 		jw_arr_close(w);
 	}
 	if (show & HISTORY_SALES) {

@@ -245,50 +245,38 @@ struct contract {
 	int64_t created_at;
 	int64_t updated_at;
 	/* maintenance: the covered units, filled by contract_get() */
-	int64_t *unit_ids;
-	size_t nunits;
-};
-
-enum contract_fields {
-	CNF_START = 1 << 0,
-	CNF_END = 1 << 1,
-	CNF_WARRANTY = 1 << 2,
-	CNF_RATIO = 1 << 3,
-	CNF_DAYS = 1 << 4,
-	CNF_PRICE = 1 << 5,
-	CNF_VISITS = 1 << 6,
-	CNF_NOTES = 1 << 7,
+	struct rec_ids unit_ids;
 };
 
 #define CONTRACT_UNITS_MAX 1000
+#define CONTRACTS_LISTED 200	/* a customer's, in its history */
 
-struct contract_filter {
-	int64_t customer_id;	/* 0 = any (isolation passes the user's) */
-	const char *kind;
-	int active_on;		/* YYYYMMDD within start..end, 0 = any */
-};
+extern const char *const contract_kinds[];	/* sales, maintenance */
 
-/* Sorts: id, contract_no, start_date, end_date. */
+/*
+ * The declaration: number, customer and kind fixed; lists sort on
+ * contract_no, start_date and end_date and filter on customer_id and kind;
+ * the dates in order, each kind's terms only (a sales contract's warranty,
+ * exchange-ratio and time limits; a maintenance contract's price and
+ * visits); a changed warranty_months recomputes the contract's units.
+ */
+extern const struct record contract_rec;
+
+/* A list's ?active_on= (start_date <= day <= end_date; 0: any). */
+enum svc_code contract_active_on(struct rec_query *, int day)
+    WARN_UNUSED_RESULT;
 enum svc_code contract_get(struct db *, struct arena *, int64_t id,
     struct contract **out, struct svc_err *) WARN_UNUSED_RESULT;
-enum svc_code contract_get_by_no(struct db *, struct arena *, const char *no,
-    struct contract **out, struct svc_err *) WARN_UNUSED_RESULT;
-enum svc_code contract_list(struct db *, struct arena *,
-    const struct contract_filter *, const struct rec_page *,
-    struct contract ***items, size_t *n, char **next_cursor,
+/* A customer's contracts (at most CONTRACTS_LISTED), by id. */
+enum svc_code contract_of_customer(struct db *, struct arena *,
+    int64_t customer_id, struct contract ***items, size_t *n,
     struct svc_err *) WARN_UNUSED_RESULT;
-/*
- * Sales-only fields (warranty_months, exchange_*) must be REC_NULL on a
- * maintenance contract; maintenance-only fields (price_fen, visits_per_year)
- * must be 0 on a sales contract.
- */
 enum svc_code contract_create(struct db *, struct arena *, const struct actor *,
     const struct contract *draft, struct contract **out,
     struct svc_err *) WARN_UNUSED_RESULT;
-/* A changed warranty_months recomputes the contract's units. */
 enum svc_code contract_update(struct db *, struct arena *, const struct actor *,
     int64_t id, int64_t expected_version, const struct contract *draft,
-    unsigned mask, struct contract **out, struct svc_err *) WARN_UNUSED_RESULT;
+    rec_mask mask, struct contract **out, struct svc_err *) WARN_UNUSED_RESULT;
 /*
  * Replace the units a maintenance contract covers (units of its customer,
  * no duplicates, at most CONTRACT_UNITS_MAX); version + 1.
@@ -297,7 +285,6 @@ enum svc_code contract_set_units(struct db *, struct arena *,
     const struct actor *, int64_t id, int64_t expected_version,
     const int64_t *unit_ids, size_t n, struct contract **out,
     struct svc_err *) WARN_UNUSED_RESULT;
-void contract_to_json(struct jw *, const struct contract *);
 
 /* ===== sold units and warranty (unit.c) ===== */
 
@@ -483,7 +470,6 @@ extern const struct record price_rec;
 /* ===== a customer's history (history.c) ===== */
 
 #define HISTORY_UNITS_MAX 500
-#define HISTORY_CONTRACTS_MAX 200
 
 /*
  * Write the customer's whole record as one JSON object: "customer",

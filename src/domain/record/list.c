@@ -277,10 +277,14 @@ rec_list_run(struct rec_query *q, struct db *db, struct arena *a,
     const struct record *r, void ***items, size_t *n, char **next_cursor,
     struct svc_err *err)
 {
+	enum svc_code rc;
 	int ncols = 0;
 
 	for (const struct rfield *f = r->fields; f->key != NULL; f++)
 		ncols += f->col != NULL;
-	return run(q, db, a, ncols, r->size, NULL, r, items, n, next_cursor,
+	rc = run(q, db, a, ncols, r->size, NULL, r, items, n, next_cursor,
 	    err);
+	for (size_t i = 0; rc == SVC_OK && r->fill != NULL && i < *n; i++)
+		rc = r->fill(db, a, (*items)[i], err);
+	return rc;
 }

@@ -248,6 +248,7 @@ rec_from_row(const struct record *r, struct dbq *q, struct arena *a,
 			*bool_at(item, f) = db_i64(q, c) != 0;
 			break;
 		case RT_LIST:
+		case RT_IDS:
 			break;
 		}
 		c++;
@@ -290,7 +291,7 @@ rec_get(struct db *db, struct arena *a, const struct record *r, int64_t id,
 		return svc_fail(err, SVC_ENOTFOUND, "id", "%s %lld not found",
 		    r->what, (long long)id);
 	*out = item;
-	return SVC_OK;
+	return r->fill != NULL ? r->fill(db, a, item, err) : SVC_OK;
 }
 
 enum svc_code
@@ -323,13 +324,25 @@ rec_get_by(struct db *db, struct arena *a, const struct record *r,
 		return svc_fail_field(err, SVC_ENOTFOUND, key, "not_found",
 		    "%s '%s' not found", r->what, value);
 	*out = item;
-	return SVC_OK;
+	return r->fill != NULL ? r->fill(db, a, item, err) : SVC_OK;
 }
 
 /* ----- JSON ----- */
 
 static void list_json(struct jw *, const struct rfield *, const void *,
     enum rec_view);
+
+static void
+ids_json(struct jw *w, const struct rfield *f, const void *item)
+{
+	const struct rec_ids *l = (const void *)REC_AT(item, f);
+
+	jw_key(w, f->key);
+	jw_arr_open(w);
+	for (size_t i = 0; i < l->n; i++)
+		jw_i64(w, l->v[i]);
+	jw_arr_close(w);
+}
 
 void
 rec_to_json(struct jw *w, const struct record *r, const void *item,
@@ -368,6 +381,9 @@ rec_to_json(struct jw *w, const struct record *r, const void *item,
 			break;
 		case RT_LIST:
 			list_json(w, f, item, view);
+			break;
+		case RT_IDS:
+			ids_json(w, f, item);
 			break;
 		}
 	}

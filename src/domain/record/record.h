@@ -57,6 +57,7 @@ enum rtype {
 	RT_DATE,	/* int YYYYMMDD (0: none, JSON null) */
 	RT_TIME,	/* int64_t UTC seconds, written in the company zone */
 	RT_LIST,	/* struct rec_list of nested records of `of` */
+	RT_IDS,		/* struct rec_ids: ids of other rows (filled by fill) */
 };
 
 enum rflag {
@@ -76,6 +77,12 @@ enum rflag {
 /* A nested list (RT_LIST): n records of `of->size` bytes each. */
 struct rec_list {
 	void *v;
+	size_t n;
+};
+
+/* A list of ids (RT_IDS): a maintenance contract's units. */
+struct rec_ids {
+	int64_t *v;
 	size_t n;
 };
 
@@ -116,6 +123,9 @@ struct record {
 	    const void *before, struct svc_err *);
 	enum svc_code (*after)(struct db *, struct arena *,
 	    const struct actor *, const void *item, const void *before,
+	    struct svc_err *);
+	/* What is not a column (RT_IDS), filled after each read (NULL). */
+	enum svc_code (*fill)(struct db *, struct arena *, void *item,
 	    struct svc_err *);
 };
 
