@@ -22,10 +22,10 @@ const char *const contract_kinds[] = { "sales", "maintenance", NULL };
 #define F(m) offsetof(struct contract, m)
 
 static const struct rfield contract_fields[] = {
-	{ "id", "id", RT_ID, F(id), RF_OUT | RF_AUTO, .zh = "编号",
-	    .en = "ID" },
+	REC_ID_FIELD(struct contract),
 	{ "contract_no", "contract_no", RT_TEXT, F(contract_no), RF_REQUIRED |
-	    RF_FIXED | RF_CODE | RF_SORT | RF_COLUMN, 1, 50, .zh = "合同编号",
+	    RF_FIXED | RF_UNIQUE | RF_CODE | RF_SORT | RF_COLUMN, 1, 50,
+	    .zh = "合同编号",
 	    .en = "Contract number", .doc = "unique contract number" },
 	{ "customer_id", "customer_id", RT_ID, F(customer_id), RF_REQUIRED |
 	    RF_FIXED | RF_FILTER, .ref = "customers", .zh = "客户",
@@ -61,12 +61,7 @@ static const struct rfield contract_fields[] = {
 	{ "unit_ids", NULL, RT_IDS, F(unit_ids), RF_OUT | RF_AUTO,
 	    .zh = "保养设备", .en = "Covered units",
 	    .doc = "maintenance: the units covered (PUT .../units)" },
-	{ "version", "version", RT_INT, F(version), RF_OUT | RF_AUTO,
-	    .zh = "版本", .en = "Version" },
-	{ "created_at", "created_at", RT_TIME, F(created_at),
-	    RF_OUT | RF_AUTO, .zh = "创建时间", .en = "Created" },
-	{ "updated_at", "updated_at", RT_TIME, F(updated_at),
-	    RF_OUT | RF_AUTO, .zh = "修改时间", .en = "Updated" },
+	REC_KEPT_FIELDS(struct contract),
 	{ NULL },
 };
 
@@ -82,7 +77,7 @@ not_a_term(struct svc_err *err, const char *field, const char *kind)
 
 /*
  * The dates in order; a sales contract carries no maintenance terms and a
- * maintenance contract no sales terms; a new number is free.
+ * maintenance contract no sales terms.
  */
 static enum svc_code
 contract_check(struct db *db, struct arena *a, const void *item,
@@ -91,6 +86,8 @@ contract_check(struct db *db, struct arena *a, const void *item,
 	const struct contract *c = item;
 
 	(void)a;
+	(void)db;
+	(void)before;
 	if (c->end_date < c->start_date)
 		return svc_fail_field(err, SVC_EINVAL, "end_date",
 		    "out_of_range", "'end_date' cannot be before 'start_date'");
@@ -109,11 +106,7 @@ contract_check(struct db *db, struct arena *a, const void *item,
 		if (c->exchange_days_limit != REC_NULL)
 			return not_a_term(err, "exchange_days_limit", "sales");
 	}
-	if (before != NULL)
-		return SVC_OK;
-	return rec_unique_ok(db, err, "contract_no", "SELECT count(*)"
-	    " FROM contracts WHERE contract_no = ?", c->contract_no,
-	    "contract number");
+	return SVC_OK;
 }
 
 /* A changed warranty_months recomputes the contract's units. */

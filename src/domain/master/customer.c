@@ -19,10 +19,9 @@ const char *const region_classes[] = { "urban", "suburban", "remote",
 #define F(m) offsetof(struct customer, m)
 
 static const struct rfield customer_fields[] = {
-	{ "id", "id", RT_ID, F(id), RF_OUT | RF_AUTO, .zh = "编号",
-	    .en = "ID" },
-	{ "code", "code", RT_TEXT, F(code), RF_REQUIRED | RF_FIXED | RF_CODE |
-	    RF_SORT | RF_COLUMN, 1, 32, .zh = "客户编码", .en = "Code",
+	REC_ID_FIELD(struct customer),
+	{ "code", "code", RT_TEXT, F(code), RF_REQUIRED | RF_FIXED | RF_UNIQUE |
+	    RF_CODE | RF_SORT | RF_COLUMN, 1, 32, .zh = "客户编码", .en = "Code",
 	    .doc = "unique customer code, e.g. C0001 (never changes)" },
 	{ "name", "name", RT_TEXT, F(name), RF_REQUIRED | RF_SORT | RF_COLUMN,
 	    1, 200, .zh = "客户名称", .en = "Name", .doc = "company name" },
@@ -52,30 +51,11 @@ static const struct rfield customer_fields[] = {
 	{ "active", "active", RT_BOOL, F(active), RF_FILTER | RF_COLUMN,
 	    .def = "true", .zh = "启用", .en = "Active",
 	    .doc = "false marks the customer inactive" },
-	{ "version", "version", RT_INT, F(version), RF_OUT | RF_AUTO,
-	    .zh = "版本", .en = "Version" },
-	{ "created_at", "created_at", RT_TIME, F(created_at),
-	    RF_OUT | RF_AUTO, .zh = "创建时间", .en = "Created" },
-	{ "updated_at", "updated_at", RT_TIME, F(updated_at),
-	    RF_OUT | RF_AUTO, .zh = "修改时间", .en = "Updated" },
+	REC_KEPT_FIELDS(struct customer),
 	{ NULL },
 };
 
 #undef F
-
-/* A new customer's code is free (codes never change). */
-static enum svc_code
-cust_check(struct db *db, struct arena *a, const void *item,
-    const void *before, struct svc_err *err)
-{
-	const struct customer *c = item;
-
-	(void)a;
-	if (before != NULL)
-		return SVC_OK;
-	return rec_unique_ok(db, err, "code", "SELECT count(*) FROM customers"
-	    " WHERE code = ?", c->code, "customer code");
-}
 
 static enum svc_code
 cust_after(struct db *db, struct arena *a, const struct actor *who,
@@ -96,7 +76,6 @@ const struct record customer_rec = {
 	.fields = customer_fields,
 	.zh = "客户",
 	.en = "Customer",
-	.check = cust_check,
 	.after = cust_after,
 };
 
@@ -173,8 +152,7 @@ customer_update(struct db *db, struct arena *a, const struct actor *who,
 #define F(m) offsetof(struct contact, m)
 
 static const struct rfield contact_fields[] = {
-	{ "id", "id", RT_ID, F(id), RF_OUT | RF_AUTO, .zh = "编号",
-	    .en = "ID" },
+	REC_ID_FIELD(struct contact),
 	{ "customer_id", "customer_id", RT_ID, F(customer_id), RF_OUT,
 	    .zh = "客户", .en = "Customer" },
 	{ "name", "name", RT_TEXT, F(name), RF_REQUIRED | RF_COLUMN, 1, 100,
@@ -188,12 +166,7 @@ static const struct rfield contact_fields[] = {
 	{ "is_primary", "is_primary", RT_BOOL, F(is_primary), RF_COLUMN,
 	    .zh = "主要联系人", .en = "Primary",
 	    .doc = "the main contact (one per customer)" },
-	{ "version", "version", RT_INT, F(version), RF_OUT | RF_AUTO,
-	    .zh = "版本", .en = "Version" },
-	{ "created_at", "created_at", RT_TIME, F(created_at),
-	    RF_OUT | RF_AUTO, .zh = "创建时间", .en = "Created" },
-	{ "updated_at", "updated_at", RT_TIME, F(updated_at),
-	    RF_OUT | RF_AUTO, .zh = "修改时间", .en = "Updated" },
+	REC_KEPT_FIELDS(struct contact),
 	{ NULL },
 };
 

@@ -17,10 +17,9 @@ const char *const price_kinds[] = { "labour", "onsite", "travel", "part",
 #define F(m) offsetof(struct price_item, m)
 
 static const struct rfield price_fields[] = {
-	{ "id", "id", RT_ID, F(id), RF_OUT | RF_AUTO, .zh = "编号",
-	    .en = "ID" },
-	{ "code", "code", RT_TEXT, F(code), RF_REQUIRED | RF_FIXED | RF_CODE |
-	    RF_SORT | RF_COLUMN, 1, 50, .zh = "编码", .en = "Code",
+	REC_ID_FIELD(struct price_item),
+	{ "code", "code", RT_TEXT, F(code), RF_REQUIRED | RF_FIXED | RF_UNIQUE |
+	    RF_CODE | RF_SORT | RF_COLUMN, 1, 50, .zh = "编码", .en = "Code",
 	    .doc = "unique code (never changes)" },
 	{ "kind", "kind", RT_ENUM, F(kind), RF_REQUIRED | RF_FILTER |
 	    RF_COLUMN, .enums = price_kinds, .zh = "类别", .en = "Kind",
@@ -39,18 +38,13 @@ static const struct rfield price_fields[] = {
 	{ "active", "active", RT_BOOL, F(active), RF_FILTER | RF_COLUMN,
 	    .def = "true", .zh = "启用", .en = "Active",
 	    .doc = "false takes the item off the price list" },
-	{ "version", "version", RT_INT, F(version), RF_OUT | RF_AUTO,
-	    .zh = "版本", .en = "Version" },
-	{ "created_at", "created_at", RT_TIME, F(created_at),
-	    RF_OUT | RF_AUTO, .zh = "创建时间", .en = "Created" },
-	{ "updated_at", "updated_at", RT_TIME, F(updated_at),
-	    RF_OUT | RF_AUTO, .zh = "修改时间", .en = "Updated" },
+	REC_KEPT_FIELDS(struct price_item),
 	{ NULL },
 };
 
 #undef F
 
-/* An item of kind part names its part, others none; a free code. */
+/* An item of kind part names its part, others none. */
 static enum svc_code
 price_check(struct db *db, struct arena *a, const void *item,
     const void *before, struct svc_err *err)
@@ -58,16 +52,15 @@ price_check(struct db *db, struct arena *a, const void *item,
 	const struct price_item *p = item;
 
 	(void)a;
+	(void)db;
+	(void)before;
 	if (strcmp(p->kind, "part") == 0 && p->part_id == 0)
 		return svc_fail_field(err, SVC_EINVAL, "part_id", "required",
 		    "an item of kind 'part' names its part in 'part_id'");
 	if (strcmp(p->kind, "part") != 0 && p->part_id != 0)
 		return svc_fail_field(err, SVC_EINVAL, "part_id", "not_allowed",
 		    "only items of kind 'part' name a part");
-	if (before != NULL)
-		return SVC_OK;
-	return rec_unique_ok(db, err, "code", "SELECT count(*) FROM"
-	    " price_items WHERE code = ?", p->code, "price item code");
+	return SVC_OK;
 }
 
 const struct record price_rec = {

@@ -20,10 +20,10 @@
 #define F(m) offsetof(struct product_model, m)
 
 static const struct rfield model_fields[] = {
-	{ "id", "id", RT_ID, F(id), RF_OUT | RF_AUTO, .zh = "编号",
-	    .en = "ID" },
+	REC_ID_FIELD(struct product_model),
 	{ "model_no", "model_no", RT_TEXT, F(model_no), RF_REQUIRED | RF_FIXED |
-	    RF_SORT | RF_COLUMN, 1, 50, .zh = "型号", .en = "Model number",
+	    RF_UNIQUE | RF_SORT | RF_COLUMN, 1, 50, .zh = "型号",
+	    .en = "Model number",
 	    .doc = "unique model number (never changes)" },
 	{ "name", "name", RT_TEXT, F(name), RF_REQUIRED | RF_SORT | RF_COLUMN,
 	    1, 200, .zh = "产品名称", .en = "Name", .doc = "product name" },
@@ -41,30 +41,11 @@ static const struct rfield model_fields[] = {
 	{ "active", "active", RT_BOOL, F(active), RF_FILTER | RF_COLUMN,
 	    .def = "true", .zh = "启用", .en = "Active",
 	    .doc = "false retires the model" },
-	{ "version", "version", RT_INT, F(version), RF_OUT | RF_AUTO,
-	    .zh = "版本", .en = "Version" },
-	{ "created_at", "created_at", RT_TIME, F(created_at),
-	    RF_OUT | RF_AUTO, .zh = "创建时间", .en = "Created" },
-	{ "updated_at", "updated_at", RT_TIME, F(updated_at),
-	    RF_OUT | RF_AUTO, .zh = "修改时间", .en = "Updated" },
+	REC_KEPT_FIELDS(struct product_model),
 	{ NULL },
 };
 
 #undef F
-
-static enum svc_code
-model_check(struct db *db, struct arena *a, const void *item,
-    const void *before, struct svc_err *err)
-{
-	const struct product_model *m = item;
-
-	(void)a;
-	if (before != NULL)
-		return SVC_OK;
-	return rec_unique_ok(db, err, "model_no", "SELECT count(*) FROM"
-	    " product_models WHERE model_no = ?", m->model_no,
-	    "model number");
-}
 
 /* A new warranty_months recomputes the units without a contract's. */
 static enum svc_code
@@ -88,7 +69,6 @@ const struct record model_rec = {
 	.fields = model_fields,
 	.zh = "产品型号",
 	.en = "Product model",
-	.check = model_check,
 	.after = model_after,
 };
 
@@ -130,10 +110,9 @@ model_update(struct db *db, struct arena *a, const struct actor *who,
 #define F(m) offsetof(struct part, m)
 
 static const struct rfield part_fields[] = {
-	{ "id", "id", RT_ID, F(id), RF_OUT | RF_AUTO, .zh = "编号",
-	    .en = "ID" },
-	{ "code", "code", RT_TEXT, F(code), RF_REQUIRED | RF_FIXED | RF_CODE |
-	    RF_SORT | RF_COLUMN, 1, 50, .zh = "备件编码", .en = "Code",
+	REC_ID_FIELD(struct part),
+	{ "code", "code", RT_TEXT, F(code), RF_REQUIRED | RF_FIXED | RF_UNIQUE |
+	    RF_CODE | RF_SORT | RF_COLUMN, 1, 50, .zh = "备件编码", .en = "Code",
 	    .doc = "unique part code (never changes)" },
 	{ "name", "name", RT_TEXT, F(name), RF_REQUIRED | RF_SORT | RF_COLUMN,
 	    1, 200, .zh = "备件名称", .en = "Name", .doc = "part name" },
@@ -149,29 +128,11 @@ static const struct rfield part_fields[] = {
 	{ "active", "active", RT_BOOL, F(active), RF_FILTER | RF_COLUMN,
 	    .def = "true", .zh = "启用", .en = "Active",
 	    .doc = "false retires the part" },
-	{ "version", "version", RT_INT, F(version), RF_OUT | RF_AUTO,
-	    .zh = "版本", .en = "Version" },
-	{ "created_at", "created_at", RT_TIME, F(created_at),
-	    RF_OUT | RF_AUTO, .zh = "创建时间", .en = "Created" },
-	{ "updated_at", "updated_at", RT_TIME, F(updated_at),
-	    RF_OUT | RF_AUTO, .zh = "修改时间", .en = "Updated" },
+	REC_KEPT_FIELDS(struct part),
 	{ NULL },
 };
 
 #undef F
-
-static enum svc_code
-part_check(struct db *db, struct arena *a, const void *item,
-    const void *before, struct svc_err *err)
-{
-	const struct part *p = item;
-
-	(void)a;
-	if (before != NULL)
-		return SVC_OK;
-	return rec_unique_ok(db, err, "code", "SELECT count(*) FROM parts"
-	    " WHERE code = ?", p->code, "part code");
-}
 
 const struct record part_rec = {
 	.name = "part",
@@ -181,7 +142,6 @@ const struct record part_rec = {
 	.fields = part_fields,
 	.zh = "备件",
 	.en = "Spare part",
-	.check = part_check,
 };
 
 enum svc_code

@@ -509,6 +509,32 @@ insert_row(struct db *db, struct arena *a, const struct record *r,
 	return rc;
 }
 
+/* The RF_UNIQUE fields of a new record hold values no other holds. */
+static enum svc_code
+unique_ok(struct db *db, const struct record *r, const void *item,
+    struct svc_err *err)
+{
+	enum svc_code rc = SVC_OK;
+
+	for (const struct rfield *f = r->fields; rc == SVC_OK &&
+	    f->key != NULL; f++) {
+		struct buf b;
+
+		if (!(f->flags & RF_UNIQUE) || f->type != RT_TEXT)
+			continue;
+		buf_init(&b, 1024);
+		buf_adds(&b, "SELECT count(*) FROM ");
+		buf_adds(&b, r->table);
+		buf_adds(&b, " WHERE ");
+		buf_adds(&b, bare(f->col));
+		buf_adds(&b, " = ?");
+		rc = rec_unique_ok(db, err, f->key, b.p, CTEXT(item, f),
+		    f->key);
+		buf_release(&b);
+	}
+	return rc;
+}
+
 enum svc_code
 rec_create(struct db *db, struct arena *a, const struct actor *who,
     const struct record *r, const void *draft, void **out,
@@ -523,6 +549,8 @@ rec_create(struct db *db, struct arena *a, const struct actor *who,
 	memcpy(item, draft, r->size);
 	rec_normalize(r, item);
 	rc = rec_check(db, r, item, err);
+	if (rc == SVC_OK)
+		rc = unique_ok(db, r, item, err);
 	if (rc == SVC_OK && r->check != NULL)
 		rc = r->check(db, a, item, NULL, err);
 	if (rc == SVC_OK)

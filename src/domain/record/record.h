@@ -72,6 +72,7 @@ enum rflag {
 	RF_MULTI = 1u << 8,	/* text: line breaks and tabs allowed */
 	RF_CODE = 1u << 9,	/* text: no spaces */
 	RF_COLUMN = 1u << 10,	/* shown as a column of the list screen */
+	RF_UNIQUE = 1u << 11,	/* no two records hold one value (a code) */
 };
 
 /* A nested list (RT_LIST): n records of `of->size` bytes each. */
@@ -102,6 +103,19 @@ struct rfield {
 	const char *zh, *en;	/* its label */
 	const char *doc;	/* one line for the API documentation */
 };
+
+/* The id, first field of every stored record. */
+#define REC_ID_FIELD(T) \
+	{ "id", "id", RT_ID, offsetof(T, id), RF_OUT | RF_AUTO, .zh = "编号", \
+	    .en = "ID" }
+/* version, created_at and updated_at: kept by rec_create()/rec_update(). */
+#define REC_KEPT_FIELDS(T) \
+	{ "version", "version", RT_INT, offsetof(T, version), \
+	    RF_OUT | RF_AUTO, .zh = "版本", .en = "Version" }, \
+	{ "created_at", "created_at", RT_TIME, offsetof(T, created_at), \
+	    RF_OUT | RF_AUTO, .zh = "创建时间", .en = "Created" }, \
+	{ "updated_at", "updated_at", RT_TIME, offsetof(T, updated_at), \
+	    RF_OUT | RF_AUTO, .zh = "修改时间", .en = "Updated" }
 
 /* The value of field f of record item. */
 #define REC_AT(item, f) ((char *)(item) + (f)->off)
@@ -182,9 +196,9 @@ char *rec_text(struct arena *, const struct record *, const void *item,
 /* ----- writing (each audited, in the caller's transaction) ----- */
 
 /*
- * Complete the draft (rec_normalize), validate it (rec_check, then
- * rec->check), insert it, read it back into *out, write the audit row,
- * then rec->after.
+ * Complete the draft (rec_normalize), validate it (rec_check, the
+ * RF_UNIQUE fields free, then rec->check), insert it, read it back into
+ * *out, write the audit row, then rec->after.
  */
 enum svc_code rec_create(struct db *, struct arena *, const struct actor *,
     const struct record *, const void *draft, void **out,

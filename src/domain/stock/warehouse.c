@@ -12,10 +12,9 @@ const char *const warehouse_kinds[] = { "central", "regional", "vehicle",
 #define F(m) offsetof(struct warehouse, m)
 
 static const struct rfield warehouse_fields[] = {
-	{ "id", "id", RT_ID, F(id), RF_OUT | RF_AUTO, .zh = "编号",
-	    .en = "ID" },
-	{ "code", "code", RT_TEXT, F(code), RF_REQUIRED | RF_FIXED | RF_CODE |
-	    RF_SORT | RF_COLUMN, 1, 32, .zh = "仓库编码", .en = "Code",
+	REC_ID_FIELD(struct warehouse),
+	{ "code", "code", RT_TEXT, F(code), RF_REQUIRED | RF_FIXED | RF_UNIQUE |
+	    RF_CODE | RF_SORT | RF_COLUMN, 1, 32, .zh = "仓库编码", .en = "Code",
 	    .doc = "unique warehouse code, e.g. WH-SH (never changes)" },
 	{ "name", "name", RT_TEXT, F(name), RF_REQUIRED | RF_SORT | RF_COLUMN,
 	    1, 100, .zh = "仓库名称", .en = "Name" },
@@ -34,18 +33,13 @@ static const struct rfield warehouse_fields[] = {
 	{ "active", "active", RT_BOOL, F(active), RF_FILTER | RF_COLUMN,
 	    .def = "true", .zh = "启用", .en = "Active",
 	    .doc = "false closes the warehouse" },
-	{ "version", "version", RT_INT, F(version), RF_OUT | RF_AUTO,
-	    .zh = "版本", .en = "Version" },
-	{ "created_at", "created_at", RT_TIME, F(created_at),
-	    RF_OUT | RF_AUTO, .zh = "创建时间", .en = "Created" },
-	{ "updated_at", "updated_at", RT_TIME, F(updated_at),
-	    RF_OUT | RF_AUTO, .zh = "修改时间", .en = "Updated" },
+	REC_KEPT_FIELDS(struct warehouse),
 	{ NULL },
 };
 
 #undef F
 
-/* A free code when created; a vehicle stock has a keeper. */
+/* A vehicle stock has a keeper. */
 static enum svc_code
 warehouse_check(struct db *db, struct arena *a, const void *item,
     const void *before, struct svc_err *err)
@@ -53,13 +47,12 @@ warehouse_check(struct db *db, struct arena *a, const void *item,
 	const struct warehouse *w = item;
 
 	(void)a;
+	(void)db;
+	(void)before;
 	if (strcmp(w->kind, "vehicle") == 0 && w->keeper_id == 0)
 		return svc_fail_field(err, SVC_EINVAL, "keeper_id", "required",
 		    "a vehicle stock needs its keeper ('keeper_id')");
-	if (before != NULL)
-		return SVC_OK;
-	return rec_unique_ok(db, err, "code", "SELECT count(*) FROM"
-	    " warehouses WHERE code = ?", w->code, "warehouse code");
+	return SVC_OK;
 }
 
 const struct record warehouse_rec = {
