@@ -961,7 +961,8 @@ test('refusals: a refused step\'s reason comes from its code (zh: translated; en
 test('technician at phone width (375 px): my tasks as cards, start, photo from the camera input, resolve', async () => {
   const page = await newPage({ width: 375, height: 740, mobile: true });
   await fastLogin(page, 'tech');
-  await page.goto(`${base}/tasks`);
+  // my tasks open soonest due first; the new task (due last) is first among the newest
+  await page.goto(`${base}/tasks?sort=newest`);
   await page.locator('[data-test=request-cards] .req-card').first().waitFor();
   const cards = await page.locator('[data-test=request-cards]').innerText();
   assert(cards.includes('设备漏水并有异响'), 'the new task is in my tasks');
