@@ -180,6 +180,10 @@ export const tests = [
     t.equal(rep.json.total, 3);
     t.deepEqual(rep.json.items.map((r) => r.type), ['repair', 'repair', 'repair']);
     t.equal(rep.json.items[2].id, z.id, 'the resolved repair after the running ones');
+    // only states that have no running clock: newest first, paged by id
+    const ended = await pages(t, `${q}&state=resolved,waiting&limit=1`, admin);
+    t.deepEqual(ended.items.map((r) => r.id), [w.id, z.id]);
+    t.equal(ended.pages, 2);
     t.deepEqual(rep.json.items.slice(0, 2).map((r) => r.id).sort((x, y) => x - y), [made[0].id, made[12].id]);
   }],
 
@@ -199,6 +203,13 @@ export const tests = [
       t.equal(r.due_remaining_min, 0);
       t.ok(Date.parse(r.due_at) < Date.now());
     }
+    // every company's list, paged: every row once, in order, as many as the total
+    const all = await pages(t, 'sort=due&open=true&limit=7', admin);
+    t.equal(all.items.length, res.json.total > 200 ? all.items.length : res.json.total);
+    t.equal(new Set(all.items.map((r) => r.id)).size, all.items.length, 'none twice');
+    const tot = (await t.req('GET', '/api/v1/requests?sort=due&open=true&limit=1&total=true', { token: admin })).json.total;
+    t.equal(all.items.length, tot, 'none lost');
+    dueOrderOk(t, all.items);
   }],
 
   ['from/to: created_at >= from and < to, at the second; the customer filter', async (t) => {

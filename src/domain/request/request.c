@@ -1039,9 +1039,19 @@ rows_into(struct db *db, struct arena *a, const char *sql,
 #define RQ_ROW_FROM " FROM service_requests r" \
 	" JOIN customers c ON c.id = r.customer_id" \
 	" LEFT JOIN users ua ON ua.id = r.assignee_id"
-/* A request's running clocks, the one due soonest (then lowest id) as k. */
+/*
+ * A request's running clocks, the one due soonest (then lowest id) as k:
+ * read in due order from the running clocks (RQ_DUE_FROM), or, for one
+ * customer's or unit's requests, from theirs (RQ_DUE_FROM_R: SQLite joins
+ * a CROSS JOIN in the order written).
+ */
 #define RQ_DUE_FROM " FROM sla_clocks k" \
 	" JOIN service_requests r ON r.id = k.doc_id" \
+	RQ_DUE_WHERE
+#define RQ_DUE_FROM_R " FROM service_requests r" \
+	" CROSS JOIN sla_clocks k" \
+	RQ_DUE_WHERE " AND k.doc_id = r.id"
+#define RQ_DUE_WHERE \
 	" JOIN customers c ON c.id = r.customer_id" \
 	" LEFT JOIN users ua ON ua.id = r.assignee_id" \
 	" WHERE k.doc_kind = 'request' AND k.state = 'running'" \
@@ -1052,6 +1062,12 @@ rows_into(struct db *db, struct arena *a, const char *sql,
 #define RQ_NO_DUE " AND NOT EXISTS (SELECT 1 FROM sla_clocks k" \
 	" WHERE k.doc_kind = 'request' AND k.doc_id = r.id" \
 	" AND k.state = 'running')"
+/*
+ * The states in which a request can have a running clock: waiting pauses
+ * every clock, resolve, close and cancel stop them (request.c after_step).
+ */
+#define RQ_CLOCK_STATES ((1u << RQ_NEW) | (1u << RQ_DISPATCHED) | \
+	(1u << RQ_ASSIGNED) | (1u << RQ_IN_PROGRESS) | (1u << RQ_REOPENED))
 
 enum svc_code
 request_list_page(struct db *db, struct arena *a,
@@ -1068,6 +1084,12 @@ request_list_page(struct db *db, struct arena *a,
 	enum svc_code rc = SVC_OK;
 	size_t na = 0, cnt = 0, max = (size_t)limit + 1;
 
+	/*
+	 * Only states without running clocks asked for (closed ...): the due
+	 * order is the newest first (every row is still listed once).
+	 */
+	if (f->states != 0 && !(f->states & RQ_CLOCK_STATES))
+		sort = RQ_SORT_NEWEST;
 	items = arena_alloc(a, max * sizeof(*items));
 	ids = arena_alloc(a, max * sizeof(*ids));
 	due = arena_alloc(a, max * sizeof(*due));
@@ -1085,8 +1107,9 @@ request_list_page(struct db *db, struct arena *a,
 	    (cur->id == 0 || cur->due_at != 0)) {
 		buf_reset(&sql);
 		na = 0;
-		buf_adds(&sql, "SELECT " RQ_SEL ", ua.display_name, k.due_at"
-		    RQ_DUE_FROM);
+		buf_adds(&sql, "SELECT " RQ_SEL ", ua.display_name, k.due_at");
+		buf_adds(&sql, c->customer_id || f->customer_id || f->unit_id ?
+		    RQ_DUE_FROM_R : RQ_DUE_FROM);
 		if (cur->id != 0) {
 			buf_adds(&sql, " AND k.due_at >= ? AND (k.due_at > ?"
 			    " OR k.doc_id > ?)");
