@@ -1623,6 +1623,8 @@ test('work lists by deadline (zh, 1440): assignee, due time and time left, red w
   assert((await page.locator('[data-test=list-total]').innerText()) === `共 ${all} 条`, `count: ${await page.locator('[data-test=list-total]').innerText()} (API ${all})`);
   const heads = await page.locator('[data-test=request-table] th').allInnerTexts();
   assert(heads.map((h) => h.trim()).join('|').includes('状态|处理人|时限|受理时间'), `columns: ${heads.join('|')}`);
+  const sideways = await page.locator('[data-test=request-table] .el-table__body-wrapper .el-scrollbar__wrap').evaluate((el) => el.scrollWidth - el.clientWidth);
+  assert(sideways <= 0, `every column fits at 1440 px (${sideways}px over)`);
   // soonest due first: the breached ones lead, in the API's order, red
   await pick(page, '[data-test=sort]', '时限最近在前');
   await page.waitForURL((u) => u.searchParams.get('sort') === 'due');
