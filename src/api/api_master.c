@@ -444,13 +444,43 @@ api_customer_update(struct req *rq, struct resp *rs)
 
 static const char *const history_query[] = { "on", NULL };
 
-/* GET /api/v1/customers/{id}/history?on=YYYY-MM-DD */
+/*
+ * The history's sections that need a permission of their own: contracts
+ * (contract.read) and purchase totals (sales.read), as their own routes.
+ */
+static enum svc_code
+history_show(struct req *rq, unsigned *show)
+{
+	static const struct { const char *perm; unsigned bit; } need[] = {
+		{ "contract.read", HISTORY_CONTRACTS },
+		{ "sales.read", HISTORY_SALES },
+	};
+	enum svc_code rc;
+	bool ok;
+
+	*show = 0;
+	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++) {
+		rc = perm_allowed(rq->db, rq->who.user_id, need[i].perm, &ok,
+		    &rq->err);
+		if (rc)
+			return rc;
+		if (ok)
+			*show |= need[i].bit;
+	}
+	return SVC_OK;
+}
+
+/*
+ * GET /api/v1/customers/{id}/history?on=YYYY-MM-DD (contracts and sales
+ * only for holders of contract.read and sales.read)
+ */
 static enum svc_code
 api_customer_history(struct req *rq, struct resp *rs)
 {
 	enum svc_code rc;
 	struct jw w;
 	int64_t id;
+	unsigned show;
 	int on;
 
 	rc = query_allow(rq, history_query);
@@ -462,9 +492,12 @@ api_customer_history(struct req *rq, struct resp *rs)
 		rc = scope(rq, id, "customer", id);
 	if (rc)
 		return rc;
+	rc = history_show(rq, &show);
+	if (rc)
+		return rc;
 	resp_json(rs, 200, &w);
 	return customer_history_json(rq->db, &rq->arena, id, on,
-	    own_customer(rq) == 0, &w, &rq->err);
+	    own_customer(rq) == 0, show, &w, &rq->err);
 }
 
 /* ----- contacts ----- */
@@ -2072,7 +2105,8 @@ const struct route master_routes[] = {
 	    customer_update_fields, NULL },
 	{ HTTP_GET, "/api/v1/customers/{id}/history", api_customer_history,
 	    NULL, "customer.read", 0, "customers", "the customer's whole "
-	    "record: contacts, units with warranty, contracts, sales, requests",
+	    "record: contacts, units with warranty, contracts (with contract."
+	    "read), sales totals (with sales.read), requests, returns",
 	    NULL, history_query },
 	{ HTTP_GET, "/api/v1/customers/{id}/contacts", api_contact_list, NULL,
 	    "customer.read", 0, "customers", "the customer's contacts", NULL,

@@ -9,6 +9,7 @@
 
 #include "api/api.h"
 #include "domain/rma/rma.h"
+#include "domain/user/user.h"
 #include "util/clock.h"
 
 static struct rma_caller
@@ -21,6 +22,17 @@ caller(struct req *rq)
 	};
 
 	return c;
+}
+
+/* caller() for answers with the limits: may it see purchase figures? */
+static enum svc_code
+caller_figures(struct req *rq, struct rma_caller *c)
+{
+	*c = caller(rq);
+	if (c->customer_id != 0)
+		return SVC_OK;
+	return perm_allowed(rq->db, rq->who.user_id, "sales.read",
+	    &c->figures, &rq->err);
 }
 
 /* A date query parameter "YYYY-MM-DD" as YYYYMMDD (absent: dflt). */
@@ -44,17 +56,25 @@ static void
 return_full_json(struct req *rq, struct jw *w, const struct rma *r,
     enum svc_code *rc)
 {
-	struct rma_caller c = caller(rq);
-	bool staff = c.customer_id == 0;
+	struct rma_caller c;
+	bool staff;
 
+	*rc = caller_figures(rq, &c);
+	if (*rc)
+		return;
+	staff = c.customer_id == 0;
 	jw_obj_open(w);
 	jw_key(w, "return");
 	rma_to_json(w, r);
 	jw_key(w, "lines");
 	rma_lines_json(w, r);
 	if (staff && r->limits != NULL) {
+		/* purchase figures need sales.read, as GET /sales */
 		jw_key(w, "limits");
-		rma_limits_json(w, r->limits);
+		if (c.figures)
+			rma_limits_json(w, r->limits);
+		else
+			rma_limits_brief_json(w, r->limits);
 	}
 	jw_key(w, "transitions");
 	fsm_options_json(&rma_fsm, w, r->state, &c.fsm, r);
@@ -285,6 +305,46 @@ return_list_h(struct req *rq, struct resp *rs)
 	return SVC_OK;
 }
 
+static const char *const line_price_query[] = { "customer_id",
+	"model_id", "unit_id", "serial", "date", NULL };
+
+/* GET /api/v1/returns/line-price?customer_id=&model_id=&unit_id=&serial=
+ * &date= (the customer's price of a line's goods on a day) */
+static enum svc_code
+return_line_price_h(struct req *rq, struct resp *rs)
+{
+	struct rma_caller c = caller(rq);
+	struct rma_price_ask ask;
+	struct rma_price p;
+	enum svc_code rc;
+	struct jw w;
+
+	memset(&ask, 0, sizeof(ask));
+	ask.serial = req_query(rq, "serial");
+	rc = query_allow(rq, line_price_query);
+	if (rc == SVC_OK)
+		rc = query_i64(rq, "customer_id", 1, INT64_MAX, 0,
+		    &ask.customer_id);
+	if (rc == SVC_OK)
+		rc = query_i64(rq, "model_id", 1, INT64_MAX, 0, &ask.model_id);
+	if (rc == SVC_OK)
+		rc = query_i64(rq, "unit_id", 1, INT64_MAX, 0, &ask.unit_id);
+	if (rc == SVC_OK && ask.serial != NULL && strlen(ask.serial) > 64)
+		rc = svc_fail_field(&rq->err, SVC_EINVAL, "serial",
+		    "too_long", "'serial' is at most 64 characters");
+	if (rc == SVC_OK)
+		rc = day_param(rq, "date", clock_local_ymd(clock_now()),
+		    &ask.day);
+	if (rc == SVC_OK)
+		rc = rma_line_price(rq->db, &rq->arena, &c, &ask, &p,
+		    &rq->err);
+	if (rc)
+		return rc;
+	resp_json(rs, 200, &w);
+	rma_price_json(&w, &p);
+	return SVC_OK;
+}
+
 static const char *const return_queue_query[] = { "limit", "cursor",
 	"step", NULL };
 
@@ -435,7 +495,7 @@ static const struct field step_fields[] = {
 static enum svc_code
 return_transition_h(struct req *rq, struct resp *rs)
 {
-	struct rma_caller c = caller(rq);
+	struct rma_caller c;
 	struct step_in in;
 	struct rma *r;
 	enum svc_code rc;
@@ -445,7 +505,9 @@ return_transition_h(struct req *rq, struct resp *rs)
 	memset(&in, 0, sizeof(in));
 	in.s.depreciation_fen = -1;
 	in.s.exchange_value_fen = -1;
-	rc = req_param_id(rq, 0, &id);
+	rc = caller_figures(rq, &c);
+	if (rc == SVC_OK)
+		rc = req_param_id(rq, 0, &id);
 	if (rc == SVC_OK)
 		rc = decode_json(rq, step_fields, &in, NULL);
 	if (rc == SVC_OK)
@@ -596,6 +658,12 @@ const struct route rma_routes[] = {
 	    "steps of my roles with their counts, and one step's forms "
 	    "(?step=, default the first with any), longest waiting first",
 	    NULL, return_queue_query },
+	{ HTTP_GET, "/api/v1/returns/line-price", return_line_price_h, NULL,
+	    "return.create", 0, "returns", "the unit price of a return line: "
+	    "the customer's own purchase of the goods (the sold unit's amount, "
+	    "else its last sales record of the model on or before date, "
+	    "default today); found false when there is none", NULL,
+	    line_price_query },
 	{ HTTP_GET, "/api/v1/returns/reports/open", return_report_open_h, NULL,
 	    "return.report", 0, "returns", "open returns by step with their "
 	    "age", NULL, NULL },

@@ -16,7 +16,7 @@ H(api_cal_day_list); H(api_cal_day_add); H(api_cal_day_delete);
 H(api_sla_preview); H(api_sla_select);
 H(api_sla_policy_list); H(api_sla_policy_get); H(api_sla_policy_create);
 H(api_sla_policy_update);
-H(api_sla_clock_list); H(api_sla_clock_get);
+H(api_sla_clock_list); H(api_sla_clock_get); H(api_sla_arrivals);
 H(api_notify_list); H(api_notify_read); H(api_notify_read_all);
 #undef H
 
@@ -702,6 +702,108 @@ api_sla_clock_get(struct req *rq, struct resp *rs)
 	return rc;
 }
 
+/* ----- expected arrival, as a customer may see it ----- */
+
+#define ARRIVALS_MAX 100
+
+static const char *const arrivals_query[] = { "ids", NULL };
+
+/* One request's arrival clock (the newest), if it has one, as an item. */
+static enum svc_code
+arrival_item(struct req *rq, struct jw *w, int64_t id)
+{
+	struct sla_clock **c, *k = NULL;
+	enum svc_code rc;
+	size_t n;
+
+	rc = sla_get_for_scoped(rq->db, &rq->arena, "request", id,
+	    rq->who.customer_id, &c, &n, &rq->err);
+	if (rc == SVC_ENOTFOUND) {
+		svc_err_clear(&rq->err);	/* not the caller's: left out */
+		return SVC_OK;
+	}
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(c[i]->metric, "arrival") == 0)
+			k = c[i];
+	if (k == NULL)
+		return SVC_OK;
+	jw_obj_open(w);
+	jw_kid(w, "request_id", id);
+	jw_kstr(w, "state", k->state == SLA_RUNNING ? "running" :
+	    k->state == SLA_PAUSED ? "paused" : "stopped");
+	if (k->state == SLA_PAUSED)
+		jw_knull(w, "due_at");	/* moves when the clock resumes */
+	else
+		jw_ktime(w, "due_at", k->due_at);
+	if (k->state == SLA_STOPPED)
+		jw_ktime(w, "arrived_at", k->stopped_at);
+	else
+		jw_knull(w, "arrived_at");
+	jw_kstr(w, "outcome", k->outcome);
+	jw_obj_close(w);
+	return SVC_OK;
+}
+
+/*
+ * GET /api/v1/sla/arrivals?ids=1,2,3: the expected arrival of each request
+ * (its arrival clock's due time), for readers of requests who may not read
+ * the SLA (the customer's portal).  Nothing internal: no policy, target,
+ * owner or basis.  A request without an arrival clock, another company's
+ * (a customer user) or one that does not exist is left out.
+ */
+static enum svc_code
+api_sla_arrivals(struct req *rq, struct resp *rs)
+{
+	const char *v = req_query(rq, "ids"), *p, *e;
+	int64_t ids[ARRIVALS_MAX];
+	enum svc_code rc;
+	struct jw w;
+	size_t n = 0;
+
+	rc = query_allow(rq, arrivals_query);
+	if (rc)
+		return rc;
+	if (v == NULL || v[0] == '\0')
+		return svc_fail_field(&rq->err, SVC_EINVAL, "ids", "required",
+		    "'ids' is required: request ids separated by commas");
+	for (p = v; ; p = e + 1) {
+		e = strchr(p, ',');
+		if (e == NULL)
+			e = p + strlen(p);
+		if (n == ARRIVALS_MAX)
+			return svc_fail_field(&rq->err, SVC_EINVAL, "ids",
+			    "too_many", "'ids' takes at most %d ids",
+			    ARRIVALS_MAX);
+		if (!str_to_i64(p, (size_t)(e - p), 1, INT64_MAX, &ids[n]))
+			return svc_fail_field(&rq->err, SVC_EINVAL, "ids",
+			    "invalid", "'ids' must be request ids separated "
+			    "by commas");
+		n++;
+		if (*e == '\0')
+			break;
+	}
+	resp_json(rs, 200, &w);
+	jw_obj_open(&w);
+	jw_key(&w, "items");
+	jw_arr_open(&w);
+	for (size_t i = 0; i < n; i++) {
+		bool dup = false;
+
+		for (size_t j = 0; j < i; j++)
+			dup = dup || ids[j] == ids[i];
+		if (dup)
+			continue;
+		rc = arrival_item(rq, &w, ids[i]);
+		if (rc)
+			return rc;
+	}
+	jw_arr_close(&w);
+	jw_obj_close(&w);
+	return SVC_OK;
+}
+
 /* ----- notifications ----- */
 
 static const char *const notify_query[] = { "unread", "limit", "cursor",
@@ -836,6 +938,11 @@ const struct route sla_routes[] = {
 	{ HTTP_GET, "/api/v1/sla/clocks/{id}", api_sla_clock_get, NULL,
 	    "sla.read", 0, "sla", "one SLA clock with the explanation of its "
 	    "due time", NULL, NULL },
+	{ HTTP_GET, "/api/v1/sla/arrivals", api_sla_arrivals, NULL,
+	    "request.read", 0, "sla", "the expected arrival of requests (ids=1,"
+	    "2,3): each one's arrival due time, state and arrival, nothing "
+	    "internal; for readers without sla.read (the customer's portal)",
+	    NULL, arrivals_query },
 	{ HTTP_GET, "/api/v1/notifications", api_notify_list, NULL,
 	    "notification.self", 0, "notifications", "my notifications, newest "
 	    "first, with the unread count; each with its code and args for "

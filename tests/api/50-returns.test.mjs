@@ -111,7 +111,10 @@ export const tests = [
     });
     t.expectStatus(res, 201);
     t.match(res.headers.location, /^\/api\/v1\/returns\/\d+$/);
-    const { return: r, lines, limits, signatures, transitions } = res.json;
+    const { return: r, lines, signatures, transitions } = res.json;
+    // the agent (no sales.read) gets the verdicts; the figures need sales.read
+    t.deepEqual(Object.keys(res.json.limits).filter((k) => /_fen$|ratio$|^over$|^source$/.test(k)), []);
+    const { limits } = (await t.req('GET', `/api/v1/returns/${r.id}`, { token: await tok(t, 'finance') })).json;
     t.match(r.number, /^RT-\d{8}-\d{4}$/);
     t.equal(r.state, 'submitted');
     t.equal(r.channel, 'staff');
@@ -179,6 +182,10 @@ export const tests = [
       t.match(e.details.missing, /\(already exchanged 500\.00 \+ this form 0\.01\) \/ purchases 10000\.00 yuan = 5\.0001% > limit 5\.00%/);
       t.match(e.details.missing, /special approval/);
       const f = e.details.figures;
+      if (who === 'agent') {   // no sales.read: the verdicts, no money
+        t.deepEqual([f.figures, f.ratio_ok, 'purchases_fen' in f], [false, false, false]);
+        continue;
+      }
       t.equal(f.exchanged_fen, 50000);
       t.equal(f.this_fen, 1);
       t.equal(f.purchases_fen, 1000000);
@@ -755,5 +762,84 @@ export const tests = [
     // a step the caller does not sign names the field
     t.expectError(await t.req('GET', '/api/v1/returns/queue?step=approve', { token: await tok(t, 'finance') }), 400, 'validation_failed', 'step');
     t.expectError(await t.req('GET', '/api/v1/returns/queue?colour=red', { token: await tok(t, 'finance') }), 400, 'validation_failed', 'colour');
+  }],
+
+  ['line price: the customer\'s own purchase of the goods (the sold unit, else its last sale of the model by the day), none said plainly, customers only their own', async (t) => {
+    const admin = await t.admin();
+    const c = await customer(t);
+    const c2 = await customer(t);
+    const agent = await tok(t, 'agent');
+    const price = async (query, token = agent, status = 200) => {
+      const res = await t.req('GET', `/api/v1/returns/line-price?${query}`, { token });
+      t.expectStatus(res, status, `line-price ?${query}`);
+      return res.json;
+    };
+    const serialOf = async (id) => t.expectStatus(await t.req('GET', `/api/v1/units/${id}`, { token: admin }), 200).json.serial;
+    // the sold unit: its amount / quantity, with the unit for the form
+    const d90 = await serialOf(c.units.d90);
+    let p = await price(`customer_id=${c.id}&serial=${encodeURIComponent(d90)}`);
+    t.equal(p.found, true);
+    t.equal(p.source, 'unit');
+    t.equal(p.unit_price_fen, 100000);
+    t.equal(p.model_id, modelId);
+    t.equal(p.unit.id, c.units.d90);
+    t.equal(p.unit.delivery_date, daysAgo(90));
+    t.equal(p.sale, null);
+    t.equal((await price(`customer_id=${c.id}&unit_id=${c.units.d10}`)).unit.serial, await serialOf(c.units.d10));
+    // the model: the customer's last sale of it on or before the day, amount / quantity rounded to the fen
+    const m2 = (await post(t, admin, '/api/v1/product-models', { model_no: t.uniq('RTP-'), name: '挂式空调' })).id;
+    const s60 = await post(t, admin, '/api/v1/sales', { customer_id: c.id, model_id: m2, sale_date: daysAgo(60), quantity: 4, amount_fen: 100002, reference: t.uniq('ERP-') });
+    const s10 = await post(t, admin, '/api/v1/sales', { customer_id: c.id, model_id: m2, sale_date: daysAgo(10), quantity: 3, amount_fen: 100000, reference: t.uniq('ERP-') });
+    // another customer's sale and a sale of no quantity are not this customer's price
+    await post(t, admin, '/api/v1/sales', { customer_id: c2.id, model_id: m2, sale_date: daysAgo(1), quantity: 1, amount_fen: 777 });
+    await post(t, admin, '/api/v1/sales', { customer_id: c.id, model_id: m2, sale_date: daysAgo(2), quantity: 0, amount_fen: 555 });
+    p = await price(`customer_id=${c.id}&model_id=${m2}`);
+    t.equal(p.source, 'sales');
+    t.equal(p.unit_price_fen, 33333);
+    t.equal(p.sale.id, s10.id);
+    t.equal(p.sale.reference, s10.reference);
+    t.equal(p.sale.sale_date, daysAgo(10));
+    t.equal(p.unit, null);
+    p = await price(`customer_id=${c.id}&model_id=${m2}&date=${daysAgo(20)}`);
+    t.equal(p.unit_price_fen, 25001);
+    t.equal(p.sale.id, s60.id);
+    t.equal(p.date, daysAgo(20));
+    // none: found false, no price
+    p = await price(`customer_id=${c.id}&model_id=${m2}&date=${daysAgo(61)}`);
+    t.equal(p.found, false);
+    t.equal(p.source, null);
+    t.equal(p.unit_price_fen, null);
+    t.equal((await price(`customer_id=${c2.id}&model_id=${modelId}`)).found, false);
+    // a unit sold without an amount: the last sale of its model
+    const free = (await post(t, admin, '/api/v1/units', { serial: t.uniq('FREE-'), model_id: m2, customer_id: c.id, purchase_date: daysAgo(5), amount_fen: 0 })).id;
+    p = await price(`customer_id=${c.id}&unit_id=${free}`);
+    t.equal(p.source, 'sales');
+    t.equal(p.unit_price_fen, 33333);
+    t.equal(p.unit.id, free);
+    t.equal(p.model_id, m2);
+    // another customer's unit is not found, and shows nothing of it
+    p = await price(`customer_id=${c.id}&unit_id=${c2.units.d90}`);
+    t.equal(p.found, false);
+    t.equal(p.unit, null);
+    t.equal(p.model_id, null);
+    // the portal: its own company without naming it; another company is not found
+    p = await price(`serial=${encodeURIComponent(d90)}`, c.ptoken);
+    t.equal(p.unit_price_fen, 100000);
+    t.equal(p.customer_id, c.id);
+    t.equal((await price(`unit_id=${c2.units.d90}`, c.ptoken)).unit, null);
+    t.expectError(await t.req('GET', `/api/v1/returns/line-price?customer_id=${c2.id}&model_id=${m2}`, { token: c.ptoken }), 404, 'not_found', 'customer_id');
+    // errors name the field
+    const bad = async (query, status, code, field) => t.expectError(await t.req('GET', `/api/v1/returns/line-price?${query}`, { token: agent }), status, code, field);
+    await bad(`model_id=${m2}`, 400, 'validation_failed', 'customer_id');
+    await bad(`customer_id=${c.id}`, 400, 'validation_failed', 'model_id');
+    await bad(`customer_id=${c.id}&serial=`, 400, 'validation_failed', 'model_id');
+    await bad(`customer_id=${c.id}&model_id=${m2}&date=2026-13-01`, 400, 'validation_failed', 'date');
+    await bad(`customer_id=${c.id}&unit_id=${c.units.d90}&model_id=${m2}`, 400, 'validation_failed', 'model_id');
+    await bad(`customer_id=${c.id}&model_id=999999999`, 404, 'not_found', 'model_id');
+    await bad(`customer_id=999999999&model_id=${m2}`, 404, 'not_found', 'customer_id');
+    await bad(`customer_id=${c.id}&model_id=${m2}&colour=red`, 400, 'validation_failed', 'colour');
+    await bad(`customer_id=${c.id}&serial=${'x'.repeat(65)}`, 400, 'validation_failed', 'serial');
+    // a role that files no returns is refused
+    t.expectStatus(await t.req('GET', `/api/v1/returns/line-price?customer_id=${c.id}&model_id=${m2}`, { token: await tok(t, 'driver') }), 403);
   }],
 ];

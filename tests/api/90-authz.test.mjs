@@ -344,6 +344,7 @@ export const tests = [
       '/api/v1/sla/clocks': ['?limit=200', '?due=overdue&limit=200', '?due=soon&limit=200', '?doc_kind=request&limit=200',
         `?doc_kind=request&doc_id=${o.request.id}`, `?doc_kind=return&doc_id=${o.ret.id}`],
       '/api/v1/sla/clocks/{id}': clocks.map((c) => c.id),
+      '/api/v1/sla/arrivals': [`?ids=${o.request.id}`, `?ids=1,${o.request.id}`],
       '/api/v1/notifications': [''],
       '/api/v1/search': ['?q=' + encodeURIComponent(o.mark), '?q=' + encodeURIComponent(c2.code),
         '?q=' + encodeURIComponent(o.request.number)],
@@ -358,6 +359,8 @@ export const tests = [
       '/api/v1/returns/ratios': ['?limit=200'], '/api/v1/returns/reports/customers': ['', '?customer_id=2'],
       '/api/v1/returns/reports/open': [''], '/api/v1/returns/settings': [''],
       '/api/v1/returns/queue': ['', '?limit=200'],
+      '/api/v1/returns/line-price': ['?customer_id=2&model_id=1', '?model_id=1', `?unit_id=${o.unit.id}`,
+        '?serial=' + encodeURIComponent(o.unit.serial)],
       '/api/v1/returns/{id}': [o.ret.id], '/api/v1/returns/{id}/events': [o.ret.id],
       '/api/v1/reports/requests-monthly': ['?month=' + new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 7)],
     };

@@ -920,8 +920,9 @@ test('refusals: a refused step\'s reason comes from its code (zh: translated; en
   await zh.locator('[data-test=transitions]').waitFor();
   assert((await why(zh, 'assign')).includes('需先派工到部门'), `assign: ${await why(zh, 'assign')}`);
   assert((await why(zh, 'close')).includes('需在以下状态：已解决'), `close: ${await why(zh, 'close')}`);
-  await zh.locator('.disabled-wrap', { has: zh.locator('[data-test=tr-assign]') }).hover();
-  await zh.locator('.el-popper:visible', { hasText: '需先派工到部门' }).waitFor();
+  // the refused steps wait under More, each with its reason
+  await zh.click('[data-test=tr-more]');
+  await zh.locator('[data-test=tr-why-assign]:visible', { hasText: '需先派工到部门' }).waitFor();
   // without a code (an older server) the English text is still understood
   await zh.unrouteAll();
   await zh.route(`${base}/api/v1/requests/${id}`, async (route) => {
@@ -1026,11 +1027,12 @@ test('customer (portal): submits a request, sees only its own company\'s request
   await login(page, 'customer');
   const menu = await page.locator('.side-menu').innerText();
   assert(!/用户管理|审计日志|角色权限/.test(menu), 'no administration menu');
-  await page.goto(`${base}/requests/new`);
-  await page.fill('[data-test=title]', '展示柜门关不严');
-  await page.fill('[data-test=description]', '门封条脱落，制冷效果差。');
-  await page.click('[data-test=create]');
-  await page.waitForURL(/\/requests\/\d+$/);
+  // issue 13 item 9: the customer files and follows its requests in its portal
+  await page.goto(`${base}/portal/new`);
+  await page.fill('[data-test=portal-title]', '展示柜门关不严');
+  await page.fill('[data-test=portal-description]', '门封条脱落，制冷效果差。');
+  await page.click('[data-test=portal-submit]');
+  await page.waitForURL(/\/portal\/requests\/\d+$/);
   const id = Number(/\/requests\/(\d+)/.exec(page.url())[1]);
   const created = await apiAs('admin', 'GET', `/api/v1/requests/${id}`);
   assert(created.body.request.customer_id === cid && created.body.request.channel === 'web', `customer ${created.body.request.customer_id}, channel ${created.body.request.channel}`);
@@ -1038,17 +1040,19 @@ test('customer (portal): submits a request, sees only its own company\'s request
   await apiAs('agent', 'POST', `/api/v1/requests/${id}/events`, { kind: 'note', body: '内部：客户信用一般' });
   await apiAs('agent', 'POST', `/api/v1/requests/${id}/events`, { kind: 'reply', body: '您好，我们将尽快安排上门。' });
   await page.reload();
-  await page.locator('[data-test=timeline]', { hasText: '我们将尽快安排上门' }).waitFor();
-  assert(!(await page.locator('[data-test=timeline]', { hasText: '客户信用一般' }).count()), 'the internal note is not shown to the customer');
-  await page.goto(`${base}/requests`);
+  await page.locator('[data-test=portal-timeline]', { hasText: '我们将尽快安排上门' }).waitFor();
+  assert(!(await page.locator('[data-test=portal-timeline]', { hasText: '客户信用一般' }).count()), 'the internal note is not shown to the customer');
+  await page.goto(`${base}/portal`);
   await settle(page);
-  const names = await page.locator('[data-test=request-table] .el-table__body tr td:nth-child(3)').allInnerTexts();
-  assert(names.length > 0 && names.every((n) => n.trim() === created.body.request.customer_name), `customers shown: ${[...new Set(names)].join(',')}`);
+  // the portal's list shows its own requests only (the API's answer, no other company's number)
+  const shown = await page.locator('[data-test=portal-requests] [data-test=portal-request-row]').allInnerTexts();
+  const mine = (await apiAs('customer', 'GET', '/api/v1/requests?limit=10')).body.items.map((r) => r.number);
+  assert(shown.length > 0 && shown.every((n) => mine.includes(n.trim())), `requests shown: ${shown.join(',')}`);
   await shot(page, 'zh-customer-requests');
   // another company's request is not found
   const other = (await apiAs('admin', 'GET', '/api/v1/requests?limit=50')).body.items.find((r) => r.customer_id !== cid);
-  await page.goto(`${base}/requests/${other.id}`);
-  await page.getByText('记录不存在').first().waitFor();
+  await page.goto(`${base}/portal/requests/${other.id}`);
+  await page.getByText('没有找到这条服务请求').first().waitFor();
   await page.context().close();
 });
 
@@ -1569,6 +1573,641 @@ test('English: every screen of the interface is in English (no Chinese UI text),
   assert(!bad.length, bad.join('; '));
   await page.context().close();
 });
+
+// ----- issue 13 item 6: the return form and detail laid out at 1440, 1280 and 390 px; a line's price from the customer's purchase -----
+
+// What is cut or squeezed on the page: the page or a container scrolling sideways, a
+// control sticking out of its line, step labels overlapping or taking more than
+// maxLines lines.
+async function i13Cut(page, { containers = [], boxes = [], labels = null, maxLines = 2 } = {}) {
+  return page.evaluate(({ containers, boxes, labels, maxLines }) => {
+    const out = [];
+    const shown = (e) => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden';
+    const de = document.documentElement;
+    if (de.scrollWidth > de.clientWidth + 1) out.push(`the page scrolls sideways: ${de.scrollWidth} > ${de.clientWidth}`);
+    for (const sel of containers)
+      for (const e of document.querySelectorAll(sel))
+        if (shown(e) && e.scrollWidth > e.clientWidth + 1) out.push(`${sel} is cut: scrollWidth ${e.scrollWidth} > clientWidth ${e.clientWidth}`);
+    // [box, what must stay inside it]
+    for (const [outer, inner] of boxes)
+      for (const o of document.querySelectorAll(outer)) {
+        if (!shown(o)) continue;
+        const b = o.getBoundingClientRect();
+        for (const e of o.querySelectorAll(inner)) {
+          if (!shown(e)) continue;
+          const r = e.getBoundingClientRect();
+          if (r.width && (r.left < b.left - 1 || r.right > b.right + 1 || r.right > window.innerWidth + 1))
+            out.push(`${inner} "${(e.innerText || e.value || '').slice(0, 30)}" sticks out of ${outer}: ${Math.round(r.left)}–${Math.round(r.right)} outside ${Math.round(b.left)}–${Math.round(b.right)}`);
+        }
+      }
+    if (labels) {
+      const ls = [...document.querySelectorAll(labels)].filter(shown).map((e) => {
+        const r = e.getBoundingClientRect();
+        return { text: e.innerText, r, lines: Math.round(r.height / parseFloat(getComputedStyle(e).lineHeight)) };
+      });
+      if (!ls.length) out.push(`no ${labels}`);
+      for (const l of ls) if (l.lines > maxLines) out.push(`"${l.text}" takes ${l.lines} lines (at most ${maxLines})`);
+      for (let i = 0; i < ls.length; i++)
+        for (let j = i + 1; j < ls.length; j++) {
+          const a = ls[i].r;
+          const b = ls[j].r;
+          const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+          const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+          if (w > 0.5 && h > 0.5) out.push(`"${ls[i].text}" and "${ls[j].text}" overlap`);
+        }
+    }
+    return out;
+  }, { containers, boxes, labels, maxLines });
+}
+const i13Yuan = (fen) => `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
+const i13Money = (fen) => `¥${Math.floor(fen / 100).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${String(fen % 100).padStart(2, '0')}`;
+const i13CJK = /[\u3400-\u9fff\uff00-\uffef]/;
+function i13Console(page, into) {
+  page.on('console', (m) => m.type() === 'error' && into.push(`${page.url()}: ${m.text()}`));
+}
+
+// A dealer with purchases of a model (sales records), one of its sold units, and a model it never bought.
+async function i13PriceData() {
+  if (state.i13) return state.i13;
+  const sales = (await apiAs('admin', 'GET', '/api/v1/sales?limit=200')).body.items.filter((s) => s.model_id && s.quantity > 0);
+  assert(sales.length, 'the demo has no sales records of a model');
+  const models = (await apiAs('admin', 'GET', '/api/v1/product-models?limit=200')).body.items;
+  for (const s of sales) {
+    const price = (q) => apiAs('admin', 'GET', `/api/v1/returns/line-price?customer_id=${s.customer_id}&${q}`).then((r) => r.body);
+    const bought = await price(`model_id=${s.model_id}`);
+    const units = (await apiAs('admin', 'GET', `/api/v1/units?customer_id=${s.customer_id}&limit=50`)).body.items.filter((u) => u.amount_fen > 0 && u.delivery_date);
+    let never = null;
+    for (const m of models) if (!(await price(`model_id=${m.id}`)).found) { never = m; break; }
+    if (!bought.found || !units.length || !never) continue;
+    const unit = units[0];
+    const byUnit = await price(`serial=${encodeURIComponent(unit.serial)}`);
+    const customer = (await apiAs('admin', 'GET', `/api/v1/customers/${s.customer_id}`)).body;
+    const model = models.find((m) => m.id === s.model_id);
+    state.i13 = { customer, model, bought, unit, byUnit, never };
+    return state.i13;
+  }
+  throw new Error('no dealer with purchases of a model, a sold unit and a model it never bought');
+}
+
+test('returns: a new form\'s line price comes from the customer\'s purchase (model, serial), typed by hand or none found, said on the line; columns labelled, nothing cut at 1440, 1280, 390 (zh, en)', async () => {
+  if (!hasRoute('GET', '/api/v1/returns/line-price')) return 'skip: no /api/v1/returns/line-price yet';
+  const { customer, model, bought, unit, byUnit, never } = await i13PriceData();
+  assert(bought.source === 'sales' && byUnit.source === 'unit', `sources: ${bought.source} ${byUnit.source}`);
+  const errors = [];
+  for (const lang of ['zh-CN', 'en']) {
+    const zh = lang === 'zh-CN';
+    const page = await newPage({ lang, width: 1440, height: 900 });
+    i13Console(page, errors);
+    await fastLogin(page, 'agent');
+    await page.goto(`${base}/returns/new`);
+    await page.locator('[data-test=rma-line]').first().waitFor();
+    const src = (i) => page.locator('[data-test=rma-price-src]').nth(i);
+    // before a customer: the line says what fills the price
+    await pick(page, '[data-test=rma-model]', model.model_no);
+    await page.locator('[data-test=rma-price-src][data-src=no_customer]').waitFor();
+    await page.locator('[data-test=rma-customer]').click();
+    await page.keyboard.type(customer.code);
+    await page.locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: customer.code }).first().click();
+    // the customer's last purchase of the model
+    await page.locator('[data-test=rma-price-src][data-src=sales]').first().waitFor();
+    const price = page.locator('[data-test=rma-price] input, input[data-test=rma-price]').first();
+    assert((await price.inputValue()) === i13Yuan(bought.unit_price_fen), `price ${await price.inputValue()} = ${i13Yuan(bought.unit_price_fen)}`);
+    let said = await src(0).innerText();
+    assert(said.includes(bought.sale.reference) && said.includes(zh ? '客户购买价' : "customer's purchase"), `the source said: ${said}`);
+    assert(zh || !i13CJK.test(said), `Chinese in the English source: ${said}`);
+    assert((await page.locator('[data-test=rma-amount]').first().innerText()).includes(i13Money(bought.unit_price_fen)), 'the amount of the line');
+    // typed by hand
+    await price.fill('123.45');
+    await page.locator('[data-test=rma-price-src][data-src=manual]').first().waitFor();
+    said = await src(0).innerText();
+    assert(said.includes(zh ? '手工录入' : 'entered by hand'), `typed by hand: ${said}`);
+    // a model the customer never bought: said plainly, no price
+    await page.click('text=' + (zh ? '添加一行' : 'Add a line'));
+    await pick(page, '[data-test=rma-model] >> nth=1', never.model_no);
+    await page.locator('[data-test=rma-price-src][data-src=none]').waitFor();
+    said = await src(1).innerText();
+    assert(said.includes(zh ? '未找到' : 'No purchase price'), `none found: ${said}`);
+    assert((await page.locator('[data-test=rma-price] input, input[data-test=rma-price]').nth(1).inputValue()) === '', 'no price when none is found');
+    // a serial number of the customer's unit: its model, delivery date and price
+    await page.click('text=' + (zh ? '添加一行' : 'Add a line'));
+    const serial = page.locator('[data-test=rma-serial] input, input[data-test=rma-serial]').nth(2);
+    await serial.fill(unit.serial);
+    await serial.press('Tab');
+    await page.locator('[data-test=rma-price-src][data-src=unit]').waitFor();
+    said = await src(2).innerText();
+    assert(said.includes(unit.serial), `from the unit: ${said}`);
+    assert((await page.locator('[data-test=rma-price] input, input[data-test=rma-price]').nth(2).inputValue()) === i13Yuan(byUnit.unit_price_fen), 'the unit\'s price');
+    await page.locator('[data-test=rma-line] >> nth=2').locator('.el-select', { hasText: unit.model_no }).waitFor();
+    assert((await page.locator('[data-test=rma-delivery] input').nth(2).inputValue()) === unit.delivery_date, 'the unit\'s delivery date');
+    await page.click('body', { position: { x: 5, y: 5 } });
+    // the layout at three widths
+    for (const [w, h] of [[1440, 900], [1280, 800], [390, 844]]) {
+      await page.setViewportSize({ width: w, height: h });
+      await settle(page);
+      const head = page.locator('[data-test=rma-line-head]');
+      if (w > 800) {
+        assert(await head.isVisible(), `${lang} ${w}: the column labels are shown`);
+        const heads = (await head.innerText()).replace(/\s+/g, ' ');
+        for (const k of zh ? ['产品型号', '序列号', '数量', '单价', '金额', '交货日期'] : ['Product model', 'Serial number', 'Qty', 'Unit price', 'Amount', 'Delivery date'])
+          assert(heads.includes(k), `${lang} ${w}: the column "${k}" in ${heads}`);
+        const bad = await i13Cut(page, { containers: ['[data-test=rma-lines]', '.el-card__body'], boxes: [['[data-test=rma-lines]', '[data-test=rma-line-head] > span, .cell, .el-input, .el-select, .el-input-number, .el-date-editor']], labels: '[data-test=rma-line-head] > span', maxLines: 1 });
+        assert(!bad.length, `${lang} ${w}: ${bad.join('; ')}`);
+      } else {
+        assert(!(await head.isVisible()), `${lang} ${w}: no header row on a phone`);
+        const labels = await page.locator('[data-test=rma-line] >> nth=0').locator('.cell-label').evaluateAll((els) => els.filter((e) => e.offsetParent).map((e) => e.innerText));
+        assert(labels.length === 6, `${lang} ${w}: each field of a line labelled: ${labels.join(', ')}`);
+        const bad = await i13Cut(page, { containers: ['[data-test=rma-lines]', '[data-test=rma-line]', '.el-card__body'], boxes: [['[data-test=rma-line]', '.cell, .el-input, .el-select, .el-input-number, .el-date-editor, [data-test=rma-amount]']], labels: '[data-test=rma-line] .cell-label', maxLines: 1 });
+        assert(!bad.length, `${lang} ${w}: ${bad.join('; ')}`);
+      }
+      if (zh) await shot(page, `zh-return-new-${w}`);
+    }
+    if (zh) {
+      // filed with the prices on the screen (a quality return needs no delivery date)
+      await page.setViewportSize({ width: 1440, height: 900 });
+      const axeBefore = axeFindings.length;
+      await axeCheck(page, 'new return: lines with their price sources');
+      assert(axeFindings.length === axeBefore, axeFindings.slice(axeBefore).join('; '));
+      await pick(page, '[data-test=rma-reason]', '质量问题');
+      await page.locator('[data-test=rma-line] >> nth=1').getByRole('button', { name: '删除' }).click();
+      await page.click('[data-test=rma-submit]');
+      await page.waitForURL(/\/returns\/\d+$/);
+      const id = Number(/\/returns\/(\d+)/.exec(page.url())[1]);
+      const lines = (await apiAs('admin', 'GET', `/api/v1/returns/${id}`)).body.lines;
+      assert(lines.length === 2 && lines[0].unit_price_fen === 12345 && lines[1].unit_price_fen === byUnit.unit_price_fen && lines[1].unit_id === unit.id,
+        `filed lines: ${JSON.stringify(lines.map((l) => [l.unit_price_fen, l.unit_id]))}`);
+    }
+    await page.context().close();
+  }
+  assert(!errors.length, errors.slice(0, 3).join(' | '));
+});
+
+test('returns: the detail at 1440, 1280 and 390 px (zh, en): amount and date columns shown, step labels separated (总经理特批 | 经营部审批), one line each in Chinese, vertical on a phone', async () => {
+  if (!hasRoute('GET', '/api/v1/returns')) return 'skip: no /api/v1/returns yet';
+  const { customer, model, unit } = await i13PriceData();
+  const d = new Date(Date.now() - 20 * 86400000).toISOString().slice(0, 10);
+  // over the limit: the general manager's special approval is one of the eight steps
+  const c = await apiAs('agent', 'POST', '/api/v1/returns', { kind: 'exchange', reason: 'unsalable', customer_id: customer.id, lines: [
+    { unit_id: unit.id, quantity: 1, unit_price_fen: 99999999 },
+    { model_id: model.id, quantity: 1200, unit_price_fen: 1234567, delivery_date: d, description: '整批滞销的展示柜，含包装与配件，客户要求调换为新款型号' },
+  ] });
+  assert(c.status === 201, `create: ${c.status} ${JSON.stringify(c.body).slice(0, 200)}`);
+  const id = c.body.return.id;
+  const full = (await apiAs('agent', 'GET', `/api/v1/returns/${id}`)).body;
+  assert(full.limits?.over, 'the form is over the limit');
+  const amounts = full.lines.map((l) => i13Money(l.amount_fen));
+  const errors = [];
+  for (const lang of ['zh-CN', 'en']) {
+    const zh = lang === 'zh-CN';
+    for (const [w, h] of [[1440, 900], [1280, 800], [390, 844]]) {
+      const page = await newPage({ lang, width: w, height: h, mobile: w < 500 });
+      i13Console(page, errors);
+      await fastLogin(page, 'agent');
+      await page.goto(`${base}/returns/${id}`);
+      await page.locator('[data-test=rma-steps]').waitFor();
+      await settle(page);
+      const steps = await page.locator('[data-test=rma-step-label]').allInnerTexts();
+      assert(steps.length === 8 && steps.includes(zh ? '总经理特批' : 'Special approval') && steps.includes(zh ? '经营部审批' : 'Sales manager'), `${lang} ${w}: the steps ${steps.join('|')}`);
+      const bad = await i13Cut(page, {
+        containers: ['.el-card__body', '.el-table .el-scrollbar__wrap', '.sig-wrap'],
+        boxes: [['.sig-wrap', '[data-test=rma-step-label]'], ['[data-test=rma-line-card]', 'dd, strong']],
+        labels: '[data-test=rma-step-label]',
+        maxLines: zh || w < 500 ? 1 : 2,
+      });
+      assert(!bad.length, `${lang} ${w}: ${bad.join('; ')}`);
+      if (w < 500) {
+        // a column of steps: each label below the one before
+        const tops = await page.locator('[data-test=rma-step-label]').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().top));
+        assert(tops.every((t, i) => i === 0 || t > tops[i - 1] + 10), `${lang} ${w}: vertical steps ${tops.join(',')}`);
+        const cards = (await page.locator('[data-test=rma-line-card]').allInnerTexts()).join('\n');
+        for (const a of amounts) assert(cards.includes(a), `${lang} ${w}: the amount ${a} on the line cards`);
+        assert(cards.includes(d), `${lang} ${w}: the delivery date on the line cards`);
+      } else {
+        const tops = await page.locator('[data-test=rma-step-label]').evaluateAll((els) => els.map((e) => Math.round(e.getBoundingClientRect().top)));
+        assert(new Set(tops).size === 1, `${lang} ${w}: the steps in one row: ${tops.join(',')}`);
+        // the amount and the date columns inside the table and the window
+        const table = page.locator('[data-test=rma-line-table]');
+        const box = await table.boundingBox();
+        for (const sel of ['[data-test=rma-line-amount]', '[data-test=rma-line-date]']) {
+          const cells = table.locator(sel);
+          for (let i = 0; i < (await cells.count()); i++) {
+            const b = await cells.nth(i).boundingBox();
+            assert(b && b.x + b.width <= box.x + box.width + 1 && b.x + b.width <= w, `${lang} ${w}: ${sel} ${i} cut: ${JSON.stringify(b)} table ${JSON.stringify(box)}`);
+          }
+          assert((await cells.allInnerTexts()).join(' ').length > 0, `${sel} empty`);
+        }
+        const shownAmounts = await table.locator('[data-test=rma-line-amount]').allInnerTexts();
+        assert(amounts.every((a) => shownAmounts.includes(a)), `${lang} ${w}: amounts ${shownAmounts.join(',')}`);
+        assert((await table.locator('[data-test=rma-line-date]').allInnerTexts()).includes(d), `${lang} ${w}: the delivery date shown`);
+      }
+      if (zh) await shot(page, `zh-return-detail-${w}`);
+      if (zh && w !== 1280) {
+        const axeBefore = axeFindings.length;
+        await axeCheck(page, `return detail: steps and lines at ${w} px`);
+        assert(axeFindings.length === axeBefore, axeFindings.slice(axeBefore).join('; '));
+      }
+      await page.context().close();
+    }
+  }
+  // the lists: every column inside the table at 1440 and 1280, no word broken inside
+  for (const lang of ['zh-CN', 'en'])
+    for (const [w, h] of [[1440, 900], [1280, 800]])
+      for (const [user, p] of [['agent', '/returns'], ['asmanager', '/approvals']]) {
+        const page = await newPage({ lang, width: w, height: h });
+        i13Console(page, errors);
+        await fastLogin(page, user);
+        await page.goto(`${base}${p}`);
+        await page.locator('[data-test=return-table] .el-table__row').first().waitFor();
+        await settle(page);
+        const bad = await i13Cut(page, { containers: ['.el-table .el-scrollbar__wrap'] });
+        const broken = await page.locator('[data-test=return-table] .cell').evaluateAll((els) => els.filter((e) => !/\s/.test(e.innerText.trim()) && e.innerText.trim() && e.getBoundingClientRect().height > parseFloat(getComputedStyle(e).lineHeight) * 1.5).map((e) => e.innerText));
+        assert(!bad.length && !broken.length, `${lang} ${w} ${p}: ${bad.join('; ')} ${broken.length ? `broken inside a word: ${broken.join(', ')}` : ''}`);
+        await page.context().close();
+      }
+  assert(!errors.length, errors.slice(0, 3).join(' | '));
+});
+
+// ----- issue 13 item 11: phone (390×844): form labels on top, never broken inside a word; a closed request shows only what can be done -----
+
+// Where a label's text breaks into lines: the characters around each break.
+async function i13LabelBreaks(page) {
+  return page.evaluate(() => {
+    const out = [];
+    for (const e of document.querySelectorAll('.el-form-item__label')) {
+      if (!e.getClientRects().length) continue;
+      const item = e.closest('.el-form-item');
+      const content = item?.querySelector('.el-form-item__content');
+      const text = e.textContent;
+      if (content && content.getBoundingClientRect().height && e.getBoundingClientRect().bottom > content.getBoundingClientRect().top + 1) out.push(`"${text.trim()}" beside its field, not above it`);
+      const walker = document.createTreeWalker(e, NodeFilter.SHOW_TEXT);
+      const chars = [];
+      for (let n = walker.nextNode(); n; n = walker.nextNode())
+        for (let i = 0; i < n.data.length; i++) {
+          const r = document.createRange();
+          r.setStart(n, i);
+          r.setEnd(n, i + 1);
+          const rect = r.getBoundingClientRect();
+          if (rect.width || rect.height) chars.push({ c: n.data[i], top: rect.top });
+        }
+      for (let i = 1; i < chars.length; i++)
+        if (chars[i].top > chars[i - 1].top + 4) {
+          const before = chars[i - 1].c;
+          const at = chars[i].c;
+          const betweenWords = /[\s\-/]/.test(before) || /\s/.test(at);
+          const cjk = /[\u3400-\u9fff]/.test(before) || /[\u3400-\u9fff]/.test(at);
+          if (cjk || !betweenWords) out.push(`"${text.trim()}" breaks inside a word: "${chars.slice(0, i).map((x) => x.c).join('')}/${chars.slice(i).map((x) => x.c).join('')}"`);
+        }
+    }
+    return out;
+  });
+}
+
+test('phone (390): form labels sit on top of their fields and never break inside a word: new request, new return, master data, users, account, due-time preview (zh, en)', async () => {
+  const errors = [];
+  for (const lang of ['zh-CN', 'en']) {
+    const page = await newPage({ lang, width: 390, height: 844, mobile: true });
+    i13Console(page, errors);
+    await fastLogin(page, 'admin');
+    const bad = [];
+    let seen = 0;
+    const check = async (what) => {
+      await settle(page);
+      seen += await page.locator('.el-form-item__label').evaluateAll((els) => els.filter((e) => e.getClientRects().length).length);
+      for (const b of await i13LabelBreaks(page)) bad.push(`${what}: ${b}`);
+    };
+    for (const p of ['/requests/new', '/returns/new', '/account', '/sla/preview']) {
+      await page.goto(`${base}${p}`);
+      await page.locator('.el-form-item__label').first().waitFor();
+      await check(p);
+    }
+    for (const [p, button] of [['/customers', '[data-test=new-customers]'], ['/units', '[data-test=new-units]'], ['/contracts', '[data-test=new-contracts]'], ['/prices', '[data-test=new-prices]'], ['/sla/policies', '[data-test=new-sla_policies]'], ['/admin/users', '[data-test=user-new]']]) {
+      await page.goto(`${base}${p}`);
+      await page.locator(button).click();
+      await page.locator('.el-dialog .el-form-item__label').first().waitFor();
+      await check(`${p} (new)`);
+    }
+    assert(seen > 60, `only ${seen} labels looked at`);
+    assert(!bad.length, `${lang}: ${bad.slice(0, 8).join('; ')}`);
+    await page.context().close();
+  }
+  assert(!errors.length, errors.slice(0, 3).join(' | '));
+});
+
+test('phone (390): a closed request shows only the steps that can be taken on the first screen; the others under More, each with its reason (zh, en)', async () => {
+  const closed = (await apiAs('agent', 'GET', '/api/v1/requests?state=closed&limit=1')).body.items[0];
+  assert(closed, 'the demo has a closed request');
+  const det = (await apiAs('agent', 'GET', `/api/v1/requests/${closed.id}`)).body;
+  const shownSteps = det.transitions.filter((x) => x.allowed || x.reason_code !== 'role');
+  const allowed = det.transitions.filter((x) => x.allowed).map((x) => x.name);
+  const refused = shownSteps.filter((x) => !x.allowed).map((x) => x.name);
+  assert(refused.length >= 5, `a closed request has steps refused by its state: ${refused.join(',')}`);
+  const errors = [];
+  for (const lang of ['zh-CN', 'en']) {
+    const zh = lang === 'zh-CN';
+    const page = await newPage({ lang, width: 390, height: 844, mobile: true });
+    i13Console(page, errors);
+    await fastLogin(page, 'agent');
+    await page.goto(`${base}/requests/${closed.id}`);
+    await page.locator('[data-test=transitions]').waitFor();
+    await settle(page);
+    // the first screen: only buttons that work, and More
+    const onScreen = await page.locator('[data-test^=tr-]').evaluateAll((els) => els.filter((e) => {
+      const r = e.getBoundingClientRect();
+      return e.getClientRects().length && r.bottom > 0 && r.top < window.innerHeight;
+    }).map((e) => ({ name: e.getAttribute('data-test').slice(3), disabled: e.disabled || e.getAttribute('aria-disabled') === 'true' })));
+    const disabled = onScreen.filter((x) => x.disabled && x.name !== 'more');
+    assert(!disabled.length, `${lang}: greyed steps on the first screen: ${disabled.map((x) => x.name).join(',')}`);
+    const buttons = onScreen.filter((x) => !x.name.startsWith('why-') && x.name !== 'refused' && x.name !== 'more').map((x) => x.name);
+    assert(buttons.length <= allowed.length && buttons.every((n) => shownSteps.some((x) => x.name === n)), `${lang}: steps on the first screen ${buttons.join(',')} (allowed: ${allowed.join(',')})`);
+    for (const n of allowed) assert(buttons.includes(n), `${lang}: the allowed step ${n} is on the first screen`);
+    const more = page.locator('[data-test=tr-more]');
+    assert((await more.innerText()).includes(String(refused.length)), `${lang}: More says ${refused.length}: ${await more.innerText()}`);
+    const mb = await more.boundingBox();
+    assert(mb && mb.y + mb.height <= 844, `${lang}: More is on the first screen`);
+    assert(!(await page.locator('[data-test=tr-refused]').isVisible()), `${lang}: the refused steps wait for More`);
+    // on demand: every refused step with its reason
+    await more.click();
+    await page.locator('[data-test=tr-refused]').waitFor();
+    assert((await more.getAttribute('aria-expanded')) === 'true', 'More says it is open');
+    for (const n of refused) {
+      const why = (await page.locator(`[data-test=tr-why-${n}]`).innerText()).trim();
+      assert(why.length > 2 && (zh ? i13CJK.test(why) : !i13CJK.test(why)), `${lang}: the reason of ${n}: ${why}`);
+      assert(await page.locator(`[data-test=tr-${n}]`).isDisabled(), `${lang}: ${n} is shown disabled`);
+    }
+    const bad = await i13Cut(page, { containers: ['.el-card__body'], boxes: [['[data-test=tr-refused]', 'li, .el-button, [data-test^=tr-why-]']] });
+    assert(!bad.length, `${lang}: ${bad.join('; ')}`);
+    if (zh) {
+      await shot(page, 'zh-phone-request-closed-more');
+      const axeBefore = axeFindings.length;
+      await axeCheck(page, 'closed request at 390 px, More open');
+      assert(axeFindings.length === axeBefore, axeFindings.slice(axeBefore).join('; '));
+    }
+    await more.click();
+    await page.locator('[data-test=tr-refused]').waitFor({ state: 'hidden' });
+    await page.context().close();
+  }
+  assert(!errors.length, errors.slice(0, 3).join(' | '));
+});
+
+// ----- issue 13 item 9: menus by permission, the customer's portal -----
+// What each menu screen does, in the API's terms: the routes it reads, and
+// for screens that administer something the route that changes it.  The
+// permissions needed are those routes' x-permission in the OpenAPI document,
+// so the expected menu of a role follows from its permissions as the API
+// reports them (GET /api/v1/session), not from a copy of the menu table.
+const SCREEN_DOES = [
+  // [menu label key, address, [method, path] ...]
+  ['menu.dashboard', '/dashboard', ['GET', '/api/v1/requests']],
+  ['menu.requests', '/requests', ['GET', '/api/v1/requests']],
+  ['menu.request_new', '/requests/new', ['POST', '/api/v1/requests']],
+  ['menu.tasks', '/tasks', ['GET', '/api/v1/requests'], ['POST', '/api/v1/requests/{id}/transitions/{name}']],
+  ['menu.returns', '/returns', ['GET', '/api/v1/returns']],
+  ['menu.approvals', '/approvals', ['GET', '/api/v1/returns'], ['POST', '/api/v1/returns/{id}/transitions/{name}']],
+  ['menu.kb', '/kb', ['GET', '/api/v1/kb/articles']],
+  ['menu.customers', '/customers', ['GET', '/api/v1/customers']],
+  ['menu.units', '/units', ['GET', '/api/v1/units']],
+  ['menu.models', '/models', ['GET', '/api/v1/product-models']],
+  ['menu.parts', '/parts', ['GET', '/api/v1/parts']],
+  ['menu.contracts', '/contracts', ['GET', '/api/v1/contracts']],
+  ['menu.sales', '/sales', ['GET', '/api/v1/sales']],
+  ['menu.prices', '/prices', ['GET', '/api/v1/prices']],
+  ['menu.sla_policies', '/sla/policies', ['GET', '/api/v1/sla/policies'], ['POST', '/api/v1/sla/policies']],
+  ['menu.calendar_days', '/calendar', ['GET', '/api/v1/calendar/days']],
+  ['menu.calendar_hours', '/calendar/hours', ['GET', '/api/v1/calendar']],
+  // a tool for those who set the targets
+  ['menu.sla_preview', '/sla/preview', ['GET', '/api/v1/sla/preview'], ['POST', '/api/v1/sla/policies']],
+  ['menu.users', '/admin/users', ['GET', '/api/v1/users'], ['POST', '/api/v1/users']],
+  ['menu.roles', '/admin/roles', ['GET', '/api/v1/roles']],
+  ['menu.departments', '/admin/departments', ['GET', '/api/v1/departments'], ['POST', '/api/v1/departments']],
+  ['menu.audit', '/admin/audit', ['GET', '/api/v1/audit']],
+];
+const PORTAL_DOES = [
+  ['portal.menu.home', '/portal', ['GET', '/api/v1/requests']],
+  ['portal.menu.new', '/portal/new', ['POST', '/api/v1/requests']],
+  ['portal.menu.messages', '/portal/messages', ['GET', '/api/v1/notifications']],
+];
+const i18nOf = (lang) => JSON.parse(fs.readFileSync(path.join(top, `web/src/i18n/${lang === 'en' ? 'en' : 'zh-CN'}.json`), 'utf8'));
+const msg = (dict, key) => key.split('.').reduce((o, k) => (o ? o[k] : undefined), dict);
+const permOf = (m, p) => openapi.paths?.[p]?.[m.toLowerCase()]?.['x-permission'];
+function expectedMenu(perms, customer) {
+  const has = (does) => does.every(([m, p]) => hasRoute(m, p) && perms.has(permOf(m, p)));
+  const list = customer ? PORTAL_DOES : SCREEN_DOES;
+  const out = list.filter(([, , ...does]) => has(does));
+  if (!customer && !perms.has(permOf('GET', '/api/v1/requests'))) out.unshift(['menu.welcome', '/welcome']);
+  return out;
+}
+async function menuLabels(page) {
+  await page.locator('.side-menu').first().waitFor();
+  return (await page.locator('.side-menu [data-test^="menu-"]').allInnerTexts()).map((s) => s.trim()).filter(Boolean);
+}
+// what a customer must not be shown: the staff's words
+const STAFF_WORDS = {
+  'zh-CN': ['派工', '工单', '指派', '内部', '备注', '工作台', '时限', 'SLA', '负责人', '处理人', '签字', '审批'],
+  en: [/dispatch/i, /work order/i, /\bassign/i, /internal/i, /\bnote\b/i, /ticket/i, /\bSLA\b/, /workbench/i, /sign(ed|ature)/i, /approv/i],
+};
+function staffWordsIn(text, lang) {
+  return STAFF_WORDS[lang].filter((w) => (typeof w === 'string' ? text.includes(w) : w.test(text))).map(String);
+}
+
+for (const lang of ['zh-CN', 'en']) {
+  test(`menus by permission (${lang}): driver, finance, agent, technician and customer see exactly the screens their permissions allow; a typed forbidden address shows the 403 view`, async () => {
+    const dict = i18nOf(lang);
+    for (const user of ['driver', 'finance', 'agent', 'tech', 'customer']) {
+      const s = (await apiAs(user, 'GET', '/api/v1/session')).body;
+      const perms = new Set(s.permissions);
+      const customer = s.user.customer_id !== null;
+      const want = expectedMenu(perms, customer);
+      const page = await newPage({ lang });
+      await login(page, user);
+      const got = await menuLabels(page);
+      const wantLabels = want.map(([k]) => msg(dict, k));
+      assert(JSON.stringify([...got].sort()) === JSON.stringify([...wantLabels].sort()), `${user} (${lang}): menu ${JSON.stringify(got)}, want ${JSON.stringify(wantLabels)}`);
+      // the groups with nothing in them are not shown (系统管理 for all but admins)
+      const groups = (await page.locator('.side-menu .el-sub-menu__title').allInnerTexts()).map((x) => x.trim());
+      if (!want.some(([k]) => ['menu.users', 'menu.roles', 'menu.departments', 'menu.audit'].includes(k)))
+        assert(!groups.includes(msg(dict, 'menu.admin')), `${user}: an empty ${msg(dict, 'menu.admin')} group`);
+      // typed addresses of screens not in its menu: the 403 view
+      const all = customer ? SCREEN_DOES.filter(([k]) => ['menu.dashboard', 'menu.requests', 'menu.departments'].includes(k)) : [...SCREEN_DOES, ...PORTAL_DOES];
+      const forbidden = all.filter(([k, , ...does]) => !want.some(([w]) => w === k) && does.every(([m, p]) => hasRoute(m, p)));
+      const sample = customer ? forbidden : forbidden.filter(([k]) => ['menu.departments', 'menu.users', 'menu.sla_policies', 'menu.sla_preview', 'portal.menu.home', 'menu.requests'].includes(k));
+      assert(sample.length > 0, `${user}: no forbidden screen to try`);
+      for (const [k, addr] of sample) {
+        await page.goto(`${base}${addr}`);
+        await page.locator('main').getByText(msg(dict, 'forbidden.title')).first().waitFor({ timeout: 5000 }).catch(() => {
+          throw new Error(`${user} (${lang}): ${addr} (${msg(dict, k)}) does not show the 403 view but ${page.url()}`);
+        });
+      }
+      await page.context().close();
+    }
+  }, { timeoutMs: 150000 });
+}
+
+test('purchase totals need sales.read: the driver\'s return form shows the verdicts, not the purchases; the agent\'s customer page has no sales tab; finance sees both', async () => {
+  const amount = 98765400; // ¥987,654.00
+  const s = await apiAs('admin', 'POST', '/api/v1/sales', { customer_id: 1, sale_date: new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10), amount_fen: amount });
+  assert(s.status === 201, `sale: ${s.status}`);
+  const model = (await apiAs('admin', 'GET', '/api/v1/product-models?limit=1')).body.items[0];
+  const r = await apiAs('agent', 'POST', '/api/v1/returns', { kind: 'exchange', reason: 'unsalable', customer_id: 1, lines: [{ model_id: model.id, quantity: 1, unit_price_fen: 1000, delivery_date: new Date(Date.now() - 10 * 86400e3).toISOString().slice(0, 10) }] });
+  assert(r.status === 201, `return: ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
+  const id = r.body.return.id;
+  const zh = i18nOf('zh-CN');
+  const purchases = (await apiAs('finance', 'GET', `/api/v1/returns/${id}`)).body.limits.purchases_fen;
+  const money = `¥${Math.floor(purchases / 100).toLocaleString('en-US')}.${String(purchases % 100).padStart(2, '0')}`;
+  for (const [user, sees] of [['driver', false], ['finance', true]]) {
+    const page = await newPage({ width: 1440, height: 900 });
+    await fastLogin(page, user);
+    await page.goto(`${base}/returns/${id}`);
+    const card = page.locator('[data-test=rma-ratio]');
+    await card.waitFor();
+    const text = await card.innerText();
+    assert(text.includes(zh.rma.ratio_state), `${user}: the verdicts are shown: ${text}`);
+    assert(text.includes(money) === sees && text.includes(zh.rma.purchases) === sees, `${user}: purchases ${money} ${sees ? 'missing' : 'shown'}: ${text.replace(/\n/g, ' ')}`);
+    if (user === 'driver') await shot(page, 'zh-driver-return-no-purchases');
+    await page.context().close();
+  }
+  // the customer page: the sales tab only with sales.read
+  for (const [user, sees] of [['agent', false], ['finance', true]]) {
+    const page = await newPage({ width: 1440, height: 900 });
+    await fastLogin(page, user);
+    await page.goto(`${base}/customers/1`);
+    await settle(page);
+    const tabs = (await page.locator('.el-tabs__item').allInnerTexts()).map((x) => x.trim());
+    assert(tabs.length > 0, `${user}: no tabs on the customer page`);
+    assert(tabs.some((x) => x.startsWith(zh.customer.sales)) === sees, `${user}: tabs ${JSON.stringify(tabs)}`);
+    await page.context().close();
+  }
+});
+
+test('customer portal (zh and en, 1440×900 and 390×844): its requests with the expected arrival, its returns, no staff words; a request submitted there is in the staff list; a reply arrives in its message box; arrived, resolved and confirmed there', async () => {
+  const me = (await apiAs('customer', 'GET', '/api/v1/session')).body.user;
+  // a return of its company (filed by staff), for the list
+  const model = (await apiAs('admin', 'GET', '/api/v1/product-models?limit=1')).body.items[0];
+  const ret = (await apiAs('agent', 'POST', '/api/v1/returns', { kind: 'refund', reason: 'quality', customer_id: me.customer_id, lines: [{ model_id: model.id, quantity: 2, unit_price_fen: 1500, delivery_date: new Date(Date.now() - 5 * 86400e3).toISOString().slice(0, 10) }] })).body.return;
+  const zh = i18nOf('zh-CN');
+  // zh at 1440: lands on the portal, submits a repair
+  const page = await newPage({ width: 1440, height: 900 });
+  await login(page, 'customer');
+  assert(new URL(page.url()).pathname === '/portal', `the customer lands on ${page.url()}`);
+  await page.click('[data-test=portal-new]');
+  await page.waitForURL(/\/portal\/new$/);
+  await page.fill('[data-test=portal-title]', '冷柜不制冷（门户测试）');
+  await page.fill('[data-test=portal-description]', '早上发现温度升到 12 度。');
+  await page.click('[data-test=portal-submit]');
+  await page.waitForURL(/\/portal\/requests\/\d+$/);
+  const id = Number(/(\d+)$/.exec(page.url())[1]);
+  const req = (await apiAs('admin', 'GET', `/api/v1/requests/${id}`)).body.request;
+  assert(req.customer_id === me.customer_id && req.channel === 'web' && req.type === 'repair', JSON.stringify(req).slice(0, 200));
+  const clock = (await apiAs('admin', 'GET', `/api/v1/sla/clocks?doc_kind=request&doc_id=${id}`)).body.items.find((c) => c.metric === 'arrival');
+  assert(clock, 'the repair has an arrival target');
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}:\d{2})/.exec(clock.due_at);
+  const thisYear = String(new Date().getFullYear()) === m[1];
+  const dueZh = `预计 ${thisYear ? '' : `${m[1]}年`}${Number(m[2])}月${Number(m[3])}日 ${m[4]} 前到达`;
+  const MON = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const dueEn = `Expected by ${MON[Number(m[2]) - 1]} ${Number(m[3])}${thisYear ? '' : ` ${m[1]}`}, ${m[4]}`;
+  await page.locator('[data-test=eta]', { hasText: dueZh }).waitFor();
+  // staff reply and an internal note: the reply in its message box and timeline, not the note
+  await apiAs('agent', 'POST', `/api/v1/requests/${id}/events`, { kind: 'note', body: '内部：先查库存' });
+  await apiAs('agent', 'POST', `/api/v1/requests/${id}/events`, { kind: 'reply', body: '您好，师傅明天上午到。' });
+  await page.reload();
+  await page.locator('[data-test=portal-timeline]', { hasText: '师傅明天上午到' }).waitFor();
+  let text = await page.locator('main').innerText();
+  assert(!text.includes('先查库存'), 'the internal note is shown to the customer');
+  assert(staffWordsIn(text, 'zh-CN').length === 0, `staff words on the request: ${staffWordsIn(text, 'zh-CN')}`);
+  await shot(page, 'zh-portal-request');
+  // the list: the request with its expected arrival, the return
+  await page.goto(`${base}/portal`);
+  await settle(page);
+  const row = page.locator('[data-test=portal-requests] .el-table__row', { hasText: req.number });
+  await row.waitFor();
+  assert((await row.innerText()).includes(dueZh), `the list's expected arrival: ${await row.innerText()}`);
+  await page.locator('[data-test=portal-returns]', { hasText: ret.number }).waitFor();
+  text = await page.locator('main').innerText();
+  assert(staffWordsIn(text, 'zh-CN').length === 0, `staff words on the portal: ${staffWordsIn(text, 'zh-CN')}`);
+  assert(!(await page.locator('.side-menu').innerText()).includes(zh.menu.dashboard), 'the staff dashboard is in the portal menu');
+  await axeCheck(page, 'customer portal');
+  await shot(page, 'zh-portal');
+  // the return, worded for the customer
+  await page.click(`[data-test=portal-return-row][data-id="${ret.id}"]`);
+  await page.waitForURL(new RegExp(`/portal/returns/${ret.id}$`));
+  await settle(page);
+  text = await page.locator('main').innerText();
+  assert(text.includes(ret.number) && text.includes(zh.portal.rstate[ret.state]), `the return: ${text.slice(0, 200)}`);
+  assert(staffWordsIn(text, 'zh-CN').length === 0, `staff words on the return: ${staffWordsIn(text, 'zh-CN')}`);
+  // the message box: the reply, in the customer's words, links to the request
+  await page.goto(`${base}/portal/messages`);
+  const note = page.locator('[data-test=portal-msg]', { hasText: `${req.number} 有新回复` });
+  await note.waitFor();
+  text = await page.locator('main').innerText();
+  assert(staffWordsIn(text, 'zh-CN').length === 0, `staff words in the message box: ${staffWordsIn(text, 'zh-CN')}`);
+  await note.click();
+  await page.waitForURL(new RegExp(`/portal/requests/${id}$`));
+  // staff pages are not the customer's: the 403 view
+  await page.goto(`${base}/requests/${id}`);
+  await page.locator('main').getByText(zh.forbidden.title).first().waitFor();
+  await page.context().close();
+  // the staff list has it
+  const staff = await newPage({ width: 1440, height: 900 });
+  await fastLogin(staff, 'agent');
+  await staff.goto(`${base}/requests`);
+  await staff.locator('[data-test=request-table] .el-table__body', { hasText: req.number }).waitFor();
+  await staff.context().close();
+  // phone, zh: cards with the expected arrival, nothing wider than the screen
+  const phone = await newPage({ width: 390, height: 844, mobile: true });
+  await fastLogin(phone, 'customer');
+  await phone.goto(`${base}/portal`);
+  await settle(phone);
+  const card = phone.locator(`[data-test=portal-request-row][data-id="${id}"]`);
+  await card.waitFor();
+  assert((await card.innerText()).includes(dueZh), `phone card: ${await card.innerText()}`);
+  await phone.locator(`[data-test=portal-return-row][data-id="${ret.id}"]`).waitFor();
+  const wide = await phone.evaluate(() => document.documentElement.scrollWidth);
+  assert(wide <= 390, `the phone page is ${wide} px wide`);
+  text = await phone.locator('main').innerText();
+  assert(staffWordsIn(text, 'zh-CN').length === 0, `staff words at 390 px: ${staffWordsIn(text, 'zh-CN')}`);
+  await shot(phone, 'zh-mobile-portal');
+  await phone.context().close();
+  // English, 1440 and 390
+  for (const [width, height, mobile] of [[1440, 900, false], [390, 844, true]]) {
+    const en = await newPage({ lang: 'en', width, height, mobile });
+    await fastLogin(en, 'customer');
+    await en.goto(`${base}/portal`);
+    await settle(en);
+    await en.locator(`[data-test=portal-request-row][data-id="${id}"]`).first().waitFor();
+    text = await en.locator('main').innerText();
+    assert(text.includes(dueEn), `en ${width}: the expected arrival "${dueEn}" is not shown`);
+    assert(text.includes(ret.number), `en ${width}: the return is not listed`);
+    assert(staffWordsIn(text, 'en').length === 0, `en ${width}: staff words: ${staffWordsIn(text, 'en')}`);
+    assert(!CJK.test(await chromeText(en)), `en ${width}: Chinese interface text`);
+    if (mobile) assert((await en.evaluate(() => document.documentElement.scrollWidth)) <= 390, 'en phone page wider than the screen');
+    await shot(en, `en-${mobile ? 'mobile-' : ''}portal`);
+    await en.goto(`${base}/portal/messages`);
+    await en.locator('[data-test=portal-msg]', { hasText: `New reply on ${req.number}` }).waitFor();
+    await en.context().close();
+  }
+  // staff arrive: "arrived at"; staff resolve: the customer is asked and confirms
+  let cur = (await apiAs('admin', 'GET', `/api/v1/requests/${id}`)).body.request;
+  cur = (await apiAs('asmanager', 'POST', `/api/v1/requests/${id}/transitions/dispatch`, { version: cur.version, department_id: 1 })).body.request;
+  const tech = (await apiAs('tech', 'GET', '/api/v1/session')).body.user;
+  cur = (await apiAs('asmanager', 'POST', `/api/v1/requests/${id}/transitions/assign`, { version: cur.version, assignee_id: tech.id })).body.request;
+  cur = (await apiAs('tech', 'POST', `/api/v1/requests/${id}/transitions/start`, { version: cur.version })).body.request;
+  const done = await newPage({ width: 1440, height: 900 });
+  await fastLogin(done, 'customer');
+  await done.goto(`${base}/portal/requests/${id}`);
+  await done.locator('[data-test=eta]', { hasText: /已于 .* 到达/ }).waitFor();
+  cur = (await apiAs('tech', 'POST', `/api/v1/requests/${id}/transitions/resolve`, { version: cur.version, resolution: '更换了门封条，已恢复制冷。' })).body.request;
+  assert(cur && cur.state === 'resolved', 'resolved');
+  await done.reload();
+  await done.locator('[data-test=portal-state]', { hasText: zh.portal.state.resolved }).waitFor();
+  await done.locator('[data-test=portal-resolution]', { hasText: '更换了门封条' }).waitFor();
+  text = await done.locator('main').innerText();
+  assert(staffWordsIn(text, 'zh-CN').length === 0, `staff words on the resolved request: ${staffWordsIn(text, 'zh-CN')}`);
+  await done.click('[data-test=portal-step-confirm]');
+  await done.locator('[data-test=portal-step-confirm]').waitFor({ state: 'detached' });
+  const after = (await apiAs('admin', 'GET', `/api/v1/requests/${id}`)).body.request;
+  assert(after.customer_confirmed_at, 'the customer\'s confirmation is recorded');
+  await done.goto(`${base}/portal/messages`);
+  await done.locator('[data-test=portal-msg]', { hasText: `${req.number} 已处理完毕，请您确认` }).waitFor();
+  await done.context().close();
+}, { timeoutMs: 150000 });
 
 // ----- issue 13 item 2: work lists by deadline -----
 // 服务工单 and 我的任务 show the assignee, the due time of the next running

@@ -54,8 +54,6 @@ declare module 'vue' {
     ElRow: typeof import('element-plus/es/components/row/index.mjs')['ElRow']
     ElSelect: typeof import('element-plus/es/components/select/index.mjs')['ElSelect']
     ElSkeleton: typeof import('element-plus/es/components/skeleton/index.mjs')['ElSkeleton']
-    ElStep: typeof import('element-plus/es/components/steps/index.mjs')['ElStep']
-    ElSteps: typeof import('element-plus/es/components/steps/index.mjs')['ElSteps']
     ElSubMenu: typeof import('element-plus/es/components/menu/index.mjs')['ElSubMenu']
     ElSwitch: typeof import('element-plus/es/components/switch/index.mjs')['ElSwitch']
     ElTable: typeof import('element-plus/es/components/table/index.mjs')['ElTable']
@@ -66,7 +64,6 @@ declare module 'vue' {
     ElTimeline: typeof import('element-plus/es/components/timeline/index.mjs')['ElTimeline']
     ElTimelineItem: typeof import('element-plus/es/components/timeline/index.mjs')['ElTimelineItem']
     ElTimeSelect: typeof import('element-plus/es/components/time-select/index.mjs')['ElTimeSelect']
-    ElTooltip: typeof import('element-plus/es/components/tooltip/index.mjs')['ElTooltip']
     RefSelect: typeof import('./components/RefSelect.vue')['default']
     RouterLink: typeof import('vue-router')['RouterLink']
     RouterView: typeof import('vue-router')['RouterView']
@@ -75,6 +72,7 @@ declare module 'vue' {
     SlaDueCard: typeof import('./components/SlaDueCard.vue')['default']
     SlaExplain: typeof import('./components/SlaExplain.vue')['default']
     SlaPanel: typeof import('./components/SlaPanel.vue')['default']
+    StepActions: typeof import('./components/StepActions.vue')['default']
     UserPicker: typeof import('./components/UserPicker.vue')['default']
   }
   export interface GlobalDirectives {

@@ -109,7 +109,8 @@ history_sales(struct db *db, int64_t customer_id, struct jw *w,
 
 enum svc_code
 customer_history_json(struct db *db, struct arena *a, int64_t customer_id,
-    int today, bool internal, struct jw *w, struct svc_err *err)
+    int today, bool internal, unsigned show, struct jw *w,
+    struct svc_err *err)
 {
 	struct contract_filter cf = { .customer_id = customer_id };
 	struct md_page pg = { .sort = NULL, .cursor = NULL,
@@ -143,17 +144,22 @@ customer_history_json(struct db *db, struct arena *a, int64_t customer_id,
 	rc = history_units(db, a, customer_id, today, w, err);
 	if (rc)
 		return rc;
-	rc = contract_list(db, a, &cf, &pg, &contracts, &n, &next, err);
-	if (rc)
-		return rc;
-	jw_key(w, "contracts");
-	jw_arr_open(w);
-	for (size_t i = 0; i < n; i++)
-		contract_to_json(w, contracts[i]);
-	jw_arr_close(w);
-	rc = history_sales(db, customer_id, w, err);
-	if (rc)
-		return rc;
+	if (show & HISTORY_CONTRACTS) {
+		rc = contract_list(db, a, &cf, &pg, &contracts, &n, &next,
+		    err);
+		if (rc)
+			return rc;
+		jw_key(w, "contracts");
+		jw_arr_open(w);
+		for (size_t i = 0; i < n; i++)
+			contract_to_json(w, contracts[i]);
+		jw_arr_close(w);
+	}
+	if (show & HISTORY_SALES) {
+		rc = history_sales(db, customer_id, w, err);
+		if (rc)
+			return rc;
+	}
 	/* ----- other modules' documents (requests, returns ...) ----- */
 	rc = master_history_extra(db, a, customer_id, w, err);
 	if (rc)

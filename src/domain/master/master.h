@@ -613,11 +613,17 @@ void price_to_json(struct jw *, const struct price_item *);
  * HISTORY_UNITS_MAX, "units_total" counts all), "contracts", "sales"
  * (totals overall and per year), then what master_history_extra() adds.
  * internal false (for a customer user): without the customer's internal
- * fields (customer_hide_internal).
+ * fields (customer_hide_internal).  show: which of the sections that need
+ * their own permission are written (HISTORY_CONTRACTS: contract.read,
+ * HISTORY_SALES: sales.read); the others are left out.
  */
+enum {
+	HISTORY_CONTRACTS = 1u << 0,
+	HISTORY_SALES = 1u << 1,
+};
 enum svc_code customer_history_json(struct db *, struct arena *,
-    int64_t customer_id, int today, bool internal, struct jw *,
-    struct svc_err *) WARN_UNUSED_RESULT;
+    int64_t customer_id, int today, bool internal, unsigned show,
+    struct jw *, struct svc_err *) WARN_UNUSED_RESULT;
 
 /*
  * The place for the documents of other modules in a customer's history:

@@ -415,6 +415,16 @@ after_step(struct db *db, struct arena *a, const struct request_caller *c,
 	if (strcmp(name, "start") == 0)
 		return sla_stop_for(db, a, who, "request", r->id, "arrival", now,
 		    NULL, err);
+	if (strcmp(name, "resolve") == 0) {
+		enum svc_code rc = notify_customer(db, r->customer_id,
+		    "customer_resolved", arena_printf(a, "您的服务请求 %s 已处理"
+		    "完毕，请确认", r->number), r->resolution, notify_args(a,
+		    (const char *const[]){ "number", r->number, "title",
+		    r->title, NULL }, NULL, 0), "request", r->id, err);
+
+		if (rc)
+			return rc;
+	}
 	if (strcmp(name, "wait") == 0)
 		return sla_pause_for(db, a, who, "request", r->id, NULL,
 		    r->wait_reason, now, NULL, err);
@@ -787,6 +797,12 @@ request_add_event(struct db *db, struct arena *a,
 	if (rc == SVC_OK && reply && c->customer_id == 0)
 		rc = sla_stop_for(db, a, &c->actor, "request", id, "answer",
 		    clock_now(), NULL, err);
+	if (rc == SVC_OK && reply && c->customer_id == 0)
+		rc = notify_customer(db, r->customer_id, "customer_reply",
+		    arena_printf(a, "您的服务请求 %s 有新回复", r->number),
+		    body, notify_args(a, (const char *const[]){ "number",
+		    r->number, "title", r->title, NULL }, NULL, 0), "request",
+		    id, err);
 	if (rc == SVC_OK)
 		rc = db_exec(db, "UPDATE service_requests SET updated_at = ?"
 		    " WHERE id = ?", DB_ARGS(DB_I(clock_now()), DB_I(id)), NULL,

@@ -969,9 +969,13 @@ visible_to_customer(const char *step)
 	    strcmp(step, "record") != 0;
 }
 
-/* Add details.figures to a refused limit check. */
+/*
+ * Add details.figures to a refused limit check: every figure, or only the
+ * verdicts and days (brief) for a caller who may not see purchases.
+ */
 static void
-add_figures(struct arena *a, const struct rma_limits *l, struct svc_err *err)
+add_figures(struct arena *a, const struct rma_limits *l, bool brief,
+    struct svc_err *err)
 {
 	size_t len;
 
@@ -981,7 +985,8 @@ add_figures(struct arena *a, const struct rma_limits *l, struct svc_err *err)
 	if (len < 2 || err->details[len - 1] != '}')
 		return;
 	err->details = arena_printf(a, "%.*s,\"figures\":%s}", (int)(len - 1),
-	    err->details, rma_limits_json_text(a, l));
+	    err->details, brief ? rma_limits_brief_json_text(a, l) :
+	    rma_limits_json_text(a, l));
 }
 
 /* The slip sent to the customer (《退货单》). */
@@ -1174,7 +1179,7 @@ rma_transition(struct db *db, struct arena *a, const struct rma_caller *c,
 	rc = fsm_check(&rma_fsm, a, cur->state, name, &c->fsm, &next, &t, err);
 	if (rc == SVC_ETRANSITION && next.limits != NULL &&
 	    next.limits->why != NULL && rma_step_checks_limits(name))
-		add_figures(a, next.limits, err);
+		add_figures(a, next.limits, !c->figures, err);
 	if (rc)
 		return rc;
 	rc = apply_step(db, name, s, &next, err);

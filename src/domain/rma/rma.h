@@ -189,6 +189,9 @@ struct rma_caller {
 	struct actor actor;
 	struct fsm_caller fsm;
 	int64_t customer_id;	/* 0 = staff */
+	bool figures;		/* may see purchase figures (sales.read);
+				 * else a refused limit check's
+				 * details.figures is the brief one */
 };
 
 struct rma_line_draft {
@@ -317,6 +320,47 @@ enum svc_code rma_limits_of(struct db *, struct arena *, int64_t customer_id,
     int day, int64_t exclude_id, int64_t this_fen, struct rma_limits **out,
     struct svc_err *) WARN_UNUSED_RESULT;
 
+/*
+ * The unit price a return line is valued at (rma_price.c): the customer's
+ * own purchase.  A sold unit of the customer (unit_id or serial) with an
+ * amount gives amount / quantity (source "unit"); else the customer's last
+ * sales record of the model (the unit's, or model_id) dated on or before
+ * day gives amount / quantity (source "sales"); else source NULL (no
+ * price).  A unit of another customer is not found.  A customer caller
+ * asks only for its own company (another: SVC_ENOTFOUND "customer_id");
+ * staff must name the customer.  A model_id that is not the unit's model:
+ * SVC_EINVAL "model_id".  Strings arena-owned.
+ */
+struct rma_price_ask {
+	int64_t customer_id;	/* 0: the caller's company (customer) */
+	int64_t model_id;	/* 0: the unit's */
+	int64_t unit_id;	/* 0: by serial, or none */
+	const char *serial;	/* NULL or "": none */
+	int day;		/* YYYYMMDD */
+};
+
+struct rma_price {
+	const char *source;	/* "unit" | "sales" | NULL: none found */
+	int64_t unit_price_fen;
+	int64_t customer_id;
+	int64_t model_id;	/* the unit's when it was found */
+	int day;
+	/* the unit, when found (unit_id != 0) */
+	int64_t unit_id, unit_model_id, unit_quantity, unit_amount_fen;
+	const char *serial, *sale_order_no;
+	int purchase_date, delivery_date;
+	/* the sales record, when used (sale_id != 0) */
+	int64_t sale_id, sale_quantity, sale_amount_fen;
+	const char *sale_reference;
+	int sale_date;
+};
+
+enum svc_code rma_line_price(struct db *, struct arena *,
+    const struct rma_caller *, const struct rma_price_ask *,
+    struct rma_price *out, struct svc_err *) WARN_UNUSED_RESULT;
+/* {found, source, unit_price_fen, customer_id, model_id, date, unit, sale} */
+void rma_price_json(struct jw *, const struct rma_price *);
+
 /* ----- JSON ----- */
 
 /*
@@ -357,6 +401,12 @@ char *rma_json_text(struct arena *, const struct rma *);
 void rma_lines_json(struct jw *, const struct rma *);
 /* The figures of the limits (ratio, days, source, over: the explanation). */
 void rma_limits_json(struct jw *, const struct rma_limits *);
+/*
+ * The limits without money figures, for readers without sales.read: the
+ * verdicts (ratio_ok, warn, days_ok) and the days; no purchases, exchanged
+ * amounts, ratio, limit, contract or explanation ("figures": false).
+ */
+void rma_limits_brief_json(struct jw *, const struct rma_limits *);
 /* The signatures of form id, oldest first, with user and role. */
 enum svc_code rma_signatures_json(struct db *, struct jw *, int64_t id,
     struct svc_err *) WARN_UNUSED_RESULT;

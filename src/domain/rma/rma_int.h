@@ -31,6 +31,9 @@ void rma_limits_assess(struct arena *, const struct rma *,
     struct rma_limits *);
 /* rma_limits_json() as text; arena-owned. */
 char *rma_limits_json_text(struct arena *, const struct rma_limits *);
+/* rma_limits_brief_json() as text; arena-owned. */
+char *rma_limits_brief_json_text(struct arena *,
+    const struct rma_limits *);
 
 /* The states in which a form counts as exchanged, as an SQL list. */
 #define RMA_COUNTED_STATES "('approved', 'picked_up', 'inspected'," \

@@ -341,6 +341,7 @@ rma_limits_json(struct jw *w, const struct rma_limits *l)
 
 	rma_format_ppm(l->ratio_ppm, ratio, sizeof(ratio));
 	jw_obj_open(w);
+	jw_kbool(w, "figures", true);
 	jw_kstr(w, "source", l->source);
 	jw_kid(w, "contract_id", l->contract_id);
 	jw_kstr(w, "contract_no", l->contract_id ? l->contract_no : NULL);
@@ -369,6 +370,39 @@ rma_limits_json(struct jw *w, const struct rma_limits *l)
 	jw_kbool(w, "days_ok", l->days_ok);
 	jw_kstr(w, "over", l->why);
 	jw_obj_close(w);
+}
+
+void
+rma_limits_brief_json(struct jw *w, const struct rma_limits *l)
+{
+	jw_obj_open(w);
+	jw_kbool(w, "figures", false);
+	jw_ki64(w, "days_limit", l->days_limit);
+	jw_kbool(w, "ratio_ok", l->ratio_ok);
+	jw_kbool(w, "warn", l->warn);
+	jw_key(w, "max_days");
+	if (l->max_days_line == 0)
+		jw_null(w);
+	else
+		jw_i64(w, l->max_days);
+	jw_kid(w, "max_days_line", l->max_days_line);
+	jw_kbool(w, "days_ok", l->days_ok);
+	jw_obj_close(w);
+}
+
+char *
+rma_limits_brief_json_text(struct arena *a, const struct rma_limits *l)
+{
+	struct buf b;
+	struct jw w;
+	char *s;
+
+	buf_init(&b, 1u << 16);
+	jw_init(&w, &b);
+	rma_limits_brief_json(&w, l);
+	s = arena_strndup(a, b.p, b.len);
+	buf_release(&b);
+	return s;
 }
 
 char *

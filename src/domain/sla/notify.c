@@ -90,6 +90,28 @@ notify_role(struct db *db, const char *role, const char *kind,
 	    ref_id, 0, NULL, err);
 }
 
+enum svc_code
+notify_customer(struct db *db, int64_t customer_id, const char *kind,
+    const char *title, const char *body, const char *args,
+    const char *ref_kind, int64_t ref_id, struct svc_err *err)
+{
+	struct arena a;
+	enum svc_code rc;
+
+	if (customer_id < 1)
+		return SVC_OK;
+	arena_init(&a, 1u << 16);
+	rc = db_exec(db, "INSERT INTO notifications (user_id, kind, title,"
+	    " body, args, ref_kind, ref_id, created_at)"
+	    " SELECT u.id, ?, ?, ?, ?, ?, ?, ? FROM users u"
+	    " WHERE u.customer_id = ? AND u.active = 1 ORDER BY u.id",
+	    DB_ARGS(DB_S(kind), DB_S(cut_chars(&a, title, NOTIFY_TITLE_MAX)),
+	    DB_S(body ? body : ""), DB_S(args ? args : "{}"), DB_S(ref_kind),
+	    DB_ID(ref_id), DB_I(clock_now()), DB_I(customer_id)), NULL, err);
+	arena_release(&a);
+	return rc;
+}
+
 char *
 notify_args(struct arena *a, const char *const *kv, const char *time_key,
     int64_t t)

@@ -663,6 +663,13 @@ enum svc_code notify_role_except(struct db *, const char *role,
     const char *kind, const char *title, const char *body, const char *args,
     const char *ref_kind, int64_t ref_id, int64_t except_user_id, int64_t *n,
     struct svc_err *) WARN_UNUSED_RESULT;
+/*
+ * One notification for every active portal user of customer_id (users bound
+ * to that company), e.g. a reply to its request.  None is not an error.
+ */
+enum svc_code notify_customer(struct db *, int64_t customer_id,
+    const char *kind, const char *title, const char *body, const char *args,
+    const char *ref_kind, int64_t ref_id, struct svc_err *) WARN_UNUSED_RESULT;
 
 /* A page of user_id's notifications, newest first, id < before_id (0 =
  * from the newest); unread_only skips read ones.  *unread gets the count of

@@ -209,6 +209,8 @@ export interface ReturnLine {
 }
 
 export interface ReturnLimits {
+  /** false: a reader without sales.read, only the verdicts and days are sent */
+  figures?: boolean;
   source: string;
   contract_no: string | null;
   period_from: string;

@@ -1,7 +1,13 @@
-// The side menu: an item shows when the user holds its permission and the
-// server has the API behind it.
+// The side menu, and the one table of what each screen in it needs: an item
+// shows when the user holds its permission (all of them, for a list) and
+// the server has the API behind it; the router refuses the same screens by
+// the same table (menuAllows), so a typed address leads to the 403 view.
+// Staff and the customer's portal have menus of their own (audience).
+// Configuration screens need the permission to change what they show
+// (user.manage, department.manage, sla.manage): the read permissions are
+// held by all staff for names and pickers, not to administer.
 import type { Component } from 'vue';
-import { DataBoard, Tickets, List, Reading, User, Setting, OfficeBuilding, Document, House, Box, Goods, Files, Money, Calendar, AlarmClock, Sell, RefreshLeft, Stamp, Timer, Odometer } from '@element-plus/icons-vue';
+import { DataBoard, Tickets, List, Reading, User, Setting, OfficeBuilding, Document, House, Box, Goods, Files, Money, Calendar, AlarmClock, Sell, RefreshLeft, Stamp, Timer, Odometer, EditPen, Bell } from '@element-plus/icons-vue';
 
 export interface MenuItem {
   path: string;
@@ -11,6 +17,8 @@ export interface MenuItem {
   api?: [string, string];
   /** shown only to holders of one of these roles */
   roles?: string[];
+  /** 'customer': the portal's menu (customer users only); default staff */
+  audience?: 'customer';
 }
 export interface MenuGroup {
   title: string;
@@ -20,6 +28,9 @@ export interface MenuGroup {
 export type MenuEntry = MenuItem | MenuGroup;
 
 export const menu: MenuEntry[] = [
+  { path: '/portal', title: 'portal.menu.home', icon: House, perm: 'request.read', audience: 'customer' },
+  { path: '/portal/new', title: 'portal.menu.new', icon: EditPen, perm: 'request.create', audience: 'customer' },
+  { path: '/portal/messages', title: 'portal.menu.messages', icon: Bell, perm: 'notification.self', api: ['GET', '/api/v1/notifications'], audience: 'customer' },
   { path: '/welcome', title: 'menu.welcome', icon: House, perm: undefined },
   { path: '/dashboard', title: 'menu.dashboard', icon: DataBoard, perm: 'request.read' },
   {
@@ -58,20 +69,45 @@ export const menu: MenuEntry[] = [
     title: 'menu.sla_group',
     icon: AlarmClock,
     items: [
-      { path: '/sla/policies', title: 'menu.sla_policies', icon: AlarmClock, perm: 'sla.read', api: ['GET', '/api/v1/sla/policies'] },
+      { path: '/sla/policies', title: 'menu.sla_policies', icon: AlarmClock, perm: 'sla.manage', api: ['GET', '/api/v1/sla/policies'] },
       { path: '/calendar', title: 'menu.calendar_days', icon: Calendar, perm: 'calendar.read', api: ['GET', '/api/v1/calendar/days'] },
       { path: '/calendar/hours', title: 'menu.calendar_hours', icon: Timer, perm: 'calendar.read', api: ['GET', '/api/v1/calendar'] },
-      { path: '/sla/preview', title: 'menu.sla_preview', icon: Odometer, perm: 'calendar.read', api: ['GET', '/api/v1/sla/preview'] },
+      { path: '/sla/preview', title: 'menu.sla_preview', icon: Odometer, perm: ['sla.manage', 'calendar.read'], api: ['GET', '/api/v1/sla/preview'] },
     ],
   },
   {
     title: 'menu.admin',
     icon: Setting,
     items: [
-      { path: '/admin/users', title: 'menu.users', icon: User, perm: 'user.read' },
+      { path: '/admin/users', title: 'menu.users', icon: User, perm: ['user.read', 'user.manage'] },
       { path: '/admin/roles', title: 'menu.roles', icon: Setting, perm: 'role.read' },
-      { path: '/admin/departments', title: 'menu.departments', icon: OfficeBuilding, perm: 'department.read' },
+      { path: '/admin/departments', title: 'menu.departments', icon: OfficeBuilding, perm: ['department.read', 'department.manage'] },
       { path: '/admin/audit', title: 'menu.audit', icon: Document, perm: 'audit.read' },
     ],
   },
 ];
+
+/** The session as the table needs it. */
+export interface MenuUser {
+  can(perm: string | string[] | undefined): boolean;
+  hasRole(role: string): boolean;
+  isCustomer: boolean;
+}
+
+/** Every item of the table, groups flattened. */
+export function menuItems(): MenuItem[] {
+  return menu.flatMap((e) => ('items' in e ? e.items : [e]));
+}
+
+/** The item of the table for an address, if the address is a menu screen. */
+export function menuItemFor(path: string): MenuItem | undefined {
+  const p = path.length > 1 ? path.replace(/\/+$/, '') : path;
+  return menuItems().find((i) => i.path === p);
+}
+
+/** May this user open the item's screen?  (hasApi: the server has the route) */
+export function menuAllows(i: MenuItem, u: MenuUser, hasApi: (m: string, p: string) => boolean): boolean {
+  if ((i.audience === 'customer') !== u.isCustomer) return false;
+  if (i.roles && !i.roles.some((r) => u.hasRole(r))) return false;
+  return u.can(i.perm) && (!i.api || hasApi(i.api[0], i.api[1]));
+}

@@ -2,6 +2,7 @@ import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
 import { useSession } from '@/stores/session';
 import { hasRoute, loadMeta } from '@/api/meta';
 import { resources } from '@/views/master/resources';
+import { menuAllows, menuItemFor } from '@/layouts/menu';
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -10,6 +11,10 @@ declare module 'vue-router' {
     /** [method, path]: the screen needs this API route */
     api?: [string, string];
     title?: string;
+    /** a screen of the customer's portal (customer users only) */
+    portal?: boolean;
+    /** open to staff and customers alike (account, 403, 404) */
+    anyone?: boolean;
   }
 }
 
@@ -46,9 +51,14 @@ const routes: RouteRecordRaw[] = [
       { path: 'admin/roles', component: () => import('@/views/admin/RolesView.vue'), meta: { perm: 'role.read', title: 'menu.roles' } },
       { path: 'admin/departments', component: () => import('@/views/admin/DepartmentsView.vue'), meta: { perm: 'department.read', title: 'menu.departments' } },
       { path: 'admin/audit', component: () => import('@/views/admin/AuditView.vue'), meta: { perm: 'audit.read', title: 'menu.audit' } },
-      { path: 'account', component: () => import('@/views/AccountView.vue'), meta: { perm: 'account.self', title: 'menu.account' } },
-      { path: 'forbidden', component: () => import('@/views/ForbiddenView.vue'), meta: { title: 'forbidden.title' } },
-      { path: ':pathMatch(.*)*', component: () => import('@/views/NotFoundView.vue'), meta: { title: 'notfound.title' } },
+      { path: 'portal', component: () => import('@/views/portal/PortalHome.vue'), meta: { portal: true, perm: 'request.read', title: 'portal.menu.home' } },
+      { path: 'portal/new', component: () => import('@/views/portal/PortalNew.vue'), meta: { portal: true, perm: 'request.create', title: 'portal.menu.new' } },
+      { path: 'portal/requests/:id(\\d+)', component: () => import('@/views/portal/PortalRequest.vue'), meta: { portal: true, perm: 'request.read', title: 'portal.request.title' } },
+      { path: 'portal/returns/:id(\\d+)', component: () => import('@/views/portal/PortalReturn.vue'), meta: { portal: true, perm: 'return.read', api: ['GET', '/api/v1/returns/{id}'], title: 'portal.return.title' } },
+      { path: 'portal/messages', component: () => import('@/views/portal/PortalMessages.vue'), meta: { portal: true, perm: 'notification.self', api: ['GET', '/api/v1/notifications'], title: 'portal.menu.messages' } },
+      { path: 'account', component: () => import('@/views/AccountView.vue'), meta: { perm: 'account.self', anyone: true, title: 'menu.account' } },
+      { path: 'forbidden', component: () => import('@/views/ForbiddenView.vue'), meta: { anyone: true, title: 'forbidden.title' } },
+      { path: ':pathMatch(.*)*', component: () => import('@/views/NotFoundView.vue'), meta: { anyone: true, title: 'notfound.title' } },
     ],
   },
 ];
@@ -60,7 +70,12 @@ router.beforeEach(async (to) => {
   await Promise.all([loadMeta(), s.ensure().catch(() => undefined)]);
   if (to.meta.public) return s.loggedIn && to.path === '/login' ? '/' : true;
   if (!s.loggedIn) return { path: '/login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} };
-  if (to.name === 'home') return s.can('request.read') ? '/dashboard' : '/welcome';
+  if (to.name === 'home') return s.isCustomer ? '/portal' : s.can('request.read') ? '/dashboard' : '/welcome';
+  // the customer's portal and the staff screens are each other's 403
+  if (!to.meta.anyone && !!to.meta.portal !== s.isCustomer) return '/forbidden';
+  // a menu screen: the menu's own table decides, as it does for the menu
+  const item = menuItemFor(to.path);
+  if (item && !menuAllows(item, s, hasRoute)) return '/forbidden';
   if (to.meta.perm && !s.can(to.meta.perm)) return '/forbidden';
   if (to.meta.api && !hasRoute(to.meta.api[0], to.meta.api[1])) return '/forbidden';
   return true;

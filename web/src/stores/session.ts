@@ -24,7 +24,8 @@ export const useSession = defineStore('session', {
   }),
   getters: {
     loggedIn: (s) => s.user !== null,
-    isCustomer: (s) => !!s.user && s.user.roles.includes('customer'),
+    /** a portal user: bound to a customer company (the API scopes it) */
+    isCustomer: (s) => !!s.user && (s.user.customer_id !== null || s.user.roles.includes('customer')),
   },
   actions: {
     can(perm: string | string[] | undefined): boolean {
