@@ -962,7 +962,8 @@ test('refusals: a refused step\'s reason comes from its code (zh: translated; en
 test('technician at phone width (375 px): my tasks as cards, start, photo from the camera input, resolve', async () => {
   const page = await newPage({ width: 375, height: 740, mobile: true });
   await fastLogin(page, 'tech');
-  await page.goto(`${base}/tasks`);
+  // my tasks open soonest due first; the new task (due last) is first among the newest
+  await page.goto(`${base}/tasks?sort=newest`);
   await page.locator('[data-test=request-cards] .req-card').first().waitFor();
   const cards = await page.locator('[data-test=request-cards]').innerText();
   assert(cards.includes('设备漏水并有异响'), 'the new task is in my tasks');
@@ -2208,6 +2209,230 @@ test('customer portal (zh and en, 1440×900 and 390×844): its requests with the
   await done.locator('[data-test=portal-msg]', { hasText: `${req.number} 已处理完毕，请您确认` }).waitFor();
   await done.context().close();
 }, { timeoutMs: 150000 });
+
+// ----- issue 13 item 2: work lists by deadline -----
+// 服务工单 and 我的任务 show the assignee, the due time of the next running
+// SLA clock (local time, the reader's language) and the time left or over
+// (red when breached, amber once warned); they sort by due time, filter by
+// intake dates and customer, and show the count.  After arrival the SLA card
+// shows the arrival time and the margin, and the resolution clock where a
+// policy has one.  Two policies of this block (a maintenance visit of a
+// severe fault: arrival in 30 minutes, warned from the start; resolution in
+// 4 hours) are switched off at its end.
+const wlApi = hasRoute('GET', '/api/v1/requests') && hasRoute('POST', '/api/v1/sla/policies');
+/** an API time as the list writes it: "12月3日 18:40" / "Dec 3, 18:40" (the year only when not this year's) */
+function wlShort(iso, lang) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}:\d{2})/.exec(iso);
+  const thisYear = String(new Date().getFullYear()) === m[1];
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  if (lang === 'en') return `${months[Number(m[2]) - 1]} ${Number(m[3])}${thisYear ? '' : ` ${m[1]}`}, ${m[4]}`;
+  return `${thisYear ? '' : `${m[1]}年`}${Number(m[2])}月${Number(m[3])}日 ${m[4]}`;
+}
+const wlRed = 'rgb(198, 40, 40)'; // --el-color-danger
+const wlAmber = 'rgb(163, 95, 0)'; // --el-color-warning
+async function wlColor(loc) {
+  return loc.evaluate((el) => getComputedStyle(el).color);
+}
+
+test('work lists by deadline: setup (a request due in 30 minutes, already warned, with a resolution clock)', async () => {
+  if (!wlApi) return 'skip: no request list API';
+  state.wlPolicies = [];
+  for (const body of [
+    { name: 'UI 测试：严重故障保养 30 分钟到场', metric: 'arrival', request_type: 'maintenance', severity: 'severe', mode: 'calendar', target_min: 30, warn_min: 60, distance_min_km: 0 },
+    { name: 'UI 测试：严重故障保养 4 小时解决', metric: 'resolution', request_type: 'maintenance', severity: 'severe', mode: 'calendar', target_min: 240, warn_min: 60, distance_min_km: 0 },
+  ]) {
+    const p = await apiAs('admin', 'POST', '/api/v1/sla/policies', body);
+    assert(p.status === 201, `policy: ${p.status} ${JSON.stringify(p.body)}`);
+    state.wlPolicies.push(p.body);
+  }
+  const r = await apiAs('agent', 'POST', '/api/v1/requests', { type: 'maintenance', severity: 'severe', customer_id: 2, title: '冷库机组保养（时限列表测试）' });
+  assert(r.status === 201, `request: ${r.status} ${JSON.stringify(r.body)}`);
+  state.wlReq = r.body.request;
+  const c = (await apiAs('admin', 'GET', `/api/v1/sla/clocks?doc_kind=request&doc_id=${r.body.request.id}`)).body.items;
+  assert(c.map((x) => x.metric).sort().join() === 'arrival,resolution', `clocks: ${JSON.stringify(c.map((x) => x.metric))}`);
+});
+
+test('work lists by deadline (zh, 1440): assignee, due time and time left, red when breached, sorted by due, the count, filters by date and customer', async () => {
+  if (!state.wlReq) return 'skip: no setup';
+  const page = await newPage({ lang: 'zh-CN', width: 1440, height: 900 });
+  await fastLogin(page, 'admin');
+  await page.goto(`${base}/requests`);
+  await settle(page);
+  // the count of the whole list
+  const all = (await apiAs('admin', 'GET', '/api/v1/requests?total=true&limit=1')).body.total;
+  assert((await page.locator('[data-test=list-total]').innerText()) === `共 ${all} 条`, `count: ${await page.locator('[data-test=list-total]').innerText()} (API ${all})`);
+  const heads = await page.locator('[data-test=request-table] th').allInnerTexts();
+  assert(heads.map((h) => h.trim()).join('|').includes('状态|处理人|时限|受理时间'), `columns: ${heads.join('|')}`);
+  const sideways = await page.locator('[data-test=request-table] .el-table__body-wrapper .el-scrollbar__wrap').evaluate((el) => el.scrollWidth - el.clientWidth);
+  assert(sideways <= 0, `every column fits at 1440 px (${sideways}px over)`);
+  // soonest due first: the breached ones lead, in the API's order, red
+  await pick(page, '[data-test=sort]', '时限最近在前');
+  await page.waitForURL((u) => u.searchParams.get('sort') === 'due');
+  await settle(page);
+  const api = (await apiAs('admin', 'GET', '/api/v1/requests?sort=due&limit=25')).body.items;
+  const rows = page.locator('[data-test=request-table] .el-table__body tr');
+  const numbers = (await rows.locator('td:nth-child(1)').allInnerTexts()).map((x) => x.trim());
+  assert(numbers.join() === api.map((r) => r.number).join(), `order: ${numbers.slice(0, 5)} vs ${api.slice(0, 5).map((r) => r.number)}`);
+  assert(api[0].due_breached, 'the demo has overdue requests');
+  const first = rows.first().locator('[data-test=due-left]');
+  assert(/^超 (\d+ 天 )?(\d+ 小时 )?\d+ (分钟|分|小时)$/.test(await first.innerText()), `time over: ${await first.innerText()}`);
+  assert((await wlColor(first)) === wlRed, `breached is red: ${await wlColor(first)}`);
+  const dueAt = await rows.first().locator('[data-test=due-at]').innerText();
+  assert(dueAt === `${api[0].due_metric === 'answer' ? '投诉答复' : '到场'} ${wlShort(api[0].due_at, 'zh')}`, `due at: ${dueAt} (API ${api[0].due_at})`);
+  // the assignee by name
+  const k = api.findIndex((r) => r.assignee_name);
+  assert(k >= 0, 'some request is assigned');
+  assert((await rows.nth(k).locator('[data-test=assignee]').innerText()) === api[k].assignee_name, 'the assignee name');
+  await shot(page, 'zh-requests-by-due');
+  await axeCheck(page, 'request list by due');
+  // the customer filter: picked by name
+  const cust = (await apiAs('admin', 'GET', '/api/v1/customers/2')).body;
+  await page.locator('[data-test=customer-filter] .el-select').click();
+  await page.keyboard.type(cust.name);
+  const opt = page.locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: cust.name }).first();
+  await opt.waitFor();
+  await opt.click();
+  await page.waitForURL((u) => u.searchParams.get('customer_id') === '2' && u.searchParams.get('sort') === 'due');
+  await settle(page);
+  const custTotal = (await apiAs('admin', 'GET', '/api/v1/requests?customer_id=2&total=true&limit=1')).body.total;
+  assert((await page.locator('[data-test=list-total]').innerText()) === `共 ${custTotal} 条`, 'the count follows the customer');
+  const names = await rows.locator('td:nth-child(3)').allInnerTexts();
+  assert(names.length > 0 && names.every((n) => n.trim() === cust.name), `customers: ${[...new Set(names)]}`);
+  // received today only (the address's to is the day after)
+  const today = state.wlReq.created_at.slice(0, 10);
+  const next = new Date(Date.parse(`${today}T12:00:00Z`) + 86400000).toISOString().slice(0, 10);
+  for (const [which, day] of [['created-from', today], ['created-to', today]]) {
+    const input = page.locator(`[data-test=${which}] input, input[data-test=${which}]`).first();
+    await input.click();
+    await input.fill(day);
+    await input.press('Enter');
+  }
+  await page.waitForURL((u) => u.searchParams.get('from') === today && u.searchParams.get('to') === next);
+  await settle(page);
+  const dayTotal = (await apiAs('admin', 'GET', `/api/v1/requests?customer_id=2&from=${today}&to=${next}&total=true&limit=1`)).body.total;
+  assert(dayTotal >= 1, 'today has the setup request');
+  assert((await page.locator('[data-test=list-total]').innerText()) === `共 ${dayTotal} 条`, `count of today: ${await page.locator('[data-test=list-total]').innerText()} (API ${dayTotal})`);
+  const created = await rows.locator('td:last-child').allInnerTexts();
+  assert(created.every((c) => c.startsWith(today)), `received: ${created}`);
+  // the setup request: due in under 30 minutes, warned: amber
+  const row = rows.filter({ hasText: state.wlReq.number });
+  const left = row.locator('[data-test=due-left]');
+  assert(/^剩 \d+ 分钟$/.test(await left.innerText()), `time left: ${await left.innerText()}`);
+  assert((await wlColor(left)) === wlAmber, `warned is amber: ${await wlColor(left)}`);
+  const mine = (await apiAs('admin', 'GET', `/api/v1/requests?customer_id=2&from=${today}&to=${next}&sort=due&limit=50`)).body.items.find((r) => r.id === state.wlReq.id);
+  assert((await row.locator('[data-test=due-at]').innerText()) === `到场 ${wlShort(mine.due_at, 'zh')}`, 'due at, local time');
+  await shot(page, 'zh-requests-filtered');
+  // a reload keeps every filter (they live in the address)
+  await page.reload();
+  await settle(page);
+  assert((await page.locator('[data-test=list-total]').innerText()) === `共 ${dayTotal} 条`, 'the same list after a reload');
+  await page.context().close();
+});
+
+test('work lists by deadline (en, 1440 and 390): my tasks soonest due first with the count; cards show the assignee and the time over in red', async () => {
+  if (!state.wlReq) return 'skip: no setup';
+  const open = (await apiAs('tech', 'GET', '/api/v1/requests?assignee_id=me&open=true&sort=due&total=true&limit=25')).body;
+  assert(open.total > 0 && open.items[0].due_breached, 'the technician has overdue tasks');
+  for (const [width, height] of [[1440, 900], [390, 844]]) {
+    const page = await newPage({ lang: 'en', width, height, mobile: width < 500 });
+    await fastLogin(page, 'tech');
+    await page.goto(`${base}/tasks`);
+    await settle(page);
+    assert(!new URL(page.url()).searchParams.has('sort'), 'soonest first is the default of my tasks');
+    assert((await page.locator('[data-test=sort] .el-select__selected-item:not(.is-hidden)').first().innerText()).trim() === 'Due soonest first', 'the order shown');
+    assert((await page.locator('[data-test=list-total]').innerText()) === `${open.total} in all`, `count: ${await page.locator('[data-test=list-total]').innerText()}`);
+    const first = page.locator('[data-test=due-left]').first();
+    assert(/^(\d+ d )?(\d+ h )?\d+ (min|h) over$|^\d+ d \d+ h over$/.test(await first.innerText()), `over: ${await first.innerText()}`);
+    assert((await wlColor(first)) === wlRed, 'red when breached');
+    assert((await page.locator('[data-test=due-at]').first().innerText()).endsWith(wlShort(open.items[0].due_at, 'en')), 'due time in English');
+    if (width < 500) {
+      assert(await page.locator('[data-test=request-cards]').isVisible(), 'cards on a phone');
+      assert((await page.locator('[data-test=request-cards] [data-test=assignee]').first().innerText()) === `Assignee: ${open.items[0].assignee_name}`, 'the assignee on the card');
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert(overflow <= 0, `nothing wider than the phone: ${overflow}px`);
+    } else {
+      const heads = (await page.locator('[data-test=request-table] th').allInnerTexts()).map((h) => h.trim());
+      assert(heads.includes('Assignee') && heads.includes('Due'), `columns: ${heads}`);
+    }
+    await shot(page, `en-tasks-by-due-${width}`);
+    await page.context().close();
+  }
+  // zh on a phone: the same cards in Chinese
+  const page = await newPage({ lang: 'zh-CN', width: 390, height: 844, mobile: true });
+  await fastLogin(page, 'tech');
+  await page.goto(`${base}/tasks`);
+  await settle(page);
+  assert((await page.locator('[data-test=list-total]').innerText()) === `共 ${open.total} 条`, 'count (zh)');
+  assert(/^超 /.test(await page.locator('[data-test=due-left]').first().innerText()), 'over (zh)');
+  assert((await page.locator('[data-test=request-cards] [data-test=assignee]').first().innerText()) === `处理人：${open.items[0].assignee_name}`, 'the assignee on the card (zh)');
+  await shot(page, 'zh-tasks-by-due-390');
+  await page.context().close();
+});
+
+test('work lists by deadline: the SLA card after arrival shows the arrival time and the margin, late in red, and the resolution clock (zh 1440, en 390)', async () => {
+  if (!state.wlReq) return 'skip: no setup';
+  const depts = (await apiAs('admin', 'GET', '/api/v1/departments')).body.items;
+  const users = (await apiAs('admin', 'GET', '/api/v1/users?limit=200')).body.items;
+  const tech = users.find((u) => u.username === 'tech');
+  const go = async (who, r, name, body = {}) => {
+    const res = await apiAs(who, 'POST', `/api/v1/requests/${r.id}/transitions/${name}`, { version: r.version, ...body });
+    assert(res.status === 200, `${name}: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body.request;
+  };
+  // on time: the setup request, arrived within its 30 minutes
+  let r = state.wlReq;
+  r = await go('asmanager', r, 'dispatch', { department_id: depts.find((d) => d.code === 'BU1').id });
+  r = await go('asmanager', r, 'assign', { assignee_id: tech.id });
+  r = await go('tech', r, 'start');
+  // late: an overdue request of the technician's, arrived now
+  let late = (await apiAs('tech', 'GET', '/api/v1/requests?assignee_id=me&state=assigned&type=repair&sort=due&limit=1')).body.items[0];
+  assert(late && late.due_breached && late.due_metric === 'arrival', `an overdue arrival: ${JSON.stringify(late)}`);
+  late = await go('tech', late, 'start');
+  const clocks = async (id) => (await apiAs('admin', 'GET', `/api/v1/sla/clocks?doc_kind=request&doc_id=${id}`)).body.items;
+  const arr = (await clocks(r.id)).find((c) => c.metric === 'arrival');
+  const lateArr = (await clocks(late.id)).find((c) => c.metric === 'arrival');
+  assert(arr.outcome === 'met' && lateArr.outcome === 'breached', 'met and breached');
+
+  const page = await newPage({ lang: 'zh-CN', width: 1440, height: 900 });
+  await fastLogin(page, 'admin');
+  await page.goto(`${base}/requests/${r.id}`);
+  await settle(page);
+  const done = page.locator('[data-test=sla-done-arrival]');
+  await done.waitFor();
+  assert((await done.innerText()).startsWith(`到场时间 ${wlShort(arr.stopped_at, 'zh')}`), `arrival: ${await done.innerText()}`);
+  const margin = done.locator('[data-test=sla-margin]');
+  assert(/^提前 (\d+ 分钟|\d+ 小时 \d+ 分)$/.test(await margin.innerText()), `early by: ${await margin.innerText()}`);
+  const card = page.locator('[data-test=sla]');
+  assert((await card.innerText()).includes('解决'), 'the resolution clock is shown');
+  assert(/剩余 \d+ 小时 \d+ 分/.test(await card.innerText()), `the resolution clock runs: ${await card.innerText()}`);
+  await shot(page, 'zh-sla-after-arrival');
+  await page.goto(`${base}/requests/${late.id}`);
+  await settle(page);
+  const lateMargin = page.locator('[data-test=sla-done-arrival] [data-test=sla-margin]');
+  await lateMargin.waitFor();
+  assert(/^超时 /.test(await lateMargin.innerText()), `late by: ${await lateMargin.innerText()}`);
+  assert((await wlColor(lateMargin)) === wlRed, 'late is red');
+  await page.context().close();
+
+  const phone = await newPage({ lang: 'en', width: 390, height: 844, mobile: true });
+  await fastLogin(phone, 'tech');
+  await phone.goto(`${base}/requests/${late.id}`);
+  await settle(phone);
+  const en = phone.locator('[data-test=sla-done-arrival]');
+  await en.waitFor();
+  assert((await en.innerText()).startsWith(`Arrived ${wlShort(lateArr.stopped_at, 'en')}`), `arrived (en): ${await en.innerText()}`);
+  assert(/ late$/.test(await en.locator('[data-test=sla-margin]').innerText()), 'late (en)');
+  await en.scrollIntoViewIfNeeded();
+  const box = await en.boundingBox();
+  assert(box && box.x >= 0 && box.x + box.width <= 390, `the line fits the phone: ${JSON.stringify(box)}`);
+  await shot(phone, 'en-sla-after-arrival-390');
+  await phone.context().close();
+  // the policies of this block are switched off
+  for (const p of state.wlPolicies) {
+    const res = await apiAs('admin', 'PATCH', `/api/v1/sla/policies/${p.id}`, { version: p.version, active: false });
+    assert(res.status === 200, `switch off: ${res.status}`);
+  }
+});
 
 test('Chinese: the main screens carry no English UI words; screenshots of the rest', async () => {
   const page = state.admin;
