@@ -1797,6 +1797,21 @@ for (const lang of ['zh-CN', 'en']) {
     const rApi = await apiCount(`/api/v1/returns?customer_id=${cust.customer_id}&reason=unsalable&from=${cust.limits.period_from}&to=${cust.limits.period_to}`);
     assert(rShown >= 1 && rShown === rApi, `the customer's returns: the list shows ${rShown}, the API lists ${rApi}`);
     await shot(page, `${zh ? 'zh' : 'en'}-returns-from-ratio`);
+    if (!zh) {
+      // the open returns by step from the keyboard: the chart's links, focused and followed with Enter
+      const steps = (await apiAs('admin', 'GET', '/api/v1/returns/reports/open')).body.by_step.filter((x) => x.count > 0);
+      assert(steps.length > 0, 'an open return (the approved one above)');
+      await page.goto(`${base}/dashboard`);
+      const link = page.locator('[data-test=returns-chart] ~ .chart-links a').first();
+      await link.waitFor({ state: 'attached' });
+      assert((await link.textContent()).endsWith(`: ${steps[0].count}`), `link ${await link.textContent()} vs ${JSON.stringify(steps[0])}`);
+      await link.focus();
+      assert(await link.isVisible(), 'a focused chart link is shown');
+      await page.keyboard.press('Enter');
+      await page.waitForURL((u) => u.pathname === '/returns' && u.searchParams.get('state') === steps[0].state);
+      const n = await countListRows(page, '[data-test=return-table] .el-table__body tr');
+      assert(n === steps[0].count, `${steps[0].state}: the chart counted ${steps[0].count}, the list shows ${n}`);
+    }
     // the words of the new controls are the page's language
     await page.goto(`${base}/dashboard`);
     await settle(page);
