@@ -124,7 +124,8 @@ static const char *const dashboard_query[] = { "from", "to", NULL };
 /*
  * GET /api/v1/reports/dashboard?from=YYYY-MM&to=YYYY-MM: the months (by
  * default the twelve up to this one) by type and state, the open requests
- * (all, severe, mine) and those created today, in one answer.
+ * (all, severe, mine) and those created today, in one answer.  What the
+ * request list would count (request.read): a customer user's own only.
  */
 static enum svc_code
 dashboard_h(struct req *rq, struct resp *rs)
@@ -144,7 +145,8 @@ dashboard_h(struct req *rq, struct resp *rs)
 		rc = query_month(rq, "from", def_from, &from);
 	if (rc == SVC_OK)
 		rc = report_dashboard(rq->db, &rq->arena, from, to,
-		    rq->who.user_id, today, &d, &rq->err);
+		    rq->who.user_id, rq->who.customer_id, today, &d,
+		    &rq->err);
 	if (rc)
 		return rc;
 	resp_json(rs, 200, &w);
@@ -197,11 +199,11 @@ const struct route report_routes[] = {
 	    "month (?month=YYYY-MM), counted by type and state", NULL,
 	    monthly_query },
 	{ HTTP_GET, "/api/v1/reports/dashboard", dashboard_h, NULL,
-	    "report.read", 0, "reports", "the dashboard in one answer: the "
+	    "request.read", 0, "reports", "the dashboard in one answer: the "
 	    "requests created in each month of ?from=YYYY-MM&to=YYYY-MM "
 	    "(default the last 12, at most 36) by type and state, the open "
-	    "requests (total, severe, mine) and those created today", NULL,
-	    dashboard_query },
+	    "requests (total, severe, mine) and those created today; a "
+	    "customer user's of its company only", NULL, dashboard_query },
 };
 
 const size_t report_nroutes = sizeof(report_routes) / sizeof(report_routes[0]);

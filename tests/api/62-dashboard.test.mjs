@@ -75,7 +75,7 @@ export const tests = [
     t.equal(after.created_today, before.created_today + 1);
   }],
 
-  ['from and to are checked and named; report.read only, and never a customer\'s', async (t) => {
+  ['from and to are checked and named; request.read, as the list', async (t) => {
     const admin = await t.admin();
     const bad = async (q, field, reason) => t.expectError(await t.req('GET', `/api/v1/reports/dashboard?${q}`, { token: admin }), 400, 'validation_failed', field, reason);
     await bad('from=2026-13', 'from', 'out_of_range');
@@ -87,9 +87,28 @@ export const tests = [
     await bad('from=2022-12&to=2025-12', 'from', 'out_of_range');
     await bad('month=2026-01', 'month', 'unknown');
     t.expectError(await t.req('GET', '/api/v1/reports/dashboard'), 401, 'unauthenticated');
-    for (const who of ['agent', 'tech', 'customer']) {
-      const { token } = await t.login(who);
-      t.expectStatus(await t.req('GET', '/api/v1/reports/dashboard', { token }), 403, who);
-    }
+    const { token } = await t.login('driver'); // no request.read
+    t.expectStatus(await t.req('GET', '/api/v1/reports/dashboard', { token }), 403, 'driver');
+    const all = await dash(t, admin);
+    for (const who of ['agent', 'tech']) t.deepEqual((await dash(t, (await t.login(who)).token)).months, all.months, `${who} counts as the admin`);
+  }],
+
+  ['a customer user counts only its own company\'s requests', async (t) => {
+    const { token } = await t.login('customer');
+    const me = t.expectStatus(await t.req('GET', '/api/v1/session', { token }), 200).json.user;
+    t.ok(me.customer_id, 'the demo customer user belongs to a company');
+    t.expectStatus(await t.req('POST', '/api/v1/requests', { token, body: { type: 'consultation', title: '看板 客户 计数' } }), 201, 'the customer files one');
+    const d = await dash(t, token);
+    const admin = await t.admin();
+    const all = await dash(t, admin);
+    const mine = await t.listAll('/api/v1/requests', token);
+    t.ok(mine.length > 0 && mine.every((r) => r.customer_id === me.customer_id), 'the list shows its company only');
+    const inRange = mine.filter((r) => r.created_at.slice(0, 7) >= d.from && r.created_at.slice(0, 7) <= d.to);
+    t.equal(d.months.reduce((s, m) => s + m.total, 0), inRange.length, 'the months count its requests only');
+    t.ok(all.months.reduce((s, m) => s + m.total, 0) > inRange.length, 'fewer than the company-wide count');
+    t.equal(d.open.total, mine.filter((r) => r.state !== 'closed' && r.state !== 'cancelled').length, 'open: its own');
+    const theirs = await t.listAll(`/api/v1/requests?customer_id=${me.customer_id}&open=true`, admin);
+    t.equal(d.open.total, theirs.length, 'as the staff list filtered by the customer');
+    t.equal(d.open.mine, 0);
   }],
 ];

@@ -1623,6 +1623,21 @@ test('speed (issue 13 item 10): the main screens measured from navigation to set
   assert(own.length <= 6, `the dashboard made ${own.length} calls of its own: ${own.join(', ')}`);
   assert(!dup.length, `fetched more than once: ${dup.join(', ')}`);
   assert(own.filter((c) => c.startsWith('GET /api/v1/reports/')).length === 1, `one report call: ${own.join(', ')}`);
+  // an agent (no report.read) gets the same one call, not pages of the request list
+  const agent = await newPage({ width: 1440, height: 900 });
+  await fastLogin(agent, 'agent');
+  const agentCalls = [];
+  agent.on('request', (r) => {
+    const u = new URL(r.url());
+    if (u.pathname.startsWith('/api/') && !shell.test(`GET ${u.pathname}`)) agentCalls.push(`${r.method()} ${u.pathname}${u.search}`);
+  });
+  await agent.goto(`${base}/dashboard`);
+  await agent.locator('[data-test=trend-chart] canvas').waitFor();
+  await agent.waitForLoadState('networkidle');
+  console.log(`# speed: the agent's dashboard made ${agentCalls.length} calls of its own: ${agentCalls.join(', ')}`);
+  assert(agentCalls.includes('GET /api/v1/reports/dashboard') && !agentCalls.some((c) => c.startsWith('GET /api/v1/requests')), `agent: ${agentCalls.join(', ')}`);
+  assert(agentCalls.length <= 6 && new Set(agentCalls).size === agentCalls.length, `agent: ${agentCalls.join(', ')}`);
+  await agent.context().close();
   // the roles matrix: native checkboxes, each labelled, by module, collapsible
   await page.goto(`${base}/admin/roles`);
   await settle(page);

@@ -11,7 +11,7 @@
  * report_dashboard(): what the dashboard shows, in one answer: the months of
  * a range counted as above (one grouped query over the same index), the
  * requests open now (all, severe, assigned to the caller) and those created
- * today.
+ * today; for a customer user, of its own company only.
  *
  * Invariants: the counts add up to the month's total; rows come ordered by
  * type, then state; a month without requests has no rows (total 0).
@@ -66,12 +66,13 @@ struct report_dashboard {
  * The dashboard's figures: the months from_ym .. to_ym (YYYYMM, both
  * included, at most REPORT_MAX_MONTHS) counted by type and state as
  * report_requests_monthly() counts one, the open counts (mine: assignee
- * user_id) and the requests created on today_ymd (YYYYMMDD).  Arena-owned.
+ * user_id) and the requests created on today_ymd (YYYYMMDD); only the
+ * requests of customer_id when it is not 0.  Arena-owned.
  * SVC_EINVAL naming "from" or "to" for a month outside 2000-01 .. 2199-12,
  * "to" before "from" or a range longer than REPORT_MAX_MONTHS.
  */
 enum svc_code report_dashboard(struct db *, struct arena *, int from_ym,
-    int to_ym, int64_t user_id, int today_ymd, struct report_dashboard *out,
-    struct svc_err *) WARN_UNUSED_RESULT;
+    int to_ym, int64_t user_id, int64_t customer_id, int today_ymd,
+    struct report_dashboard *out, struct svc_err *) WARN_UNUSED_RESULT;
 
 #endif
