@@ -165,26 +165,67 @@ request_get_h(struct req *rq, struct resp *rs)
 
 static const char *const request_list_query[] = { "limit", "cursor",
 	"state", "open", "type", "severity", "customer_id", "unit_id", "owner_id",
-	"assignee_id", "department_id", "from", "to", NULL };
+	"assignee_id", "department_id", "from", "to", "sort", "total", NULL };
 
-/* GET /api/v1/requests?state=&type=&...&assignee_id=me */
+static const char *const request_sorts[] = { "newest", "due", NULL };
+
+/*
+ * The cursor of a page: "id.<id>" (newest first, or sort=due past the
+ * requests with a running clock) or "due.<due_at>.<id>".
+ */
+static enum svc_code
+request_cursor_parse(struct req *rq, enum request_sort sort,
+    struct request_cursor *cur)
+{
+	const char *c = req_query(rq, "cursor"), *dot;
+
+	cur->id = cur->due_at = 0;
+	if (c == NULL || c[0] == '\0')
+		return SVC_OK;
+	if (strncmp(c, "id.", 3) == 0 &&
+	    str_to_i64(c + 3, strlen(c + 3), 1, INT64_MAX, &cur->id))
+		return SVC_OK;
+	dot = sort == RQ_SORT_DUE && strncmp(c, "due.", 4) == 0 ?
+	    strchr(c + 4, '.') : NULL;
+	if (dot != NULL && str_to_i64(c + 4, (size_t)(dot - c - 4), 1,
+	    INT64_MAX, &cur->due_at) && str_to_i64(dot + 1, strlen(dot + 1),
+	    1, INT64_MAX, &cur->id))
+		return SVC_OK;
+	cur->id = cur->due_at = 0;
+	return svc_fail_field(&rq->err, SVC_EINVAL, "cursor", "invalid",
+	    "'cursor' is not a cursor this server gave out");
+}
+
+/*
+ * GET /api/v1/requests?state=&type=&...&assignee_id=me&sort=due&total=true
+ */
 static enum svc_code
 request_list_h(struct req *rq, struct resp *rs)
 {
 	struct request_caller c = caller(rq);
 	struct request_filter f;
+	struct request_cursor cur;
 	struct request **items;
+	enum request_sort sort = RQ_SORT_NEWEST;
+	const char *sort_name;
 	enum svc_code rc;
 	struct jw w;
-	int64_t before;
-	int limit;
+	int64_t lim, total = 0;
 	size_t n;
-	bool more, open;
+	bool more, open, want_total;
 
 	memset(&f, 0, sizeof(f));
 	rc = query_allow(rq, request_list_query);
 	if (rc == SVC_OK)
-		rc = list_params(rq, &before, &limit);
+		rc = query_i64(rq, "limit", 1, 200, 25, &lim);
+	if (rc == SVC_OK)
+		rc = query_enum(rq, "sort", request_sorts, &sort_name);
+	if (rc == SVC_OK && sort_name != NULL && strcmp(sort_name, "due") == 0)
+		sort = RQ_SORT_DUE;
+	if (rc == SVC_OK)
+		rc = request_cursor_parse(rq, sort, &cur);
+	if (rc == SVC_OK)
+		rc = query_bool(rq, "total", &want_total);
 	if (rc == SVC_OK)
 		rc = query_enum_mask(rq, "state", request_fsm.states,
 		    request_fsm.nstates, &f.states);
@@ -219,8 +260,9 @@ request_list_h(struct req *rq, struct resp *rs)
 	if (rc == SVC_OK)
 		rc = query_time(rq, "to", &f.to);
 	if (rc == SVC_OK)
-		rc = request_list(rq->db, &rq->arena, &c, &f, before, limit,
-		    &items, &n, &more, &rq->err);
+		rc = request_list_page(rq->db, &rq->arena, &c, &f, sort, &cur,
+		    (int)lim, &items, &n, &more, want_total ? &total : NULL,
+		    &rq->err);
 	if (rc)
 		return rc;
 	resp_json(rs, 200, &w);
@@ -228,9 +270,25 @@ request_list_h(struct req *rq, struct resp *rs)
 	jw_key(&w, "items");
 	jw_arr_open(&w);
 	for (size_t i = 0; i < n; i++)
-		request_to_json(&w, items[i]);
+		request_row_to_json(&w, items[i]);
 	jw_arr_close(&w);
-	list_next_cursor(&w, more, n ? items[n - 1]->id : 0);
+	if (want_total)
+		jw_ki64(&w, "total", total);
+	jw_key(&w, "next_cursor");
+	if (!more || n == 0) {
+		jw_null(&w);
+	} else {
+		const struct request *last = items[n - 1];
+		char tmp[64];
+
+		if (last->sort_due_at != 0)
+			snprintf(tmp, sizeof(tmp), "due.%lld.%lld",
+			    (long long)last->sort_due_at, (long long)last->id);
+		else
+			snprintf(tmp, sizeof(tmp), "id.%lld",
+			    (long long)last->id);
+		jw_str(&w, tmp);
+	}
 	jw_obj_close(&w);
 	return SVC_OK;
 }
@@ -728,7 +786,9 @@ kb_suggest_h(struct req *rq, struct resp *rs)
 
 const struct route request_routes[] = {
 	{ HTTP_GET, "/api/v1/requests", request_list_h, NULL, "request.read",
-	    0, "requests", "list service requests (newest first)", NULL,
+	    0, "requests", "list service requests (newest first, or sort=due:"
+	    " the SLA clock due soonest first; total=true: with the count)",
+	    NULL,
 	    request_list_query },
 	{ HTTP_POST, "/api/v1/requests", request_create_h, NULL,
 	    "request.create", W | J | R_IDEMPOTENT, "requests",

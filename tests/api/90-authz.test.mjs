@@ -364,6 +364,7 @@ export const tests = [
       '/api/v1/returns/{id}': [o.ret.id], '/api/v1/returns/{id}/events': [o.ret.id],
       '/api/v1/reports/requests-monthly': ['?month=' + new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 7)],
       '/api/v1/warehouses': [''], '/api/v1/warehouses/{id}': ['1'], '/api/v1/records': [''],
+      '/api/v1/reports/dashboard': ['', '?from=' + new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 7)],
     };
     const owner = new Map();
     const ownerOf = async (kind, id) => {

@@ -4,7 +4,9 @@
  * uses, the first and last day of a month in and the days either side
  * out, December running into January, a month without requests, the
  * months at the ends of the range and past them, and more than 1,000
- * cells (once a silent stop) all counted.
+ * cells (once a silent stop) all counted.  The dashboard's months: a range
+ * across the new year gives each month as the monthly report does, empty
+ * months included; one customer's counts; the range's limits.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -230,6 +232,103 @@ t_monthly_range(void)
 	arena_release(&a);
 }
 
+/* The dashboard of ym_from .. ym_to: "YYYYMM:total:cells;..." */
+static const char *
+dashboard(struct arena *a, int ym_from, int ym_to, int64_t customer,
+    struct report_dashboard *d, enum svc_code *rcp)
+{
+	struct svc_err err = { 0 };
+	struct buf b;
+	struct db *db;
+	enum svc_code rc;
+	char *s;
+
+	rc = store_acquire(R.s, &db, &err);
+	if (rc == SVC_OK) {
+		rc = report_dashboard(db, a, ym_from, ym_to, R.user, customer,
+		    19990101, d, &err);
+		store_release(R.s, db);
+	}
+	if (rcp != NULL)
+		*rcp = rc;
+	if (rc != SVC_OK)
+		return arena_printf(a, "error %d field %s", (int)rc,
+		    err.field[0] ? err.field : "-");
+	buf_init(&b, 1u << 20);
+	for (size_t i = 0; i < d->nmonths; i++) {
+		const struct report_month *m = &d->months[i];
+
+		buf_addf(&b, "%s%d:%lld:", i ? ";" : "", m->ym,
+		    (long long)m->total);
+		for (size_t k = 0; k < m->n; k++)
+			buf_addf(&b, "%s%s/%s=%lld", k ? "," : "",
+			    m->cells[k].type, m->cells[k].state,
+			    (long long)m->cells[k].count);
+	}
+	s = arena_strdup(a, b.len ? b.p : "");
+	buf_release(&b);
+	return s;
+}
+
+/* After t_monthly_counts: October of R.year .. February of the next. */
+static void
+t_dashboard_months(void)
+{
+	struct report_dashboard d;
+	struct arena a;
+	enum svc_code rc;
+	char want[512];
+	int y;
+
+	if (!open_store())
+		return;
+	y = R.year;
+	arena_init(&a, 16u << 20);
+	snprintf(want, sizeof(want), "%d09:0:;%d10:4:repair/new=4;"
+	    "%d11:3:repair/new=3;%d12:11:complaint/new=2,"
+	    "consultation/closed=1,repair/closed=5,repair/new=3;"
+	    "%d01:8:complaint/closed=1,repair/new=7;"
+	    "%d02:8:complaint/closed=8;%d03:0:", y, y, y, y, y + 1, y + 1,
+	    y + 1);
+	CHECK_STR(dashboard(&a, y * 100 + 9, (y + 1) * 100 + 3, R.customer,
+	    &d, NULL), want);
+	/* the customer's open requests: new ones only, none severe or mine */
+	CHECK_INT(d.open, 4 + 3 + 3 + 2 + 7);
+	CHECK_INT(d.open_severe, 0);
+	CHECK_INT(d.open_mine, 0);
+	CHECK_INT(d.today, 0);
+	/* the same months for everyone: this run's year is its own */
+	snprintf(want, sizeof(want), "%d12:11:complaint/new=2,"
+	    "consultation/closed=1,repair/closed=5,repair/new=3;"
+	    "%d01:8:complaint/closed=1,repair/new=7", y, y + 1);
+	CHECK_STR(dashboard(&a, y * 100 + 12, (y + 1) * 100 + 1, 0, &d,
+	    NULL), want);
+	CHECK(d.open >= 19);
+	/* another customer: every month empty */
+	snprintf(want, sizeof(want), "%d12:0:;%d01:0:", y, y + 1);
+	CHECK_STR(dashboard(&a, y * 100 + 12, (y + 1) * 100 + 1,
+	    R.customer + 1000000, &d, NULL), want);
+	CHECK_INT(d.open, 0);
+	/* 36 months at most; the ends of the range; to before from */
+	dashboard(&a, 202301, 202512, 0, &d, &rc);
+	CHECK_INT(rc, SVC_OK);
+	CHECK_INT((int)d.nmonths, 36);
+	CHECK_INT(d.months[12].ym, 202401);
+	CHECK_STR(dashboard(&a, 202212, 202512, 0, &d, &rc),
+	    "error 1 field from");
+	CHECK_STR(dashboard(&a, 202602, 202601, 0, &d, &rc),
+	    "error 1 field to");
+	CHECK_STR(dashboard(&a, 199912, 200001, 0, &d, &rc),
+	    "error 1 field from");
+	CHECK_STR(dashboard(&a, 219912, 220001, 0, &d, &rc),
+	    "error 1 field to");
+	CHECK_STR(dashboard(&a, 202613, 202613, 0, &d, &rc),
+	    "error 1 field from");
+	dashboard(&a, 219912, 219912, 0, &d, &rc);
+	CHECK_INT(rc, SVC_OK);
+	arena_release(&a);
+}
+
 /* More than 1,000 cells: every one counted, none dropped. */
 static void
 t_monthly_many_cells(void)
@@ -271,6 +370,8 @@ const struct h_test report_tests[] = {
 	    "edges", t_monthly_counts },
 	{ "report: months 2000-01 .. 2199-12, past them refused",
 	    t_monthly_range },
+	{ "report: the dashboard's months across the new year, one "
+	    "customer's, the range's limits", t_dashboard_months },
 	{ "report: more than 1,000 cells all counted", t_monthly_many_cells },
 	{ "report: close the store", t_report_done },
 	{ NULL, NULL },

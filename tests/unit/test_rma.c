@@ -474,6 +474,7 @@ t_ratio_limit_on_store(void)
 	struct svc_err err;
 	struct arena a;
 	struct rma *r, *r2, *r3;
+	struct rma_caller head;
 
 	if (!fixtures())
 		return;
@@ -509,8 +510,17 @@ t_ratio_limit_on_store(void)
 	if (r3 == NULL)
 		goto out;
 	OK_STEP(&a, &r2, as(F.sales, "sales_manager", 0), "approve");
+	/* without sales.read: the verdict, not the purchase figures */
 	CHECK_INT(step(&a, &r3, as(F.head, "aftersales_manager", 0),
 	    "review_aftersales", &err), SVC_ETRANSITION);
+	CHECK(has(err.details, "\"figures\""));
+	CHECK(!has(err.details, "\"purchases_fen\""));
+	svc_err_clear(&err);
+	/* the after-sales head holds sales.read: the figures */
+	head = as(F.head, "aftersales_manager", 0);
+	head.figures = true;
+	CHECK_INT(step(&a, &r3, head, "review_aftersales", &err),
+	    SVC_ETRANSITION);
 	CHECK(has(err.details, "5.0001%"));
 	CHECK(has(err.details, "\"figures\""));
 	CHECK(has(err.details, "\"exchanged_fen\":50000"));

@@ -16,12 +16,13 @@
 #include "util/clock.h"
 #include "util/text.h"
 
-#define RQ_COLS "r.id, r.number, r.type, r.channel, r.severity, r.state," \
+#define RQ_SEL "r.id, r.number, r.type, r.channel, r.severity, r.state," \
 	" r.customer_id, c.name, r.contact_name, r.contact_phone, r.unit_id," \
 	" r.serial, r.title, r.description, r.in_warranty, r.warranty_rule," \
 	" r.owner_id, r.department_id, r.assignee_id, r.resolution," \
 	" r.customer_confirmed_at, r.wait_reason, r.reopen_count, r.created_by," \
-	" r.closed_at, r.version, r.created_at, r.updated_at" \
+	" r.closed_at, r.version, r.created_at, r.updated_at"
+#define RQ_COLS RQ_SEL \
 	" FROM service_requests r JOIN customers c ON c.id = r.customer_id"
 
 /* Interned enum values, so the struct points at static strings. */
@@ -109,10 +110,9 @@ request_get(struct db *db, struct arena *a, const struct request_caller *c,
 	return rc;
 }
 
-void
-request_to_json(struct jw *w, const struct request *r)
+static void
+request_fields_json(struct jw *w, const struct request *r)
 {
-	jw_obj_open(w);
 	jw_ki64(w, "id", r->id);
 	jw_kstr(w, "number", r->number);
 	jw_kstr(w, "type", r->type);
@@ -144,6 +144,44 @@ request_to_json(struct jw *w, const struct request *r)
 	jw_ki64(w, "version", r->version);
 	jw_ktime(w, "created_at", r->created_at);
 	jw_ktime(w, "updated_at", r->updated_at);
+}
+
+void
+request_to_json(struct jw *w, const struct request *r)
+{
+	jw_obj_open(w);
+	request_fields_json(w, r);
+	jw_obj_close(w);
+}
+
+void
+request_row_to_json(struct jw *w, const struct request *r)
+{
+	const struct sla_next *d = &r->due;
+	bool running = d->metric != NULL && d->state == SLA_RUNNING;
+
+	jw_obj_open(w);
+	request_fields_json(w, r);
+	jw_kstr(w, "assignee_name", r->assignee_name);
+	jw_kstr(w, "due_metric", d->metric);
+	jw_key(w, "due_state");
+	if (d->metric == NULL)
+		jw_null(w);
+	else
+		jw_str(w, running ? "running" : "paused");
+	jw_ktime(w, "due_at", running ? d->due_at : 0);
+	jw_ktime(w, "due_warn_at", running ? d->warn_at : 0);
+	jw_key(w, "due_remaining_min");
+	if (d->metric == NULL)
+		jw_null(w);
+	else
+		jw_i64(w, d->remaining_min);
+	jw_key(w, "due_overdue_min");
+	if (!running)
+		jw_null(w);
+	else
+		jw_i64(w, d->overdue_min);
+	jw_kbool(w, "due_breached", running && d->overdue_min > 0);
 	jw_obj_close(w);
 }
 
@@ -288,24 +326,41 @@ sla_metric(const char *type)
 	return NULL;
 }
 
-/*
- * After intake: start the SLA clock the policies give for this request (none
- * when no policy matches), and tell the general manager of a severe fault
- * at once (SPEC §4.1, seed 001 篇一 第八条).
- */
+/* Start r's clock of metric if a policy gives one (none is not an error). */
+static enum svc_code
+clock_start_metric(struct db *db, struct arena *a, const struct actor *who,
+    const struct request *r, const struct sla_key *key, const char *metric,
+    struct svc_err *err)
+{
+	struct sla_policy *p;
+	struct sla_clock *clock;
+	enum svc_code rc;
+
+	rc = sla_select(db, a, key->request_type, key->severity,
+	    key->region_class, key->distance_km, metric, &p, err);
+	if (rc == SVC_OK)
+		rc = sla_start(db, a, who, &(struct sla_start){
+			.doc_kind = "request", .doc_id = r->id,
+			.doc_ref = r->number, .policy_id = p->id,
+			.owner_user_id = r->owner_id,
+			.started_at = r->created_at, .key = key },
+		    &clock, err);
+	else if (rc == SVC_ENOTFOUND) {
+		svc_err_clear(err);
+		rc = SVC_OK;	/* no policy: no clock */
+	}
+	return rc;
+}
+
 enum svc_code
 request_clock_start(struct db *db, struct arena *a, const struct actor *who,
     const struct request *r, struct svc_err *err)
 {
 	const char *metric = sla_metric(r->type);
-	struct sla_policy *p;
-	struct sla_clock *clock;
 	struct sla_key key = { r->type, r->severity, NULL, -1 };
 	struct dbq *q;
 	enum svc_code rc;
 
-	if (metric == NULL)
-		return SVC_OK;
 	rc = db_query(db, "SELECT region_class, distance_km FROM customers"
 	    " WHERE id = ?", DB_ARGS(DB_I(r->customer_id)), &q, err);
 	if (rc)
@@ -315,23 +370,20 @@ request_clock_start(struct db *db, struct arena *a, const struct actor *who,
 		key.distance_km = db_i64(q, 1);
 	}
 	rc = db_done(q, err);
+	if (rc == SVC_OK && metric != NULL)
+		rc = clock_start_metric(db, a, who, r, &key, metric, err);
 	if (rc == SVC_OK)
-		rc = sla_select(db, a, key.request_type, key.severity,
-		    key.region_class, key.distance_km, metric, &p, err);
-	if (rc == SVC_OK)
-		rc = sla_start(db, a, who, &(struct sla_start){
-			.doc_kind = "request", .doc_id = r->id,
-			.doc_ref = r->number, .policy_id = p->id,
-			.owner_user_id = r->owner_id,
-			.started_at = r->created_at, .key = &key },
-		    &clock, err);
-	else if (rc == SVC_ENOTFOUND) {
-		svc_err_clear(err);
-		rc = SVC_OK;	/* no policy: no clock */
-	}
+		rc = clock_start_metric(db, a, who, r, &key, "resolution",
+		    err);
 	return rc;
 }
 
+/*
+ * After intake: start the SLA clocks the policies give for this request
+ * (that of its type's metric, and the resolution clock; none when no policy
+ * matches), and tell the general manager of a severe fault
+ * at once (SPEC §4.1, seed 001 篇一 第八条).
+ */
 static enum svc_code
 after_intake(struct db *db, struct arena *a, const struct request_caller *c,
     const struct request *r, struct svc_err *err)
@@ -929,44 +981,29 @@ request_attachments_json(struct db *db, struct jw *w, int64_t id,
 	return db_done(q, err);
 }
 
-enum svc_code
-request_list(struct db *db, struct arena *a, const struct request_caller *c,
-    const struct request_filter *f, int64_t before_id, int limit,
-    struct request ***out, size_t *n, bool *more, struct svc_err *err)
+/* The filter's conditions (" AND ..."), their arguments after args[*na]. */
+static void
+filter_sql(struct buf *sql, struct dbv *args, size_t *na,
+    const struct request_caller *c, const struct request_filter *f)
 {
-	struct dbv args[16 + RQ__MAX];
-	struct request **items;
-	struct buf sql;
-	struct dbq *q;
-	enum svc_code rc;
-	size_t na = 0, cnt = 0;
 	int64_t customer = c->customer_id ? c->customer_id : f->customer_id;
 
-	items = arena_alloc(a, (size_t)(limit + 1) * sizeof(*items));
-	if (items == NULL)
-		return svc_fail(err, SVC_ETOOBIG, NULL, "out of request memory");
-	buf_init(&sql, 4096);
-	buf_adds(&sql, "SELECT " RQ_COLS " WHERE 1 = 1");
-	if (before_id > 0) {
-		buf_adds(&sql, " AND r.id < ?");
-		args[na++] = DB_I(before_id);
-	}
 #define FILTER_S(val, col) if ((val) != NULL) { \
-		buf_adds(&sql, " AND " col " = ?"); args[na++] = DB_S(val); }
+		buf_adds(sql, " AND " col " = ?"); args[(*na)++] = DB_S(val); }
 #define FILTER_I(val, col) if ((val) != 0) { \
-		buf_adds(&sql, " AND " col " = ?"); args[na++] = DB_I(val); }
+		buf_adds(sql, " AND " col " = ?"); args[(*na)++] = DB_I(val); }
 	if (f->states != 0) {
 		bool first = true;
 
-		buf_adds(&sql, " AND r.state IN (");
+		buf_adds(sql, " AND r.state IN (");
 		for (int i = 0; i < RQ__MAX; i++) {
 			if (!(f->states & (1u << i)))
 				continue;
-			buf_adds(&sql, first ? "?" : ", ?");
-			args[na++] = DB_S(fsm_state_name(&request_fsm, i));
+			buf_adds(sql, first ? "?" : ", ?");
+			args[(*na)++] = DB_S(fsm_state_name(&request_fsm, i));
 			first = false;
 		}
-		buf_addc(&sql, ')');
+		buf_addc(sql, ')');
 	}
 	FILTER_S(f->type, "r.type");
 	FILTER_S(f->severity, "r.severity");
@@ -978,13 +1015,187 @@ request_list(struct db *db, struct arena *a, const struct request_caller *c,
 #undef FILTER_S
 #undef FILTER_I
 	if (f->from != 0) {
-		buf_adds(&sql, " AND r.created_at >= ?");
-		args[na++] = DB_I(f->from);
+		buf_adds(sql, " AND r.created_at >= ?");
+		args[(*na)++] = DB_I(f->from);
 	}
 	if (f->to != 0) {
-		buf_adds(&sql, " AND r.created_at < ?");
-		args[na++] = DB_I(f->to);
+		buf_adds(sql, " AND r.created_at < ?");
+		args[(*na)++] = DB_I(f->to);
 	}
+}
+
+/* Append up to max rows of sql to items[*cnt]; with_extra: the assignee's
+ * name and (due != 0) the sort key follow the request's columns. */
+static enum svc_code
+rows_into(struct db *db, struct arena *a, const char *sql,
+    const struct dbv *args, size_t na, bool with_due, struct request **items,
+    size_t *cnt, size_t max, struct svc_err *err)
+{
+	struct dbq *q;
+	enum svc_code rc;
+
+	rc = db_query(db, sql, args, na, &q, err);
+	if (rc)
+		return rc;
+	while (*cnt < max && db_next(q) == 1) {
+		struct request *r = arena_alloc(a, sizeof(*r));
+
+		if (r == NULL)
+			break;
+		memset(r, 0, sizeof(*r));
+		row_to_request(q, a, r);
+		r->assignee_name = db_null(q, 28) ? NULL : db_dup(q, 28, a);
+		r->sort_due_at = with_due ? db_i64(q, 29) : 0;
+		items[(*cnt)++] = r;
+	}
+	return db_done(q, err);
+}
+
+/* What a page of the work list reads besides the request. */
+#define RQ_ROW_FROM " FROM service_requests r" \
+	" JOIN customers c ON c.id = r.customer_id" \
+	" LEFT JOIN users ua ON ua.id = r.assignee_id"
+/*
+ * A request's running clocks, the one due soonest (then lowest id) as k:
+ * read in due order from the running clocks (RQ_DUE_FROM), or, for one
+ * customer's or unit's requests, from theirs (RQ_DUE_FROM_R: SQLite joins
+ * a CROSS JOIN in the order written).
+ */
+#define RQ_DUE_FROM " FROM sla_clocks k" \
+	" JOIN service_requests r ON r.id = k.doc_id" \
+	RQ_DUE_WHERE
+#define RQ_DUE_FROM_R " FROM service_requests r" \
+	" CROSS JOIN sla_clocks k" \
+	RQ_DUE_WHERE " AND k.doc_id = r.id"
+#define RQ_DUE_WHERE \
+	" JOIN customers c ON c.id = r.customer_id" \
+	" LEFT JOIN users ua ON ua.id = r.assignee_id" \
+	" WHERE k.doc_kind = 'request' AND k.state = 'running'" \
+	" AND NOT EXISTS (SELECT 1 FROM sla_clocks k2" \
+	" WHERE k2.doc_kind = 'request' AND k2.doc_id = k.doc_id" \
+	" AND k2.state = 'running' AND (k2.due_at < k.due_at" \
+	" OR (k2.due_at = k.due_at AND k2.id < k.id)))"
+#define RQ_NO_DUE " AND NOT EXISTS (SELECT 1 FROM sla_clocks k" \
+	" WHERE k.doc_kind = 'request' AND k.doc_id = r.id" \
+	" AND k.state = 'running')"
+/*
+ * The states in which a request can have a running clock: waiting pauses
+ * every clock, resolve, close and cancel stop them (request.c after_step).
+ */
+#define RQ_CLOCK_STATES ((1u << RQ_NEW) | (1u << RQ_DISPATCHED) | \
+	(1u << RQ_ASSIGNED) | (1u << RQ_IN_PROGRESS) | (1u << RQ_REOPENED))
+
+enum svc_code
+request_list_page(struct db *db, struct arena *a,
+    const struct request_caller *c, const struct request_filter *f,
+    enum request_sort sort, const struct request_cursor *cur, int limit,
+    struct request ***out, size_t *n, bool *more, int64_t *total,
+    struct svc_err *err)
+{
+	struct dbv args[20 + RQ__MAX];
+	struct request **items;
+	struct sla_next *due;
+	int64_t *ids;
+	struct buf sql;
+	enum svc_code rc = SVC_OK;
+	size_t na = 0, cnt = 0, max = (size_t)limit + 1;
+
+	/*
+	 * Only states without running clocks asked for (closed ...): the due
+	 * order is the newest first (every row is still listed once).
+	 */
+	if (f->states != 0 && !(f->states & RQ_CLOCK_STATES))
+		sort = RQ_SORT_NEWEST;
+	items = arena_alloc(a, max * sizeof(*items));
+	ids = arena_alloc(a, max * sizeof(*ids));
+	due = arena_alloc(a, max * sizeof(*due));
+	if (items == NULL || ids == NULL || due == NULL)
+		return svc_fail(err, SVC_ETOOBIG, NULL, "out of memory");
+	buf_init(&sql, 4096);
+	if (total != NULL) {
+		buf_adds(&sql, "SELECT count(*) FROM service_requests r"
+		    " WHERE 1 = 1");
+		filter_sql(&sql, args, &na, c, f);
+		rc = db_one_i64(db, sql.p, args, na, total, err);
+	}
+	/* sort due, first part: the requests with a running clock */
+	if (rc == SVC_OK && sort == RQ_SORT_DUE &&
+	    (cur->id == 0 || cur->due_at != 0)) {
+		buf_reset(&sql);
+		na = 0;
+		buf_adds(&sql, "SELECT " RQ_SEL ", ua.display_name, k.due_at");
+		buf_adds(&sql, c->customer_id || f->customer_id || f->unit_id ?
+		    RQ_DUE_FROM_R : RQ_DUE_FROM);
+		if (cur->id != 0) {
+			buf_adds(&sql, " AND k.due_at >= ? AND (k.due_at > ?"
+			    " OR k.doc_id > ?)");
+			args[na++] = DB_I(cur->due_at);
+			args[na++] = DB_I(cur->due_at);
+			args[na++] = DB_I(cur->id);
+		}
+		filter_sql(&sql, args, &na, c, f);
+		buf_adds(&sql, " ORDER BY k.due_at, k.doc_id LIMIT ?");
+		args[na++] = DB_I(max);
+		rc = rows_into(db, a, sql.p, args, na, true, items, &cnt, max,
+		    err);
+	}
+	/* newest first; sort due: the requests without a running clock */
+	if (rc == SVC_OK && cnt < max) {
+		bool after = cur->id != 0 &&
+		    (sort == RQ_SORT_NEWEST || cur->due_at == 0);
+
+		buf_reset(&sql);
+		na = 0;
+		buf_adds(&sql, "SELECT " RQ_SEL ", ua.display_name"
+		    RQ_ROW_FROM " WHERE 1 = 1");
+		if (sort == RQ_SORT_DUE)
+			buf_adds(&sql, RQ_NO_DUE);
+		if (after) {
+			buf_adds(&sql, " AND r.id < ?");
+			args[na++] = DB_I(cur->id);
+		}
+		filter_sql(&sql, args, &na, c, f);
+		buf_adds(&sql, " ORDER BY r.id DESC LIMIT ?");
+		args[na++] = DB_I(max - cnt);
+		rc = rows_into(db, a, sql.p, args, na, false, items, &cnt, max,
+		    err);
+	}
+	buf_release(&sql);
+	if (rc)
+		return rc;
+	*more = cnt > (size_t)limit;
+	*n = *more ? (size_t)limit : cnt;
+	*out = items;
+	for (size_t i = 0; i < *n; i++)
+		ids[i] = items[i]->id;
+	rc = sla_next_for(db, a, "request", ids, *n, clock_now(), due, err);
+	for (size_t i = 0; i < *n && rc == SVC_OK; i++)
+		items[i]->due = due[i];
+	return rc;
+}
+
+enum svc_code
+request_list(struct db *db, struct arena *a, const struct request_caller *c,
+    const struct request_filter *f, int64_t before_id, int limit,
+    struct request ***out, size_t *n, bool *more, struct svc_err *err)
+{
+	struct dbv args[16 + RQ__MAX];
+	struct request **items;
+	struct buf sql;
+	struct dbq *q;
+	enum svc_code rc;
+	size_t na = 0, cnt = 0;
+
+	items = arena_alloc(a, (size_t)(limit + 1) * sizeof(*items));
+	if (items == NULL)
+		return svc_fail(err, SVC_ETOOBIG, NULL, "out of request memory");
+	buf_init(&sql, 4096);
+	buf_adds(&sql, "SELECT " RQ_COLS " WHERE 1 = 1");
+	if (before_id > 0) {
+		buf_adds(&sql, " AND r.id < ?");
+		args[na++] = DB_I(before_id);
+	}
+	filter_sql(&sql, args, &na, c, f);
 	buf_adds(&sql, " ORDER BY r.id DESC LIMIT ?");
 	args[na++] = DB_I(limit + 1);
 	rc = db_query(db, sql.p, args, na, &q, err);

@@ -26,6 +26,7 @@
 #include "domain/core/core.h"
 #include "domain/core/fsm.h"
 #include "domain/core/settings.h"
+#include "domain/sla/sla.h"
 #include "store/store.h"
 #include "util/json.h"
 #include "util/mem.h"
@@ -69,6 +70,10 @@ struct request {
 	int64_t version;
 	int64_t created_at;
 	int64_t updated_at;
+	/* filled by request_list_page() only */
+	char *assignee_name;		/* display name; NULL = none */
+	struct sla_next due;		/* the clock the list shows */
+	int64_t sort_due_at;		/* sort due: the key, 0 = no clock */
 };
 
 /* Who acts, with roles (for the state machine) and customer binding. */
@@ -210,14 +215,46 @@ struct request_filter {
 };
 
 /*
- * Start the SLA clock the policies give a request of r's type, severity and
- * customer (none when no policy matches), from r->created_at; r needs id,
+ * Start the SLA clocks the policies give a request of r's type, severity
+ * and customer: its type's metric (arrival, answer) and resolution (none
+ * when no policy matches), from r->created_at; r needs id,
  * number, type, severity, customer_id, owner_id, created_at.  Intake does
  * this; the demo data does it for the requests it loads in flight.
  */
 enum svc_code request_clock_start(struct db *, struct arena *,
     const struct actor *, const struct request *,
     struct svc_err *) WARN_UNUSED_RESULT;
+
+/* The orders of request_list_page(). */
+enum request_sort {
+	RQ_SORT_NEWEST,		/* id descending */
+	/*
+	 * the running SLA clock due soonest (due_at, id): overdue first;
+	 * then the requests without a running clock, newest first
+	 */
+	RQ_SORT_DUE,
+};
+
+/* Where a page starts: after the last row of the page before. */
+struct request_cursor {
+	int64_t id;		/* 0 = the first page */
+	int64_t due_at;		/* RQ_SORT_DUE: its due time; 0 = the part
+				 * without a running clock */
+};
+
+/*
+ * A page of the work list in order sort, after cur, at most limit rows,
+ * each with its assignee's name and the clock it shows (see struct
+ * sla_next).  total (may be NULL) gets the count of every request matching
+ * f.  *next gets the cursor of the page after (when *more).
+ */
+enum svc_code request_list_page(struct db *, struct arena *,
+    const struct request_caller *, const struct request_filter *,
+    enum request_sort sort, const struct request_cursor *cur, int limit,
+    struct request ***out, size_t *n, bool *more, int64_t *total,
+    struct svc_err *) WARN_UNUSED_RESULT;
+/* A list row: request_to_json() plus assignee_name and the due clock. */
+void request_row_to_json(struct jw *, const struct request *);
 
 /* Newest first; before_id = 0 for the first page. */
 enum svc_code request_list(struct db *, struct arena *,

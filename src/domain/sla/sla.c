@@ -372,6 +372,100 @@ sla_due_list(struct db *db, struct arena *a, const struct sla_due_filter *f,
 	return SVC_OK;
 }
 
+/* Is clock (state st, due, id) before the one in *cur (id cur_id)? */
+static bool
+next_before(const struct sla_next *cur, int64_t cur_id, enum sla_state st,
+    int64_t due, int64_t id)
+{
+	if (cur->metric == NULL)
+		return true;
+	if (st != cur->state)
+		return st == SLA_RUNNING;
+	if (st == SLA_RUNNING && due != cur->due_at)
+		return due < cur->due_at;
+	return id < cur_id;
+}
+
+enum svc_code
+sla_next_for(struct db *db, struct arena *a, const char *doc_kind,
+    const int64_t *doc_ids, size_t n, int64_t now, struct sla_next *out,
+    struct svc_err *err)
+{
+	struct calendar *cal = NULL;
+	struct dbv *args;
+	int64_t *ids;
+	struct buf sql;
+	struct dbq *q;
+	enum svc_code rc;
+	enum sla_mode *modes;
+
+	if (n == 0)
+		return SVC_OK;
+	if (n > SLA_NEXT_MAX)
+		return svc_fail(err, SVC_EINVAL, NULL, "too many documents");
+	memset(out, 0, n * sizeof(*out));
+	args = arena_alloc(a, (n + 1) * sizeof(*args));
+	ids = arena_alloc(a, n * sizeof(*ids));
+	modes = arena_alloc(a, n * sizeof(*modes));
+	if (args == NULL || ids == NULL || modes == NULL)
+		return svc_fail(err, SVC_ETOOBIG, NULL, "out of memory");
+	buf_init(&sql, 4096);
+	buf_adds(&sql, "SELECT doc_id, id, metric, state, due_at, warn_at,"
+	    " remaining_s, mode FROM sla_clocks WHERE doc_kind = ?"
+	    " AND state <> 'stopped' AND doc_id IN (");
+	args[0] = DB_S(doc_kind);
+	for (size_t i = 0; i < n; i++) {
+		buf_adds(&sql, i ? ", ?" : "?");
+		args[i + 1] = DB_I(doc_ids[i]);
+	}
+	buf_addc(&sql, ')');
+	rc = db_query(db, sql.p, args, n + 1, &q, err);
+	buf_release(&sql);
+	if (rc)
+		return rc;
+	while (db_next(q) == 1) {
+		int64_t doc = db_i64(q, 0), id = db_i64(q, 1);
+		enum sla_state st = strcmp(db_str(q, 3), "running") == 0 ?
+		    SLA_RUNNING : SLA_PAUSED;
+		int64_t due = db_i64(q, 4);
+
+		for (size_t i = 0; i < n; i++) {
+			struct sla_next *x = &out[i];
+
+			if (doc_ids[i] != doc ||
+			    !next_before(x, ids[i], st, due, id))
+				continue;
+			x->metric = db_dup(q, 2, a);
+			x->state = st;
+			x->due_at = st == SLA_RUNNING ? due : 0;
+			x->warn_at = st == SLA_RUNNING ? db_i64(q, 5) : 0;
+			x->remaining_min = st == SLA_PAUSED ?
+			    db_i64(q, 6) / 60 : 0;
+			x->overdue_min = 0;
+			ids[i] = id;
+			if (!sla_mode_parse(db_str(q, 7), &modes[i]))
+				modes[i] = SLA_CALENDAR;
+		}
+	}
+	rc = db_done(q, err);
+	for (size_t i = 0; i < n && rc == SVC_OK; i++) {
+		struct sla_next *x = &out[i];
+
+		if (x->metric == NULL || x->state != SLA_RUNNING)
+			continue;
+		if (now > x->due_at) {
+			x->overdue_min = (now - x->due_at) / 60;
+			continue;
+		}
+		if (modes[i] != SLA_CALENDAR && cal == NULL)
+			rc = cal_load(db, a, &cal, err);
+		if (rc == SVC_OK)
+			x->remaining_min = counted_between(cal, modes[i], now,
+			    x->due_at) / 60;
+	}
+	return rc;
+}
+
 /* ----- JSON ----- */
 
 static void

@@ -512,6 +512,29 @@ enum svc_code sla_due_list(struct db *, struct arena *,
     bool *more, int64_t *total, struct svc_err *) WARN_UNUSED_RESULT;
 
 /*
+ * The clock a work list shows for a document: its running clock due
+ * soonest (due_at, then id), else a paused one; metric NULL when the
+ * document has neither.  remaining_min is counted time from now to due
+ * (as sla_clock_to_json; a paused clock: what was left), overdue_min the
+ * minutes past due of a running clock.
+ */
+struct sla_next {
+	const char *metric;		/* NULL = no running or paused clock */
+	enum sla_state state;		/* SLA_RUNNING or SLA_PAUSED */
+	int64_t due_at;			/* 0 when paused */
+	int64_t warn_at;		/* 0 when paused */
+	int64_t remaining_min;
+	int64_t overdue_min;
+};
+/*
+ * out[i] for doc_ids[i] of doc_kind (n at most SLA_NEXT_MAX), at now.
+ * Strings are arena-owned.
+ */
+#define SLA_NEXT_MAX 256
+enum svc_code sla_next_for(struct db *, struct arena *, const char *doc_kind,
+    const int64_t *doc_ids, size_t n, int64_t now, struct sla_next *out,
+    struct svc_err *) WARN_UNUSED_RESULT;
+/*
  * Document-level helpers: apply pause / resume / stop to every open clock
  * of the document (metric NULL) or to its clock of one metric; clocks not in
  * a state the operation applies to are skipped (pausing a paused clock is

@@ -34,6 +34,19 @@ export interface ServiceRequest {
   updated_at: string;
 }
 
+/** A row of GET /api/v1/requests: the request with its assignee's name and the clock it is due by */
+export interface RequestRow extends ServiceRequest {
+  assignee_name?: string | null;
+  due_metric?: string | null;
+  /** running, paused, or null: no clock */
+  due_state?: 'running' | 'paused' | null;
+  due_at?: string | null;
+  due_warn_at?: string | null;
+  due_remaining_min?: number | null;
+  due_overdue_min?: number | null;
+  due_breached?: boolean;
+}
+
 export interface Transition {
   name: string;
   label_zh: string;
