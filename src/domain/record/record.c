@@ -84,10 +84,13 @@ void
 rec_normalize(const struct record *r, void *item)
 {
 	for (const struct rfield *f = r->fields; f->key != NULL; f++) {
-		const char *v = *text_at(item, f);
+		const char *v;
 
-		if ((f->type != RT_TEXT && f->type != RT_ENUM) || (v != NULL &&
-		    (v[0] != '\0' || f->type != RT_TEXT || f->def == NULL)))
+		if (f->type != RT_TEXT && f->type != RT_ENUM)
+			continue;
+		v = *text_at(item, f);
+		if (v != NULL && (v[0] != '\0' || f->type != RT_TEXT ||
+		    f->def == NULL))
 			continue;
 		*text_at(item, f) = f->def != NULL ? f->def :
 		    f->type == RT_TEXT ? "" : NULL;
