@@ -38,19 +38,6 @@ scope(struct req *rq, int64_t customer_id, const char *what, int64_t id)
 	    what, (long long)id);
 }
 
-/* The customer filter of a list: a customer user's own company only. */
-static int64_t
-scope_filter(struct req *rq, int64_t asked)
-{
-	int64_t own = own_customer(rq);
-
-	if (own == 0)
-		return asked;
-	if (asked != 0 && asked != own)
-		return -1;	/* matches nothing */
-	return own;
-}
-
 /* A customer user may not create or change what belongs to no company. */
 static enum svc_code
 staff_only(struct req *rq)
@@ -74,64 +61,6 @@ query_date(struct req *rq, const char *name, int *out)
 		return svc_fail_field(&rq->err, SVC_EINVAL, name, "invalid",
 		    "'%s' must be a date YYYY-MM-DD", name);
 	return SVC_OK;
-}
-
-/* A date body field (decoded as text): NULL -> 0. */
-static enum svc_code
-body_date(struct req *rq, const char *name, const char *s, int *out)
-{
-	*out = 0;
-	if (s == NULL)
-		return SVC_OK;
-	if (!ymd_parse(s, out))
-		return svc_fail_field(&rq->err, SVC_EINVAL, name, "invalid",
-		    "'%s' must be a date YYYY-MM-DD", name);
-	return SVC_OK;
-}
-
-/* Was body member name given as JSON null? */
-static bool
-body_null(struct req *rq, const char *name)
-{
-	json_t *v = rq->json != NULL ? json_object_get(rq->json, name) : NULL;
-
-	return v != NULL && json_is_null(v);
-}
-
-/* An optional integer: absent or null -> REC_NULL. */
-static int64_t
-opt_int(struct req *rq, const char *name, bool given, int64_t v)
-{
-	if (!given || body_null(rq, name))
-		return REC_NULL;
-	return v;
-}
-
-/* Write {"items": [...], "next_cursor": ...} */
-typedef void (*item_json_fn)(struct jw *, const void *, int);
-
-static void
-respond_list(struct resp *rs, void **items, size_t n, const char *next,
-    item_json_fn fn, int today)
-{
-	struct jw w;
-
-	resp_json(rs, 200, &w);
-	jw_obj_open(&w);
-	jw_key(&w, "items");
-	jw_arr_open(&w);
-	for (size_t i = 0; i < n; i++)
-		fn(&w, items[i], today);
-	jw_arr_close(&w);
-	jw_kstr(&w, "next_cursor", next);
-	jw_obj_close(&w);
-}
-
-static void
-location(struct req *rq, struct resp *rs, const char *base, int64_t id)
-{
-	resp_header(rs, "Location", arena_printf(&rq->arena, "%s/%lld", base,
-	    (long long)id));
 }
 
 #define END_FIELDS { NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
@@ -575,107 +504,32 @@ api_contract_units(struct req *rq, struct resp *rs)
 
 /* ===== sold units ===== */
 
-struct unit_in {
-	const char *serial, *sale_order_no, *invoice_no, *purchase_date;
-	const char *delivery_date, *wear, *repair_history, *known_faults;
-	int64_t model_id, customer_id, contract_id;
-	int64_t quantity, amount_fen, usage_years;
-	bool used;
-	int64_t version;
-};
-
-#define UNIT_FIELDS(req) \
-	{ "model_id", F_ID, offsetof(struct unit_in, model_id), req, 0, 0, \
-	    UNF_MODEL, NULL, "product model" }, \
-	{ "customer_id", F_ID, offsetof(struct unit_in, customer_id), req, 0, \
-	    0, UNF_CUSTOMER, NULL, "the customer who bought it" }, \
-	{ "contract_id", F_ID, offsetof(struct unit_in, contract_id), \
-	    F_NULLABLE, 0, 0, UNF_CONTRACT, NULL, \
-	    "the sales contract (may override the warranty months)" }, \
-	{ "sale_order_no", F_TEXT, offsetof(struct unit_in, sale_order_no), \
-	    F_NULLABLE, 0, 50, UNF_ORDER, NULL, "sale order number" }, \
-	{ "invoice_no", F_TEXT, offsetof(struct unit_in, invoice_no), \
-	    F_NULLABLE, 0, 50, UNF_INVOICE, NULL, "invoice number" }, \
-	{ "purchase_date", F_TEXT, offsetof(struct unit_in, purchase_date), \
-	    req, 1, 10, UNF_PURCHASE, NULL, "YYYY-MM-DD; the warranty counts " \
-	    "from it" }, \
-	{ "delivery_date", F_TEXT, offsetof(struct unit_in, delivery_date), \
-	    F_NULLABLE, 1, 10, UNF_DELIVERY, NULL, "YYYY-MM-DD" }, \
-	{ "quantity", F_I64, offsetof(struct unit_in, quantity), 0, 1, \
-	    1000000, UNF_QTY, NULL, "quantity (default 1)" }, \
-	{ "amount_fen", F_I64, offsetof(struct unit_in, amount_fen), 0, 0, \
-	    1000000000000LL, UNF_AMOUNT, NULL, "amount in fen" }, \
-	{ "used", F_BOOL, offsetof(struct unit_in, used), 0, 0, 0, UNF_USED, \
-	    NULL, "used goods" }, \
-	{ "usage_years", F_I64, offsetof(struct unit_in, usage_years), \
-	    F_NULLABLE, 0, 100, UNF_USAGE, NULL, "used goods: years in use" }, \
-	{ "wear", F_TEXT, offsetof(struct unit_in, wear), F_NULLABLE, 0, 500, \
-	    UNF_WEAR, NULL, "used goods: wear" }, \
-	{ "repair_history", F_TEXT, offsetof(struct unit_in, repair_history), \
-	    F_NULLABLE, 0, 2000, UNF_REPAIRS, NULL, "used goods: repairs" }, \
-	{ "known_faults", F_TEXT, offsetof(struct unit_in, known_faults), \
-	    F_NULLABLE, 0, 2000, UNF_FAULTS, NULL, "used goods: known faults" }
-
-static const struct field unit_create_fields[] = {
-	{ "serial", F_TEXT, offsetof(struct unit_in, serial), F_REQUIRED, 1,
-	    64, 0, NULL, "unique serial number (never changes)" },
-	UNIT_FIELDS(F_REQUIRED),
-	END_FIELDS,
-};
-
-static const struct field unit_update_fields[] = {
-	VERSION_FIELD(struct unit_in),
-	UNIT_FIELDS(0),
-	END_FIELDS,
-};
-
-static const char *const unit_list_query[] = { "limit", "cursor", "sort",
-	"customer_id", "model_id", "contract_id", "serial", NULL };
-
+/* ?contract_id= (sold under it or maintained by it), ?serial= (prefix). */
 static enum svc_code
-unit_in_draft(struct req *rq, const struct unit_in *in, unsigned present,
-    struct unit *d)
+unit_q(struct req *rq, struct rec_query *q)
 {
+	const char *serial;
 	enum svc_code rc;
+	int64_t contract;
 
-	memset(d, 0, sizeof(*d));
-	d->serial = in->serial;
-	d->model_id = in->model_id;
-	d->customer_id = in->customer_id;
-	d->contract_id = in->contract_id;
-	d->sale_order_no = in->sale_order_no;
-	d->invoice_no = in->invoice_no;
-	d->quantity = in->quantity;
-	d->amount_fen = in->amount_fen;
-	d->used = in->used;
-	d->usage_years = opt_int(rq, "usage_years", present & UNF_USAGE,
-	    in->usage_years);
-	d->wear = in->wear;
-	d->repair_history = in->repair_history;
-	d->known_faults = in->known_faults;
-	rc = body_date(rq, "purchase_date", in->purchase_date,
-	    &d->purchase_date);
+	rc = query_i64(rq, "contract_id", 1, INT64_MAX, 0, &contract);
 	if (rc == SVC_OK)
-		rc = body_date(rq, "delivery_date", in->delivery_date,
-		    &d->delivery_date);
+		rc = query_text(rq, "serial", 64, &serial);
+	if (rc == SVC_OK)
+		rc = unit_match(q, &rq->arena, contract, serial);
 	return rc;
 }
 
-static void
-unit_item(struct jw *w, const void *u, int today)
-{
-	unit_to_json(w, u, today);
-}
+static const char *const unit_extra_query[] = { "contract_id", "serial",
+	NULL };
 
-static enum svc_code
-respond_unit(struct resp *rs, int status, const struct unit *u)
-{
-	struct jw w;
-
-	resp_json(rs, status, &w);
-	unit_to_json(&w, u, ymd_today());
-	return SVC_OK;
-}
+static const struct resource unit_res = {
+	.rec = &unit_rec,
+	.path = "/api/v1/units",
+	.owner = "customer_id",
+	.query = unit_extra_query,
+	.filter = unit_q,
+};
 
 static enum svc_code
 load_unit(struct req *rq, int64_t id, struct unit **u)
@@ -686,57 +540,6 @@ load_unit(struct req *rq, int64_t id, struct unit **u)
 	if (rc == SVC_OK)
 		rc = scope(rq, (*u)->customer_id, "unit", id);
 	return rc;
-}
-
-/* GET /api/v1/units?customer_id=&model_id=&contract_id=&serial=&sort= */
-static enum svc_code
-api_unit_list(struct req *rq, struct resp *rs)
-{
-	struct unit_filter f = { 0 };
-	struct unit **items;
-	struct rec_page pg;
-	enum svc_code rc;
-	int64_t cust;
-	char *next;
-	size_t n;
-
-	rc = query_allow(rq, unit_list_query);
-	if (rc == SVC_OK)
-		rc = page_params(rq, &pg);
-	if (rc == SVC_OK)
-		rc = query_i64(rq, "customer_id", 1, INT64_MAX, 0, &cust);
-	if (rc == SVC_OK)
-		rc = query_i64(rq, "model_id", 1, INT64_MAX, 0, &f.model_id);
-	if (rc == SVC_OK)
-		rc = query_i64(rq, "contract_id", 1, INT64_MAX, 0,
-		    &f.contract_id);
-	if (rc == SVC_OK)
-		rc = query_text(rq, "serial", 64, &f.serial_prefix);
-	if (rc)
-		return rc;
-	f.customer_id = scope_filter(rq, cust);
-	rc = unit_list(rq->db, &rq->arena, &f, &pg, &items, &n, &next,
-	    &rq->err);
-	if (rc)
-		return rc;
-	respond_list(rs, (void **)items, n, next, unit_item, ymd_today());
-	return SVC_OK;
-}
-
-/* GET /api/v1/units/{id} */
-static enum svc_code
-api_unit_get(struct req *rq, struct resp *rs)
-{
-	struct unit *u;
-	enum svc_code rc;
-	int64_t id;
-
-	rc = req_param_id(rq, 0, &id);
-	if (rc == SVC_OK)
-		rc = load_unit(rq, id, &u);
-	if (rc)
-		return rc;
-	return respond_unit(rs, 200, u);
 }
 
 static const char *const warranty_query[] = { "on", NULL };
@@ -767,64 +570,6 @@ api_unit_warranty(struct req *rq, struct resp *rs)
 	resp_json(rs, 200, &w);
 	warranty_verdict_to_json(&w, &v);
 	return SVC_OK;
-}
-
-/* POST /api/v1/units {serial, model_id, customer_id, purchase_date, ...} */
-static enum svc_code
-api_unit_create(struct req *rq, struct resp *rs)
-{
-	struct unit_in in = { .quantity = 1 };
-	struct actor who = req_actor(rq);
-	struct unit d, *u;
-	enum svc_code rc;
-	unsigned present;
-
-	rc = decode_json(rq, unit_create_fields, &in, &present);
-	if (rc == SVC_OK)
-		rc = scope(rq, in.customer_id, "customer", in.customer_id);
-	if (rc == SVC_OK)
-		rc = unit_in_draft(rq, &in, present, &d);
-	if (rc)
-		return rc;
-	rc = unit_create(rq->db, &rq->arena, &who, &d, &u, &rq->err);
-	if (rc)
-		return rc;
-	location(rq, rs, "/api/v1/units", u->id);
-	return respond_unit(rs, 201, u);
-}
-
-/* PATCH /api/v1/units/{id} {version, purchase_date?, contract_id?, ...} */
-static enum svc_code
-api_unit_update(struct req *rq, struct resp *rs)
-{
-	struct unit_in in = { 0 };
-	struct actor who = req_actor(rq);
-	struct unit d, *u;
-	enum svc_code rc;
-	unsigned present;
-	int64_t id, version;
-
-	rc = req_param_id(rq, 0, &id);
-	if (rc == SVC_OK)
-		rc = load_unit(rq, id, &u);
-	if (rc == SVC_OK)
-		rc = decode_json(rq, unit_update_fields, &in, &present);
-	if (rc == SVC_OK && (present & UNF_CUSTOMER))
-		rc = scope(rq, in.customer_id, "customer", in.customer_id);
-	if (rc == SVC_OK)
-		rc = req_version(rq, in.version, &version);
-	if (rc == SVC_OK)
-		rc = unit_in_draft(rq, &in, present, &d);
-	if (rc)
-		return rc;
-	if ((present & UNF_PURCHASE) && d.purchase_date == 0)
-		return svc_fail_field(&rq->err, SVC_EINVAL, "purchase_date",
-		    "required", "'purchase_date' cannot be null");
-	rc = unit_update(rq->db, &rq->arena, &who, id, version, &d, present, &u,
-	    &rq->err);
-	if (rc)
-		return rc;
-	return respond_unit(rs, 200, u);
 }
 
 /* ===== sales records ===== */
@@ -1059,17 +804,17 @@ const struct route master_routes[] = {
 	    "maintenance contract covers: {version, unit_ids: [...]}", NULL,
 	    NULL },
 
-	{ HTTP_GET, "/api/v1/units", api_unit_list, NULL, "unit.read", 0,
-	    "units", "list sold units (serial is a prefix)", NULL,
-	    unit_list_query },
-	{ HTTP_POST, "/api/v1/units", api_unit_create, NULL, "unit.manage",
+	{ HTTP_GET, "/api/v1/units", api_rec_list, NULL, "unit.read", 0,
+	    "units", "list sold units (serial is a prefix)", NULL, NULL, 0,
+	    &unit_res },
+	{ HTTP_POST, "/api/v1/units", api_rec_create, NULL, "unit.manage",
 	    W | J | I, "units", "register a sold unit (warranty_end is "
-	    "computed)", unit_create_fields, NULL },
-	{ HTTP_GET, "/api/v1/units/{id}", api_unit_get, NULL, "unit.read", 0,
-	    "units", "one sold unit", NULL, NULL },
-	{ HTTP_PATCH, "/api/v1/units/{id}", api_unit_update, NULL,
+	    "computed)", NULL, NULL, 0, &unit_res },
+	{ HTTP_GET, "/api/v1/units/{id}", api_rec_get, NULL, "unit.read", 0,
+	    "units", "one sold unit", NULL, NULL, 0, &unit_res },
+	{ HTTP_PATCH, "/api/v1/units/{id}", api_rec_update, NULL,
 	    "unit.manage", W | J, "units", "change a sold unit (warranty_end "
-	    "is recomputed)", unit_update_fields, NULL },
+	    "is recomputed)", NULL, NULL, 0, &unit_res },
 	{ HTTP_GET, "/api/v1/units/{id}/warranty", api_unit_warranty, NULL,
 	    "unit.read", 0, "units", "in warranty on a day? with the rule "
 	    "that decided it", NULL, warranty_query },

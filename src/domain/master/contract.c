@@ -80,7 +80,7 @@ not_a_term(struct svc_err *err, const char *field, const char *kind)
  * maintenance contract no sales terms.
  */
 static enum svc_code
-contract_check(struct db *db, struct arena *a, const void *item,
+contract_check(struct db *db, struct arena *a, void *item,
     const void *before, struct svc_err *err)
 {
 	const struct contract *c = item;

@@ -174,7 +174,7 @@ static const struct rfield contact_fields[] = {
 
 /* An email address; a customer has at most CONTACTS_MAX contacts. */
 static enum svc_code
-contact_check(struct db *db, struct arena *a, const void *item,
+contact_check(struct db *db, struct arena *a, void *item,
     const void *before, struct svc_err *err)
 {
 	const struct contact *c = item;

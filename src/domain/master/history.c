@@ -31,9 +31,9 @@ static enum svc_code
 history_units(struct db *db, struct arena *a, int64_t customer_id, int today,
     struct jw *w, struct svc_err *err)
 {
-	struct unit_filter f = { .customer_id = customer_id };
 	struct rec_page pg = { .sort = NULL, .cursor = NULL, .limit = 200 };
 	struct warranty_verdict v;
+	struct rec_query q;
 	struct unit **items;
 	enum svc_code rc;
 	size_t n, total = 0;
@@ -43,15 +43,22 @@ history_units(struct db *db, struct arena *a, int64_t customer_id, int today,
 	jw_key(w, "units");
 	jw_arr_open(w);
 	do {
-		rc = unit_list(db, a, &f, &pg, &items, &n, &next, err);
+		rc = rec_list_begin(&q, a, &unit_rec, &pg, err);
+		if (rc)
+			break;
+		rec_filter(&q, &unit_rec, rec_field(&unit_rec, "customer_id"),
+		    DB_I(customer_id));
+		rc = rec_list_run(&q, db, a, &unit_rec, (void ***)&items, &n,
+		    &next, err);
 		for (size_t i = 0; rc == SVC_OK && i < n &&
 		    total < HISTORY_UNITS_MAX; i++, total++) {
 			rc = unit_warranty_verdict(db, a, items[i]->id, today,
 			    &v, err);
 			if (rc)
 				break;
+			unit_on(items[i], today);
 			jw_obj_open(w);
-			unit_json_members(w, items[i], today);
+			rec_json_members(w, &unit_rec, items[i], REC_STAFF);
 			jw_key(w, "warranty");
 			warranty_verdict_to_json(w, &v);
 			jw_obj_close(w);

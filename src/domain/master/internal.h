@@ -8,7 +8,4 @@
 
 #include "domain/master/master.h"
 
-/* The members of unit_to_json() without the braces (history adds more). */
-void unit_json_members(struct jw *, const struct unit *, int today);
-
 #endif

@@ -301,6 +301,7 @@ struct unit {
 	int64_t quantity;
 	int64_t amount_fen;
 	int warranty_end;	/* computed */
+	bool in_warranty;	/* on the day of the answer (unit_on) */
 	bool used;		/* used goods (seed 003 §二) */
 	int64_t usage_years;	/* REC_NULL = not known */
 	const char *wear;
@@ -317,51 +318,29 @@ struct unit {
 	const char *contract_no;	/* NULL when none */
 };
 
-enum unit_fields {
-	UNF_MODEL = 1 << 0,
-	UNF_CUSTOMER = 1 << 1,
-	UNF_CONTRACT = 1 << 2,
-	UNF_ORDER = 1 << 3,
-	UNF_INVOICE = 1 << 4,
-	UNF_PURCHASE = 1 << 5,
-	UNF_DELIVERY = 1 << 6,
-	UNF_QTY = 1 << 7,
-	UNF_AMOUNT = 1 << 8,
-	UNF_USED = 1 << 9,
-	UNF_USAGE = 1 << 10,
-	UNF_WEAR = 1 << 11,
-	UNF_REPAIRS = 1 << 12,
-	UNF_FAULTS = 1 << 13,
-};
+/*
+ * The declaration: serial fixed and unique; lists sort on serial,
+ * purchase_date and warranty_end and filter on customer_id and model_id;
+ * the model and a sales contract of the same customer checked, the
+ * warranty_end computed (the draft's is ignored), in_warranty answered for
+ * today (not audited); a unit covered by a maintenance contract does not
+ * change hands; a change re-indexes the unit for search.
+ */
+extern const struct record unit_rec;
 
-struct unit_filter {
-	int64_t customer_id;	/* 0 = any (isolation passes the user's) */
-	int64_t model_id;
-	int64_t contract_id;
-	const char *serial_prefix;
-};
-
-/* Sorts: id, serial, purchase_date, warranty_end. */
+/* A list's ?contract_id= (sold under it or maintained by it), ?serial=. */
+enum svc_code unit_match(struct rec_query *, struct arena *,
+    int64_t contract_id, const char *serial_prefix) WARN_UNUSED_RESULT;
+/* in_warranty on day. */
+void unit_on(struct unit *, int day);
 enum svc_code unit_get(struct db *, struct arena *, int64_t id,
     struct unit **out, struct svc_err *) WARN_UNUSED_RESULT;
 enum svc_code unit_get_by_serial(struct db *, struct arena *,
     const char *serial, struct unit **out,
     struct svc_err *) WARN_UNUSED_RESULT;
-enum svc_code unit_list(struct db *, struct arena *, const struct unit_filter *,
-    const struct rec_page *, struct unit ***items, size_t *n,
-    char **next_cursor, struct svc_err *) WARN_UNUSED_RESULT;
-/* warranty_end is computed; the draft's is ignored. */
 enum svc_code unit_create(struct db *, struct arena *, const struct actor *,
     const struct unit *draft, struct unit **out,
     struct svc_err *) WARN_UNUSED_RESULT;
-enum svc_code unit_update(struct db *, struct arena *, const struct actor *,
-    int64_t id, int64_t expected_version, const struct unit *draft,
-    unsigned mask, struct unit **out, struct svc_err *) WARN_UNUSED_RESULT;
-/*
- * The unit as JSON; with today != 0 also "in_warranty" as of that day
- * (audit rows are written with today = 0).
- */
-void unit_to_json(struct jw *, const struct unit *, int today);
 
 /* The warranty of one unit on one day, with the rule that decided it. */
 struct warranty_verdict {

@@ -46,7 +46,7 @@ static const struct rfield price_fields[] = {
 
 /* An item of kind part names its part, others none. */
 static enum svc_code
-price_check(struct db *db, struct arena *a, const void *item,
+price_check(struct db *db, struct arena *a, void *item,
     const void *before, struct svc_err *err)
 {
 	const struct price_item *p = item;

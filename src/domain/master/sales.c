@@ -21,12 +21,13 @@ static const struct rfield sales_fields[] = {
 	    RF_FILTER, .ref = "customers", .zh = "客户", .en = "Customer",
 	    .doc = "the customer" },
 	{ "customer_code", "cu.code", RT_TEXT, F(customer_code),
-	    RF_OUT | RF_AUTO, .zh = "客户编码", .en = "Customer code" },
+	    RF_OUT | RF_AUTO | RF_COLUMN, .zh = "客户编码",
+	    .en = "Customer code" },
 	{ "model_id", "s.model_id", RT_ID, F(model_id), RF_NULLABLE |
 	    RF_FILTER, .ref = "product_models", .zh = "型号", .en = "Model",
 	    .doc = "product model (optional)" },
-	{ "model_no", "m.model_no", RT_TEXT, F(model_no), RF_OUT | RF_AUTO,
-	    .zh = "型号编码", .en = "Model number" },
+	{ "model_no", "m.model_no", RT_TEXT, F(model_no), RF_OUT | RF_AUTO |
+	    RF_COLUMN, .zh = "型号", .en = "Model" },
 	{ "sale_date", "s.sale_date", RT_DATE, F(sale_date), RF_REQUIRED |
 	    RF_SORT | RF_COLUMN, .zh = "销售日期", .en = "Sale date" },
 	{ "quantity", "s.quantity", RT_INT, F(quantity), RF_COLUMN, 0,
@@ -46,7 +47,7 @@ static const struct rfield sales_fields[] = {
 /* A non-empty reference is unique per customer (an ERP file imported twice
  * counts once). */
 static enum svc_code
-sales_check(struct db *db, struct arena *a, const void *item,
+sales_check(struct db *db, struct arena *a, void *item,
     const void *before, struct svc_err *err)
 {
 	const struct sales_record *s = item;

@@ -8,195 +8,160 @@
  */
 #include "domain/master/internal.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "util/clock.h"
 
-#define UNIT_COLS "u.id, u.serial, u.model_id, u.customer_id, u.contract_id," \
-	" u.sale_order_no, u.invoice_no, u.purchase_date, u.delivery_date," \
-	" u.quantity, u.amount_fen, u.warranty_end, u.used, u.usage_years," \
-	" u.wear, u.repair_history, u.known_faults, u.version, u.created_at," \
-	" u.updated_at, m.model_no, m.name, cu.code, cu.name, c.contract_no"
-#define UNIT_NCOLS 25
-#define UNIT_FROM "sold_units u JOIN product_models m ON m.id = u.model_id" \
-	" JOIN customers cu ON cu.id = u.customer_id" \
-	" LEFT JOIN contracts c ON c.id = u.contract_id"
+#define F(m) offsetof(struct unit, m)
 
-static void
-unit_from_row(struct dbq *q, struct arena *a, void *item)
-{
-	struct unit *u = item;
+static const struct rfield unit_fields[] = {
+	{ "id", "u.id", RT_ID, F(id), RF_OUT | RF_AUTO, .zh = "编号",
+	    .en = "ID" },
+	{ "serial", "u.serial", RT_TEXT, F(serial), RF_REQUIRED | RF_FIXED |
+	    RF_UNIQUE | RF_CODE | RF_SORT | RF_COLUMN, 1, 64, .zh = "序列号",
+	    .en = "Serial number",
+	    .doc = "unique serial number (never changes)" },
+	{ "model_id", "u.model_id", RT_ID, F(model_id), RF_REQUIRED |
+	    RF_FILTER, .zh = "型号", .en = "Model", .doc = "product model" },
+	{ "model_no", "m.model_no", RT_TEXT, F(model_no), RF_OUT | RF_AUTO |
+	    RF_COLUMN, .zh = "型号编码", .en = "Model number" },
+	{ "model_name", "m.name", RT_TEXT, F(model_name), RF_OUT | RF_AUTO |
+	    RF_COLUMN, .zh = "产品名称", .en = "Product" },
+	{ "customer_id", "u.customer_id", RT_ID, F(customer_id), RF_REQUIRED |
+	    RF_FILTER, .ref = "customers", .zh = "客户", .en = "Customer",
+	    .doc = "the customer who bought it" },
+	{ "customer_code", "cu.code", RT_TEXT, F(customer_code),
+	    RF_OUT | RF_AUTO, .zh = "客户编码", .en = "Customer code" },
+	{ "customer_name", "cu.name", RT_TEXT, F(customer_name), RF_OUT |
+	    RF_AUTO | RF_COLUMN, .zh = "客户名称", .en = "Customer" },
+	{ "contract_id", "u.contract_id", RT_ID, F(contract_id), RF_NULLABLE,
+	    .zh = "销售合同", .en = "Sales contract",
+	    .doc = "the sales contract (may override the warranty months)" },
+	{ "contract_no", "c.contract_no", RT_TEXT, F(contract_no),
+	    RF_OUT | RF_AUTO, .zh = "合同编号", .en = "Contract number" },
+	{ "sale_order_no", "u.sale_order_no", RT_TEXT, F(sale_order_no),
+	    RF_NULLABLE, 0, 50, .zh = "销售订单号", .en = "Sale order" },
+	{ "invoice_no", "u.invoice_no", RT_TEXT, F(invoice_no), RF_NULLABLE, 0,
+	    50, .zh = "发票号", .en = "Invoice" },
+	{ "purchase_date", "u.purchase_date", RT_DATE, F(purchase_date),
+	    RF_REQUIRED | RF_SORT | RF_COLUMN, .zh = "购买日期",
+	    .en = "Purchased", .doc = "the warranty counts from it" },
+	{ "delivery_date", "u.delivery_date", RT_DATE, F(delivery_date),
+	    RF_NULLABLE, .zh = "交货日期", .en = "Delivered" },
+	{ "quantity", "u.quantity", RT_INT, F(quantity), 0, 1, 1000000,
+	    .def = "1", .zh = "数量", .en = "Quantity" },
+	{ "amount_fen", "u.amount_fen", RT_MONEY, F(amount_fen), 0, 0,
+	    1000000000000LL, .zh = "金额", .en = "Amount" },
+	{ "warranty_end", "u.warranty_end", RT_DATE, F(warranty_end), RF_OUT |
+	    RF_SORT | RF_COLUMN, .zh = "保修截止", .en = "Warranty until",
+	    .doc = "computed: purchase_date + the contract's or the model's "
+	    "months - 1 day" },
+	{ "in_warranty", NULL, RT_BOOL, F(in_warranty), RF_OUT | RF_AUTO |
+	    RF_NOW | RF_COLUMN, .zh = "在保", .en = "In warranty",
+	    .doc = "today, in the company's calendar" },
+	{ "used", "u.used", RT_BOOL, F(used), 0, .zh = "二手", .en = "Used",
+	    .doc = "used goods" },
+	{ "usage_years", "u.usage_years", RT_INT, F(usage_years), RF_NULLABLE,
+	    0, 100, .zh = "使用年限", .en = "Years in use" },
+	{ "wear", "u.wear", RT_TEXT, F(wear), RF_NULLABLE | RF_MULTI, 0, 500,
+	    .zh = "磨损", .en = "Wear" },
+	{ "repair_history", "u.repair_history", RT_TEXT, F(repair_history),
+	    RF_NULLABLE | RF_MULTI, 0, 2000, .zh = "维修记录",
+	    .en = "Repairs" },
+	{ "known_faults", "u.known_faults", RT_TEXT, F(known_faults),
+	    RF_NULLABLE | RF_MULTI, 0, 2000, .zh = "已知故障",
+	    .en = "Known faults" },
+	{ "version", "u.version", RT_INT, F(version), RF_OUT | RF_AUTO,
+	    .zh = "版本", .en = "Version" },
+	{ "created_at", "u.created_at", RT_TIME, F(created_at),
+	    RF_OUT | RF_AUTO, .zh = "创建时间", .en = "Created" },
+	{ "updated_at", "u.updated_at", RT_TIME, F(updated_at),
+	    RF_OUT | RF_AUTO, .zh = "修改时间", .en = "Updated" },
+	{ NULL },
+};
 
-	u->id = db_i64(q, 0);
-	u->serial = db_dup(q, 1, a);
-	u->model_id = db_i64(q, 2);
-	u->customer_id = db_i64(q, 3);
-	u->contract_id = db_i64(q, 4);
-	u->sale_order_no = db_dup(q, 5, a);
-	u->invoice_no = db_dup(q, 6, a);
-	u->purchase_date = (int)db_i64(q, 7);
-	u->delivery_date = (int)db_i64(q, 8);
-	u->quantity = db_i64(q, 9);
-	u->amount_fen = db_i64(q, 10);
-	u->warranty_end = (int)db_i64(q, 11);
-	u->used = db_i64(q, 12) != 0;
-	u->usage_years = db_null(q, 13) ? REC_NULL : db_i64(q, 13);
-	u->wear = db_dup(q, 14, a);
-	u->repair_history = db_dup(q, 15, a);
-	u->known_faults = db_dup(q, 16, a);
-	u->version = db_i64(q, 17);
-	u->created_at = db_i64(q, 18);
-	u->updated_at = db_i64(q, 19);
-	u->model_no = db_dup(q, 20, a);
-	u->model_name = db_dup(q, 21, a);
-	u->customer_code = db_dup(q, 22, a);
-	u->customer_name = db_dup(q, 23, a);
-	u->contract_no = db_dup(q, 24, a);
-}
+#undef F
 
-void
-unit_to_json(struct jw *w, const struct unit *u, int today)
-{
-	jw_obj_open(w);
-	unit_json_members(w, u, today);
-	jw_obj_close(w);
-}
-
-void
-unit_json_members(struct jw *w, const struct unit *u, int today)
-{
-	jw_ki64(w, "id", u->id);
-	jw_kstr(w, "serial", u->serial);
-	jw_ki64(w, "model_id", u->model_id);
-	jw_kstr(w, "model_no", u->model_no);
-	jw_kstr(w, "model_name", u->model_name);
-	jw_ki64(w, "customer_id", u->customer_id);
-	jw_kstr(w, "customer_code", u->customer_code);
-	jw_kstr(w, "customer_name", u->customer_name);
-	jw_kid(w, "contract_id", u->contract_id);
-	jw_kstr(w, "contract_no", u->contract_no);
-	jw_kstr(w, "sale_order_no", u->sale_order_no);
-	jw_kstr(w, "invoice_no", u->invoice_no);
-	rec_kdate(w, "purchase_date", u->purchase_date);
-	rec_kdate(w, "delivery_date", u->delivery_date);
-	jw_ki64(w, "quantity", u->quantity);
-	jw_ki64(w, "amount_fen", u->amount_fen);
-	rec_kdate(w, "warranty_end", u->warranty_end);
-	if (today != 0)
-		jw_kbool(w, "in_warranty", u->purchase_date <= today &&
-		    today <= u->warranty_end);
-	jw_kbool(w, "used", u->used);
-	rec_knull(w, "usage_years", u->usage_years);
-	jw_kstr(w, "wear", u->wear);
-	jw_kstr(w, "repair_history", u->repair_history);
-	jw_kstr(w, "known_faults", u->known_faults);
-	jw_ki64(w, "version", u->version);
-	jw_ktime(w, "created_at", u->created_at);
-	jw_ktime(w, "updated_at", u->updated_at);
-}
-
-static void
-unit_json(struct jw *w, const void *u)
-{
-	unit_to_json(w, u, 0);
-}
+static enum svc_code unit_check(struct db *, struct arena *, void *,
+    const void *, struct svc_err *);
 
 static enum svc_code
-unit_one(struct db *db, struct arena *a, const char *sql, struct dbv arg,
-    struct unit **out, struct svc_err *err)
+unit_after(struct db *db, struct arena *a, const struct actor *who,
+    const void *item, const void *before, struct svc_err *err)
 {
-	struct unit *u;
-	struct dbq *q;
-	enum svc_code rc;
-	int r;
+	const struct unit *u = item;
 
-	rc = db_query(db, sql, &arg, 1, &q, err);
-	if (rc)
-		return rc;
-	r = db_next(q);
-	u = arena_alloc(a, sizeof(*u));
-	if (r == 1 && u != NULL)
-		unit_from_row(q, a, u);
-	rc = db_done(q, err);
-	if (rc)
-		return rc;
-	if (u == NULL)
-		return rec_oom(err);
-	if (r != 1)
-		return SVC_ENOTFOUND;
-	*out = u;
+	(void)who;
+	(void)before;
+	return u != NULL ? master_index_unit(db, a, u->id, err) : SVC_OK;
+}
+
+/* in_warranty today (unit_on() answers for another day). */
+static enum svc_code
+unit_fill(struct db *db, struct arena *a, void *item, struct svc_err *err)
+{
+	(void)db;
+	(void)a;
+	(void)err;
+	unit_on(item, ymd_today());
 	return SVC_OK;
+}
+
+const struct record unit_rec = {
+	.name = "sold_unit",
+	.what = "unit",
+	.table = "sold_units",
+	.from = "sold_units u JOIN product_models m ON m.id = u.model_id"
+	    " JOIN customers cu ON cu.id = u.customer_id"
+	    " LEFT JOIN contracts c ON c.id = u.contract_id",
+	.size = sizeof(struct unit),
+	.fields = unit_fields,
+	.zh = "售出设备",
+	.en = "Sold unit",
+	.check = unit_check,
+	.after = unit_after,
+	.fill = unit_fill,
+};
+
+void
+unit_on(struct unit *u, int day)
+{
+	u->in_warranty = u->purchase_date <= day && day <= u->warranty_end;
 }
 
 enum svc_code
 unit_get(struct db *db, struct arena *a, int64_t id, struct unit **out,
     struct svc_err *err)
 {
-	enum svc_code rc;
-
-	rc = unit_one(db, a, "SELECT " UNIT_COLS " FROM " UNIT_FROM
-	    " WHERE u.id = ?", DB_I(id), out, err);
-	if (rc == SVC_ENOTFOUND)
-		return svc_fail(err, SVC_ENOTFOUND, "id", "unit %lld not found",
-		    (long long)id);
-	return rc;
+	return rec_get(db, a, &unit_rec, id, (void **)out, err);
 }
 
 enum svc_code
 unit_get_by_serial(struct db *db, struct arena *a, const char *serial,
     struct unit **out, struct svc_err *err)
 {
-	enum svc_code rc;
-
-	rc = unit_one(db, a, "SELECT " UNIT_COLS " FROM " UNIT_FROM
-	    " WHERE u.serial = ?", DB_S(serial), out, err);
-	if (rc == SVC_ENOTFOUND)
-		return svc_fail_field(err, SVC_ENOTFOUND, "serial", "not_found",
-		    "unit '%s' not found", serial);
-	return rc;
+	return rec_get_by(db, a, &unit_rec, "serial", serial, (void **)out,
+	    err);
 }
 
-static const struct rec_sort unit_sorts[] = {
-	{ "id", "u.id", false },
-	{ "serial", "u.serial", true },
-	{ "purchase_date", "u.purchase_date", false },
-	{ "warranty_end", "u.warranty_end", false },
-	{ NULL, NULL, false },
-};
-
+/* ?contract_id= (its sales units and the units it maintains), ?serial= */
 enum svc_code
-unit_list(struct db *db, struct arena *a, const struct unit_filter *f,
-    const struct rec_page *pg, struct unit ***items, size_t *n, char **next,
-    struct svc_err *err)
+unit_match(struct rec_query *q, struct arena *a, int64_t contract_id,
+    const char *serial_prefix)
 {
-	struct rec_query q;
-	enum svc_code rc;
-
-	rc = rec_query_begin(&q, a, UNIT_COLS, UNIT_FROM, "u.id", unit_sorts,
-	    pg, err);
-	if (rc)
-		return rc;
-	if (f->customer_id != 0) {
-		rec_cond(&q, " AND u.customer_id = ?");
-		rec_arg(&q, DB_I(f->customer_id));
-	}
-	if (f->model_id != 0) {
-		rec_cond(&q, " AND u.model_id = ?");
-		rec_arg(&q, DB_I(f->model_id));
-	}
-	if (f->contract_id != 0) {
-		rec_cond(&q, " AND (u.contract_id = ? OR u.id IN (SELECT"
+	if (contract_id != 0) {
+		rec_cond(q, " AND (u.contract_id = ? OR u.id IN (SELECT"
 		    " unit_id FROM contract_units WHERE contract_id = ?))");
-		rec_arg(&q, DB_I(f->contract_id));
-		rec_arg(&q, DB_I(f->contract_id));
+		rec_arg(q, DB_I(contract_id));
+		rec_arg(q, DB_I(contract_id));
 	}
-	if (f->serial_prefix != NULL && f->serial_prefix[0] != '\0') {
-		rec_cond(&q, " AND u.serial LIKE ?" REC_ESC);
-		rec_arg(&q, DB_S(rec_like(a, f->serial_prefix, true)));
+	if (serial_prefix != NULL && serial_prefix[0] != '\0') {
+		rec_cond(q, " AND u.serial LIKE ?" REC_ESC);
+		rec_arg(q, DB_S(rec_like(a, serial_prefix, true)));
 	}
-	return rec_query_run(&q, db, a, UNIT_NCOLS, sizeof(struct unit),
-	    unit_from_row, (void ***)items, n, next, err);
+	return SVC_OK;
 }
 
 /* ----- warranty ----- */
@@ -394,205 +359,48 @@ unit_recompute_warranty(struct db *db, struct arena *a,
 
 /* ----- create / update ----- */
 
-static const char *
-or_empty(const char *s)
-{
-	return s != NULL ? s : "";
-}
-
-/* Everything but references (unit_months() checks model and contract). */
+/*
+ * Dates in order; model and contract checked by unit_months(); a unit
+ * that changes hands leaves its maintenance contracts first; warranty_end
+ * computed (never taken from the caller).
+ */
 static enum svc_code
-unit_check(const struct unit *u, struct svc_err *err)
+unit_check(struct db *db, struct arena *a, void *item, const void *before,
+    struct svc_err *err)
 {
-	enum svc_code rc;
+	struct unit *u = item;
+	const struct unit *old = before;
+	enum svc_code rc = SVC_OK;
+	int64_t months = 0, n;
 
-	rc = rec_text_ok(err, "sale_order_no", u->sale_order_no, 0, 50,
-	    REC_LINE);
-	if (rc == SVC_OK)
-		rc = rec_text_ok(err, "invoice_no", u->invoice_no, 0, 50,
-		    REC_LINE);
-	if (rc == SVC_OK)
-		rc = rec_date_ok(err, "purchase_date", u->purchase_date, false);
-	if (rc == SVC_OK)
-		rc = rec_date_ok(err, "delivery_date", u->delivery_date, true);
-	if (rc == SVC_OK && u->delivery_date != 0 &&
-	    u->delivery_date < u->purchase_date)
-		rc = svc_fail_field(err, SVC_EINVAL, "delivery_date",
+	(void)a;
+	if (u->delivery_date != 0 && u->delivery_date < u->purchase_date)
+		return svc_fail_field(err, SVC_EINVAL, "delivery_date",
 		    "out_of_range", "'delivery_date' cannot be before "
 		    "'purchase_date'");
-	if (rc == SVC_OK)
-		rc = rec_range_ok(err, "quantity", u->quantity, 1, 1000000);
-	if (rc == SVC_OK)
-		rc = rec_range_ok(err, "amount_fen", u->amount_fen, 0,
-		    1000000000000LL);
-	if (rc == SVC_OK && u->usage_years != REC_NULL)
-		rc = rec_range_ok(err, "usage_years", u->usage_years, 0, 100);
-	if (rc == SVC_OK)
-		rc = rec_text_ok(err, "wear", u->wear, 0, 500, REC_MULTI);
-	if (rc == SVC_OK)
-		rc = rec_text_ok(err, "repair_history", u->repair_history, 0,
-		    2000, REC_MULTI);
-	if (rc == SVC_OK)
-		rc = rec_text_ok(err, "known_faults", u->known_faults, 0, 2000,
-		    REC_MULTI);
-	return rc;
-}
-
-static enum svc_code
-customer_ok(struct db *db, int64_t id, struct svc_err *err)
-{
-	if (id == 0)
+	rc = unit_months(db, u, &months, err);
+	if (rc == SVC_OK && old != NULL && u->customer_id != old->customer_id)
+		rc = db_one_i64(db, "SELECT count(*) FROM contract_units cu"
+		    " JOIN contracts c ON c.id = cu.contract_id"
+		    " WHERE cu.unit_id = ? AND c.customer_id <> ?",
+		    DB_ARGS(DB_I(u->id), DB_I(u->customer_id)), &n, err);
+	if (rc == SVC_OK && old != NULL && u->customer_id != old->customer_id &&
+	    n > 0)
 		return svc_fail_field(err, SVC_EINVAL, "customer_id",
-		    "required", "'customer_id' is required");
-	return rec_ref_ok(db, err, "customer_id", "customers", "customer", id);
+		    "covered", "the unit is covered by a maintenance "
+		    "contract of its customer; take it off that contract "
+		    "first");
+	if (rc == SVC_OK)
+		u->warranty_end = warranty_end_of(u->purchase_date,
+		    (int)months);
+	return rc;
 }
 
 enum svc_code
 unit_create(struct db *db, struct arena *a, const struct actor *who,
     const struct unit *d, struct unit **out, struct svc_err *err)
 {
-	struct unit u = *d;
-	enum svc_code rc;
-	int64_t id, months = 0, now = clock_now();
-
-	u.sale_order_no = or_empty(u.sale_order_no);
-	u.invoice_no = or_empty(u.invoice_no);
-	u.wear = or_empty(u.wear);
-	u.repair_history = or_empty(u.repair_history);
-	u.known_faults = or_empty(u.known_faults);
-	rc = rec_text_ok(err, "serial", u.serial, 1, 64, REC_CODE);
-	if (rc == SVC_OK && u.model_id == 0)
-		rc = svc_fail_field(err, SVC_EINVAL, "model_id", "required",
-		    "'model_id' is required");
-	if (rc == SVC_OK)
-		rc = unit_check(&u, err);
-	if (rc == SVC_OK)
-		rc = customer_ok(db, u.customer_id, err);
-	if (rc == SVC_OK)
-		rc = unit_months(db, &u, &months, err);
-	if (rc == SVC_OK)
-		rc = rec_unique_ok(db, err, "serial", "SELECT count(*) FROM"
-		    " sold_units WHERE serial = ?", u.serial, "serial number");
-	if (rc)
-		return rc;
-	u.warranty_end = warranty_end_of(u.purchase_date, (int)months);
-	rc = db_one_i64(db, "INSERT INTO sold_units (serial, model_id,"
-	    " customer_id, contract_id, sale_order_no, invoice_no,"
-	    " purchase_date, delivery_date, quantity, amount_fen, warranty_end,"
-	    " used, usage_years, wear, repair_history, known_faults, version,"
-	    " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-	    " ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id",
-	    DB_ARGS(DB_S(u.serial), DB_I(u.model_id), DB_I(u.customer_id),
-	    DB_ID(u.contract_id), DB_S(u.sale_order_no), DB_S(u.invoice_no),
-	    DB_I(u.purchase_date), DB_ID(u.delivery_date), DB_I(u.quantity),
-	    DB_I(u.amount_fen), DB_I(u.warranty_end), DB_I(u.used),
-	    u.usage_years == REC_NULL ? DB_NULL : DB_I(u.usage_years),
-	    DB_S(u.wear), DB_S(u.repair_history), DB_S(u.known_faults),
-	    DB_I(now), DB_I(now)), &id, err);
-	if (rc == SVC_OK)
-		rc = unit_get(db, a, id, out, err);
-	if (rc == SVC_OK)
-		rc = audit_write(db, who, "create", "sold_unit", id, NULL,
-		    rec_json_text(a, unit_json, *out), err);
-	if (rc == SVC_OK)
-		rc = master_index_unit(db, a, id, err);
-	return rc;
-}
-
-enum svc_code
-unit_update(struct db *db, struct arena *a, const struct actor *who,
-    int64_t id, int64_t expected, const struct unit *d, unsigned mask,
-    struct unit **out, struct svc_err *err)
-{
-	struct unit *cur, u;
-	enum svc_code rc;
-	int64_t changed, months = 0, n;
-	char *before;
-
-	rc = unit_get(db, a, id, &cur, err);
-	if (rc)
-		return rc;
-	before = rec_json_text(a, unit_json, cur);
-	if (cur->version != expected)
-		return stale_version(err, a, "unit", expected, before);
-	u = *cur;
-	if (mask & UNF_MODEL)
-		u.model_id = d->model_id;
-	if (mask & UNF_CUSTOMER)
-		u.customer_id = d->customer_id;
-	if (mask & UNF_CONTRACT)
-		u.contract_id = d->contract_id;
-	if (mask & UNF_ORDER)
-		u.sale_order_no = or_empty(d->sale_order_no);
-	if (mask & UNF_INVOICE)
-		u.invoice_no = or_empty(d->invoice_no);
-	if (mask & UNF_PURCHASE)
-		u.purchase_date = d->purchase_date;
-	if (mask & UNF_DELIVERY)
-		u.delivery_date = d->delivery_date;
-	if (mask & UNF_QTY)
-		u.quantity = d->quantity;
-	if (mask & UNF_AMOUNT)
-		u.amount_fen = d->amount_fen;
-	if (mask & UNF_USED)
-		u.used = d->used;
-	if (mask & UNF_USAGE)
-		u.usage_years = d->usage_years;
-	if (mask & UNF_WEAR)
-		u.wear = or_empty(d->wear);
-	if (mask & UNF_REPAIRS)
-		u.repair_history = or_empty(d->repair_history);
-	if (mask & UNF_FAULTS)
-		u.known_faults = or_empty(d->known_faults);
-	if (u.model_id == 0)
-		return svc_fail_field(err, SVC_EINVAL, "model_id", "required",
-		    "'model_id' is required");
-	rc = unit_check(&u, err);
-	if (rc == SVC_OK && u.customer_id != cur->customer_id)
-		rc = customer_ok(db, u.customer_id, err);
-	if (rc == SVC_OK)
-		rc = unit_months(db, &u, &months, err);
-	if (rc)
-		return rc;
-	if (u.customer_id != cur->customer_id) {
-		rc = db_one_i64(db, "SELECT count(*) FROM contract_units cu"
-		    " JOIN contracts c ON c.id = cu.contract_id"
-		    " WHERE cu.unit_id = ? AND c.customer_id <> ?",
-		    DB_ARGS(DB_I(id), DB_I(u.customer_id)), &n, err);
-		if (rc)
-			return rc;
-		if (n > 0)
-			return svc_fail_field(err, SVC_EINVAL, "customer_id",
-			    "covered", "the unit is covered by a maintenance "
-			    "contract of its customer; take it off that "
-			    "contract first");
-	}
-	u.warranty_end = warranty_end_of(u.purchase_date, (int)months);
-	rc = db_exec(db, "UPDATE sold_units SET model_id = ?, customer_id = ?,"
-	    " contract_id = ?, sale_order_no = ?, invoice_no = ?,"
-	    " purchase_date = ?, delivery_date = ?, quantity = ?,"
-	    " amount_fen = ?, warranty_end = ?, used = ?, usage_years = ?,"
-	    " wear = ?, repair_history = ?, known_faults = ?,"
-	    " version = version + 1, updated_at = ?"
-	    " WHERE id = ? AND version = ?",
-	    DB_ARGS(DB_I(u.model_id), DB_I(u.customer_id), DB_ID(u.contract_id),
-	    DB_S(u.sale_order_no), DB_S(u.invoice_no), DB_I(u.purchase_date),
-	    DB_ID(u.delivery_date), DB_I(u.quantity), DB_I(u.amount_fen),
-	    DB_I(u.warranty_end), DB_I(u.used),
-	    u.usage_years == REC_NULL ? DB_NULL : DB_I(u.usage_years),
-	    DB_S(u.wear), DB_S(u.repair_history), DB_S(u.known_faults),
-	    DB_I(clock_now()), DB_I(id), DB_I(expected)), &changed, err);
-	if (rc)
-		return rc;
-	if (changed == 0)
-		return stale_version(err, a, "unit", expected, before);
-	rc = unit_get(db, a, id, out, err);
-	if (rc == SVC_OK)
-		rc = audit_write(db, who, "update", "sold_unit", id, before,
-		    rec_json_text(a, unit_json, *out), err);
-	if (rc == SVC_OK)
-		rc = master_index_unit(db, a, id, err);
-	return rc;
+	return rec_create(db, a, who, &unit_rec, d, (void **)out, err);
 }
 
 int

@@ -130,7 +130,8 @@ rec_check(struct db *db, const struct record *r, const void *item,
 		char what[64];
 		int64_t v;
 
-		if (!written(f))
+		/* what the server sets (a parent's id, a computed date) */
+		if (!written(f) || (f->flags & RF_OUT))
 			continue;
 		switch (f->type) {
 		case RT_TEXT:
@@ -352,8 +353,17 @@ rec_to_json(struct jw *w, const struct record *r, const void *item,
     enum rec_view view)
 {
 	jw_obj_open(w);
+	rec_json_members(w, r, item, view);
+	jw_obj_close(w);
+}
+
+void
+rec_json_members(struct jw *w, const struct record *r, const void *item,
+    enum rec_view view)
+{
 	for (const struct rfield *f = r->fields; f->key != NULL; f++) {
-		if ((f->flags & RF_INTERNAL) && view != REC_STAFF)
+		if (((f->flags & RF_INTERNAL) && view == REC_CUSTOMER) ||
+		    ((f->flags & RF_NOW) && view == REC_AUDIT))
 			continue;
 		switch (f->type) {
 		case RT_TEXT:
@@ -390,7 +400,6 @@ rec_to_json(struct jw *w, const struct record *r, const void *item,
 			break;
 		}
 	}
-	jw_obj_close(w);
 }
 
 static void
@@ -434,6 +443,8 @@ bind(const struct rfield *f, const void *item)
 	case RT_ENUM:
 		return DB_S(CTEXT(item, f));
 	case RT_DATE:
+		if ((f->flags & RF_NULLABLE) && CDATE(item, f) == 0)
+			return DB_NULL;
 		return DB_I(CDATE(item, f));
 	case RT_BOOL:
 		return DB_I(CBOOL(item, f));
@@ -562,7 +573,7 @@ rec_create(struct db *db, struct arena *a, const struct actor *who,
 		rc = rec_get(db, a, r, id, out, err);
 	if (rc == SVC_OK)
 		rc = audit_write(db, who, "create", r->name, id, NULL,
-		    rec_text(a, r, *out, REC_STAFF), err);
+		    rec_text(a, r, *out, REC_AUDIT), err);
 	if (rc == SVC_OK && r->after != NULL)
 		rc = r->after(db, a, who, *out, NULL, err);
 	return rc;
@@ -648,7 +659,7 @@ rec_update(struct db *db, struct arena *a, const struct actor *who,
 	rc = rec_get(db, a, r, id, &cur, err);
 	if (rc)
 		return rc;
-	before = rec_text(a, r, cur, REC_STAFF);
+	before = rec_text(a, r, cur, REC_AUDIT);
 	if (vi >= 0 && CI64(cur, &r->fields[vi]) != expected)
 		return stale_version(err, a, r->what, expected, before);
 	m = arena_alloc(a, r->size);
@@ -669,7 +680,7 @@ rec_update(struct db *db, struct arena *a, const struct actor *who,
 	rc = rec_get(db, a, r, id, out, err);
 	if (rc == SVC_OK)
 		rc = audit_write(db, who, "update", r->name, id, before,
-		    rec_text(a, r, *out, REC_STAFF), err);
+		    rec_text(a, r, *out, REC_AUDIT), err);
 	if (rc == SVC_OK && r->after != NULL)
 		rc = r->after(db, a, who, *out, cur, err);
 	return rc;
@@ -695,7 +706,7 @@ rec_delete(struct db *db, struct arena *a, const struct actor *who,
 	buf_release(&b);
 	if (rc == SVC_OK)
 		rc = audit_write(db, who, "delete", r->name, id,
-		    rec_text(a, r, cur, REC_STAFF), NULL, err);
+		    rec_text(a, r, cur, REC_AUDIT), NULL, err);
 	if (rc == SVC_OK && r->after != NULL)
 		rc = r->after(db, a, who, NULL, cur, err);
 	return rc;

@@ -73,6 +73,7 @@ enum rflag {
 	RF_CODE = 1u << 9,	/* text: no spaces */
 	RF_COLUMN = 1u << 10,	/* shown as a column of the list screen */
 	RF_UNIQUE = 1u << 11,	/* no two records hold one value (a code) */
+	RF_NOW = 1u << 12,	/* computed for the answer (fill): not audited */
 };
 
 /* A nested list (RT_LIST): n records of `of->size` bytes each. */
@@ -130,10 +131,11 @@ struct record {
 	const char *zh, *en;	/* its name for people */
 	/*
 	 * Special rules (NULL: none).  check: before anything is written
-	 * (before is NULL on create); after: once the row is written, in the
-	 * same transaction.
+	 * (before is NULL on create), may complete what is derived (a unit's
+	 * warranty_end); after: once the row is written, in the same
+	 * transaction.
 	 */
-	enum svc_code (*check)(struct db *, struct arena *, const void *item,
+	enum svc_code (*check)(struct db *, struct arena *, void *item,
 	    const void *before, struct svc_err *);
 	enum svc_code (*after)(struct db *, struct arena *,
 	    const struct actor *, const void *item, const void *before,
@@ -186,8 +188,12 @@ enum svc_code rec_get_by(struct db *, struct arena *, const struct record *,
 enum rec_view {
 	REC_STAFF,	/* every field */
 	REC_CUSTOMER,	/* without the RF_INTERNAL fields */
+	REC_AUDIT,	/* every field but RF_NOW (audit rows, 409 bodies) */
 };
 void rec_to_json(struct jw *, const struct record *, const void *item,
+    enum rec_view);
+/* The members without the braces (an object that adds its own). */
+void rec_json_members(struct jw *, const struct record *, const void *item,
     enum rec_view);
 /* The record as an arena-owned JSON text (audit rows, 409 bodies). */
 char *rec_text(struct arena *, const struct record *, const void *item,

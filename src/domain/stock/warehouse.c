@@ -41,7 +41,7 @@ static const struct rfield warehouse_fields[] = {
 
 /* A vehicle stock has a keeper. */
 static enum svc_code
-warehouse_check(struct db *db, struct arena *a, const void *item,
+warehouse_check(struct db *db, struct arena *a, void *item,
     const void *before, struct svc_err *err)
 {
 	const struct warehouse *w = item;
