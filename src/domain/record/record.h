@@ -73,7 +73,7 @@ enum rflag {
 	RF_CODE = 1u << 9,	/* text: no spaces */
 	RF_COLUMN = 1u << 10,	/* shown as a column of the list screen */
 	RF_UNIQUE = 1u << 11,	/* no two records hold one value (a code) */
-	RF_NOW = 1u << 12,	/* computed for the answer (fill): not audited */
+	RF_NOW = 1u << 12,	/* computed for an answer (fill): not audited */
 };
 
 /* A nested list (RT_LIST): n records of `of->size` bytes each. */
