@@ -2,7 +2,9 @@
  * fuzz_json_decode — a request body through what the router does with it
  * (UTF-8 check, jansson with duplicate keys refused, "must be an object")
  * and then decode_json() with every body field table of the route table,
- * plus one table of our own that has each field type and flag.
+ * plus one table of our own that has each field type and flag; and
+ * decode_record() with every declared record of the route table (create
+ * and update bodies, a return form's nested lines).
  *
  * Besides the sanitizers, it checks what decode_json() promises: it answers
  * SVC_OK or SVC_EINVAL (naming a field), and on SVC_OK every given field
@@ -20,6 +22,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "util/date.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -164,6 +167,10 @@ check_field(const struct field *f, json_t *v, const unsigned char *out)
 		if (*(const bool *)dst != json_is_true(v))
 			fail("bool", f);
 		break;
+	case F_DATE:
+		if (!ymd_valid(*(const int *)dst))
+			fail("a date that is not a calendar day", f);
+		break;
 	case F_STRARR: {
 		const struct strarr *sa = dst;
 
@@ -235,6 +242,52 @@ decode_with(json_t *obj, const struct field *fields)
 	arena_release(&rq.arena);
 }
 
+/*
+ * A declared record's body (domain/record) in one mode: OK or EINVAL
+ * naming a field; on OK every key given is one the mode takes.
+ */
+static void
+decode_rec_with(json_t *obj, const struct record *r, enum rec_mode mode)
+{
+	_Alignas(16) unsigned char out[OUT_MAX];
+	struct req rq;
+	enum svc_code rc;
+	rec_mask mask = 0;
+	const char *key;
+	json_t *v;
+
+	if (r->size > sizeof(out))
+		return;
+	memset(&rq, 0, sizeof(rq));
+	arena_init(&rq.arena, 4u << 20);
+	rec_init(r, out);
+	rq.json = obj;
+	rc = decode_record(&rq, r, mode, out, &mask);
+	if (rc != SVC_OK && rc != SVC_EINVAL && !(rc == SVC_ETOOBIG &&
+	    rq.arena.oom))
+		fail("decode_record answered a code other than OK/EINVAL",
+		    NULL);
+	if (rc != SVC_OK && rq.err.field[0] == '\0' &&
+	    json_object_get(obj, "") == NULL)
+		fail("decode_record: an error that names no field", NULL);
+	if (rc == SVC_OK) {
+		json_object_foreach(obj, key, v) {
+			int i = rec_field(r, key);
+
+			(void)v;
+			if (i < 0 || !(mask & REC_BIT(i)))
+				fail("decode_record took a key it does not "
+				    "declare", NULL);
+			if ((r->fields[i].flags & RF_OUT) &&
+			    strcmp(key, "version") != 0)
+				fail("decode_record took a read-only field",
+				    NULL);
+		}
+	}
+	rq.json = NULL;
+	arena_release(&rq.arena);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -256,6 +309,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (json_is_object(obj)) {
 		for (size_t i = 0; i < ntables; i++)
 			decode_with(obj, tables[i]);
+		for (size_t i = 0; i < api_nroutes; i++) {
+			const struct route *rt = &api_routes[i];
+
+			if (rt->body_rec != NULL)
+				decode_rec_with(obj, rt->body_rec, REC_CREATE);
+			if (rt->res != NULL && (rt->method & HTTP_POST))
+				decode_rec_with(obj, rt->res->rec, REC_CREATE);
+			if (rt->res != NULL && (rt->method & HTTP_PATCH))
+				decode_rec_with(obj, rt->res->rec, REC_UPDATE);
+		}
 	}
 	json_decref(obj);
 	return 0;

@@ -8,7 +8,7 @@
  *   reference decoder; clock_parse (ISO-8601 times); the dates of master
  *   data, the calendar and returns (ymd_parse, cal_parse_ymd,
  *   rma_parse_ymd); the calendar's working hours (cal_parse_hours); the
- *   keyset cursors and ?sort= of every master list (md_query_begin, with an
+ *   keyset cursors and ?sort= of every master list (rec_query_begin, with an
  *   integer and a text sort); the search word splitter (tok_split) and the
  *   search query compiler (search_compile), whose FTS5 text must be a
  *   MATCH expression SQLite accepts.
@@ -240,7 +240,7 @@ check_times(const char *s)
 
 /* ----- list cursors and sort keys ----- */
 
-static const struct md_sort sorts[] = {
+static const struct rec_sort sorts[] = {
 	{ "id", "c.id", false },
 	{ "code", "c.code", true },
 	{ "distance_km", "c.distance_km", false },
@@ -251,25 +251,25 @@ static void
 one_page(struct arena *a, const char *sort, const char *cursor,
     const char *s)
 {
-	struct md_page pg = { sort, cursor, 25 };
-	struct md_query q;
+	struct rec_page pg = { sort, cursor, 25 };
+	struct rec_query q;
 	struct svc_err err = { 0 };
 	enum svc_code rc;
 
-	rc = md_query_begin(&q, a, "c.id", "customers c", "c.id", sorts, &pg,
+	rc = rec_query_begin(&q, a, "c.id", "customers c", "c.id", sorts, &pg,
 	    &err);
 	if (rc == SVC_OK) {
 		if (q.sql.failed || !utf8_valid(q.sql.p, q.sql.len))
-			fail("md_query_begin: bad SQL text", s);
+			fail("rec_query_begin: bad SQL text", s);
 		for (size_t i = 0; i < q.na; i++)
 			if (q.args[i].t == DBV_TEXT && !utf8_valid(q.args[i].s,
 			    q.args[i].len))
-				fail("md_query_begin: a text argument that is "
+				fail("rec_query_begin: a text argument that is "
 				    "not UTF-8", s);
-		md_query_release(&q);
+		rec_query_release(&q);
 	} else if (rc != SVC_EINVAL || (strcmp(err.field, "cursor") != 0 &&
 	    strcmp(err.field, "sort") != 0)) {
-		fail("md_query_begin: an error not naming cursor or sort", s);
+		fail("rec_query_begin: an error not naming cursor or sort", s);
 	}
 }
 
