@@ -506,7 +506,8 @@ operation(struct jw *w, const struct route *r)
 		}
 		jw_arr_close(w);
 	}
-	if (r->body_rec != NULL) {
+	if (r->body_rec != NULL || r->body != NULL || (r->res != NULL &&
+	    (r->method & (HTTP_POST | HTTP_PATCH)))) {
 		jw_key(w, "requestBody");
 		jw_obj_open(w);
 		jw_kbool(w, "required", true);
@@ -515,36 +516,13 @@ operation(struct jw *w, const struct route *r)
 		jw_key(w, "application/json");
 		jw_obj_open(w);
 		jw_key(w, "schema");
-		rec_schema(w, r->body_rec, S_CREATE);
-		jw_obj_close(w);
-		jw_obj_close(w);
-		jw_obj_close(w);
-	} else if (r->body == NULL && r->res != NULL &&
-	    (r->method & (HTTP_POST | HTTP_PATCH))) {
-		jw_key(w, "requestBody");
-		jw_obj_open(w);
-		jw_kbool(w, "required", true);
-		jw_key(w, "content");
-		jw_obj_open(w);
-		jw_key(w, "application/json");
-		jw_obj_open(w);
-		jw_key(w, "schema");
-		rec_schema(w, r->res->rec, r->method & HTTP_POST ? S_CREATE :
-		    S_UPDATE);
-		jw_obj_close(w);
-		jw_obj_close(w);
-		jw_obj_close(w);
-	}
-	if (r->body != NULL) {
-		jw_key(w, "requestBody");
-		jw_obj_open(w);
-		jw_kbool(w, "required", true);
-		jw_key(w, "content");
-		jw_obj_open(w);
-		jw_key(w, "application/json");
-		jw_obj_open(w);
-		jw_key(w, "schema");
-		body_schema(w, r->body);
+		if (r->body_rec != NULL)
+			rec_schema(w, r->body_rec, S_CREATE);
+		else if (r->body != NULL)
+			body_schema(w, r->body);
+		else
+			rec_schema(w, r->res->rec, r->method & HTTP_POST ?
+			    S_CREATE : S_UPDATE);
 		jw_obj_close(w);
 		jw_obj_close(w);
 		jw_obj_close(w);

@@ -266,14 +266,17 @@ id_col(const struct record *r)
 	return r->fields[0].col;
 }
 
-enum svc_code
-rec_get(struct db *db, struct arena *a, const struct record *r, int64_t id,
-    void **out, struct svc_err *err)
+/*
+ * The record whose column col holds arg, filled; SVC_ENOTFOUND with
+ * nothing in err when there is none (the caller names it).
+ */
+static enum svc_code
+get_where(struct db *db, struct arena *a, const struct record *r,
+    const char *col, struct dbv arg, void **out, struct svc_err *err)
 {
-	const char *sql = select_text(a, r, id_col(r));
+	const char *sql = select_text(a, r, col);
 	struct dbq *q;
 	enum svc_code rc;
-	struct dbv arg = DB_I(id);
 	void *item;
 	int got;
 
@@ -292,10 +295,22 @@ rec_get(struct db *db, struct arena *a, const struct record *r, int64_t id,
 	if (item == NULL)
 		return rec_oom(err);
 	if (got != 1)
-		return svc_fail(err, SVC_ENOTFOUND, "id", "%s %lld not found",
-		    r->what, (long long)id);
+		return SVC_ENOTFOUND;
 	*out = item;
 	return r->fill != NULL ? r->fill(db, a, item, err) : SVC_OK;
+}
+
+enum svc_code
+rec_get(struct db *db, struct arena *a, const struct record *r, int64_t id,
+    void **out, struct svc_err *err)
+{
+	enum svc_code rc;
+
+	rc = get_where(db, a, r, id_col(r), DB_I(id), out, err);
+	if (rc == SVC_ENOTFOUND)
+		return svc_fail(err, SVC_ENOTFOUND, "id", "%s %lld not found",
+		    r->what, (long long)id);
+	return rc;
 }
 
 enum svc_code
@@ -303,32 +318,16 @@ rec_get_by(struct db *db, struct arena *a, const struct record *r,
     const char *key, const char *value, void **out, struct svc_err *err)
 {
 	int i = rec_field(r, key);
-	const char *sql = i >= 0 ? select_text(a, r, r->fields[i].col) : NULL;
-	struct dbv arg = DB_S(value);
-	struct dbq *q;
 	enum svc_code rc;
-	void *item;
-	int got;
 
-	if (sql == NULL)
-		return rec_oom(err);
-	rc = db_query(db, sql, &arg, 1, &q, err);
-	if (rc)
-		return rc;
-	got = db_next(q);
-	item = arena_alloc(a, r->size);
-	if (got == 1 && item != NULL)
-		rec_from_row(r, q, a, item);
-	rc = db_done(q, err);
-	if (rc)
-		return rc;
-	if (item == NULL)
-		return rec_oom(err);
-	if (got != 1)
+	if (i < 0)
+		return svc_fail(err, SVC_EINTERNAL, key, "%s has no field %s",
+		    r->what, key);
+	rc = get_where(db, a, r, r->fields[i].col, DB_S(value), out, err);
+	if (rc == SVC_ENOTFOUND)
 		return svc_fail_field(err, SVC_ENOTFOUND, key, "not_found",
 		    "%s '%s' not found", r->what, value);
-	*out = item;
-	return r->fill != NULL ? r->fill(db, a, item, err) : SVC_OK;
+	return rc;
 }
 
 /* ----- JSON ----- */
