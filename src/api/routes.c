@@ -137,6 +137,10 @@ api_routes_init(void)
 			all[k++] = tables[i].routes[j];
 	api_routes = all;
 	api_nroutes = n;
+	/* the declared records' SELECT texts and sort keys, once */
+	for (size_t i = 0; i < n; i++)
+		if (all[i].res != NULL)
+			rec_prepare(all[i].res->rec);
 }
 
 void

@@ -216,6 +216,51 @@ select_text(struct arena *a, const struct record *r, const char *where)
 	return s;
 }
 
+static const char *id_col(const struct record *);
+
+/* What rec_prepare() computed of a record: read only once published. */
+struct prepared {
+	const struct record *r;
+	const char *cols;	/* "id, code, ..." */
+	const char *by_id;	/* "SELECT ... WHERE <id> = ?" */
+	struct rec_sort *sorts;
+};
+
+static struct prepared prepared[REC_PREPARED_MAX];
+static size_t nprepared;
+
+static const struct prepared *
+prepared_of(const struct record *r)
+{
+	for (size_t i = 0; i < nprepared; i++)
+		if (prepared[i].r == r)
+			return &prepared[i];
+	return NULL;
+}
+
+static struct rec_sort *sorts_of(struct arena *, const struct record *);
+
+void
+rec_prepare(const struct record *r)
+{
+	static struct arena a;
+	struct prepared p;
+	const char *sel;
+
+	if (prepared_of(r) != NULL || nprepared >= REC_PREPARED_MAX)
+		return;
+	if (a.max == 0)
+		arena_init(&a, 1u << 20);
+	sel = select_text(&a, r, NULL);
+	p.r = r;
+	p.cols = sel != NULL ? arena_strndup(&a, sel + 7,
+	    (size_t)(strstr(sel, " FROM ") - sel - 7)) : NULL;
+	p.by_id = select_text(&a, r, id_col(r));
+	p.sorts = sorts_of(&a, r);
+	if (p.cols != NULL && p.by_id != NULL && p.sorts != NULL && !a.oom)
+		prepared[nprepared++] = p;
+}
+
 const char *
 rec_select(struct arena *a, const struct record *r)
 {
@@ -274,7 +319,9 @@ static enum svc_code
 get_where(struct db *db, struct arena *a, const struct record *r,
     const char *col, struct dbv arg, void **out, struct svc_err *err)
 {
-	const char *sql = select_text(a, r, col);
+	const struct prepared *p = prepared_of(r);
+	const char *sql = p != NULL && col == id_col(r) ? p->by_id :
+	    select_text(a, r, col);
 	struct dbq *q;
 	enum svc_code rc;
 	void *item;
@@ -713,28 +760,44 @@ rec_delete(struct db *db, struct arena *a, const struct actor *who,
 
 /* ----- lists ----- */
 
-enum svc_code
-rec_list_begin(struct rec_query *q, struct arena *a, const struct record *r,
-    const struct rec_page *pg, struct svc_err *err)
+/* The sort keys of a list: the id, then the RF_SORT fields. */
+static struct rec_sort *
+sorts_of(struct arena *a, const struct record *r)
 {
-	const char *sel = rec_select(a, r);
 	struct rec_sort *sorts;
 	size_t n = 1, nf = 0;
 
 	for (const struct rfield *f = r->fields; f->key != NULL; f++)
 		nf++;
 	sorts = arena_alloc(a, (nf + 2) * sizeof(*sorts));
-	if (sel == NULL || sorts == NULL)
-		return rec_oom(err);
+	if (sorts == NULL)
+		return NULL;
 	sorts[0] = (struct rec_sort){ "id", id_col(r), false };
 	for (const struct rfield *f = r->fields; f->key != NULL; f++)
 		if ((f->flags & RF_SORT) && f->col != NULL)
 			sorts[n++] = (struct rec_sort){ f->key, f->col,
 			    f->type == RT_TEXT || f->type == RT_ENUM };
 	sorts[n] = (struct rec_sort){ NULL, NULL, false };
-	/* rec_query_begin wants the columns apart from "SELECT" and FROM */
-	return rec_query_begin(q, a, arena_strndup(a, sel + 7,
-	    strstr(sel, " FROM ") - sel - 7), r->from != NULL ? r->from :
+	return sorts;
+}
+
+enum svc_code
+rec_list_begin(struct rec_query *q, struct arena *a, const struct record *r,
+    const struct rec_page *pg, struct svc_err *err)
+{
+	const struct prepared *p = prepared_of(r);
+	const char *cols = p != NULL ? p->cols : NULL, *sel;
+	struct rec_sort *sorts = p != NULL ? p->sorts : sorts_of(a, r);
+
+	if (cols == NULL) {
+		/* rec_query_begin wants the columns apart from SELECT, FROM */
+		sel = rec_select(a, r);
+		cols = sel != NULL ? arena_strndup(a, sel + 7,
+		    (size_t)(strstr(sel, " FROM ") - sel - 7)) : NULL;
+	}
+	if (cols == NULL || sorts == NULL)
+		return rec_oom(err);
+	return rec_query_begin(q, a, cols, r->from != NULL ? r->from :
 	    r->table, id_col(r), sorts, pg, err);
 }
 

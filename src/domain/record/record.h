@@ -165,6 +165,14 @@ enum svc_code rec_check(struct db *, const struct record *, const void *item,
 
 /* ----- reading ----- */
 
+/*
+ * Compute once what every read of the record builds (its SELECT texts and
+ * sort keys), before the threads start; a record not prepared builds them
+ * per call.  At most REC_PREPARED_MAX records.
+ */
+#define REC_PREPARED_MAX 64
+void rec_prepare(const struct record *);
+
 /* "SELECT <cols> FROM <from>", arena-owned. */
 const char *rec_select(struct arena *, const struct record *);
 /* The columns of one row (in declaration order) into item. */
