@@ -116,8 +116,8 @@ days_of(int y, int m, int d)
 	return era * 146097 + doe - 719468;
 }
 
-static int
-ymd_of_days(int64_t z)
+int
+ymd_from_days(int64_t z)
 {
 	int64_t era, doe, yoe, y, doy, mp, d, m;
 
@@ -134,10 +134,16 @@ ymd_of_days(int64_t z)
 	return (int)(y * 10000 + m * 100 + d);
 }
 
+int64_t
+ymd_to_days(int ymd)
+{
+	return days_of(ymd / 10000, ymd / 100 % 100, ymd % 100);
+}
+
 int
 ymd_add_days(int ymd, int days)
 {
-	return ymd_of_days(days_of(ymd / 10000, ymd / 100 % 100, ymd % 100) +
+	return ymd_from_days(days_of(ymd / 10000, ymd / 100 % 100, ymd % 100) +
 	    days);
 }
 

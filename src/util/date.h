@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Is ymd a real calendar day of years 1900..9999? */
 bool ymd_valid(int ymd);
@@ -22,6 +23,9 @@ bool ymd_parse(const char *s, int *out);
 void ymd_format(int ymd, char *out, size_t len);
 /* ymd + months calendar months, the day clamped to the month's last day. */
 int ymd_add_months(int ymd, int months);
+/* Days since 1970-01-01 of a day, and back (proleptic Gregorian). */
+int64_t ymd_to_days(int ymd);
+int ymd_from_days(int64_t days);
 /* ymd + days (days may be negative). */
 int ymd_add_days(int ymd, int days);
 /* Today in the company time zone. */

@@ -21,44 +21,9 @@
 #include <string.h>
 #include <time.h>
 
-/* ----- civil dates (proleptic Gregorian; H. Hinnant's algorithms) ----- */
+#include "util/date.h"
 
-static int64_t
-days_from_civil(int y, int m, int d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static int
-ymd_from_days(int64_t z)
-{
-	int64_t era, doe, yoe, y, doy, mp, d, m;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	y = yoe + era * 400;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	d = doy - (153 * mp + 2) / 5 + 1;
-	m = mp < 10 ? mp + 3 : mp - 9;
-	y += m <= 2;
-	return (int)(y * 10000 + m * 100 + d);
-}
-
-static int64_t
-ymd_days(int ymd)
-{
-	return days_from_civil(ymd / 10000, ymd / 100 % 100, ymd % 100);
-}
+/* ----- civil dates (util/date.h) ----- */
 
 bool
 cal_ymd_valid(int ymd)
@@ -67,13 +32,13 @@ cal_ymd_valid(int ymd)
 
 	if (y < 1970 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31)
 		return false;
-	return ymd_from_days(days_from_civil(y, m, d)) == ymd;
+	return ymd_from_days(ymd_to_days(ymd)) == ymd;
 }
 
 int
 cal_weekday(int ymd)
 {
-	int64_t z = ymd_days(ymd);
+	int64_t z = ymd_to_days(ymd);
 
 	/* 1970-01-01 was a Thursday (ISO 4) */
 	return (int)(((z % 7) + 7 + 3) % 7) + 1;
@@ -82,7 +47,7 @@ cal_weekday(int ymd)
 int
 cal_ymd_add(int ymd, int n)
 {
-	return ymd_from_days(ymd_days(ymd) + n);
+	return ymd_from_days(ymd_to_days(ymd) + n);
 }
 
 int
