@@ -434,8 +434,13 @@ api_rec_update(struct req *rq, struct resp *rs)
 	if (draft == NULL)
 		return rec_oom(&rq->err);
 	rec_init(r, draft);
-	rc = own_customer(rq) != 0 && res->owner == NULL ? staff_only(rq) :
-	    load_named(rq, res, &id, &item);
+	/* staff changing a record of no parent: rec_update() reads it */
+	if (own_customer(rq) != 0 && res->owner == NULL)
+		rc = staff_only(rq);
+	else if (own_customer(rq) == 0 && res->parent == NULL)
+		rc = req_param_id(rq, 0, &id);
+	else
+		rc = load_named(rq, res, &id, &item);
 	if (rc == SVC_OK)
 		rc = decode_record(rq, r, REC_UPDATE, draft, &mask);
 	if (rc == SVC_OK)
