@@ -10,11 +10,13 @@
 # already has the command (say, Node.js from elsewhere) is left alone.
 set -eu
 need="build-essential:cc pkg-config:pkg-config libmicrohttpd-dev libsqlite3-dev \
-libpq-dev libjansson-dev libsodium-dev tzdata nodejs:node npm:npm"
+libpq-dev libjansson-dev libsodium-dev libxlsxwriter-dev libcairo2-dev \
+libpango1.0-dev fonts-noto-cjk:/usr/share/fonts/opentype/noto tzdata nodejs:node \
+npm:npm"
 if [ "${1:-}" = "test" ]; then
 	need="$need postgresql:/usr/lib/postgresql clang:clang libclang-rt-dev \
 valgrind:valgrind sqlite3:sqlite3 curl:curl chromium:chromium \
-fonts-noto-cjk:/usr/share/fonts/opentype/noto"
+poppler-utils:pdftotext python3-openpyxl"
 fi
 missing=""
 for entry in $need; do
