@@ -18,8 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
 #include "api/api.h"
 #include "util/clock.h"
 #include "util/date.h"
@@ -285,151 +283,237 @@ record_cols(struct req *rq, const struct record *rec, size_t *n)
 	return cols;
 }
 
-/* The value at key, a path "a.b" into nested objects; NULL: none. */
-static json_t *
-item_value(json_t *item, const char *key)
-{
-	const char *dot = strchr(key, '.');
-	char head[64];
-
-	if (dot == NULL)
-		return json_object_get(item, key);
-	if ((size_t)(dot - key) >= sizeof(head))
-		return NULL;
-	memcpy(head, key, (size_t)(dot - key));
-	head[dot - key] = '\0';
-	item = json_object_get(item, head);
-	return json_is_object(item) ? item_value(item, dot + 1) : NULL;
-}
-
-/* The cell of a column from the item's JSON value; tmp holds a number
- * written as text. */
-static void
-json_cell(enum col_type t, json_t *v, struct tcell *c, char *tmp,
-    size_t len)
-{
-	int ymd;
-
-	memset(c, 0, sizeof(*c));
-	c->null = true;
-	if (v == NULL || json_is_null(v))
-		return;
-	switch (t) {
-	case COL_TEXT:
-		if (json_is_string(v)) {
-			c->s = json_string_value(v);
-		} else if (json_is_integer(v)) {
-			snprintf(tmp, len, "%lld",
-			    (long long)json_integer_value(v));
-			c->s = tmp;
-		} else if (json_is_boolean(v)) {
-			c->s = json_is_true(v) ? "true" : "false";
-		} else if (json_is_real(v)) {
-			snprintf(tmp, len, "%g", json_real_value(v));
-			c->s = tmp;
-		} else {
-			return;
-		}
-		break;
-	case COL_INT:
-	case COL_MONEY:
-		if (!json_is_integer(v))
-			return;
-		c->i = json_integer_value(v);
-		break;
-	case COL_DATE:
-		if (!json_is_string(v) || !ymd_parse(json_string_value(v),
-		    &ymd))
-			return;
-		c->i = ymd;
-		break;
-	case COL_TIME:
-		if (!json_is_string(v) || !clock_parse(json_string_value(v),
-		    &c->i))
-			return;
-		break;
-	case COL_RATIO:
-	case COL_NUM:
-		if (!json_is_number(v))
-			return;
-		c->d = json_number_value(v);
-		break;
-	case COL_BOOL:
-		if (!json_is_boolean(v))
-			return;
-		c->i = json_is_true(v);
-		break;
-	}
-	c->null = false;
-}
-
-struct page_run {
+/*
+ * The tap on a page's writer: the items' top-level values become cells of
+ * the columns of their keys, each item a row written at its closing; the
+ * answer's next_cursor is kept.  Texts are copied into text (each cell
+ * holds its offset until the row is written), as the handler's strings
+ * may not outlive the call that writes them.
+ */
+struct page_tap {
+	struct jw_tap tap;
 	const struct tcol *cols;
 	size_t ncols;
 	struct tcell *cells;
-	char (*tmp)[32];
+	size_t *off;		/* a text cell's offset in text, or SIZE_MAX */
+	struct buf text;
 	struct exporter *x;
+	struct svc_err *err;
+	enum svc_code rc;
+	/* where the writer is */
+	bool in_items;		/* inside "items": [ ... ] */
+	bool key_items, key_cursor;	/* the last key at depth 1 */
+	int col;		/* the column of the last key at depth 3 */
+	size_t pos;		/* the key's place in its item */
+	const char *seen[64];	/* the key at each place, and its column */
+	int seen_col[64];
 	char cursor[256];
 	bool more;
 };
 
-/* Run the list handler for one page and write its items as rows. */
-static enum svc_code
-export_page(struct req *rq, struct page_run *p)
+static int
+tap_column(struct page_tap *p, const char *key, size_t len)
 {
+	size_t pos = p->pos++;
+
+	if (pos < 64 && p->seen[pos] == key && (p->seen_col[pos] < 0 ||
+	    (strncmp(p->cols[p->seen_col[pos]].key, key, len) == 0 &&
+	    p->cols[p->seen_col[pos]].key[len] == '\0')))
+		return p->seen_col[pos];
+	for (size_t c = 0; c < p->ncols; c++)
+		if (strncmp(p->cols[c].key, key, len) == 0 &&
+		    p->cols[c].key[len] == '\0') {
+			if (pos < 64) {
+				p->seen[pos] = key;
+				p->seen_col[pos] = (int)c;
+			}
+			return (int)c;
+		}
+	if (pos < 64) {
+		p->seen[pos] = key;
+		p->seen_col[pos] = -1;
+	}
+	return -1;
+}
+
+/* Keep s as the text of cell c (NUL-terminated in p->text). */
+static void
+tap_text(struct page_tap *p, int c, const char *s, size_t len)
+{
+	p->off[c] = p->text.len;
+	buf_add(&p->text, s, len);
+	buf_addc(&p->text, '\0');
+	p->cells[c].null = false;
+}
+
+static void
+tap_value(struct page_tap *p, enum jw_token t, const char *s, size_t len,
+    int64_t i)
+{
+	int c = p->col;
+	struct tcell *cell;
+	enum col_type type;
+	char tmp[32];
+	int ymd;
+
+	p->col = -1;
+	if (c < 0 || t == JW_NULL || (t == JW_TIME && i == 0))
+		return;
+	cell = &p->cells[c];
+	type = p->cols[c].type;
+	if (t == JW_RAW && len == 4 && memcmp(s, "null", 4) == 0)
+		return;
+	switch (type) {
+	case COL_TEXT:
+		if (t == JW_STR || t == JW_RAW) {
+			tap_text(p, c, s, len);
+		} else if (t == JW_INT) {
+			snprintf(tmp, sizeof(tmp), "%lld", (long long)i);
+			tap_text(p, c, tmp, strlen(tmp));
+		} else if (t == JW_BOOL) {
+			tap_text(p, c, i ? "true" : "false", i ? 4 : 5);
+		} else if (t == JW_TIME) {
+			clock_format_local(i, tmp, sizeof(tmp));
+			tap_text(p, c, tmp, strlen(tmp));
+		}
+		return;
+	case COL_INT:
+	case COL_MONEY:
+	case COL_BOOL:
+		if (t != JW_INT && t != JW_BOOL)
+			return;
+		cell->i = i;
+		break;
+	case COL_TIME:
+		if (t == JW_TIME) {
+			cell->i = i;
+		} else if (t != JW_STR || len >= sizeof(tmp)) {
+			return;
+		} else {
+			memcpy(tmp, s, len);
+			tmp[len] = '\0';
+			if (!clock_parse(tmp, &cell->i))
+				return;
+		}
+		break;
+	case COL_DATE:
+		if (t != JW_STR || len >= sizeof(tmp))
+			return;
+		memcpy(tmp, s, len);
+		tmp[len] = '\0';
+		if (!ymd_parse(tmp, &ymd))
+			return;
+		cell->i = ymd;
+		break;
+	case COL_RATIO:
+	case COL_NUM:
+		if (t == JW_INT) {
+			cell->d = (double)i;
+		} else if (t == JW_RAW && len < sizeof(tmp)) {
+			memcpy(tmp, s, len);
+			tmp[len] = '\0';
+			cell->d = strtod(tmp, NULL);
+		} else {
+			return;
+		}
+		break;
+	}
+	cell->null = false;
+}
+
+/* An item is done: its row to the file. */
+static void
+tap_row(struct page_tap *p)
+{
+	for (size_t c = 0; c < p->ncols; c++)
+		if (p->off[c] != SIZE_MAX)
+			p->cells[c].s = p->text.p + p->off[c];
+	if (p->rc == SVC_OK && p->text.failed)
+		p->rc = svc_fail(p->err, SVC_ETOOBIG, NULL, "a row of the "
+		    "export is too large");
+	if (p->rc == SVC_OK && export_rows(p->x) >= EXPORT_MAX_ROWS)
+		p->rc = svc_fail_field(p->err, SVC_ETOOBIG, "format",
+		    "too_many", "more than %d rows: narrow the filters",
+		    EXPORT_MAX_ROWS);
+	if (p->rc == SVC_OK)
+		p->rc = export_row(p->x, p->cells, p->err);
+}
+
+static void
+tap_fn(struct jw_tap *tap, enum jw_token t, int depth, const char *s,
+    size_t len, int64_t i)
+{
+	struct page_tap *p = (struct page_tap *)tap;
+
+	if (depth == 1) {
+		if (t == JW_KEY) {
+			p->key_items = len == 5 && memcmp(s, "items", 5) == 0;
+			p->key_cursor = len == 11 &&
+			    memcmp(s, "next_cursor", 11) == 0;
+		} else if (t == JW_ARR_OPEN && p->key_items) {
+			p->in_items = true;
+		} else if (t == JW_CLOSE) {
+			p->in_items = false;
+		} else if (t == JW_STR && p->key_cursor &&
+		    len < sizeof(p->cursor)) {
+			memcpy(p->cursor, s, len);
+			p->cursor[len] = '\0';
+			p->more = true;
+		}
+		return;
+	}
+	if (!p->in_items)
+		return;
+	if (depth == 2 && t == JW_OBJ_OPEN) {
+		for (size_t c = 0; c < p->ncols; c++) {
+			memset(&p->cells[c], 0, sizeof(p->cells[c]));
+			p->cells[c].null = true;
+			p->off[c] = SIZE_MAX;
+		}
+		buf_reset(&p->text);
+		p->pos = 0;
+		p->col = -1;
+	} else if (depth == 2 && t == JW_CLOSE) {
+		tap_row(p);
+	} else if (depth == 3) {
+		if (t == JW_KEY)
+			p->col = tap_column(p, s, len);
+		else if (t == JW_OBJ_OPEN || t == JW_ARR_OPEN)
+			p->col = -1;	/* nested: not a column */
+		else if (t != JW_CLOSE)
+			tap_value(p, t, s, len, i);
+	}
+}
+
+/* Run the list handler for one page; its items go to the file. */
+static enum svc_code
+export_page(struct req *rq, struct page_tap *p)
+{
+	char cursor[sizeof(p->cursor)];
 	const char *const over[][2] = {
 		{ "format", NULL }, { "lang", NULL }, { "total", NULL },
 		{ "limit", PAGE_LIMIT },
-		{ "cursor", p->cursor[0] != '\0' ? p->cursor : NULL },
+		{ "cursor", p->more ? cursor : NULL },
 	};
 	struct arena saved = rq->arena;
-	json_t *root = NULL, *items, *item, *next;
-	json_error_t jerr;
 	struct resp page;
 	enum svc_code rc;
-	size_t i;
 
+	memcpy(cursor, p->cursor, sizeof(cursor));
+	p->more = false;
+	p->in_items = false;
+	p->key_items = p->key_cursor = false;
 	rq->qover = over;
 	rq->nqover = sizeof(over) / sizeof(over[0]);
 	arena_init(&rq->arena, saved.max);
 	resp_init(&page);
+	page.tap = &p->tap;
 	rc = rq->route->fn(rq, &page);
-	if (rc == SVC_OK && (rq->arena.oom || page.body.failed))
+	if (rc == SVC_OK && rq->arena.oom)
 		rc = svc_fail(&rq->err, SVC_ETOOBIG, NULL, "a page of the "
 		    "export is too large for the request's memory");
-	if (rc == SVC_OK) {
-		root = json_loadb(page.body.p, page.body.len, 0, &jerr);
-		items = json_object_get(root, "items");
-		if (!json_is_array(items))
-			rc = svc_fail(&rq->err, SVC_EINTERNAL, NULL, "export: "
-			    "the list's answer has no items");
-	}
-	p->more = false;
-	if (rc == SVC_OK) {
-		json_array_foreach(items, i, item) {
-			if (export_rows(p->x) >= EXPORT_MAX_ROWS) {
-				rc = svc_fail_field(&rq->err, SVC_ETOOBIG,
-				    "format", "too_many", "more than %d rows: "
-				    "narrow the filters", EXPORT_MAX_ROWS);
-				break;
-			}
-			for (size_t c = 0; c < p->ncols; c++)
-				json_cell(p->cols[c].type, item_value(item,
-				    p->cols[c].key), &p->cells[c], p->tmp[c],
-				    sizeof(p->tmp[c]));
-			rc = export_row(p->x, p->cells, &rq->err);
-			if (rc)
-				break;
-		}
-		next = json_object_get(root, "next_cursor");
-		if (rc == SVC_OK && json_is_string(next) &&
-		    json_string_length(next) < sizeof(p->cursor)) {
-			snprintf(p->cursor, sizeof(p->cursor), "%s",
-			    json_string_value(next));
-			p->more = true;
-		}
-	}
-	json_decref(root);
+	if (rc == SVC_OK)
+		rc = p->rc;
 	resp_release(&page);
 	arena_release(&rq->arena);
 	rq->arena = saved;
@@ -444,12 +528,14 @@ api_export_list(struct req *rq, struct resp *rs, enum out_fmt fmt)
 	const struct route *r = rq->route;
 	const struct export_cols *ec = r->export;
 	enum export_fmt f = fmt == OUT_XLSX ? EXPORT_XLSX : EXPORT_CSV;
-	struct page_run p;
+	struct page_tap p;
 	const char *name, *label;
 	const char *lang = api_lang(rq);
 	enum svc_code rc;
 
 	memset(&p, 0, sizeof(p));
+	p.tap.fn = tap_fn;
+	p.err = &rq->err;
 	if (fmt != OUT_CSV && fmt != OUT_XLSX)
 		return svc_fail_field(&rq->err, SVC_EINVAL, "format",
 		    "invalid", "a list is exported as csv or xlsx");
@@ -466,17 +552,19 @@ api_export_list(struct req *rq, struct resp *rs, enum out_fmt fmt)
 		label = lang[0] == 'e' ? rec->en : rec->zh;
 	}
 	p.cells = arena_alloc(&rq->arena, (p.ncols + 1) * sizeof(*p.cells));
-	p.tmp = arena_alloc(&rq->arena, (p.ncols + 1) * sizeof(*p.tmp));
-	if (p.cols == NULL || p.cells == NULL || p.tmp == NULL)
+	p.off = arena_alloc(&rq->arena, (p.ncols + 1) * sizeof(*p.off));
+	if (p.cols == NULL || p.cells == NULL || p.off == NULL)
 		return svc_fail(&rq->err, SVC_ETOOBIG, NULL,
 		    "out of request memory");
 	rc = export_open(&p.x, f, p.cols, p.ncols, lang, label, NULL,
 	    &rq->err);
 	if (rc)
 		return rc;
+	buf_init(&p.text, 16u << 20);
 	do {
 		rc = export_page(rq, &p);
 	} while (rc == SVC_OK && p.more);
+	buf_release(&p.text);
 	if (rc) {
 		export_abort(p.x);
 		return rc;

@@ -123,6 +123,9 @@ struct resp {
 	size_t fd_len;
 	/* A file of the web interface: sent with the pages' CSP. */
 	bool page;
+	/* resp_json() hands it to the writer: the tokens go to it, not to
+	 * body (an export reading a list's pages). */
+	struct jw_tap *tap;
 };
 
 /* A request header (borrowed until the request ends) or NULL. */

@@ -182,6 +182,7 @@ resp_json(struct resp *rs, int status, struct jw *w)
 	rs->content_type = "application/json";
 	buf_reset(&rs->body);
 	jw_init(w, &rs->body);
+	w->tap = rs->tap;
 }
 
 void

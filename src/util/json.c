@@ -33,6 +33,12 @@ jw_value_prefix(struct jw *w)
 static void
 jw_push(struct jw *w, char c)
 {
+	if (w->tap != NULL) {
+		w->tap->fn(w->tap, c == '{' ? JW_OBJ_OPEN : JW_ARR_OPEN,
+		    w->depth, NULL, 0, 0);
+		w->depth++;
+		return;
+	}
 	jw_value_prefix(w);
 	if (w->depth >= JW_DEPTH) {
 		w->b->failed = true;
@@ -47,6 +53,10 @@ jw_pop(struct jw *w, char c)
 {
 	if (w->depth > 0)
 		w->depth--;
+	if (w->tap != NULL) {
+		w->tap->fn(w->tap, JW_CLOSE, w->depth, NULL, 0, 0);
+		return;
+	}
 	buf_addc(w->b, c);
 }
 
@@ -138,6 +148,10 @@ jw_key(struct jw *w, const char *key)
 	size_t len = strlen(key);
 	char tmp[40];
 
+	if (w->tap != NULL) {
+		w->tap->fn(w->tap, JW_KEY, w->depth, key, len, 0);
+		return;
+	}
 	jw_value_prefix(w);
 	if (len + 3 <= sizeof(tmp) && plain(key, len)) {
 		/* a plain key (all of ours): one append */
@@ -156,6 +170,10 @@ jw_key(struct jw *w, const char *key)
 void
 jw_strn(struct jw *w, const char *s, size_t len)
 {
+	if (w->tap != NULL) {
+		w->tap->fn(w->tap, JW_STR, w->depth, s, len, 0);
+		return;
+	}
 	jw_value_prefix(w);
 	json_escape(w->b, s, len);
 }
@@ -195,6 +213,10 @@ jw_i64(struct jw *w, int64_t v)
 	char tmp[24];
 	int n;
 
+	if (w->tap != NULL) {
+		w->tap->fn(w->tap, JW_INT, w->depth, NULL, 0, v);
+		return;
+	}
 	jw_value_prefix(w);
 	n = fmt_i64(tmp, v);
 	buf_add(w->b, tmp, (size_t)n);
@@ -203,6 +225,10 @@ jw_i64(struct jw *w, int64_t v)
 void
 jw_bool(struct jw *w, bool v)
 {
+	if (w->tap != NULL) {
+		w->tap->fn(w->tap, JW_BOOL, w->depth, NULL, 0, v);
+		return;
+	}
 	jw_value_prefix(w);
 	buf_adds(w->b, v ? "true" : "false");
 }
@@ -210,6 +236,10 @@ jw_bool(struct jw *w, bool v)
 void
 jw_null(struct jw *w)
 {
+	if (w->tap != NULL) {
+		w->tap->fn(w->tap, JW_NULL, w->depth, NULL, 0, 0);
+		return;
+	}
 	jw_value_prefix(w);
 	buf_adds(w->b, "null");
 }
@@ -217,6 +247,11 @@ jw_null(struct jw *w)
 void
 jw_raw(struct jw *w, const char *json)
 {
+	if (w->tap != NULL) {
+		json = json != NULL ? json : "null";
+		w->tap->fn(w->tap, JW_RAW, w->depth, json, strlen(json), 0);
+		return;
+	}
 	jw_value_prefix(w);
 	buf_adds(w->b, json ? json : "null");
 }
@@ -226,6 +261,10 @@ jw_time(struct jw *w, int64_t utc)
 {
 	char tmp[40];
 
+	if (w->tap != NULL) {
+		w->tap->fn(w->tap, JW_TIME, w->depth, NULL, 0, utc);
+		return;
+	}
 	if (utc == 0) {
 		jw_null(w);
 		return;

@@ -17,11 +17,30 @@
 
 #define JW_DEPTH 32
 
+/*
+ * A tap: a writer with one hands every token to tap->fn instead of writing
+ * it (the exports read a list's items so, without JSON text in between).
+ * depth: of the token's container (0 for the outermost value; a key and
+ * its value share it); an opening gives the depth it opens at, a closing
+ * the depth it returns to.  s/len: a key or string (not NUL-terminated)
+ * or a raw value; i: an integer, boolean or time (UTC seconds, 0: null).
+ */
+enum jw_token {
+	JW_OBJ_OPEN, JW_ARR_OPEN, JW_CLOSE, JW_KEY, JW_STR, JW_INT, JW_BOOL,
+	JW_NULL, JW_RAW, JW_TIME,
+};
+
+struct jw_tap {
+	void (*fn)(struct jw_tap *, enum jw_token, int depth, const char *s,
+	    size_t len, int64_t i);
+};
+
 struct jw {
 	struct buf *b;
 	int depth;
 	bool need_comma[JW_DEPTH];
 	bool after_key;
+	struct jw_tap *tap;	/* NULL: write JSON text into b */
 };
 
 void jw_init(struct jw *, struct buf *);
