@@ -20,6 +20,7 @@
 #include "domain/core/settings.h"
 #include "domain/record/record.h"
 #include "http/http.h"
+#include "util/table.h"
 
 enum route_flags {
 	R_PUBLIC = 1 << 0,	/* no authentication */
@@ -33,6 +34,7 @@ typedef enum svc_code (*route_fn)(struct req *, struct resp *);
 
 struct field;
 struct resource;
+struct export_cols;
 
 struct route {
 	unsigned method;	/* enum http_method */
@@ -52,6 +54,12 @@ struct route {
 	size_t body_max;	/* 0: the configured default (1 MiB) */
 	const struct resource *res;	/* a declared record's route */
 	const struct record *body_rec;	/* a body decoded by a declaration */
+	/*
+	 * A list that can be had as CSV or Excel (?format=csv|xlsx): the
+	 * columns taken from each item of its answer.  A declared record's
+	 * list (api_rec_list) takes them from the declaration instead.
+	 */
+	const struct export_cols *export;
 };
 
 /*
@@ -226,6 +234,58 @@ enum svc_code query_tristate(struct req *, const char *name, int *out)
     WARN_UNUSED_RESULT;
 /* The customer company of a customer user; 0 for staff. */
 int64_t own_customer(struct req *);
+
+/* ----- answers as files: CSV, Excel, PDF (export.c) ----- */
+
+enum out_fmt {
+	OUT_JSON,
+	OUT_CSV,
+	OUT_XLSX,
+	OUT_PDF,
+};
+
+/*
+ * The columns of a hand-written list's export: each column's key is the
+ * item's JSON key, or a path into it ("customer.name"); money items are
+ * integers of fen, days "YYYY-MM-DD", times ISO-8601.
+ */
+struct export_cols {
+	const struct tcol *cols;
+	size_t n;
+	const char *name;	/* file name: "requests" */
+	const char *zh, *en;	/* sheet name: 服务工单 */
+};
+
+/*
+ * The format the caller asked for: ?format=json|csv|xlsx|pdf, else an
+ * Accept header of exactly text/csv, the xlsx type or application/pdf;
+ * JSON when neither.  SVC_EINVAL naming "format" for another value, or
+ * pdf where pdf_ok is false.
+ */
+enum svc_code api_out_format(struct req *, bool pdf_ok, enum out_fmt *out)
+    WARN_UNUSED_RESULT;
+/* The labels' language: ?lang=en|zh-CN, else Accept-Language, else "zh-CN". */
+const char *api_lang(struct req *);
+/*
+ * Answer the table as a file of fmt (OUT_CSV, OUT_XLSX or OUT_PDF; the
+ * PDF draws the chart when there is one), titled title, downloaded as
+ * name-YYYYMMDD.ext (name: ASCII).  The caller answers JSON itself.
+ */
+enum svc_code api_send_table(struct req *, struct resp *, enum out_fmt,
+    const struct table *, const struct chart *, const char *title,
+    const char *name) WARN_UNUSED_RESULT;
+/* "columns": [{key, type, zh, en}] and "rows": [{key: value}] of a table:
+ * money as fen, days "YYYY-MM-DD", times ISO-8601, ratios as numbers. */
+void table_json(struct jw *, const struct table *);
+/* true when the route's list can be exported (its export or res). */
+bool api_can_export(const struct route *);
+/*
+ * The route's list as CSV or Excel: its handler run page after page
+ * (limit 200, the cursor each page gives) with the caller's other query
+ * arguments, each item written as a row; called by the router.
+ */
+enum svc_code api_export_list(struct req *, struct resp *, enum out_fmt)
+    WARN_UNUSED_RESULT;
 
 /* Free the decoded JSON (called by the http layer at completion). */
 void api_req_cleanup(struct req *);

@@ -208,13 +208,14 @@ static const struct {
 #define NFILTER_PARAMS (sizeof(filter_params) / sizeof(filter_params[0]))
 
 static const char *const run_query[] = { "from", "to", "department_id",
-	"model_id", "customer_id", "user_id", "format", NULL };
+	"model_id", "customer_id", "user_id", "format", "lang", NULL };
 
 static const char *const chart_kinds[] = { "none", "bar", "line", "pie",
 	"pareto" };
 
-static const char *const col_types[] = { "text", "int", "money", "date",
-	"time", "ratio", "number", "bool" };
+/* as table_json() (api/export.c) names them */
+static const char *const col_types[] = { "text", "integer", "money", "date",
+	"time", "ratio", "number", "boolean" };
 
 /*
  * May the caller run def?  A customer user only the reports declared for
@@ -239,6 +240,22 @@ def_head_json(struct jw *w, const struct report_def *def)
 }
 
 static void
+def_chart_json(struct jw *w, const struct report_def *def)
+{
+	jw_key(w, "chart");
+	jw_obj_open(w);
+	jw_kstr(w, "kind", chart_kinds[def->chart.kind]);
+	jw_kstr(w, "x", def->chart.x);
+	jw_key(w, "y");
+	jw_arr_open(w);
+	for (size_t i = 0; def->chart.y != NULL && def->chart.y[i] != NULL;
+	    i++)
+		jw_str(w, def->chart.y[i]);
+	jw_arr_close(w);
+	jw_obj_close(w);
+}
+
+static void
 def_cols_json(struct jw *w, const struct report_def *def)
 {
 	jw_key(w, "columns");
@@ -252,17 +269,7 @@ def_cols_json(struct jw *w, const struct report_def *def)
 		jw_obj_close(w);
 	}
 	jw_arr_close(w);
-	jw_key(w, "chart");
-	jw_obj_open(w);
-	jw_kstr(w, "kind", chart_kinds[def->chart.kind]);
-	jw_kstr(w, "x", def->chart.x);
-	jw_key(w, "y");
-	jw_arr_open(w);
-	for (size_t i = 0; def->chart.y != NULL && def->chart.y[i] != NULL;
-	    i++)
-		jw_str(w, def->chart.y[i]);
-	jw_arr_close(w);
-	jw_obj_close(w);
+	def_chart_json(w, def);
 }
 
 /* GET /api/v1/reports: the reports the caller may run */
@@ -302,50 +309,6 @@ catalogue_h(struct req *rq, struct resp *rs)
 	jw_arr_close(&w);
 	jw_obj_close(&w);
 	return SVC_OK;
-}
-
-static void
-jw_double(struct jw *w, double v)
-{
-	char tmp[40];
-
-	snprintf(tmp, sizeof(tmp), "%.10g", v);
-	jw_raw(w, tmp);
-}
-
-static void
-cell_json(struct jw *w, const struct tcol *col, const struct tcell *c)
-{
-	char tmp[16];
-
-	if (c->null) {
-		jw_null(w);
-		return;
-	}
-	switch (col->type) {
-	case COL_TEXT:
-		jw_str(w, c->s);
-		break;
-	case COL_DATE:
-		snprintf(tmp, sizeof(tmp), "%04d-%02d-%02d",
-		    (int)(c->i / 10000), (int)(c->i / 100 % 100),
-		    (int)(c->i % 100));
-		jw_str(w, tmp);
-		break;
-	case COL_TIME:
-		jw_time(w, c->i);
-		break;
-	case COL_RATIO:
-	case COL_NUM:
-		jw_double(w, c->d);
-		break;
-	case COL_BOOL:
-		jw_bool(w, c->i != 0);
-		break;
-	default:
-		jw_i64(w, c->i);
-		break;
-	}
 }
 
 /* the filters of the query; refuses one def does not take, naming it */
@@ -397,7 +360,8 @@ run_filters(struct req *rq, const struct report_def *def,
 
 /*
  * GET /api/v1/reports/{key}?from=YYYY-MM&to=YYYY-MM&department_id=
- * &model_id=&customer_id=&user_id=: one report of the catalogue
+ * &model_id=&customer_id=&user_id=&format=json|csv|xlsx|pdf&lang=: one
+ * report of the catalogue, as JSON or as a file (api_send_table)
  */
 static enum svc_code
 report_run_h(struct req *rq, struct resp *rs)
@@ -406,6 +370,7 @@ report_run_h(struct req *rq, struct resp *rs)
 	struct report_filters f;
 	struct table t;
 	enum svc_code rc;
+	enum out_fmt fmt;
 	struct jw w;
 	bool ok;
 
@@ -422,13 +387,14 @@ report_run_h(struct req *rq, struct resp *rs)
 	rc = run_filters(rq, def, &f);
 	if (rc)
 		return rc;
-	if (req_query(rq, "format") != NULL)
-		return svc_fail_field(&rq->err, SVC_EINVAL, "format",
-		    "not_supported", "reports are answered as JSON only for "
-		    "now");
-	rc = report_run(rq->db, &rq->arena, def, &f, &t, &rq->err);
+	rc = api_out_format(rq, true, &fmt);
+	if (rc == SVC_OK)
+		rc = report_run(rq->db, &rq->arena, def, &f, &t, &rq->err);
 	if (rc)
 		return rc;
+	if (fmt != OUT_JSON)
+		return api_send_table(rq, rs, fmt, &t, &def->chart,
+		    api_lang(rq)[0] == 'e' ? def->en : def->zh, def->key);
 	resp_json(rs, 200, &w);
 	jw_obj_open(&w);
 	def_head_json(&w, def);
@@ -449,18 +415,8 @@ report_run_h(struct req *rq, struct resp *rs)
 	if (def->filters & REPORT_F_PERSON && f.user_id)
 		jw_ki64(&w, "user_id", f.user_id);
 	jw_obj_close(&w);
-	def_cols_json(&w, def);
-	jw_key(&w, "rows");
-	jw_arr_open(&w);
-	for (size_t r = 0; r < t.nrows; r++) {
-		jw_obj_open(&w);
-		for (size_t c = 0; c < t.ncols; c++) {
-			jw_key(&w, t.cols[c].key);
-			cell_json(&w, &t.cols[c], table_cell(&t, r, c));
-		}
-		jw_obj_close(&w);
-	}
-	jw_arr_close(&w);
+	table_json(&w, &t);
+	def_chart_json(&w, def);
 	jw_obj_close(&w);
 	return SVC_OK;
 }
@@ -486,7 +442,8 @@ const struct route report_routes[] = {
 	    "request.read", 0, "reports", "run a report of the catalogue: "
 	    "?from=YYYY-MM&to=YYYY-MM (default the last 12 months, at most 36)"
 	    " and the filters it takes (department_id, model_id, customer_id, "
-	    "user_id); each report needs its own permission; a customer user "
+	    "user_id); format=csv|xlsx|pdf answers a file (lang=en|zh-CN "
+	    "labels); each report needs its own permission; a customer user "
 	    "runs only request-cycle and consultations, over its own company",
 	    NULL, run_query },
 };

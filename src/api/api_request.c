@@ -781,6 +781,50 @@ kb_suggest_h(struct req *rq, struct resp *rs)
 	return SVC_OK;
 }
 
+/* The service requests list as a file (?format=csv|xlsx). */
+static const struct tcol request_cols[] = {
+	{ "number", "工单号", "Number", COL_TEXT },
+	{ "type", "类型", "Type", COL_TEXT },
+	{ "channel", "渠道", "Channel", COL_TEXT },
+	{ "severity", "紧急程度", "Severity", COL_TEXT },
+	{ "state", "状态", "State", COL_TEXT },
+	{ "customer_name", "客户", "Customer", COL_TEXT },
+	{ "contact_name", "联系人", "Contact", COL_TEXT },
+	{ "contact_phone", "联系电话", "Phone", COL_TEXT },
+	{ "serial", "序列号", "Serial", COL_TEXT },
+	{ "title", "标题", "Title", COL_TEXT },
+	{ "description", "问题描述", "Description", COL_TEXT },
+	{ "in_warranty", "保内", "In warranty", COL_BOOL },
+	{ "assignee_name", "处理人", "Assignee", COL_TEXT },
+	{ "resolution", "处理结果", "Resolution", COL_TEXT },
+	{ "reopen_count", "重开次数", "Reopened", COL_INT },
+	{ "created_at", "受理时间", "Created", COL_TIME },
+	{ "due_at", "时限", "Due", COL_TIME },
+	{ "due_breached", "已超时", "Breached", COL_BOOL },
+	{ "closed_at", "关闭时间", "Closed", COL_TIME },
+};
+
+static const struct export_cols request_export = {
+	request_cols, sizeof(request_cols) / sizeof(request_cols[0]),
+	"requests", "服务工单", "Service requests",
+};
+
+/* The articles list as a file. */
+static const struct tcol kb_cols[] = {
+	{ "id", "编号", "ID", COL_INT },
+	{ "kind", "类别", "Kind", COL_TEXT },
+	{ "title", "标题", "Title", COL_TEXT },
+	{ "category", "分类", "Category", COL_TEXT },
+	{ "body", "内容", "Body", COL_TEXT },
+	{ "active", "启用", "Active", COL_BOOL },
+	{ "updated_at", "修改时间", "Updated", COL_TIME },
+};
+
+static const struct export_cols kb_export = {
+	kb_cols, sizeof(kb_cols) / sizeof(kb_cols[0]), "kb-articles",
+	"知识库", "Knowledge base",
+};
+
 #define J R_JSON
 #define W R_WRITE
 
@@ -789,7 +833,8 @@ const struct route request_routes[] = {
 	    0, "requests", "list service requests (newest first, or sort=due:"
 	    " the SLA clock due soonest first; total=true: with the count)",
 	    NULL,
-	    request_list_query },
+	    request_list_query,
+	    .export = &request_export },
 	{ HTTP_POST, "/api/v1/requests", request_create_h, NULL,
 	    "request.create", W | J | R_IDEMPOTENT, "requests",
 	    "record a service request", request_create_fields, NULL },
@@ -837,7 +882,8 @@ const struct route request_routes[] = {
 	    "sold units, open and past requests", NULL,
 	    intake_query },
 	{ HTTP_GET, "/api/v1/kb/articles", kb_list_h, NULL, "kb.read", 0, "kb",
-	    "list knowledge-base articles", NULL, kb_list_query },
+	    "list knowledge-base articles", NULL, kb_list_query,
+	    .export = &kb_export },
 	{ HTTP_POST, "/api/v1/kb/articles", kb_create_h, NULL, "kb.manage",
 	    W | J | R_IDEMPOTENT, "kb", "write an article", kb_fields, NULL },
 	{ HTTP_GET, "/api/v1/kb/articles/{id}", kb_get_h, NULL, "kb.read", 0,

@@ -517,13 +517,39 @@ return_settings_put_h(struct req *rq, struct resp *rs)
 	return api_settings_put(rq, rs, &rma_settings_group, settings_fields);
 }
 
+/* The returns list as a file (?format=csv|xlsx). */
+static const struct tcol return_cols[] = {
+	{ "number", "单号", "Number", COL_TEXT },
+	{ "kind", "类型", "Kind", COL_TEXT },
+	{ "state", "状态", "State", COL_TEXT },
+	{ "customer_name", "客户", "Customer", COL_TEXT },
+	{ "filed_date", "申请日期", "Filed", COL_DATE },
+	{ "reason", "原因", "Reason", COL_TEXT },
+	{ "total_quantity", "数量", "Quantity", COL_INT },
+	{ "total_amount_fen", "金额", "Amount", COL_MONEY },
+	{ "has_used_goods", "含旧品", "Used goods", COL_BOOL },
+	{ "qc_verdict", "质检结论", "QC verdict", COL_TEXT },
+	{ "resolution", "处理方式", "Resolution", COL_TEXT },
+	{ "refund_fen", "退款", "Refund", COL_MONEY },
+	{ "waiting_step", "待办步骤", "Waiting step", COL_TEXT },
+	{ "state_since", "进入本状态", "In state since", COL_TIME },
+	{ "created_at", "创建时间", "Created", COL_TIME },
+	{ "closed_at", "关闭时间", "Closed", COL_TIME },
+};
+
+static const struct export_cols return_export = {
+	return_cols, sizeof(return_cols) / sizeof(return_cols[0]), "returns",
+	"调退货", "Returns",
+};
+
 #define J R_JSON
 #define W R_WRITE
 
 const struct route rma_routes[] = {
 	{ HTTP_GET, "/api/v1/returns", return_list_h, NULL, "return.read", 0,
 	    "returns", "list return/exchange forms (newest first)", NULL,
-	    return_list_query },
+	    return_list_query,
+	    .export = &return_export },
 	{ HTTP_POST, "/api/v1/returns", return_create_h, NULL, "return.create",
 	    W | J | R_IDEMPOTENT, "returns", "file or register a return/"
 	    "exchange form 《调退货明细表》; lines: [{unit_id or serial or "

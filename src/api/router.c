@@ -558,6 +558,32 @@ out:
 	return rc;
 }
 
+/*
+ * A list: as a file when ?format= (or Accept) asks for one, else its JSON
+ * with format=json and lang accepted.
+ */
+static enum svc_code
+list_or_export(struct req *rq, struct resp *rs)
+{
+	static const char *const hidden[][2] = {
+		{ "format", NULL }, { "lang", NULL },
+	};
+	enum out_fmt fmt;
+	enum svc_code rc;
+
+	rc = api_out_format(rq, false, &fmt);
+	if (rc)
+		return rc;
+	if (fmt != OUT_JSON)
+		return api_export_list(rq, rs, fmt);
+	rq->qover = hidden;
+	rq->nqover = sizeof(hidden) / sizeof(hidden[0]);
+	rc = rq->route->fn(rq, rs);
+	rq->qover = NULL;
+	rq->nqover = 0;
+	return rc;
+}
+
 static enum svc_code
 execute(struct req *rq, struct resp *rs)
 {
@@ -571,6 +597,8 @@ execute(struct req *rq, struct resp *rs)
 			if (rc != SVC_OK)
 				return rc;
 		}
+		if (api_can_export(r))
+			return list_or_export(rq, rs);
 		return r->fn(rq, rs);
 	}
 	if (r->flags & R_IDEMPOTENT) {

@@ -8,6 +8,53 @@
 
 #include "api/api.h"
 
+/* Lists as files (?format=csv|xlsx). */
+static const struct tcol user_cols[] = {
+	{ "id", "编号", "ID", COL_INT },
+	{ "username", "登录名", "Login", COL_TEXT },
+	{ "display_name", "姓名", "Name", COL_TEXT },
+	{ "phone", "电话", "Phone", COL_TEXT },
+	{ "email", "邮箱", "Email", COL_TEXT },
+	{ "department_id", "部门", "Department", COL_INT },
+	{ "active", "启用", "Active", COL_BOOL },
+	{ "created_at", "创建时间", "Created", COL_TIME },
+};
+
+static const struct export_cols user_export = {
+	user_cols, sizeof(user_cols) / sizeof(user_cols[0]), "users", "用户",
+	"Users",
+};
+
+static const struct tcol dept_cols[] = {
+	{ "id", "编号", "ID", COL_INT },
+	{ "code", "代码", "Code", COL_TEXT },
+	{ "name", "名称", "Name", COL_TEXT },
+	{ "parent_id", "上级部门", "Parent", COL_INT },
+	{ "active", "启用", "Active", COL_BOOL },
+};
+
+static const struct export_cols dept_export = {
+	dept_cols, sizeof(dept_cols) / sizeof(dept_cols[0]), "departments",
+	"部门", "Departments",
+};
+
+static const struct tcol audit_cols[] = {
+	{ "at", "时间", "At", COL_TIME },
+	{ "username", "登录名", "Login", COL_TEXT },
+	{ "display_name", "姓名", "Name", COL_TEXT },
+	{ "action", "操作", "Action", COL_TEXT },
+	{ "entity", "对象", "Entity", COL_TEXT },
+	{ "entity_id", "对象编号", "Entity ID", COL_INT },
+	{ "doc_number", "单号", "Document", COL_TEXT },
+	{ "ip", "IP", "IP", COL_TEXT },
+	{ "request_id", "请求编号", "Request ID", COL_TEXT },
+};
+
+static const struct export_cols audit_export = {
+	audit_cols, sizeof(audit_cols) / sizeof(audit_cols[0]), "audit",
+	"审计日志", "Audit log",
+};
+
 #define J (R_JSON)
 #define W (R_WRITE)
 
@@ -54,7 +101,8 @@ const struct route core_routes[] = {
 	    NULL },
 
 	{ HTTP_GET, "/api/v1/users", api_user_list, NULL, "user.read", 0,
-	    "users", "list users", NULL, user_list_query },
+	    "users", "list users", NULL, user_list_query,
+	    .export = &user_export },
 	{ HTTP_POST, "/api/v1/users", api_user_create, api_user_create_prepare,
 	    "user.manage", W | J | R_IDEMPOTENT, "users", "create a user",
 	    user_create_fields, NULL },
@@ -76,7 +124,8 @@ const struct route core_routes[] = {
 
 	{ HTTP_GET, "/api/v1/departments", api_dept_list, NULL,
 	    "department.read", 0, "departments", "list departments", NULL,
-	    list_query },
+	    list_query,
+	    .export = &dept_export },
 	{ HTTP_POST, "/api/v1/departments", api_dept_create, NULL,
 	    "department.manage", W | J | R_IDEMPOTENT, "departments",
 	    "create a department", dept_create_fields, NULL },
@@ -88,7 +137,8 @@ const struct route core_routes[] = {
 
 	{ HTTP_GET, "/api/v1/audit", api_audit_list, NULL, "audit.read", 0,
 	    "audit", "the audit log, newest first (read only)", NULL,
-	    audit_list_query },
+	    audit_list_query,
+	    .export = &audit_export },
 };
 
 const size_t core_nroutes = sizeof(core_routes) / sizeof(core_routes[0]);

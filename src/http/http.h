@@ -76,6 +76,13 @@ struct req {
 	struct req_arg *args;
 	size_t nargs;
 	/*
+	 * Query arguments set by the api layer over the caller's (an
+	 * export's paging): qover[0..nqover) name/value pairs; a NULL value
+	 * hides the caller's argument of that name.
+	 */
+	const char *const (*qover)[2];
+	size_t nqover;
+	/*
 	 * A write answered after its commit without holding an HTTP thread:
 	 * set by server.c when it can suspend the connection; api_dispatch
 	 * then leaves the write in `write` and returns true; server.c

@@ -66,9 +66,25 @@ req_header(struct req *rq, const char *name)
 	return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
 }
 
+/* The api layer's value of name: *out (NULL: hidden); false: not set. */
+static bool
+query_over(const struct req *rq, const char *name, const char **out)
+{
+	for (size_t i = 0; i < rq->nqover; i++)
+		if (strcasecmp(rq->qover[i][0], name) == 0) {
+			*out = rq->qover[i][1];
+			return true;
+		}
+	return false;
+}
+
 const char *
 req_query(struct req *rq, const char *name)
 {
+	const char *v;
+
+	if (query_over(rq, name, &v))
+		return v;
 	if (rq->big_query != NULL) {
 		/* as libmicrohttpd: the first, names compared caselessly */
 		for (size_t i = 0; i < rq->nargs; i++)
@@ -87,6 +103,7 @@ req_cookie(struct req *rq, const char *name)
 }
 
 struct each_ctx {
+	const struct req *rq;
 	enum svc_code (*fn)(void *, const char *, const char *);
 	void *ctx;
 	enum svc_code rc;
@@ -96,8 +113,11 @@ static enum MHD_Result
 each_arg(void *cls, enum MHD_ValueKind kind, const char *k, const char *v)
 {
 	struct each_ctx *e = cls;
+	const char *over;
 
 	(void)kind;
+	if (query_over(e->rq, k, &over))
+		return MHD_YES;		/* given below, or hidden */
 	e->rc = e->fn(e->ctx, k, v ? v : "");
 	return e->rc == SVC_OK ? MHD_YES : MHD_NO;
 }
@@ -106,15 +126,21 @@ enum svc_code
 req_query_each(struct req *rq,
     enum svc_code (*fn)(void *, const char *, const char *), void *ctx)
 {
-	struct each_ctx e = { fn, ctx, SVC_OK };
+	struct each_ctx e = { rq, fn, ctx, SVC_OK };
+	const char *over;
 
 	if (rq->big_query != NULL) {
 		for (size_t i = 0; i < rq->nargs && e.rc == SVC_OK; i++)
-			e.rc = fn(ctx, rq->args[i].k,
-			    rq->args[i].v ? rq->args[i].v : "");
-		return e.rc;
+			if (!query_over(rq, rq->args[i].k, &over))
+				e.rc = fn(ctx, rq->args[i].k,
+				    rq->args[i].v ? rq->args[i].v : "");
+	} else {
+		MHD_get_connection_values(rq->conn, MHD_GET_ARGUMENT_KIND,
+		    each_arg, &e);
 	}
-	MHD_get_connection_values(rq->conn, MHD_GET_ARGUMENT_KIND, each_arg, &e);
+	for (size_t i = 0; i < rq->nqover && e.rc == SVC_OK; i++)
+		if (rq->qover[i][1] != NULL)
+			e.rc = fn(ctx, rq->qover[i][0], rq->qover[i][1]);
 	return e.rc;
 }
 

@@ -5,10 +5,69 @@
 // and consultations over its own company only; the staff reports are
 // refused to it whatever its roles).
 
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 const ALL = ['monthly-summary', 'request-cycle', 'sla-attainment', 'returns-customers', 'returns-open',
   'consultations'];
 const CUSTOMER = ['request-cycle', 'consultations'];
-const TYPES = { text: 'string', int: 'number', money: 'number', ratio: 'number', number: 'number', bool: 'boolean' };
+const TYPES = { text: 'string', integer: 'number', money: 'number', ratio: 'number', number: 'number', boolean: 'boolean' };
+
+/* RFC 4180 records (the export engineer's parser, 63-export, in short) */
+function parseCsv(text) {
+  const rows = [];
+  let row = [], field = '', i = 0, quoted = false;
+  while (i < text.length) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { field += '"'; i += 2; continue; }
+      if (c === '"') { quoted = false; i++; continue; }
+      field += c; i++; continue;
+    }
+    if (c === '"' && field === '') { quoted = true; i++; continue; }
+    if (c === ',') { row.push(field); field = ''; i++; continue; }
+    if (c === '\r' && text[i + 1] === '\n') { row.push(field); rows.push(row); row = []; field = ''; i += 2; continue; }
+    field += c; i++;
+  }
+  return rows;
+}
+
+/* the first sheet of a workbook read by openpyxl: rows of [value, kind] */
+function readXlsx(buf) {
+  const dir = mkdtempSync(join(tmpdir(), 'as-rep-'));
+  const file = join(dir, 'report.xlsx');
+  writeFileSync(file, buf);
+  const py = `
+import json, sys, openpyxl
+ws = openpyxl.load_workbook(sys.argv[1]).worksheets[0]
+out = []
+for row in ws.iter_rows():
+    r = []
+    for c in row:
+        v = c.value
+        k = "b" if isinstance(v, bool) else "n" if isinstance(v, (int, float)) else "s"
+        r.append([v, k])
+    out.append(r)
+print(json.dumps({"title": ws.title, "rows": out}, ensure_ascii=False))
+`;
+  return JSON.parse(execFileSync('/usr/bin/python3', ['-c', py, file], { maxBuffer: 64 << 20 }).toString('utf8'));
+}
+
+const yuan = (fen) => (fen < 0 ? '-' : '') + `${Math.floor(Math.abs(fen) / 100)}.${String(Math.abs(fen) % 100).padStart(2, '0')}`;
+
+/* a JSON cell as the CSV writes it (lang=en) */
+function csvText(type, v) {
+  if (v === null) return '';
+  if (type === 'money') return yuan(v);
+  // decimals as %.4f (ratio) or %.1f (number), trailing zeros dropped
+  const dec = (d, n) => { const x = d.toFixed(n).replace(/\.?0+$/, ''); return x === '-0' ? '0' : x; };
+  if (type === 'ratio') return dec(v, 4);
+  if (type === 'number') return dec(v, 1);
+  if (type === 'boolean') return v ? 'yes' : 'no';
+  return String(v);
+}
 
 const keysOf = async (t, token) => {
   const res = t.expectStatus(await t.req('GET', '/api/v1/reports', { token }), 200, 'catalogue');
@@ -113,6 +172,41 @@ export const tests = [
     t.deepEqual(open.filters, {});
     for (const row of open.rows)
       t.equal(row.total, row.age_0_1d + row.age_1_3d + row.age_3_7d + row.age_over_7d, `${row.step}: buckets add up`);
+  }],
+
+  ['every report as CSV and as Excel reads back equal to its JSON', async (t) => {
+    const mgr = (await t.login('asmanager')).token;
+    for (const key of ALL) {
+      const q = key === 'returns-open' ? '' : '?from=2026-01&to=2026-12';
+      const json = await run(t, mgr, key, q);
+      const sep = q ? '&' : '?';
+      const csv = t.expectStatus(await t.req('GET', `/api/v1/reports/${key}${q}${sep}format=csv&lang=en`, { token: mgr }),
+        200, `${key} csv`);
+      t.ok(/^text\/csv/.test(csv.headers['content-type']), `${key}: text/csv`);
+      t.ok(/attachment; filename="[a-z-]+-\d{8}\.csv"/.test(csv.headers['content-disposition']), `${key}: a file`);
+      const rows = parseCsv(csv.text.replace(/^\ufeff/, ''));
+      t.deepEqual(rows[0], json.columns.map((c) => c.en), `${key}: the English header`);
+      t.equal(rows.length - 1, json.rows.length, `${key}: every row`);
+      json.rows.forEach((r, i) => t.deepEqual(rows[i + 1], json.columns.map((c) => csvText(c.type, r[c.key])),
+        `${key}: csv row ${i}`));
+      const x = t.expectStatus(await t.req('GET', `/api/v1/reports/${key}${q}${sep}format=xlsx`, { token: mgr }), 200,
+        `${key} xlsx`);
+      const sheet = readXlsx(x.buf);
+      t.deepEqual(sheet.rows[0].map((c) => c[0]), json.columns.map((c) => c.zh), `${key}: the Chinese header`);
+      t.equal(sheet.rows.length - 1, json.rows.length, `${key}: every row in Excel`);
+      json.rows.forEach((r, i) => json.columns.forEach((c, k) => {
+        const [v, kind] = sheet.rows[i + 1][k];
+        const want = r[c.key];
+        if (want === null) return t.ok(v === null || v === '', `${key}.${c.key}: empty`);
+        if (c.type === 'money') return t.equal(Math.round(v * 100), want, `${key}.${c.key}: yuan`);
+        if (c.type === 'ratio' || c.type === 'number') return t.ok(Math.abs(v - want) < 1e-9, `${key}.${c.key}`);
+        if (c.type === 'boolean') return t.equal(v, want, `${key}.${c.key}: boolean`);
+        t.equal(kind, c.type === 'text' ? 's' : 'n', `${key}.${c.key}: typed`);
+        return t.equal(v, want, `${key}.${c.key}`);
+      }));
+    }
+    t.expectError(await t.req('GET', '/api/v1/reports/monthly-summary?format=doc', { token: mgr }), 400,
+      'validation_failed', 'format');
   }],
 
   ['a customer user sees only its own company', async (t) => {
