@@ -895,6 +895,28 @@ api_notify_read_all(struct req *rq, struct resp *rs)
 
 /* ----- the routes ----- */
 
+/* The clocks list as a file. */
+static const struct tcol clock_cols[] = {
+	{ "doc_ref", "单据", "Document", COL_TEXT },
+	{ "doc_kind", "单据类型", "Document kind", COL_TEXT },
+	{ "metric", "考核项", "Metric", COL_TEXT },
+	{ "policy_name", "政策", "Policy", COL_TEXT },
+	{ "state", "状态", "State", COL_TEXT },
+	{ "started_at", "开始", "Started", COL_TIME },
+	{ "due_at", "时限", "Due", COL_TIME },
+	{ "remaining_min", "剩余(分钟)", "Remaining (min)", COL_INT },
+	{ "overdue_min", "超时(分钟)", "Overdue (min)", COL_INT },
+	{ "paused_min", "暂停(分钟)", "Paused (min)", COL_INT },
+	{ "breached_at", "超时于", "Breached", COL_TIME },
+	{ "stopped_at", "完成于", "Stopped", COL_TIME },
+	{ "outcome", "结果", "Outcome", COL_TEXT },
+};
+
+static const struct export_cols clock_export = {
+	clock_cols, sizeof(clock_cols) / sizeof(clock_cols[0]), "sla-clocks",
+	"服务时限", "SLA clocks",
+};
+
 /* The policies list as a file (?format=csv|xlsx). */
 static const struct tcol policy_cols[] = {
 	{ "id", "编号", "ID", COL_INT },
@@ -956,7 +978,8 @@ const struct route sla_routes[] = {
 	    0, "sla", "the SLA clocks of a document (doc_kind, doc_id), or the "
 	    "running clocks of every document soonest due first (due=soon|"
 	    "overdue, due_before, owner_id=me, metric, doc_kind; with total)",
-	    NULL, clock_list_query },
+	    NULL, clock_list_query,
+	    .export = &clock_export },
 	{ HTTP_GET, "/api/v1/sla/clocks/{id}", api_sla_clock_get, NULL,
 	    "sla.read", 0, "sla", "one SLA clock with the explanation of its "
 	    "due time", NULL, NULL },
