@@ -10,7 +10,7 @@ PKGS     = libmicrohttpd sqlite3 libpq jansson libsodium xlsxwriter pangocairo
 WARN     = -Wall -Wextra -Wshadow -Wformat=2 -Wno-format-nonliteral -Wno-missing-field-initializers -Werror
 OPT     ?= -O2 -g
 XCFLAGS  = $(OPT) -std=c11 -D_GNU_SOURCE $(WARN) -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
-LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
+LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 BUILD   ?= build
 -include config.mk
 
