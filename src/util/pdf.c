@@ -768,29 +768,62 @@ table_widths(struct pdf_doc *d, const struct table *t, struct grid *g,
 		if (nat[c] < 28)
 			nat[c] = 28;
 		sum += nat[c];
-		if (t->cols[c].type == COL_TEXT)
-			flex += nat[c];
-		else
-			fixed += nat[c];
+	}
+	if (sum <= CONTENT_W) {
+		/* spread what is left over the columns */
+		for (size_t c = 0; c < g->ncols; c++)
+			g->w[c] = nat[c] * CONTENT_W / sum;
+		return;
+	}
+	/*
+	 * Too wide: the columns narrower than a fair share of what is left
+	 * keep their width; the wide ones share the rest (they wrap).
+	 */
+	for (size_t c = 0; c < g->ncols; c++)
+		g->w[c] = -1;
+	for (bool moved = true; moved;) {
+		double avail = CONTENT_W;
+		size_t nfree = 0;
+
+		moved = false;
+		for (size_t c = 0; c < g->ncols; c++) {
+			if (g->w[c] >= 0)
+				avail -= g->w[c];
+			else
+				nfree++;
+		}
+		for (size_t c = 0; c < g->ncols && nfree > 0; c++)
+			if (g->w[c] < 0 && nat[c] <= avail / (double)nfree) {
+				g->w[c] = nat[c];
+				moved = true;
+			}
 	}
 	for (size_t c = 0; c < g->ncols; c++) {
-		if (sum <= CONTENT_W)
-			/* spread what is left over the columns */
-			g->w[c] = nat[c] * CONTENT_W / sum;
-		else if (flex > 0 && fixed < CONTENT_W * 0.7 &&
-		    t->cols[c].type == COL_TEXT)
-			g->w[c] = nat[c] * (CONTENT_W - fixed) / flex;
-		else if (flex > 0 && fixed < CONTENT_W * 0.7)
-			g->w[c] = nat[c];
+		if (g->w[c] >= 0)
+			fixed += g->w[c];
 		else
-			g->w[c] = nat[c] * CONTENT_W / sum;
+			flex += nat[c];
 	}
+	for (size_t c = 0; c < g->ncols; c++)
+		if (g->w[c] < 0)
+			g->w[c] = nat[c] * (CONTENT_W - fixed) / flex;
 }
 
 #define SAMPLE_ROWS 100
 
+/* Is column key one of keys (NULL-ended; NULL: none)? */
+static bool
+in_keys(const char *const *keys, const char *key)
+{
+	for (size_t i = 0; keys != NULL && keys[i] != NULL; i++)
+		if (strcmp(keys[i], key) == 0)
+			return true;
+	return false;
+}
+
 void
-pdf_table(struct pdf_doc *d, const struct table *t, bool totals)
+pdf_table(struct pdf_doc *d, const struct table *t,
+    const char *const *totals)
 {
 	struct grid g = { 0 };
 	const char *head[GRID_MAX], *v[GRID_MAX];
@@ -826,15 +859,16 @@ pdf_table(struct pdf_doc *d, const struct table *t, bool totals)
 		}
 		grid_row(d, &g, v, F_BODY);
 	}
-	if (totals) {
+	if (totals != NULL && totals[0] != NULL) {
 		for (size_t c = 0; c < g.ncols; c++) {
 			int64_t sum = 0;
 			struct tcell s = { .null = false };
 
 			row[c][0] = '\0';
 			v[c] = row[c];
-			if (t->cols[c].type != COL_INT &&
-			    t->cols[c].type != COL_MONEY)
+			if ((t->cols[c].type != COL_INT &&
+			    t->cols[c].type != COL_MONEY) ||
+			    !in_keys(totals, t->cols[c].key))
 				continue;
 			for (size_t r = 0; r < t->nrows; r++)
 				if (!table_cell(t, r, c)->null)
@@ -850,35 +884,39 @@ pdf_table(struct pdf_doc *d, const struct table *t, bool totals)
 	d->y += 8;
 }
 
+static const struct tcol sig_cols[] = {
+	{ "step", "签字环节", "Step", COL_TEXT },
+	{ "name", "签字人", "Signed by", COL_TEXT },
+	{ "role", "角色", "Role", COL_TEXT },
+	{ "at", "时间", "Time", COL_TEXT },	/* formatted: no wrap */
+	{ "note", "备注", "Note", COL_TEXT },
+};
+
 void
 pdf_signatures(struct pdf_doc *d, const struct pdf_sig *s, size_t n)
 {
-	static const char *const head[] = { "签字环节", "签字人", "角色",
-		"时间", "备注" };
-	struct grid g = { .ncols = 5, .head = head };
-	const char *v[5];
-	char at[40];
+	struct table t = { sig_cols, 5, NULL, n };
+	char (*at)[40];
 
 	if (n == 0) {
 		pdf_text(d, "（无签字）");
 		return;
 	}
-	g.w[0] = 100;
-	g.w[1] = 80;
-	g.w[2] = 80;
-	g.w[3] = 90;
-	g.w[4] = CONTENT_W - 350;
-	grid_begin(d, &g);
+	t.cells = xcalloc(n * 5, sizeof(*t.cells));
+	at = xcalloc(n, sizeof(*at));
 	for (size_t i = 0; i < n; i++) {
-		pdf_time(s[i].at, at, sizeof(at));
-		v[0] = s[i].step;
-		v[1] = s[i].name;
-		v[2] = s[i].role;
-		v[3] = at;
-		v[4] = s[i].note != NULL ? s[i].note : "";
-		grid_row(d, &g, v, F_BODY);
+		struct tcell *c = table_cell(&t, i, 0);
+
+		pdf_time(s[i].at, at[i], sizeof(at[i]));
+		c[0].s = s[i].step;
+		c[1].s = s[i].name;
+		c[2].s = s[i].role;
+		c[3].s = at[i];
+		c[4].s = s[i].note != NULL ? s[i].note : "";
 	}
-	d->y += 8;
+	pdf_table(d, &t, NULL);
+	free(at);
+	free(t.cells);
 }
 
 /* ----- charts ----- */
@@ -1297,7 +1335,7 @@ pdf_report(const struct pdf_template *tpl, const char *title,
 		pdf_text(d, filters);
 	if (ch != NULL && ch->kind != CHART_NONE)
 		pdf_chart(d, t, ch);
-	pdf_table(d, t, false);
+	pdf_table(d, t, NULL);
 	return pdf_finish(d, fd, len, err);
 }
 

@@ -84,10 +84,13 @@ void pdf_fields(struct pdf_doc *, const struct pdf_field *, size_t n);
 /* A paragraph: wrapped, broken across pages between lines. */
 void pdf_text(struct pdf_doc *, const char *text);
 /*
- * The table's rows under a header row of its Chinese labels; with totals,
- * a last row "合计" with the sums of its COL_INT and COL_MONEY columns.
+ * The table's rows under a header row of its Chinese labels; with totals
+ * (the keys of COL_INT or COL_MONEY columns, NULL-ended), a last row
+ * "合计" with their sums.  Column widths: the natural widths of the header
+ * and the first 100 rows, text columns shrunk (wrapped) to fit the page.
  */
-void pdf_table(struct pdf_doc *, const struct table *, bool totals);
+void pdf_table(struct pdf_doc *, const struct table *,
+    const char *const *totals);
 /* The signatures, oldest first; none: the line "（无签字）". */
 void pdf_signatures(struct pdf_doc *, const struct pdf_sig *, size_t n);
 /*
