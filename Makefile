@@ -108,7 +108,13 @@ clean:
 bench:
 	bench/run.sh
 
-.PHONY: all deps run web unit test asan fuzz bench clean lint
+# make bench-pdf: how long a printed page takes (bench/pdf.c; bench/README.md)
+$(BUILD)/bench_pdf: bench/pdf.c $(CORE_OBJ)
+	$(CC) $(XCFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+bench-pdf: $(BUILD)/bench_pdf
+	$(BUILD)/bench_pdf 200
+
+.PHONY: all deps run web unit test asan fuzz bench bench-pdf clean lint
 -include $(CORE_OBJ:.o=.d) $(SERVER_OBJ:.o=.d) $(BUILD)/src/main.d
 
 docs/api.md: docs/api.head.md aftersales

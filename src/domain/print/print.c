@@ -208,7 +208,9 @@ static const char *const words[][2] = {
 	{ "refused", "拒收" }, { "intact", "完好" },
 	{ "company_defect", "公司责任缺陷" }, { "customer_damage", "客户责任损坏" },
 	/* SLA metrics and timeline kinds */
-	{ "response", "响应" }, { "resolution", "解决" },
+	{ "response", "响应" }, { "resolution", "解决" }, { "answer", "答复" },
+	{ "arrival", "到场" }, { "return_slip", "退货单寄出" },
+	{ "trip_summary", "出差报告" },
 	{ "note", "内部备注" }, { "reply", "回复" },
 	{ "transition", "状态变更" }, { "created", "创建" },
 };
