@@ -267,13 +267,15 @@ enum svc_code api_out_format(struct req *, bool pdf_ok, enum out_fmt *out)
 /* The labels' language: ?lang=en|zh-CN, else Accept-Language, else "zh-CN". */
 const char *api_lang(struct req *);
 /*
- * Answer the table as a file of fmt (OUT_CSV, OUT_XLSX or OUT_PDF; the
- * PDF draws the chart when there is one), titled title, downloaded as
- * name-YYYYMMDD.ext (name: ASCII).  The caller answers JSON itself.
+ * Answer the table as a file of fmt (OUT_CSV, OUT_XLSX or OUT_PDF: the
+ * "report" document template's header, title, the line note (its filters;
+ * NULL: none), the chart when there is one, the table), titled title,
+ * downloaded as name-YYYYMMDD.ext (name: ASCII; a PDF is shown inline).
+ * The caller answers JSON itself.
  */
 enum svc_code api_send_table(struct req *, struct resp *, enum out_fmt,
     const struct table *, const struct chart *, const char *title,
-    const char *name) WARN_UNUSED_RESULT;
+    const char *note, const char *name) WARN_UNUSED_RESULT;
 /* "columns": [{key, type, zh, en}] and "rows": [{key: value}] of a table:
  * money as fen, days "YYYY-MM-DD", times ISO-8601, ratios as numbers. */
 void table_json(struct jw *, const struct table *);

@@ -358,6 +358,33 @@ run_filters(struct req *rq, const struct report_def *def,
 	return SVC_OK;
 }
 
+/* The filters of a report as one line for its PDF: 期间 2026-01 至 2026-12. */
+static const char *
+filters_note(struct req *rq, const struct report_def *def,
+    const struct report_filters *f, bool en)
+{
+	struct arena *a = &rq->arena;
+	const char *s = "";
+
+	if (def->filters & REPORT_F_PERIOD)
+		s = arena_printf(a, en ? "Period %04d-%02d to %04d-%02d" :
+		    "期间 %04d-%02d 至 %04d-%02d", f->from_ym / 100,
+		    f->from_ym % 100, f->to_ym / 100, f->to_ym % 100);
+	if ((def->filters & REPORT_F_DEPT) && f->department_id)
+		s = arena_printf(a, en ? "%s; department #%lld" :
+		    "%s；部门 #%lld", s, (long long)f->department_id);
+	if ((def->filters & REPORT_F_MODEL) && f->model_id)
+		s = arena_printf(a, en ? "%s; model #%lld" : "%s；型号 #%lld",
+		    s, (long long)f->model_id);
+	if ((def->filters & REPORT_F_CUSTOMER) && f->customer_id)
+		s = arena_printf(a, en ? "%s; customer #%lld" :
+		    "%s；客户 #%lld", s, (long long)f->customer_id);
+	if ((def->filters & REPORT_F_PERSON) && f->user_id)
+		s = arena_printf(a, en ? "%s; person #%lld" : "%s；人员 #%lld",
+		    s, (long long)f->user_id);
+	return s[0] != '\0' ? s : NULL;
+}
+
 /*
  * GET /api/v1/reports/{key}?from=YYYY-MM&to=YYYY-MM&department_id=
  * &model_id=&customer_id=&user_id=&format=json|csv|xlsx|pdf&lang=: one
@@ -394,7 +421,9 @@ report_run_h(struct req *rq, struct resp *rs)
 		return rc;
 	if (fmt != OUT_JSON)
 		return api_send_table(rq, rs, fmt, &t, &def->chart,
-		    api_lang(rq)[0] == 'e' ? def->en : def->zh, def->key);
+		    api_lang(rq)[0] == 'e' ? def->en : def->zh,
+		    filters_note(rq, def, &f, api_lang(rq)[0] == 'e'),
+		    def->key);
 	resp_json(rs, 200, &w);
 	jw_obj_open(&w);
 	def_head_json(&w, def);

@@ -17,11 +17,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "api/api.h"
+#include "domain/print/print.h"
 #include "util/clock.h"
 #include "util/date.h"
 #include "util/export.h"
+#include "util/pdf.h"
 #include "util/text.h"
 
 /* More rows than this are refused: narrow the filters. */
@@ -200,20 +203,55 @@ send_spool(struct req *rq, struct resp *rs, struct exporter *x,
 	return SVC_OK;
 }
 
+/* The table as a PDF: the report template, title, note, chart, table. */
+static enum svc_code
+send_pdf(struct req *rq, struct resp *rs, const struct table *t,
+    const struct chart *chart, const char *title, const char *note,
+    const char *name)
+{
+	struct pdf_template tpl;
+	enum svc_code rc;
+	size_t len = 0;
+	int fd;
+
+	rc = print_template(rq->db, &rq->arena, "report", &tpl, &rq->err);
+	if (rc)
+		return rc;
+	fd = pdf_tmpfd(NULL, &rq->err);
+	if (fd < 0)
+		return rq->err.code;
+	rc = pdf_report(&tpl, title, note, t, chart, fd, &len, &rq->err);
+	if (rc == SVC_OK && lseek(fd, 0, SEEK_SET) != 0)
+		rc = svc_fail(&rq->err, SVC_ESTORE, NULL, "pdf: cannot rewind "
+		    "the file");
+	if (rc) {
+		close(fd);
+		return rc;
+	}
+	rs->status = 200;
+	rs->fd = fd;
+	rs->fd_len = len;
+	rs->content_type = "application/pdf";
+	resp_header(rs, "Content-Disposition", arena_printf(&rq->arena,
+	    "inline; filename=\"%s-%d.pdf\"", name,
+	    clock_local_ymd(clock_now())));
+	return SVC_OK;
+}
+
 enum svc_code
 api_send_table(struct req *rq, struct resp *rs, enum out_fmt fmt,
     const struct table *t, const struct chart *chart, const char *title,
-    const char *name)
+    const char *note, const char *name)
 {
 	enum export_fmt f = fmt == OUT_XLSX ? EXPORT_XLSX : EXPORT_CSV;
 	struct exporter *x;
 	enum svc_code rc;
 
-	(void)chart;
+	if (fmt == OUT_PDF)
+		return send_pdf(rq, rs, t, chart, title, note, name);
 	if (fmt != OUT_CSV && fmt != OUT_XLSX)
 		return svc_fail_field(&rq->err, SVC_EINVAL, "format",
-		    "invalid", "this answer is not available as %s",
-		    fmt == OUT_PDF ? "pdf" : "json");
+		    "invalid", "this answer is not available as json here");
 	rc = export_open(&x, f, t->cols, t->ncols, api_lang(rq), title,
 	    NULL, &rq->err);
 	if (rc)

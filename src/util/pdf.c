@@ -746,6 +746,8 @@ pdf_fields(struct pdf_doc *d, const struct pdf_field *f, size_t n)
 	d->y += 8;
 }
 
+#define HEAD_W_MAX 30.0
+
 /* Column widths: natural widths (the first rows), shrunk to fit. */
 static void
 table_widths(struct pdf_doc *d, const struct table *t, struct grid *g,
@@ -756,7 +758,9 @@ table_widths(struct pdf_doc *d, const struct table *t, struct grid *g,
 	for (size_t c = 0; c < g->ncols; c++) {
 		PangoLayout *l = layout(d, t->cols[c].zh, F_BOLD, 0);
 
-		nat[c] = layout_w(l);
+		/* a header may wrap (into lines of 3 characters or so); a
+		 * value not, where the page allows */
+		nat[c] = layout_w(l) < HEAD_W_MAX ? layout_w(l) : HEAD_W_MAX;
 		g_object_unref(l);
 		for (size_t r = 0; r < nrows; r++) {
 			l = layout(d, cells[r * g->ncols + c], F_BODY, 0);

@@ -6,9 +6,9 @@
 // refused to it whatever its roles).
 
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import fs, { mkdtempSync, writeFileSync } from 'node:fs';
+import os, { tmpdir } from 'node:os';
+import path, { join } from 'node:path';
 
 const ALL = ['monthly-summary', 'request-cycle', 'sla-attainment', 'returns-customers', 'returns-open',
   'consultations'];
@@ -228,5 +228,32 @@ export const tests = [
     }
     for (const key of ALL.filter((k) => !CUSTOMER.includes(k)))
       t.expectError(await t.req('GET', `/api/v1/reports/${key}`, { token: cust.token }), 403, 'forbidden');
+  }],
+
+  ['every report as a PDF (the report template, chart and table): its title, period, columns, first row and page numbers read back by pdftotext', async (t) => {
+    const mgr = (await t.login('asmanager')).token;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'as-rpdf-'));
+    for (const key of ALL) {
+      const json = await run(t, mgr, key);
+      const res = await t.req('GET', `/api/v1/reports/${key}?format=pdf`, { token: mgr });
+      t.equal(res.status, 200, `${key}: pdf`);
+      t.equal(res.headers['content-type'], 'application/pdf');
+      t.match(res.headers['content-disposition'], new RegExp(`^inline; filename="${key}-\\d{8}\\.pdf"$`));
+      t.equal(res.buf.subarray(0, 5).toString(), '%PDF-');
+      const file = path.join(dir, `${key}.pdf`);
+      fs.writeFileSync(file, res.buf);
+      const text = execFileSync('pdftotext', [file, '-']).toString('utf8').replace(/\s+/g, ' ');
+      t.ok(text.includes(json.title_zh), `${key}: the title`);
+      if (json.filters.from) t.ok(text.includes(`期间 ${json.filters.from} 至 ${json.filters.to}`), `${key}: the period`);
+      t.match(text, /第 1 页 共 \d+ 页/, `${key}: page numbers`);
+      for (const c of json.columns.slice(0, 3)) t.ok(text.includes(c.zh.slice(0, 2)), `${key}: column ${c.zh}`);
+      const first = json.rows[0];
+      const textCol = json.columns.find((c) => c.type === 'text');
+      if (first && textCol && first[textCol.key]) t.ok(text.includes(String(first[textCol.key]).slice(0, 4)), `${key}: the first row`);
+    }
+    const en = await t.req('GET', '/api/v1/reports/monthly-summary?format=pdf&lang=en', { token: mgr });
+    t.equal(en.status, 200);
+    const cust = await t.login('customer');
+    t.expectError(await t.req('GET', '/api/v1/reports/monthly-summary?format=pdf', { token: cust.token }), 403, 'forbidden');
   }],
 ];
