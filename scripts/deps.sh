@@ -11,7 +11,8 @@
 set -eu
 need="build-essential:cc pkg-config:pkg-config libmicrohttpd-dev libsqlite3-dev \
 libpq-dev libjansson-dev libsodium-dev libxlsxwriter-dev libcairo2-dev \
-libpango1.0-dev fonts-noto-cjk:/usr/share/fonts/opentype/noto tzdata nodejs:node \
+libpango1.0-dev fonts-noto-cjk:/usr/share/fonts/opentype/noto \
+fonts-liberation:/usr/share/fonts/truetype/liberation tzdata nodejs:node \
 npm:npm"
 if [ "${1:-}" = "test" ]; then
 	need="$need postgresql:/usr/lib/postgresql clang:clang libclang-rt-dev \
