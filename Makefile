@@ -6,7 +6,7 @@
 #   make bench      benchmarks on 1,000,000 generated requests (bench/README.md)
 
 CC      ?= cc
-PKGS     = libmicrohttpd sqlite3 libpq jansson libsodium xlsxwriter pangocairo
+PKGS     = libmicrohttpd sqlite3 libpq jansson libsodium xlsxwriter pangocairo fontconfig
 WARN     = -Wall -Wextra -Wshadow -Wformat=2 -Wno-format-nonliteral -Wno-missing-field-initializers -Werror
 OPT     ?= -O2 -g
 XCFLAGS  = $(OPT) -std=c11 -D_GNU_SOURCE $(WARN) -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)

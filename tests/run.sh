@@ -123,15 +123,16 @@ vg_api() {
 	return $st
 }
 if [ "${AFTERSALES_VALGRIND:-0}" = 1 ]; then
-	vg="valgrind --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=99 --quiet"
+	vg="valgrind --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=99 --quiet --suppressions=tests/valgrind/cairo.supp"
 	run "unit tests, valgrind memcheck" env AFTERSALES_TEST_DB="$out/unit-vg.db" $vg build/unit_tests
 	# 07-abuse is timing-bound (answers within seconds): it runs plain and under ASan, not valgrind
-	run "API tests, server under valgrind memcheck (SQLite; 01 03-06 10 11 63 72)" vg_api 01-,03-,04-,05-,06-,10-,11-,63-,72-
+	run "API tests, server under valgrind memcheck (SQLite; 01 03-06 10 11 63 70 72)" vg_api 01-,03-,04-,05-,06-,10-,11-,63-,70-,72-
 fi
 
 if [ "${AFTERSALES_ASAN:-0}" = 1 ]; then
 	if make -s asan >"$out/asan-build.log" 2>&1; then
 		export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+		export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp
 		export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 		run "unit tests, ASan+UBSan" env AFTERSALES_TEST_DB="$out/unit-asan.db" build-asan/unit_tests
 		run "API tests, ASan+UBSan (SQLite)" node tests/api/run.mjs --bin ./build-asan/aftersales --db "$out/api-asan.db"

@@ -21,6 +21,7 @@
 #include "http/http.h"
 #include "util/clock.h"
 #include "util/log.h"
+#include "util/pdf.h"
 
 /* pages of the search index merged per minute (search_compact) */
 #define SWEEP_MERGE_PAGES 500
@@ -161,6 +162,7 @@ cmd_serve(struct cli_args *a)
 	metrics_release(&app->metrics);
 	sem_destroy(&app->hash_slots);
 	api_routes_release();
+	pdf_shutdown();	/* every thread that printed has ended */
 	free(app);
 	log_info("stopped");
 	return 0;

@@ -18,6 +18,7 @@
 
 #include <cairo-pdf.h>
 #include <cairo.h>
+#include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
 
 #include "util/clock.h"
@@ -1380,4 +1381,12 @@ pdf_tmpfd(const char *dir, struct svc_err *err)
 	}
 	unlink(path);
 	return fd;
+}
+
+void
+pdf_shutdown(void)
+{
+	pango_cairo_font_map_set_default(NULL);
+	cairo_debug_reset_static_data();
+	FcFini();
 }

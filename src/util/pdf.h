@@ -127,6 +127,14 @@ enum svc_code pdf_report(const struct pdf_template *, const char *title,
  */
 int pdf_tmpfd(const char *dir, struct svc_err *);
 
+/*
+ * Free what pango, cairo and fontconfig keep for the whole process (the
+ * calling thread's font map, cairo's font caches, fontconfig's
+ * configuration): once, at exit, after every other thread that made a PDF
+ * has ended, so that a leak checker sees only real leaks.
+ */
+void pdf_shutdown(void);
+
 #define PDF_LOGO_MAX (512 * 1024)
 
 /*

@@ -14,6 +14,7 @@ if [ "${1:-}" != serve ]; then
 fi
 mkdir -p "$log"
 exec valgrind --tool=memcheck --leak-check=full \
+    --suppressions="$(dirname "$0")/cairo.supp" \
     --errors-for-leak-kinds=definite --show-leak-kinds=definite \
     --error-exitcode=99 --num-callers=30 --log-file="$log/serve-%p.log" \
     "$bin" "$@"
