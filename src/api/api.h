@@ -279,6 +279,8 @@ enum svc_code api_send_table(struct req *, struct resp *, enum out_fmt,
 /* "columns": [{key, type, zh, en}] and "rows": [{key: value}] of a table:
  * money as fen, days "YYYY-MM-DD", times ISO-8601, ratios as numbers. */
 void table_json(struct jw *, const struct table *);
+/* Only the "columns" of table_json(). */
+void tcols_json(struct jw *, const struct tcol *, size_t n);
 /* true when the route's list can be exported (its export or res). */
 bool api_can_export(const struct route *);
 /*

@@ -213,10 +213,6 @@ static const char *const run_query[] = { "from", "to", "department_id",
 static const char *const chart_kinds[] = { "none", "bar", "line", "pie",
 	"pareto" };
 
-/* as table_json() (api/export.c) names them */
-static const char *const col_types[] = { "text", "integer", "money", "date",
-	"time", "ratio", "number", "boolean" };
-
 /*
  * May the caller run def?  A customer user only the reports declared for
  * customers (over its own company), whatever its roles grant; staff by the
@@ -258,17 +254,7 @@ def_chart_json(struct jw *w, const struct report_def *def)
 static void
 def_cols_json(struct jw *w, const struct report_def *def)
 {
-	jw_key(w, "columns");
-	jw_arr_open(w);
-	for (size_t i = 0; i < def->ncols; i++) {
-		jw_obj_open(w);
-		jw_kstr(w, "key", def->cols[i].key);
-		jw_kstr(w, "type", col_types[def->cols[i].type]);
-		jw_kstr(w, "zh", def->cols[i].zh);
-		jw_kstr(w, "en", def->cols[i].en);
-		jw_obj_close(w);
-	}
-	jw_arr_close(w);
+	tcols_json(w, def->cols, def->ncols);
 	def_chart_json(w, def);
 }
 

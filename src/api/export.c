@@ -127,19 +127,25 @@ cell_json(struct jw *w, enum col_type t, const struct tcell *c)
 }
 
 void
-table_json(struct jw *w, const struct table *t)
+tcols_json(struct jw *w, const struct tcol *cols, size_t n)
 {
 	jw_key(w, "columns");
 	jw_arr_open(w);
-	for (size_t c = 0; c < t->ncols; c++) {
+	for (size_t c = 0; c < n; c++) {
 		jw_obj_open(w);
-		jw_kstr(w, "key", t->cols[c].key);
-		jw_kstr(w, "type", col_words[t->cols[c].type]);
-		jw_kstr(w, "zh", t->cols[c].zh);
-		jw_kstr(w, "en", t->cols[c].en);
+		jw_kstr(w, "key", cols[c].key);
+		jw_kstr(w, "type", col_words[cols[c].type]);
+		jw_kstr(w, "zh", cols[c].zh);
+		jw_kstr(w, "en", cols[c].en);
 		jw_obj_close(w);
 	}
 	jw_arr_close(w);
+}
+
+void
+table_json(struct jw *w, const struct table *t)
+{
+	tcols_json(w, t->cols, t->ncols);
 	jw_key(w, "rows");
 	jw_arr_open(w);
 	for (size_t r = 0; r < t->nrows; r++) {

@@ -3,71 +3,13 @@
 // RFC 4180, the .xlsx by python3-openpyxl) and compared with the JSON;
 // formula cells inert; a customer user exports only its own company's rows.
 
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { parseCsv, readXlsx, yuan } from './files.mjs';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-
-/* RFC 4180: records of fields; quoted fields may hold , " CR LF. */
-function parseCsv(text) {
-  const rows = [];
-  let row = [], field = '', i = 0, quoted = false;
-  while (i < text.length) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { field += '"'; i += 2; continue; }
-      if (c === '"') { quoted = false; i++; continue; }
-      field += c; i++; continue;
-    }
-    if (c === '"' && field === '') { quoted = true; i++; continue; }
-    if (c === ',') { row.push(field); field = ''; i++; continue; }
-    if (c === '\r' && text[i + 1] === '\n') { row.push(field); rows.push(row); row = []; field = ''; i += 2; continue; }
-    if (c === '\n') throw new Error(`bare LF in an unquoted field at ${i}`);
-    field += c; i++;
-  }
-  if (field !== '' || row.length > 0) throw new Error('the last record has no CRLF');
-  return rows;
-}
-
-/* The workbook's sheets as JSON: [{title, freeze, bold, rows: [[cell, ...]]}],
- * each cell {v, t: 'n'|'s'|'d'|'b', fmt}. */
-function readXlsx(buf) {
-  const dir = mkdtempSync(join(tmpdir(), 'as-xlsx-'));
-  const file = join(dir, 'export.xlsx');
-  writeFileSync(file, buf);
-  const py = `
-import json, sys, datetime, openpyxl
-wb = openpyxl.load_workbook(sys.argv[1])
-out = []
-for ws in wb.worksheets:
-    rows = []
-    for row in ws.iter_rows():
-        r = []
-        for c in row:
-            v = c.value
-            if isinstance(v, datetime.datetime):
-                r.append({"v": v.strftime("%Y-%m-%d %H:%M"), "t": "d", "fmt": c.number_format})
-            elif isinstance(v, bool):
-                r.append({"v": v, "t": "b", "fmt": c.number_format})
-            elif isinstance(v, (int, float)):
-                r.append({"v": v, "t": "n", "fmt": c.number_format})
-            else:
-                r.append({"v": v, "t": "s", "fmt": c.number_format})
-        rows.append(r)
-    out.append({"title": ws.title, "freeze": ws.freeze_panes,
-                "bold": bool(ws["A1"].font.b), "rows": rows})
-print(json.dumps(out, ensure_ascii=False))
-`;
-  return JSON.parse(execFileSync('/usr/bin/python3', ['-c', py, file], { maxBuffer: 256 << 20 }).toString('utf8'));
-}
 
 async function get(t, path, token, status = 200, headers) {
   return t.expectStatus(await t.req('GET', path, { token, headers }), status, path);
 }
-
-const yuan = (fen) => (fen < 0 ? '-' : '') + `${Math.floor(Math.abs(fen) / 100)}.${String(Math.abs(fen) % 100).padStart(2, '0')}`;
 
 const daysAgo = (n) => new Date(Date.now() + 8 * 3600e3 - n * 86400e3).toISOString().slice(0, 10);
 

@@ -6,56 +6,16 @@
 // refused to it whatever its roles).
 
 import { execFileSync } from 'node:child_process';
-import fs, { mkdtempSync, writeFileSync } from 'node:fs';
-import os, { tmpdir } from 'node:os';
-import path, { join } from 'node:path';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { parseCsv, readXlsx, yuan } from './files.mjs';
 
 const ALL = ['monthly-summary', 'request-cycle', 'sla-attainment', 'returns-customers', 'returns-open',
   'consultations'];
 const CUSTOMER = ['request-cycle', 'consultations'];
 const TYPES = { text: 'string', integer: 'number', money: 'number', ratio: 'number', number: 'number', boolean: 'boolean' };
-
-/* RFC 4180 records (the export engineer's parser, 63-export, in short) */
-function parseCsv(text) {
-  const rows = [];
-  let row = [], field = '', i = 0, quoted = false;
-  while (i < text.length) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { field += '"'; i += 2; continue; }
-      if (c === '"') { quoted = false; i++; continue; }
-      field += c; i++; continue;
-    }
-    if (c === '"' && field === '') { quoted = true; i++; continue; }
-    if (c === ',') { row.push(field); field = ''; i++; continue; }
-    if (c === '\r' && text[i + 1] === '\n') { row.push(field); rows.push(row); row = []; field = ''; i += 2; continue; }
-    field += c; i++;
-  }
-  return rows;
-}
-
-/* the first sheet of a workbook read by openpyxl: rows of [value, kind] */
-function readXlsx(buf) {
-  const dir = mkdtempSync(join(tmpdir(), 'as-rep-'));
-  const file = join(dir, 'report.xlsx');
-  writeFileSync(file, buf);
-  const py = `
-import json, sys, openpyxl
-ws = openpyxl.load_workbook(sys.argv[1]).worksheets[0]
-out = []
-for row in ws.iter_rows():
-    r = []
-    for c in row:
-        v = c.value
-        k = "b" if isinstance(v, bool) else "n" if isinstance(v, (int, float)) else "s"
-        r.append([v, k])
-    out.append(r)
-print(json.dumps({"title": ws.title, "rows": out}, ensure_ascii=False))
-`;
-  return JSON.parse(execFileSync('/usr/bin/python3', ['-c', py, file], { maxBuffer: 64 << 20 }).toString('utf8'));
-}
-
-const yuan = (fen) => (fen < 0 ? '-' : '') + `${Math.floor(Math.abs(fen) / 100)}.${String(Math.abs(fen) % 100).padStart(2, '0')}`;
 
 /* a JSON cell as the CSV writes it (lang=en) */
 function csvText(type, v) {
@@ -191,11 +151,11 @@ export const tests = [
         `${key}: csv row ${i}`));
       const x = t.expectStatus(await t.req('GET', `/api/v1/reports/${key}${q}${sep}format=xlsx`, { token: mgr }), 200,
         `${key} xlsx`);
-      const sheet = readXlsx(x.buf);
-      t.deepEqual(sheet.rows[0].map((c) => c[0]), json.columns.map((c) => c.zh), `${key}: the Chinese header`);
+      const [sheet] = readXlsx(x.buf);
+      t.deepEqual(sheet.rows[0].map((c) => c.v), json.columns.map((c) => c.zh), `${key}: the Chinese header`);
       t.equal(sheet.rows.length - 1, json.rows.length, `${key}: every row in Excel`);
       json.rows.forEach((r, i) => json.columns.forEach((c, k) => {
-        const [v, kind] = sheet.rows[i + 1][k];
+        const { v, t: kind } = sheet.rows[i + 1][k];
         const want = r[c.key];
         if (want === null) return t.ok(v === null || v === '', `${key}.${c.key}: empty`);
         if (c.type === 'money') return t.equal(Math.round(v * 100), want, `${key}.${c.key}: yuan`);
