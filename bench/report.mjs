@@ -42,6 +42,7 @@ const rows = [
   ['search2_c1', '  the same, one connection', null],
   ['report', 'monthly report (type x state)', 'ping'],
   ['report_c1', '  the same, one connection', null],
+  ['summary_c1', 'monthly summary, 12 months (catalogue), one connection', null],
   ['create', 'durable create POST /api/v1/requests', 'sqlite_insert'],
 ];
 

@@ -212,6 +212,8 @@ fi
 
 BENCH_TOKEN=$tok_read BENCH_MONTHS=$months run report report.lua
 BENCH_TOKEN=$tok_read BENCH_MONTHS=$months single report_c1 report.lua
+BENCH_TOKEN=$tok_read BENCH_FROM=${months##*,} BENCH_TO=${months%%,*} \
+	single summary_c1 summary.lua
 BENCH_TOKEN=$tok_agent BENCH_UNITS=$BENCH_UNITS BENCH_FIRST_UNIT=$first_unit \
 	run create create.lua
 

@@ -833,7 +833,7 @@ const struct route request_routes[] = {
 	    0, "requests", "list service requests (newest first, or sort=due:"
 	    " the SLA clock due soonest first; total=true: with the count)",
 	    NULL,
-	    request_list_query ,
+	    request_list_query,
 	    .export = &request_export },
 	{ HTTP_POST, "/api/v1/requests", request_create_h, NULL,
 	    "request.create", W | J | R_IDEMPOTENT, "requests",
@@ -882,7 +882,7 @@ const struct route request_routes[] = {
 	    "sold units, open and past requests", NULL,
 	    intake_query },
 	{ HTTP_GET, "/api/v1/kb/articles", kb_list_h, NULL, "kb.read", 0, "kb",
-	    "list knowledge-base articles", NULL, kb_list_query ,
+	    "list knowledge-base articles", NULL, kb_list_query,
 	    .export = &kb_export },
 	{ HTTP_POST, "/api/v1/kb/articles", kb_create_h, NULL, "kb.manage",
 	    W | J | R_IDEMPOTENT, "kb", "write an article", kb_fields, NULL },

@@ -548,7 +548,7 @@ static const struct export_cols return_export = {
 const struct route rma_routes[] = {
 	{ HTTP_GET, "/api/v1/returns", return_list_h, NULL, "return.read", 0,
 	    "returns", "list return/exchange forms (newest first)", NULL,
-	    return_list_query ,
+	    return_list_query,
 	    .export = &return_export },
 	{ HTTP_POST, "/api/v1/returns", return_create_h, NULL, "return.create",
 	    W | J | R_IDEMPOTENT, "returns", "file or register a return/"

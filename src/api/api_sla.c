@@ -895,6 +895,27 @@ api_notify_read_all(struct req *rq, struct resp *rs)
 
 /* ----- the routes ----- */
 
+/* The policies list as a file (?format=csv|xlsx). */
+static const struct tcol policy_cols[] = {
+	{ "id", "编号", "ID", COL_INT },
+	{ "name", "名称", "Name", COL_TEXT },
+	{ "metric", "考核项", "Metric", COL_TEXT },
+	{ "request_type", "工单类型", "Request type", COL_TEXT },
+	{ "severity", "紧急程度", "Severity", COL_TEXT },
+	{ "region_class", "地区类别", "Region class", COL_TEXT },
+	{ "distance_min_km", "最小距离(公里)", "Min distance (km)", COL_INT },
+	{ "distance_max_km", "最大距离(公里)", "Max distance (km)", COL_INT },
+	{ "mode", "计时方式", "Mode", COL_TEXT },
+	{ "target_min", "时限(分钟)", "Target (min)", COL_INT },
+	{ "warn_min", "预警(分钟)", "Warning (min)", COL_INT },
+	{ "active", "启用", "Active", COL_BOOL },
+};
+
+static const struct export_cols policy_export = {
+	policy_cols, sizeof(policy_cols) / sizeof(policy_cols[0]),
+	"sla-policies", "服务时限政策", "SLA policies",
+};
+
 #define J (R_JSON)
 #define W (R_WRITE)
 
@@ -921,7 +942,8 @@ const struct route sla_routes[] = {
 	    "sla", "which policy applies to a document's values, and why", NULL,
 	    select_query },
 	{ HTTP_GET, "/api/v1/sla/policies", api_sla_policy_list, NULL,
-	    "sla.read", 0, "sla", "list SLA policies", NULL, policy_list_query },
+	    "sla.read", 0, "sla", "list SLA policies", NULL, policy_list_query,
+	    .export = &policy_export },
 	{ HTTP_POST, "/api/v1/sla/policies", api_sla_policy_create, NULL,
 	    "sla.manage", W | J | R_IDEMPOTENT, "sla", "create an SLA policy",
 	    policy_create_fields, NULL },

@@ -461,6 +461,7 @@ operation(struct jw *w, const struct route *r)
 		jw_kstr(w, "x-permission", r->perm);
 	}
 	if (has_param || r->query != NULL || (r->flags & R_IDEMPOTENT) ||
+	    api_can_export(r) ||
 	    (r->res != NULL && !has_param && (r->method & HTTP_GET))) {
 		jw_key(w, "parameters");
 		jw_arr_open(w);
@@ -493,6 +494,17 @@ operation(struct jw *w, const struct route *r)
 		}
 		if (r->res != NULL && !has_param && (r->method & HTTP_GET))
 			rec_list_params(w, r->res);
+		if (api_can_export(r))
+			jw_raw(w, "{\"name\":\"format\",\"in\":\"query\","
+			    "\"required\":false,\"description\":\"the whole "
+			    "list (every page, the same filters) as a file: "
+			    "csv (UTF-8 with a BOM) or xlsx\",\"schema\":{"
+			    "\"type\":\"string\",\"enum\":[\"json\",\"csv\","
+			    "\"xlsx\"]}},{\"name\":\"lang\",\"in\":\"query\","
+			    "\"required\":false,\"description\":\"the "
+			    "file's headers: zh-CN (default) or en\","
+			    "\"schema\":{\"type\":\"string\",\"enum\":["
+			    "\"zh-CN\",\"en\"]}}");
 		if (r->flags & R_IDEMPOTENT) {
 			jw_obj_open(w);
 			jw_kstr(w, "name", "Idempotency-Key");

@@ -101,7 +101,7 @@ const struct route core_routes[] = {
 	    NULL },
 
 	{ HTTP_GET, "/api/v1/users", api_user_list, NULL, "user.read", 0,
-	    "users", "list users", NULL, user_list_query ,
+	    "users", "list users", NULL, user_list_query,
 	    .export = &user_export },
 	{ HTTP_POST, "/api/v1/users", api_user_create, api_user_create_prepare,
 	    "user.manage", W | J | R_IDEMPOTENT, "users", "create a user",
@@ -124,7 +124,7 @@ const struct route core_routes[] = {
 
 	{ HTTP_GET, "/api/v1/departments", api_dept_list, NULL,
 	    "department.read", 0, "departments", "list departments", NULL,
-	    list_query ,
+	    list_query,
 	    .export = &dept_export },
 	{ HTTP_POST, "/api/v1/departments", api_dept_create, NULL,
 	    "department.manage", W | J | R_IDEMPOTENT, "departments",
@@ -137,7 +137,7 @@ const struct route core_routes[] = {
 
 	{ HTTP_GET, "/api/v1/audit", api_audit_list, NULL, "audit.read", 0,
 	    "audit", "the audit log, newest first (read only)", NULL,
-	    audit_list_query ,
+	    audit_list_query,
 	    .export = &audit_export },
 };
 

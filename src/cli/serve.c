@@ -198,11 +198,12 @@ cmd_routes(struct cli_args *a)
 		const struct route *r = &api_routes[i];
 		unsigned m = r->method;
 
-		printf("| %s | `%s` | %s | %s%s |\n", m & HTTP_GET ? "GET" :
+		printf("| %s | `%s` | %s | %s%s%s |\n", m & HTTP_GET ? "GET" :
 		    m & HTTP_POST ? "POST" : m & HTTP_PUT ? "PUT" :
 		    m & HTTP_PATCH ? "PATCH" : "DELETE", r->pattern,
 		    r->flags & R_PUBLIC ? "public" : r->perm, r->summary,
-		    r->flags & R_IDEMPOTENT ? " (Idempotency-Key)" : "");
+		    r->flags & R_IDEMPOTENT ? " (Idempotency-Key)" : "",
+		    api_can_export(r) ? " (?format=csv or xlsx)" : "");
 	}
 	return 0;
 }

@@ -365,6 +365,9 @@ export const tests = [
       '/api/v1/reports/requests-monthly': ['?month=' + new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 7)],
       '/api/v1/warehouses': [''], '/api/v1/warehouses/{id}': ['1'], '/api/v1/records': [''],
       '/api/v1/reports/dashboard': ['', '?from=' + new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 7)],
+      '/api/v1/reports': [''],
+      '/api/v1/reports/{key}': ['request-cycle', 'request-cycle?customer_id=2', 'consultations',
+        'consultations?customer_id=2'],
     };
     const owner = new Map();
     const ownerOf = async (kind, id) => {
@@ -405,7 +408,7 @@ export const tests = [
         const probes = byPath[rt.path];
         if (!probes) { wrong.push(`GET ${rt.path}: no probe in the table of this test (add one)`); continue; }
         for (const p of probes) {
-          const path = rt.path.includes('{id}') ? rt.path.replace('{id}', String(p)) : rt.path + p;
+          const path = /\{(id|key)\}/.test(rt.path) ? rt.path.replace(/\{(id|key)\}/, String(p)) : rt.path + p;
           const res = await t.req('GET', path, { token: cust });
           if (res.status >= 500 || res.status === 401) { wrong.push(`GET ${path}: ${res.status} ${res.text.slice(0, 160)}`); continue; }
           if (res.status === 403 && !['user.read', 'audit.read', 'report.read'].includes(rt.perm))

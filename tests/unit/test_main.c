@@ -19,6 +19,7 @@ extern const struct h_test util_tests[], store_tests[], search_tests[],
 extern const struct h_test master_tests[];
 extern const struct h_test rma_tests[];
 extern const struct h_test report_tests[];
+extern const struct h_test export_tests[];
 
 static void
 run_table(const struct h_test *t, int *passed, int *failed)
@@ -63,6 +64,7 @@ main(void)
 	}
 	printf("# store tests on %s\n", h_dsn);
 	run_table(util_tests, &passed, &failed);
+	run_table(export_tests, &passed, &failed);
 	run_table(store_tests, &passed, &failed);
 	run_table(master_tests, &passed, &failed);
 	run_table(search_tests, &passed, &failed);

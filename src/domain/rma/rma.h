@@ -451,6 +451,45 @@ enum svc_code rma_ratios_json(struct db *, struct arena *, struct jw *, int day,
 enum svc_code rma_report_customers_json(struct db *, struct arena *,
     struct jw *, int from_day, int to_day, int64_t customer_id,
     struct svc_err *) WARN_UNUSED_RESULT;
+/* One customer's row of rma_report_customers(); strings arena-owned. */
+struct rma_cust_report {
+	int64_t customer_id;
+	char *code;
+	char *name;
+	int64_t forms, open, qty, amount, exch_qty, exch_amount, recv_qty,
+	    recv_amount, refunded;
+	int64_t purchases;	/* sales_records of the period, fen */
+	int64_t ratio_ppm;	/* exchanged / purchases; -1: no purchases */
+	int64_t limit_bp;	/* the limit in force on to_day */
+	const char *limit_source;	/* "contract" or "company" */
+	char *contract_no;	/* NULL for the company's limits */
+	bool within;		/* rma_ratio_within(): at the limit is within */
+};
+
+#define RMA_REPORT_MAX_CUSTOMERS 1000
+
+/*
+ * The rows of rma_report_customers_json() (at most
+ * RMA_REPORT_MAX_CUSTOMERS, by customer id): the one query both the
+ * returns report and the report catalogue (domain/report) read.
+ */
+enum svc_code rma_report_customers(struct db *, struct arena *, int from_day,
+    int to_day, int64_t customer_id, struct rma_cust_report **out,
+    size_t *n, struct svc_err *) WARN_UNUSED_RESULT;
+
+/* Age buckets of an open form in its step, at now. */
+enum rma_age { RMA_AGE_1D, RMA_AGE_3D, RMA_AGE_7D, RMA_AGE_MORE, RMA_AGE__MAX };
+
+/*
+ * Open forms counted by state and age in the step: [0, 1 day), [1, 3),
+ * [3, 7), 7 days and more (exactly 1 day old is in the second bucket).
+ * counts has RMA__MAX rows.  customer_id 0 = every customer.
+ */
+enum svc_code rma_report_aging(struct db *, int64_t now, int64_t customer_id,
+    int64_t counts[][RMA_AGE__MAX], struct svc_err *) WARN_UNUSED_RESULT;
+/* Is state s (enum rma_state) an open one (a step still to take)? */
+bool rma_state_open(int s);
+
 /*
  * Open forms by step with their age at now (seconds in the step);
  * customer_id 0 = every customer's, else that one's only.

@@ -86,30 +86,22 @@ rma_ratios_json(struct db *db, struct arena *a, struct jw *w, int day,
 	return SVC_OK;
 }
 
-struct cust_row {
-	int64_t id;
-	char *code;
-	char *name;
-	int64_t forms, qty, amount, exch_qty, exch_amount, recv_qty,
-	    recv_amount, refunded, open;
-};
-
 enum svc_code
-rma_report_customers_json(struct db *db, struct arena *a, struct jw *w,
-    int from, int to, int64_t customer_id, struct svc_err *err)
+rma_report_customers(struct db *db, struct arena *a, int from, int to,
+    int64_t customer_id, struct rma_cust_report **out, size_t *nout,
+    struct svc_err *err)
 {
-	struct cust_row *rows, tot;
+	struct rma_cust_report *rows;
 	struct rma_limits *l;
 	struct dbq *q;
 	enum svc_code rc;
-	size_t n = 0, max = 1000;
-	int64_t purchases, tot_purchases = 0;
-	char ratio[32];
+	size_t n = 0, max = RMA_REPORT_MAX_CUSTOMERS;
 
+	*out = NULL;
+	*nout = 0;
 	rows = arena_alloc(a, max * sizeof(*rows));
 	if (rows == NULL)
 		return svc_fail(err, SVC_ETOOBIG, NULL, "out of request memory");
-	memset(&tot, 0, sizeof(tot));
 	rc = db_query(db, "SELECT r.customer_id, c.code, c.name, count(*),"
 	    " CAST(sum(r.total_quantity) AS BIGINT),"
 	    " CAST(sum(r.total_amount_fen) AS BIGINT),"
@@ -133,9 +125,10 @@ rma_report_customers_json(struct db *db, struct arena *a, struct jw *w,
 	if (rc)
 		return rc;
 	while (db_next(q) == 1 && n < max) {
-		struct cust_row *r = &rows[n++];
+		struct rma_cust_report *r = &rows[n++];
 
-		r->id = db_i64(q, 0);
+		memset(r, 0, sizeof(*r));
+		r->customer_id = db_i64(q, 0);
 		r->code = db_dup(q, 1, a);
 		r->name = db_dup(q, 2, a);
 		r->forms = db_i64(q, 3);
@@ -151,26 +144,56 @@ rma_report_customers_json(struct db *db, struct arena *a, struct jw *w,
 	rc = db_done(q, err);
 	if (rc)
 		return rc;
+	for (size_t i = 0; i < n; i++) {
+		struct rma_cust_report *r = &rows[i];
+
+		rc = db_one_i64(db, "SELECT CAST(coalesce(sum(amount_fen), 0)"
+		    " AS BIGINT) FROM sales_records WHERE customer_id = ?"
+		    " AND sale_date >= ? AND sale_date <= ?",
+		    DB_ARGS(DB_I(r->customer_id), DB_I(from), DB_I(to)),
+		    &r->purchases, err);
+		if (rc == SVC_OK)
+			rc = rma_limits_of(db, a, r->customer_id, to, 0, 0, &l,
+			    err);
+		if (rc)
+			return rc;
+		r->ratio_ppm = rma_ratio_ppm(r->exch_amount, r->purchases);
+		r->limit_bp = l->limit_bp;
+		r->limit_source = l->source;
+		r->contract_no = l->contract_id ? l->contract_no : NULL;
+		r->within = rma_ratio_within(r->exch_amount, r->purchases,
+		    l->limit_bp);
+	}
+	*out = rows;
+	*nout = n;
+	return SVC_OK;
+}
+
+enum svc_code
+rma_report_customers_json(struct db *db, struct arena *a, struct jw *w,
+    int from, int to, int64_t customer_id, struct svc_err *err)
+{
+	struct rma_cust_report *rows, tot;
+	enum svc_code rc;
+	size_t n;
+	char ratio[32];
+
+	rc = rma_report_customers(db, a, from, to, customer_id, &rows, &n,
+	    err);
+	if (rc)
+		return rc;
+	memset(&tot, 0, sizeof(tot));
 	jw_obj_open(w);
 	jw_kday(w, "from", from);
 	jw_kday(w, "to", to);
 	jw_key(w, "items");
 	jw_arr_open(w);
 	for (size_t i = 0; i < n; i++) {
-		const struct cust_row *r = &rows[i];
+		const struct rma_cust_report *r = &rows[i];
 
-		rc = db_one_i64(db, "SELECT CAST(coalesce(sum(amount_fen), 0)"
-		    " AS BIGINT) FROM sales_records WHERE customer_id = ?"
-		    " AND sale_date >= ? AND sale_date <= ?",
-		    DB_ARGS(DB_I(r->id), DB_I(from), DB_I(to)), &purchases, err);
-		if (rc == SVC_OK)
-			rc = rma_limits_of(db, a, r->id, to, 0, 0, &l, err);
-		if (rc)
-			return rc;
-		rma_format_ppm(rma_ratio_ppm(r->exch_amount, purchases), ratio,
-		    sizeof(ratio));
+		rma_format_ppm(r->ratio_ppm, ratio, sizeof(ratio));
 		jw_obj_open(w);
-		jw_ki64(w, "customer_id", r->id);
+		jw_ki64(w, "customer_id", r->customer_id);
 		jw_kstr(w, "customer_code", r->code);
 		jw_kstr(w, "customer_name", r->name);
 		jw_ki64(w, "forms", r->forms);
@@ -182,14 +205,12 @@ rma_report_customers_json(struct db *db, struct arena *a, struct jw *w,
 		jw_ki64(w, "received_quantity", r->recv_qty);
 		jw_ki64(w, "received_amount_fen", r->recv_amount);
 		jw_ki64(w, "refunded_fen", r->refunded);
-		jw_ki64(w, "purchases_fen", purchases);
+		jw_ki64(w, "purchases_fen", r->purchases);
 		jw_kstr(w, "ratio", ratio);
-		jw_ki64(w, "limit_bp", l->limit_bp);
-		jw_kstr(w, "limit_source", l->source);
-		jw_kstr(w, "contract_no", l->contract_id ? l->contract_no :
-		    NULL);
-		jw_kbool(w, "within_limit", rma_ratio_within(r->exch_amount,
-		    purchases, l->limit_bp));
+		jw_ki64(w, "limit_bp", r->limit_bp);
+		jw_kstr(w, "limit_source", r->limit_source);
+		jw_kstr(w, "contract_no", r->contract_no);
+		jw_kbool(w, "within_limit", r->within);
 		jw_obj_close(w);
 		tot.forms += r->forms;
 		tot.open += r->open;
@@ -200,7 +221,7 @@ rma_report_customers_json(struct db *db, struct arena *a, struct jw *w,
 		tot.recv_qty += r->recv_qty;
 		tot.recv_amount += r->recv_amount;
 		tot.refunded += r->refunded;
-		tot_purchases += purchases;
+		tot.purchases += r->purchases;
 	}
 	jw_arr_close(w);
 	jw_key(w, "totals");
@@ -215,10 +236,47 @@ rma_report_customers_json(struct db *db, struct arena *a, struct jw *w,
 	jw_ki64(w, "received_quantity", tot.recv_qty);
 	jw_ki64(w, "received_amount_fen", tot.recv_amount);
 	jw_ki64(w, "refunded_fen", tot.refunded);
-	jw_ki64(w, "purchases_fen", tot_purchases);
+	jw_ki64(w, "purchases_fen", tot.purchases);
 	jw_obj_close(w);
 	jw_obj_close(w);
 	return SVC_OK;
+}
+
+enum svc_code
+rma_report_aging(struct db *db, int64_t now, int64_t customer_id,
+    int64_t counts[][RMA_AGE__MAX], struct svc_err *err)
+{
+	struct dbq *q;
+	enum svc_code rc;
+	int s;
+
+	memset(counts, 0, sizeof(counts[0]) * RMA__MAX);
+	/* age in the step, [0, 1 d), [1 d, 3 d), [3 d, 7 d), [7 d, ...) */
+	rc = db_query(db, "SELECT state, CASE WHEN state_since > ? THEN 0"
+	    " WHEN state_since > ? THEN 1 WHEN state_since > ? THEN 2"
+	    " ELSE 3 END, count(*) FROM returns WHERE state IN "
+	    RMA_OPEN_STATES " AND (? = 0 OR customer_id = ?) GROUP BY 1, 2",
+	    DB_ARGS(DB_I(now - 86400), DB_I(now - 3 * 86400),
+	    DB_I(now - 7 * 86400), DB_I(customer_id), DB_I(customer_id)), &q,
+	    err);
+	if (rc)
+		return rc;
+	while (db_next(q) == 1) {
+		int64_t b = db_i64(q, 1);
+
+		s = fsm_state_by_name(&rma_fsm, db_str(q, 0));
+		if (s < 0 || b < 0 || b >= RMA_AGE__MAX)
+			continue;
+		counts[s][b] += db_i64(q, 2);
+	}
+	return db_done(q, err);
+}
+
+bool
+rma_state_open(int s)
+{
+	return s >= 0 && s < RMA__MAX && s != RMA_CLOSED &&
+	    s != RMA_REJECTED && s != RMA_REFUSED && s != RMA_CANCELLED;
 }
 
 enum svc_code
@@ -253,8 +311,7 @@ rma_report_open_json(struct db *db, struct jw *w, int64_t now,
 	jw_key(w, "by_step");
 	jw_arr_open(w);
 	for (s = 0; s < RMA__MAX; s++) {
-		if (s == RMA_CLOSED || s == RMA_REJECTED || s == RMA_REFUSED ||
-		    s == RMA_CANCELLED)
+		if (!rma_state_open(s))
 			continue;
 		jw_obj_open(w);
 		jw_kstr(w, "state", fsm_state_name(&rma_fsm, s));
