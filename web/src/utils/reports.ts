@@ -3,7 +3,7 @@
 // ratio 0..1, number, boolean) and its label in both languages.
 import { api } from '@/api/client';
 import { fmtDate, fmtMoney, fmtTime } from './format';
-import { label, stateLabel, typeLabel } from './labels';
+import { hasLabel, label, stateLabel, typeLabel } from './labels';
 
 export interface ReportColumn {
   key: string;
@@ -90,7 +90,8 @@ function grouped(n: number, digits: number): string {
 function word(key: string, v: string): string {
   if (key === 'type') return typeLabel(v);
   if (key === 'state') return stateLabel(v);
-  if (key === 'step') return label('rma_step', v);
+  if (key === 'step') return hasLabel('rstate', v) ? label('rstate', v) : label('rma_step', v);
+  if (key === 'metric') return label('sla_metric', v);
   if (key === 'reason') return label('return_reason', v);
   return v;
 }
