@@ -10,7 +10,7 @@ PKGS     = libmicrohttpd sqlite3 libpq jansson libsodium xlsxwriter pangocairo
 WARN     = -Wall -Wextra -Wshadow -Wformat=2 -Wno-format-nonliteral -Wno-missing-field-initializers -Werror
 OPT     ?= -O2 -g
 XCFLAGS  = $(OPT) -std=c11 -D_GNU_SOURCE $(WARN) -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
-LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
+LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 BUILD   ?= build
 -include config.mk
 
@@ -108,7 +108,13 @@ clean:
 bench:
 	bench/run.sh
 
-.PHONY: all deps run web unit test asan fuzz bench clean lint
+# make bench-pdf: how long a printed page takes (bench/pdf.c; bench/README.md)
+$(BUILD)/bench_pdf: bench/pdf.c $(CORE_OBJ)
+	$(CC) $(XCFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+bench-pdf: $(BUILD)/bench_pdf
+	$(BUILD)/bench_pdf 200
+
+.PHONY: all deps run web unit test asan fuzz bench bench-pdf clean lint
 -include $(CORE_OBJ:.o=.d) $(SERVER_OBJ:.o=.d) $(BUILD)/src/main.d
 
 docs/api.md: docs/api.head.md aftersales

@@ -153,6 +153,7 @@ ROUTE_TABLE(request);
 ROUTE_TABLE(rma);
 ROUTE_TABLE(report);
 ROUTE_TABLE(stock);
+ROUTE_TABLE(print);
 
 static const struct {
 	const struct route *routes;
@@ -166,6 +167,7 @@ static const struct {
 	{ rma_routes, &rma_nroutes },
 	{ report_routes, &report_nroutes },
 	{ stock_routes, &stock_nroutes },
+	{ print_routes, &print_nroutes },
 };
 
 const struct route *api_routes;

@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "cli/gen.h"
 #include "domain/master/master.h"
+#include "domain/print/print.h"
 #include "domain/request/request.h"
 #include "domain/stock/stock.h"
 #include "domain/user/user.h"
@@ -123,6 +124,42 @@ demo_warehouses(struct db *db, struct arena *a, const struct actor *who,
 	return rc;
 }
 
+/*
+ * The document templates: the demo company on every printed document
+ * (a template an admin already filled in is left as it is).
+ */
+static enum svc_code
+demo_templates(struct db *db, struct arena *a, const struct actor *who,
+    struct svc_err *err)
+{
+	enum svc_code rc = SVC_OK;
+	rec_mask mask = 0;
+
+	mask |= REC_BIT(rec_field(&doc_template_rec, "company"));
+	mask |= REC_BIT(rec_field(&doc_template_rec, "address"));
+	mask |= REC_BIT(rec_field(&doc_template_rec, "phone"));
+	mask |= REC_BIT(rec_field(&doc_template_rec, "footer"));
+	for (size_t i = 0; rc == SVC_OK && doc_types[i] != NULL; i++) {
+		struct doc_template d, *t;
+		void *out;
+
+		rc = rec_get_by(db, a, &doc_template_rec, "doc_type",
+		    doc_types[i], &out, err);
+		t = out;
+		if (rc || t->company[0] != '\0')
+			continue;
+		d = *t;
+		d.company = "华东精工售后服务有限公司";
+		d.address = "上海市嘉定区安亭镇墨玉路 88 号";
+		d.phone = "021-6999-0000";
+		d.footer = strcmp(doc_types[i], "report") == 0 ?
+		    "内部资料，注意保密" : "本单一式三联：客户、售后、财务";
+		rc = rec_update(db, a, who, &doc_template_rec, t->id,
+		    t->version, &d, mask, &out, err);
+	}
+	return rc;
+}
+
 static enum svc_code
 demo_tx(struct db *db, void *arg, struct svc_err *err)
 {
@@ -193,7 +230,10 @@ demo_tx(struct db *db, void *arg, struct svc_err *err)
 			return rc;
 		c->created++;
 	}
-	return demo_warehouses(db, c->a, &who, &c->created, err);
+	rc = demo_warehouses(db, c->a, &who, &c->created, err);
+	if (rc == SVC_OK)
+		rc = demo_templates(db, c->a, &who, err);
+	return rc;
 }
 
 static enum svc_code

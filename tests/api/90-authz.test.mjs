@@ -36,14 +36,14 @@ const NOID = '999999999';
 // the defaults is a change of this table, reviewed against the SPEC.
 const STAFF = ['account.self', 'notification.self', 'calendar.read', 'department.read', 'user.read',
   'customer.read', 'product.read', 'price.read', 'unit.read', 'kb.read', 'search.read', 'sla.read',
-  'request.read', 'request.create', 'request.work', 'return.read', 'warehouse.read'];
+  'request.read', 'request.create', 'request.work', 'return.read', 'warehouse.read', 'template.read'];
 const SPEC_MATRIX = {
   // 系统管理员: users, roles, settings, backups — and everything else
   admin: [...STAFF, 'audit.read', 'calendar.manage', 'contract.manage', 'contract.read', 'customer.manage',
     'department.manage', 'import.run', 'kb.manage', 'price.manage', 'product.manage', 'report.read',
     'request.dispatch', 'return.create', 'return.manage', 'return.report', 'return.work', 'role.manage',
     'role.read', 'sales.delete', 'sales.manage', 'sales.read', 'settings.manage', 'settings.read',
-    'sla.manage', 'unit.manage', 'user.manage', 'warehouse.manage'],
+    'sla.manage', 'template.manage', 'unit.manage', 'user.manage', 'warehouse.manage'],
   // 售后部经理: dispatches, reviews, approves prices < 1000, signs returns, monthly analysis
   aftersales_manager: [...STAFF, 'calendar.manage', 'contract.read', 'customer.manage', 'import.run',
     'kb.manage', 'product.manage', 'report.read', 'request.dispatch', 'return.create', 'return.report',
@@ -57,10 +57,10 @@ const SPEC_MATRIX = {
   // 客户/经销商 (portal): submits and follows its own requests and returns
   customer: ['account.self', 'notification.self', 'customer.read', 'kb.read', 'price.read', 'product.read',
     'request.create', 'request.read', 'request.work', 'return.create', 'return.read', 'return.work',
-    'search.read', 'unit.read'],
+    'search.read', 'template.read', 'unit.read'],
   // 驾驶员/物流: picks up returns only against a transport order
   driver: ['account.self', 'notification.self', 'calendar.read', 'department.read', 'return.read',
-    'return.work', 'sla.read'],
+    'return.work', 'sla.read', 'template.read'],
   // 财务: confirms warranty/contract, cost checks, exchange-ratio control, settlements
   finance: [...STAFF, 'contract.manage', 'contract.read', 'import.run', 'price.manage', 'report.read',
     'return.manage', 'return.report', 'return.work', 'sales.manage', 'sales.read', 'settings.read'],
@@ -215,6 +215,11 @@ export const tests = [
       ['GET', '/api/v1/intake?customer=C0002', 'request.read'],
       ['GET', `/api/v1/returns/${o.ret.id}`, 'return.read'],
       ['GET', `/api/v1/returns/${o.ret.id}/events`, 'return.read'],
+      ['GET', `/api/v1/requests/${o.request.id}/print`, 'request.read'],
+      ['GET', `/api/v1/returns/${o.ret.id}/print`, 'return.read'],
+      ['GET', `/api/v1/returns/${o.ret.id}/transport/print`, 'return.read'],
+      ['GET', `/api/v1/returns/${o.ret.id}/receipt/print`, 'return.read'],
+      ['GET', `/api/v1/returns/${o.ret.id}/slip/print`, 'return.read'],
       ['GET', `/api/v1/sla/clocks?doc_kind=request&doc_id=${o.request.id}`, 'sla.read'],
       // writes naming the other's records: refused as if they did not exist
       ['POST', `/api/v1/requests/${o.request.id}/events`, 'request.work', { kind: 'reply', body: '看得到吗' }],
@@ -364,6 +369,10 @@ export const tests = [
       '/api/v1/returns/{id}': [o.ret.id], '/api/v1/returns/{id}/events': [o.ret.id],
       '/api/v1/reports/requests-monthly': ['?month=' + new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 7)],
       '/api/v1/warehouses': [''], '/api/v1/warehouses/{id}': ['1'], '/api/v1/records': [''],
+      '/api/v1/requests/{id}/print': [o.request.id], '/api/v1/returns/{id}/print': [o.ret.id],
+      '/api/v1/returns/{id}/transport/print': [o.ret.id], '/api/v1/returns/{id}/receipt/print': [o.ret.id],
+      '/api/v1/returns/{id}/slip/print': [o.ret.id],
+      '/api/v1/templates': [''], '/api/v1/templates/{id}': ['1'], '/api/v1/templates/logo': [''],
       '/api/v1/reports/dashboard': ['', '?from=' + new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 7)],
       '/api/v1/reports': [''],
       '/api/v1/reports/{key}': ['request-cycle', 'request-cycle?customer_id=2', 'consultations',

@@ -20,6 +20,7 @@ extern const struct h_test master_tests[];
 extern const struct h_test rma_tests[];
 extern const struct h_test report_tests[];
 extern const struct h_test export_tests[];
+extern const struct h_test pdf_tests[];
 
 static void
 run_table(const struct h_test *t, int *passed, int *failed)
@@ -71,6 +72,7 @@ main(void)
 	run_table(sla_tests, &passed, &failed);
 	run_table(rma_tests, &passed, &failed);
 	run_table(report_tests, &passed, &failed);
+	run_table(pdf_tests, &passed, &failed);
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
