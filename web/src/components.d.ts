@@ -64,6 +64,8 @@ declare module 'vue' {
     ElTimeline: typeof import('element-plus/es/components/timeline/index.mjs')['ElTimeline']
     ElTimelineItem: typeof import('element-plus/es/components/timeline/index.mjs')['ElTimelineItem']
     ElTimeSelect: typeof import('element-plus/es/components/time-select/index.mjs')['ElTimeSelect']
+    ExportButton: typeof import('./components/ExportButton.vue')['default']
+    PrintButton: typeof import('./components/PrintButton.vue')['default']
     RefSelect: typeof import('./components/RefSelect.vue')['default']
     RouterLink: typeof import('vue-router')['RouterLink']
     RouterView: typeof import('vue-router')['RouterView']

@@ -7,7 +7,7 @@
 // (user.manage, department.manage, sla.manage): the read permissions are
 // held by all staff for names and pickers, not to administer.
 import type { Component } from 'vue';
-import { DataBoard, Tickets, List, Reading, User, Setting, OfficeBuilding, Document, House, Box, Goods, Files, Money, Calendar, AlarmClock, Sell, RefreshLeft, Stamp, Timer, Odometer, EditPen, Bell } from '@element-plus/icons-vue';
+import { DataBoard, Tickets, List, Reading, User, Setting, OfficeBuilding, Document, House, Box, Goods, Files, Money, Calendar, AlarmClock, Sell, RefreshLeft, Stamp, Timer, Odometer, EditPen, Bell, TrendCharts } from '@element-plus/icons-vue';
 
 export interface MenuItem {
   path: string;
@@ -33,6 +33,8 @@ export const menu: MenuEntry[] = [
   { path: '/portal/messages', title: 'portal.menu.messages', icon: Bell, perm: 'notification.self', api: ['GET', '/api/v1/notifications'], audience: 'customer' },
   { path: '/welcome', title: 'menu.welcome', icon: House, perm: undefined },
   { path: '/dashboard', title: 'menu.dashboard', icon: DataBoard, perm: 'request.read' },
+  // the catalogue's route needs request.read and lists only the reports the caller may run
+  { path: '/reports', title: 'menu.reports', icon: TrendCharts, perm: 'request.read', api: ['GET', '/api/v1/reports'] },
   {
     title: 'menu.service',
     icon: Tickets,
