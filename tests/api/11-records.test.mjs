@@ -176,7 +176,9 @@ export const tests = [
     const patch = doc.paths[`${W}/{id}`].patch.requestBody.content['application/json'].schema;
     t.ok('version' in patch.properties && !('code' in patch.properties), 'update: version, not the fixed code');
     const params = doc.paths[W].get.parameters.map((p) => p.name);
-    t.deepEqual(params, ['limit', 'cursor', 'sort', 'kind', 'department_id', 'keeper_id', 'active']);
+    t.deepEqual(params, ['limit', 'cursor', 'sort', 'kind', 'department_id', 'keeper_id', 'active', 'format', 'lang']);
+    const fmt = doc.paths[W].get.parameters.find((p) => p.name === 'format');
+    t.deepEqual(fmt.schema.enum, ['json', 'csv', 'xlsx'], 'a declared list is exported as CSV or Excel');
     t.equal(doc.paths[W].get.responses['200'].content['application/json'].schema.properties.items.items.$ref,
       '#/components/schemas/Warehouse');
     // nested records: a return form's lines are an array of objects, declared once
