@@ -1631,6 +1631,57 @@ test('declared records: the warehouse list\'s columns, labels and kind filter co
   }
 });
 
+// ----- issue 15 item 5: document templates edited by the admin, used by the next PDF -----
+test('document templates (issue 15): the admin edits a document type\'s company and footer and uploads the logo; the next printed request carries them (zh 1440, en 390)', async () => {
+  // a 1x1 PNG
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+  const api = (await apiAs('admin', 'GET', '/api/v1/templates?limit=200')).body.items;
+  for (const [lang, width] of [['zh-CN', 1440], ['en', 390]]) {
+    const page = await newPage({ lang, width, height: width > 500 ? 900 : 844, mobile: width < 500 });
+    await fastLogin(page, 'admin');
+    await page.goto(`${base}/admin/templates`);
+    await settle(page);
+    const rows = await page.locator('[data-test=table-templates] .el-table__body tr').allInnerTexts();
+    assert(rows.length === api.length && api.length === 6, `one row per document type: ${rows.length} rows, ${api.length} in the API`);
+    const request = lang === 'en' ? 'Service request' : '服务工单';
+    assert(rows.some((r) => r.includes(request)), `the types are named for people: ${rows.join(' | ')}`);
+    assert(!(await page.locator('[data-test=new-templates]').count()), 'templates are edited, never created');
+    if (width > 500) {
+      const company = `界面测试公司 ${Date.now() % 100000}`;
+      const row = page.locator('[data-test=table-templates] .el-table__body tr', { hasText: request });
+      await row.getByRole('button', { name: '编辑', exact: true }).click();
+      const dlg = page.locator('.el-dialog:visible');
+      await dlg.waitFor();
+      await dlg.getByLabel('公司名称').fill(company);
+      await dlg.getByLabel('页脚说明').fill('界面测试页脚：一式两联');
+      await dlg.getByRole('button', { name: '保存' }).click();
+      await page.locator('.el-dialog:visible').waitFor({ state: 'hidden' });
+      const t = (await apiAs('admin', 'GET', '/api/v1/templates?limit=200')).body.items.find((x) => x.doc_type === 'request');
+      assert(t.company === company && t.footer === '界面测试页脚：一式两联', JSON.stringify(t));
+      await page.setInputFiles('[data-test=logo-file]', { name: 'logo.png', mimeType: 'image/png', buffer: png });
+      await page.locator('[data-test=logo-img]').waitFor();
+      // the next printed request carries them: read back by pdftotext and pdfimages
+      const reqs = (await apiAs('admin', 'GET', '/api/v1/requests?limit=1')).body.items;
+      const res = await page.request.get(`${base}/api/v1/requests/${reqs[0].id}/print`);
+      assert(res.status() === 200 && res.headers()['content-type'] === 'application/pdf', `print: ${res.status()}`);
+      const file = path.join(os.tmpdir(), `as-ui-template-${process.pid}.pdf`);
+      fs.writeFileSync(file, await res.body());
+      const text = spawnSync('pdftotext', [file, '-'], { encoding: 'utf8' });
+      assert(text.status === 0, `pdftotext: ${text.stderr}`);
+      assert(text.stdout.includes(company) && text.stdout.includes('界面测试页脚'), 'the PDF shows the edited company and footer');
+      const imgs = spawnSync('pdfimages', ['-list', file], { encoding: 'utf8' });
+      assert(imgs.status === 0 && imgs.stdout.trim().split('\n').length > 2, `the PDF holds the logo: ${imgs.stdout}`);
+      fs.rmSync(file, { force: true });
+    } else {
+      const over = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert(over <= 1, `the page is ${over} px wider than the phone`);
+      await page.locator('[data-test=logo-img]').waitFor();
+    }
+    await page.screenshot({ path: path.join(shotDir, `${lang}-${width}-templates.png`) });
+    await page.context().close();
+  }
+});
+
 // ----- issue 13 item 6: the return form and detail laid out at 1440, 1280 and 390 px; a line's price from the customer's purchase -----
 
 // What is cut or squeezed on the page: the page or a container scrolling sideways, a
@@ -2040,6 +2091,7 @@ const SCREEN_DOES = [
   ['menu.roles', '/admin/roles', ['GET', '/api/v1/roles']],
   ['menu.departments', '/admin/departments', ['GET', '/api/v1/departments'], ['POST', '/api/v1/departments']],
   ['menu.audit', '/admin/audit', ['GET', '/api/v1/audit']],
+  ['menu.templates', '/admin/templates', ['GET', '/api/v1/templates'], ['PATCH', '/api/v1/templates/{id}']],
 ];
 const PORTAL_DOES = [
   ['portal.menu.home', '/portal', ['GET', '/api/v1/requests']],

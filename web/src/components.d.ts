@@ -75,6 +75,7 @@ declare module 'vue' {
     SlaExplain: typeof import('./components/SlaExplain.vue')['default']
     SlaPanel: typeof import('./components/SlaPanel.vue')['default']
     StepActions: typeof import('./components/StepActions.vue')['default']
+    TemplateLogo: typeof import('./components/TemplateLogo.vue')['default']
     UserPicker: typeof import('./components/UserPicker.vue')['default']
   }
   export interface GlobalDirectives {

@@ -7,7 +7,7 @@
 // (user.manage, department.manage, sla.manage): the read permissions are
 // held by all staff for names and pickers, not to administer.
 import type { Component } from 'vue';
-import { DataBoard, Tickets, List, Reading, User, Setting, OfficeBuilding, Document, House, Box, Goods, Files, Money, Calendar, AlarmClock, Sell, RefreshLeft, Stamp, Timer, Odometer, EditPen, Bell, TrendCharts } from '@element-plus/icons-vue';
+import { DataBoard, Tickets, List, Reading, User, Setting, OfficeBuilding, Document, House, Box, Goods, Files, Money, Calendar, AlarmClock, Sell, RefreshLeft, Stamp, Timer, Odometer, EditPen, Bell, TrendCharts, Printer } from '@element-plus/icons-vue';
 
 export interface MenuItem {
   path: string;
@@ -86,6 +86,7 @@ export const menu: MenuEntry[] = [
       { path: '/admin/roles', title: 'menu.roles', icon: Setting, perm: 'role.read' },
       { path: '/admin/departments', title: 'menu.departments', icon: OfficeBuilding, perm: ['department.read', 'department.manage'] },
       { path: '/admin/audit', title: 'menu.audit', icon: Document, perm: 'audit.read' },
+      { path: '/admin/templates', title: 'menu.templates', icon: Printer, perm: 'template.manage', api: ['GET', '/api/v1/templates'] },
     ],
   },
 ];

@@ -1,3 +1,5 @@
+import { defineAsyncComponent, type Component } from 'vue';
+
 // Master-data and settings screens share one generic list (ResourceList.vue):
 // columns are declared here; the create/edit forms follow the request-body
 // schemas of the server's OpenAPI document, so a field the API adds shows up.
@@ -42,6 +44,8 @@ export interface Resource {
   open?: string;
   /** the field that names a row in path/{...} (default id) */
   key?: string;
+  /** shown above the list (the templates' logo) */
+  extra?: Component;
 }
 
 export const resources: Resource[] = [
@@ -211,6 +215,19 @@ export const resources: Resource[] = [
       { field: 'kind', kind: 'enum', group: 'day_kind', width: 130 },
       { field: 'name' },
     ],
+  },
+  {
+    // the document templates (SPEC §4.17): one per document type, seeded by
+    // the server; only edited (company, address, phone, footer); the logo above
+    name: 'templates',
+    route: 'admin/templates',
+    path: '/api/v1/templates',
+    perm: 'template.manage',
+    managePerm: 'template.manage',
+    edit: 'PATCH',
+    declared: true,
+    cols: [{ field: 'doc_type', group: 'template.doc_type', width: 150 }],
+    extra: defineAsyncComponent(() => import('@/components/TemplateLogo.vue')),
   },
 ];
 
