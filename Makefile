@@ -114,7 +114,13 @@ $(BUILD)/bench_pdf: bench/pdf.c $(CORE_OBJ)
 bench-pdf: $(BUILD)/bench_pdf
 	$(BUILD)/bench_pdf 200
 
-.PHONY: all deps run web unit test asan fuzz bench bench-pdf clean lint
+# make bench-json: the JSON writer's cost per list item (bench/json_writer.c)
+$(BUILD)/bench_json: bench/json_writer.c $(CORE_OBJ)
+	$(CC) $(XCFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+bench-json: $(BUILD)/bench_json
+	$(BUILD)/bench_json
+
+.PHONY: all deps run web unit test asan fuzz bench bench-pdf bench-json clean lint
 -include $(CORE_OBJ:.o=.d) $(SERVER_OBJ:.o=.d) $(BUILD)/src/main.d
 
 docs/api.md: docs/api.head.md aftersales

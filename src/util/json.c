@@ -9,6 +9,9 @@
 
 #include "util/clock.h"
 
+/* A tapped writer is the exception (an export): its branch out of line. */
+#define TAPPED(w) __builtin_expect((w)->tap != NULL, 0)
+
 void
 jw_init(struct jw *w, struct buf *b)
 {
@@ -33,7 +36,7 @@ jw_value_prefix(struct jw *w)
 static void
 jw_push(struct jw *w, char c)
 {
-	if (w->tap != NULL) {
+	if (TAPPED(w)) {
 		w->tap->fn(w->tap, c == '{' ? JW_OBJ_OPEN : JW_ARR_OPEN,
 		    w->depth, NULL, 0, 0);
 		w->depth++;
@@ -53,7 +56,7 @@ jw_pop(struct jw *w, char c)
 {
 	if (w->depth > 0)
 		w->depth--;
-	if (w->tap != NULL) {
+	if (TAPPED(w)) {
 		w->tap->fn(w->tap, JW_CLOSE, w->depth, NULL, 0, 0);
 		return;
 	}
@@ -148,7 +151,7 @@ jw_key(struct jw *w, const char *key)
 	size_t len = strlen(key);
 	char tmp[40];
 
-	if (w->tap != NULL) {
+	if (TAPPED(w)) {
 		w->tap->fn(w->tap, JW_KEY, w->depth, key, len, 0);
 		return;
 	}
@@ -170,7 +173,7 @@ jw_key(struct jw *w, const char *key)
 void
 jw_strn(struct jw *w, const char *s, size_t len)
 {
-	if (w->tap != NULL) {
+	if (TAPPED(w)) {
 		w->tap->fn(w->tap, JW_STR, w->depth, s, len, 0);
 		return;
 	}
@@ -213,7 +216,7 @@ jw_i64(struct jw *w, int64_t v)
 	char tmp[24];
 	int n;
 
-	if (w->tap != NULL) {
+	if (TAPPED(w)) {
 		w->tap->fn(w->tap, JW_INT, w->depth, NULL, 0, v);
 		return;
 	}
@@ -225,7 +228,7 @@ jw_i64(struct jw *w, int64_t v)
 void
 jw_bool(struct jw *w, bool v)
 {
-	if (w->tap != NULL) {
+	if (TAPPED(w)) {
 		w->tap->fn(w->tap, JW_BOOL, w->depth, NULL, 0, v);
 		return;
 	}
@@ -236,7 +239,7 @@ jw_bool(struct jw *w, bool v)
 void
 jw_null(struct jw *w)
 {
-	if (w->tap != NULL) {
+	if (TAPPED(w)) {
 		w->tap->fn(w->tap, JW_NULL, w->depth, NULL, 0, 0);
 		return;
 	}
@@ -247,7 +250,7 @@ jw_null(struct jw *w)
 void
 jw_raw(struct jw *w, const char *json)
 {
-	if (w->tap != NULL) {
+	if (TAPPED(w)) {
 		json = json != NULL ? json : "null";
 		w->tap->fn(w->tap, JW_RAW, w->depth, json, strlen(json), 0);
 		return;
@@ -261,7 +264,7 @@ jw_time(struct jw *w, int64_t utc)
 {
 	char tmp[40];
 
-	if (w->tap != NULL) {
+	if (TAPPED(w)) {
 		w->tap->fn(w->tap, JW_TIME, w->depth, NULL, 0, utc);
 		return;
 	}
