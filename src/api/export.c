@@ -14,6 +14,7 @@
  * customer user may see, nested lists left out); a hand-written list's from
  * the route's export table.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,7 +117,15 @@ cell_json(struct jw *w, enum col_type t, const struct tcell *c)
 		return;
 	case COL_RATIO:
 	case COL_NUM:
-		snprintf(tmp, sizeof(tmp), "%.6g", c->d);
+		if (!isfinite(c->d)) {
+			jw_null(w);
+			return;
+		}
+		/* the shortest text that reads back as the same double, so
+		 * that the JSON, the CSV and the Excel cell agree */
+		snprintf(tmp, sizeof(tmp), "%.15g", c->d);
+		if (strtod(tmp, NULL) != c->d)
+			snprintf(tmp, sizeof(tmp), "%.17g", c->d);
 		jw_raw(w, tmp);
 		return;
 	case COL_BOOL:
