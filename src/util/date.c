@@ -152,3 +152,25 @@ ymd_today(void)
 {
 	return clock_local_ymd(clock_now());
 }
+
+bool
+ym_valid(int ym)
+{
+	return ym / 100 >= 2000 && ym / 100 <= 2199 && ym % 100 >= 1 &&
+	    ym % 100 <= 12;
+}
+
+int
+ym_next(int ym)
+{
+	return ym % 100 == 12 ? (ym / 100 + 1) * 100 + 1 : ym + 1;
+}
+
+int
+ym_span(int from_ym, int to_ym)
+{
+	int n = (to_ym / 100 - from_ym / 100) * 12 + to_ym % 100 -
+	    from_ym % 100 + 1;
+
+	return n > 0 ? n : 0;
+}

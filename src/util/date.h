@@ -31,4 +31,13 @@ int ymd_add_days(int ymd, int days);
 /* Today in the company time zone. */
 int ymd_today(void);
 
+/*
+ * Months held as YYYYMM (202601), as the reports take them: a month of
+ * 2000-01 .. 2199-12?  The month after ym.  The months from .. to, both
+ * counted (0 when to is before from).
+ */
+bool ym_valid(int ym);
+int ym_next(int ym);
+int ym_span(int from_ym, int to_ym);
+
 #endif

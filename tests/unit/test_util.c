@@ -9,6 +9,7 @@
 
 #include "harness.h"
 #include "util/clock.h"
+#include "util/date.h"
 #include "util/json.h"
 #include "util/mem.h"
 #include "util/text.h"
@@ -435,6 +436,19 @@ t_text_url_unescape(void)
 	CHECK(text_has_nul("a\0b", 3));
 }
 
+static void
+t_months(void)
+{
+	CHECK_INT(ym_next(202611), 202612);
+	CHECK_INT(ym_next(202612), 202701);
+	CHECK_INT(ym_span(202611, 202702), 4);
+	CHECK_INT(ym_span(202601, 202601), 1);
+	CHECK_INT(ym_span(202602, 202601), 0);
+	CHECK(ym_valid(200001) && ym_valid(219912));
+	CHECK(!ym_valid(199912) && !ym_valid(220001));
+	CHECK(!ym_valid(202600) && !ym_valid(202613));
+}
+
 const struct h_test util_tests[] = {
 	{ "util: str_to_i64 at its limits", t_str_to_i64 },
 	{ "util: utf8 validation", t_utf8 },
@@ -451,5 +465,7 @@ const struct h_test util_tests[] = {
 	    t_text_invisible },
 	{ "util: URL decoding keeps a NUL visible (never a cut)",
 	    t_text_url_unescape },
+	{ "util: months (YYYYMM) at the year's turn and the range's ends",
+	    t_months },
 	{ NULL, NULL },
 };

@@ -27,28 +27,6 @@
 
 /* ----- helpers ----- */
 
-static int
-ym_next(int ym)
-{
-	return ym % 100 == 12 ? (ym / 100 + 1) * 100 + 1 : ym + 1;
-}
-
-static bool
-ym_ok(int ym)
-{
-	return ym / 100 >= 2000 && ym / 100 <= 2199 && ym % 100 >= 1 &&
-	    ym % 100 <= 12;
-}
-
-static int
-ym_span(int from_ym, int to_ym)
-{
-	int n = (to_ym / 100 - from_ym / 100) * 12 + to_ym % 100 -
-	    from_ym % 100 + 1;
-
-	return n > 0 ? n : 0;
-}
-
 /* The UTC moment of the company's local midnight that begins day ymd. */
 static int64_t
 local_midnight(int ymd)
@@ -148,7 +126,7 @@ month_row(const struct report_filters *f, int ym)
 {
 	int n = ym_span(f->from_ym, ym);
 
-	if (!ym_ok(ym) || ym < f->from_ym || ym > f->to_ym || n < 1)
+	if (!ym_valid(ym) || ym < f->from_ym || ym > f->to_ym || n < 1)
 		return -1;
 	return n - 1;
 }
@@ -775,11 +753,11 @@ report_run(struct db *db, struct arena *a, const struct report_def *def,
 	out->cols = def->cols;
 	out->ncols = def->ncols;
 	if (def->filters & REPORT_F_PERIOD) {
-		if (!ym_ok(f->from_ym))
+		if (!ym_valid(f->from_ym))
 			return svc_fail_field(err, SVC_EINVAL, "from",
 			    "out_of_range", "'from' must be a month from "
 			    "2000-01 to 2199-12");
-		if (!ym_ok(f->to_ym))
+		if (!ym_valid(f->to_ym))
 			return svc_fail_field(err, SVC_EINVAL, "to",
 			    "out_of_range", "'to' must be a month from "
 			    "2000-01 to 2199-12");

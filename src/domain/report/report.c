@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "domain/request/request.h"
+#include "util/date.h"
 
 #define REPORT_CELLS_FIRST 64	/* types x states; grows as rows come */
 
@@ -67,23 +68,6 @@ report_requests_monthly(struct db *db, struct arena *a, int year, int month,
 	*out = cells;
 	*n = cnt;
 	return SVC_OK;
-}
-
-/* months between two YYYYMM, both counted (0 when to is before from) */
-static int
-month_span(int from_ym, int to_ym)
-{
-	int n = (to_ym / 100 - from_ym / 100) * 12 + to_ym % 100 -
-	    from_ym % 100 + 1;
-
-	return n > 0 ? n : 0;
-}
-
-static bool
-month_ok(int ym)
-{
-	return ym / 100 >= 2000 && ym / 100 <= 2199 && ym % 100 >= 1 &&
-	    ym % 100 <= 12;
 }
 
 /* the months' cells, one grouped query over created_day */
@@ -209,13 +193,13 @@ report_dashboard(struct db *db, struct arena *a, int from_ym, int to_ym,
 	int n, ym;
 
 	memset(out, 0, sizeof(*out));
-	if (!month_ok(from_ym))
+	if (!ym_valid(from_ym))
 		return svc_fail_field(err, SVC_EINVAL, "from", "out_of_range",
 		    "'from' must be a month from 2000-01 to 2199-12");
-	if (!month_ok(to_ym))
+	if (!ym_valid(to_ym))
 		return svc_fail_field(err, SVC_EINVAL, "to", "out_of_range",
 		    "'to' must be a month from 2000-01 to 2199-12");
-	n = month_span(from_ym, to_ym);
+	n = ym_span(from_ym, to_ym);
 	if (n == 0)
 		return svc_fail_field(err, SVC_EINVAL, "to", "out_of_range",
 		    "'to' must not be before 'from'");
@@ -230,7 +214,7 @@ report_dashboard(struct db *db, struct arena *a, int from_ym, int to_ym,
 	ym = from_ym;
 	for (int i = 0; i < n; i++) {
 		out->months[i].ym = ym;
-		ym = ym % 100 == 12 ? (ym / 100 + 1) * 100 + 1 : ym + 1;
+		ym = ym_next(ym);
 	}
 	out->nmonths = (size_t)n;
 	rc = dashboard_months(db, a, out, customer_id, err);
