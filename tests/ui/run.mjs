@@ -2860,8 +2860,11 @@ function xlsxRows(buf) {
   assert(r.status === 0, `openpyxl: ${r.stderr}`);
   return JSON.parse(r.stdout);
 }
-const THIS_MONTH = new Date().toISOString().slice(0, 7);
-const ymd = () => new Date().toISOString().slice(0, 10).replace(/-/g, '');
+// the server's dates are Beijing time (+08:00, no summer time): a run
+// across its midnight must not compare against the UTC day
+const beijing = () => new Date(Date.now() + 8 * 3600e3).toISOString();
+const THIS_MONTH = beijing().slice(0, 7);
+const ymd = () => beijing().slice(0, 10).replace(/-/g, '');
 
 test('reports (issue 15): 报表中心 lists the catalogue the manager may run (zh 1440, en 390); a customer has no reports menu and is refused the screen', async () => {
   assert(hasRoute('GET', '/api/v1/reports'), 'the server has no GET /api/v1/reports (branch reports not merged)');
