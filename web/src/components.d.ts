@@ -77,6 +77,7 @@ declare module 'vue' {
     StepActions: typeof import('./components/StepActions.vue')['default']
     TemplateLogo: typeof import('./components/TemplateLogo.vue')['default']
     UserPicker: typeof import('./components/UserPicker.vue')['default']
+    WarehouseSelect: typeof import('./components/WarehouseSelect.vue')['default']
   }
   export interface GlobalDirectives {
     vLoading: typeof import('element-plus/es/components/loading/index.mjs')['ElLoadingDirective']

@@ -7,7 +7,7 @@
 // (user.manage, department.manage, sla.manage): the read permissions are
 // held by all staff for names and pickers, not to administer.
 import type { Component } from 'vue';
-import { DataBoard, Tickets, List, Reading, User, Setting, OfficeBuilding, Document, House, Box, Goods, Files, Money, Calendar, AlarmClock, Sell, RefreshLeft, Stamp, Timer, Odometer, EditPen, Bell, TrendCharts, Printer } from '@element-plus/icons-vue';
+import { DataBoard, Tickets, List, Reading, User, Setting, OfficeBuilding, Document, House, Box, Goods, Files, Money, Calendar, AlarmClock, Sell, RefreshLeft, Stamp, Timer, Odometer, EditPen, Bell, TrendCharts, Printer, Van, Handbag, Checked, Coin, DocumentChecked } from '@element-plus/icons-vue';
 
 export interface MenuItem {
   path: string;
@@ -52,6 +52,19 @@ export const menu: MenuEntry[] = [
         roles: ['agent', 'aftersales_manager', 'finance', 'general_manager', 'sales_manager', 'driver', 'qc_inspector', 'warehouse', 'statistician', 'clerk'],
       },
       { path: '/kb', title: 'menu.kb', icon: Reading, perm: 'kb.read' },
+    ],
+  },
+  {
+    // issue 16: the spare-parts store (stock.read: every staff role but the driver)
+    title: 'menu.stock',
+    icon: Coin,
+    items: [
+      { path: '/stock', title: 'menu.stock_levels', icon: Box, perm: 'stock.read', api: ['GET', '/api/v1/stock/levels'] },
+      { path: '/stock/moves', title: 'menu.stock_moves', icon: List, perm: 'stock.read', api: ['GET', '/api/v1/stock/moves'] },
+      { path: '/stock/requisitions', title: 'menu.stock_requisitions', icon: DocumentChecked, perm: 'stock.read', api: ['GET', '/api/v1/stock/requisitions'] },
+      { path: '/stock/loans', title: 'menu.stock_loans', icon: Handbag, perm: 'stock.read', api: ['GET', '/api/v1/stock/loans'] },
+      { path: '/stock/transfers', title: 'menu.stock_transfers', icon: Van, perm: 'stock.read', api: ['GET', '/api/v1/stock/transfers'] },
+      { path: '/stock/counts', title: 'menu.stock_counts', icon: Checked, perm: 'stock.read', api: ['GET', '/api/v1/stock/counts'] },
     ],
   },
   {

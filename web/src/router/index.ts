@@ -40,6 +40,13 @@ const routes: RouteRecordRaw[] = [
       { path: 'returns/:id(\\d+)', component: () => import('@/views/returns/ReturnDetail.vue'), meta: { perm: 'return.read', api: ['GET', '/api/v1/returns/{id}'], title: 'rma.detail' } },
       { path: 'approvals', component: () => import('@/views/returns/ReturnList.vue'), props: { approvals: true }, meta: { perm: ['return.read', 'return.work'], api: ['GET', '/api/v1/returns'], title: 'menu.approvals' } },
       { path: 'kb', component: () => import('@/views/kb/KbList.vue'), meta: { perm: 'kb.read', title: 'menu.kb' } },
+      { path: 'stock', component: () => import('@/views/stock/StockLevels.vue'), meta: { perm: 'stock.read', api: ['GET', '/api/v1/stock/levels'], title: 'menu.stock_levels' } },
+      { path: 'stock/moves', component: () => import('@/views/stock/StockMoves.vue'), meta: { perm: 'stock.read', api: ['GET', '/api/v1/stock/moves'], title: 'menu.stock_moves' } },
+      { path: 'stock/requisitions', component: () => import('@/views/stock/RequisitionList.vue'), meta: { perm: 'stock.read', api: ['GET', '/api/v1/stock/requisitions'], title: 'menu.stock_requisitions' } },
+      { path: 'stock/requisitions/:id(\\d+)', component: () => import('@/views/stock/RequisitionDetail.vue'), meta: { perm: 'stock.read', api: ['GET', '/api/v1/stock/requisitions/{id}'], title: 'stock.req_detail' } },
+      { path: 'stock/loans', component: () => import('@/views/stock/LoanList.vue'), meta: { perm: 'stock.read', api: ['GET', '/api/v1/stock/loans'], title: 'menu.stock_loans' } },
+      { path: 'stock/transfers', component: () => import('@/views/stock/TransferList.vue'), meta: { perm: 'stock.read', api: ['GET', '/api/v1/stock/transfers'], title: 'menu.stock_transfers' } },
+      { path: 'stock/counts', component: () => import('@/views/stock/CountList.vue'), meta: { perm: 'stock.read', api: ['GET', '/api/v1/stock/counts'], title: 'menu.stock_counts' } },
       { path: 'customers/:id(\\d+)', component: () => import('@/views/master/CustomerDetail.vue'), meta: { perm: 'customer.read', api: ['GET', '/api/v1/customers/{id}'], title: 'customer.detail' } },
       ...resources.map((r) => ({
         path: r.route,
