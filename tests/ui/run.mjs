@@ -2092,6 +2092,13 @@ const SCREEN_DOES = [
   ['menu.departments', '/admin/departments', ['GET', '/api/v1/departments'], ['POST', '/api/v1/departments']],
   ['menu.audit', '/admin/audit', ['GET', '/api/v1/audit']],
   ['menu.templates', '/admin/templates', ['GET', '/api/v1/templates'], ['PATCH', '/api/v1/templates/{id}']],
+  // issue 16: the spare-parts store
+  ['menu.stock_levels', '/stock', ['GET', '/api/v1/stock/levels']],
+  ['menu.stock_moves', '/stock/moves', ['GET', '/api/v1/stock/moves']],
+  ['menu.stock_requisitions', '/stock/requisitions', ['GET', '/api/v1/stock/requisitions']],
+  ['menu.stock_loans', '/stock/loans', ['GET', '/api/v1/stock/loans']],
+  ['menu.stock_transfers', '/stock/transfers', ['GET', '/api/v1/stock/transfers']],
+  ['menu.stock_counts', '/stock/counts', ['GET', '/api/v1/stock/counts']],
 ];
 const PORTAL_DOES = [
   ['portal.menu.home', '/portal', ['GET', '/api/v1/requests']],
@@ -3174,6 +3181,402 @@ test('print (issue 15): the request and the return open their PDF in a new tab; 
   const tu = await popupOf(page, () => page.click('.el-dropdown-menu:visible [data-test=print-transport]'));
   assert(tu === `/api/v1/returns/${rid}/transport/print`, `transport tab at ${tu}`);
   await pdfAt(page, tu);
+  await page.context().close();
+});
+
+// ----- issue 16: the spare-parts store and the cost ledger -----
+const I16 = {};
+async function i16Setup() {
+  if (I16.hq) return I16;
+  const wh = (await apiAs('admin', 'GET', '/api/v1/warehouses?limit=200')).body.items;
+  I16.hq = wh.find((w) => w.code === 'WH-HQ');
+  I16.east = wh.find((w) => w.code === 'WH-EAST');
+  I16.van = wh.find((w) => w.code === 'WH-VAN-01');
+  assert(I16.hq && I16.east && I16.van, `the demo warehouses: ${wh.map((w) => w.code).join(',')}`);
+  return I16;
+}
+let i16Seq = 0;
+async function i16Part(tag, extra = {}) {
+  const code = `UI16${tag}${String(Date.now()).slice(-5)}${++i16Seq}`;
+  const r = await apiAs('admin', 'POST', '/api/v1/parts', { code, name: `界面测试配件${tag}`, unit: '个', price_fen: 8000, ...extra });
+  assert(r.status === 201, `part ${code}: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+async function i16Level(partId, whId) {
+  const r = await apiAs('admin', 'GET', `/api/v1/stock/levels?part_id=${partId}&warehouse_id=${whId}`);
+  assert(r.status === 200, `levels: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body.items[0] || null;
+}
+// a remote select: the text typed is searched, the option with it picked
+async function pickTyped(page, trigger, typed, text = typed) {
+  await page.locator(trigger).first().click();
+  await page.keyboard.type(typed, { delay: 20 });
+  const opt = page.locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: text }).first();
+  await opt.waitFor({ state: 'visible' });
+  await opt.click();
+}
+// an el-input-number: typed, then committed (its change event)
+async function fillNumber(scope, sel, n) {
+  const i = scope.locator(`${sel} input`).first();
+  await i.fill(String(n));
+  await i.press('Tab');
+}
+async function i16Dialog(page) {
+  const dlg = page.locator('.el-dialog:visible').last();
+  await dlg.waitFor();
+  return dlg;
+}
+async function i16OpenRequest(user) {
+  const items = (await apiAs(user, 'GET', '/api/v1/requests?limit=100')).body.items.filter((r) => !['closed', 'cancelled'].includes(r.state));
+  assert(items.length, `${user} sees an open request`);
+  return items[0];
+}
+// the interface's words in the language of the page: no Chinese on English screens, no English words on Chinese ones
+async function i16Words(page, lang) {
+  const text = await chromeText(page);
+  if (lang === 'en') return text.split('\n').filter((l) => CJK.test(l) && !/^(简体中文)$/.test(l.trim()) && !/系统管理员|刘洋|李强/.test(l));
+  return [...new Set((text.match(/\b[A-Za-z]{3,}\b/g) || []).filter((w) => !/^(SLA|CSV|API|English|Excel)$/.test(w)))];
+}
+
+test('stock (issue 16): the warehouse user receives parts, sees the level and the journal; an issue beyond stock is refused naming the part, the warehouse and what is available; a loan and its return; a transfer sent and received; a count with a difference approved by asmanager (zh 1440, en 390)', async () => {
+  const { hq, east } = await i16Setup();
+  const rq = await i16OpenRequest('admin');
+  for (const [lang, width] of [['zh-CN', 1440], ['en', 390]]) {
+    const zh = lang === 'zh-CN';
+    const L = (z, e) => (zh ? z : e);
+    const tag = `${zh ? 'zh' : 'en'}-${width}`;
+    const mobile = width < 500;
+    const part = await i16Part(zh ? 'Z' : 'E');
+    const page = await newPage({ lang, width, height: mobile ? 844 : 900, mobile });
+    await fastLogin(page, 'warehouse');
+    const bad = [];
+    const check = async (name) => {
+      await settle(page);
+      const w = await i16Words(page, lang);
+      if (w.length) bad.push(`${name}: ${w.slice(0, 6).join(' / ')}`);
+      if (mobile) bad.push(...(await i13Cut(page)).map((x) => `${name}: ${x}`));
+    };
+
+    // a receipt of 10 at ¥12.34 into the head warehouse
+    await page.goto(`${base}/stock`);
+    await check('levels');
+    await page.click('[data-test=stock-receipt]');
+    let dlg = await i16Dialog(page);
+    await pickTyped(page, '.el-dialog:visible [data-test=move-part]', part.code);
+    await pick(page, '.el-dialog:visible [data-test=move-warehouse]', hq.name);
+    await fillNumber(dlg, '[data-test=move-qty]', 10);
+    await dlg.locator('[data-test=move-cost] input').fill('12.34');
+    if (mobile) bad.push(...(await i13Cut(page, { boxes: [['.el-dialog:visible', 'input, button, .el-form-item__label']] })).map((x) => `receipt form: ${x}`));
+    await dlg.locator('[data-test=move-save]').click();
+    await dlg.waitFor({ state: 'hidden' });
+    let lv = await i16Level(part.id, hq.id);
+    assert(lv && lv.on_hand === 10 && lv.avg_cost_fen === 1234 && lv.value_fen === 12340, `${tag}: the level after the receipt: ${JSON.stringify(lv)}`);
+    // the overview shows it, searched by the code
+    await page.fill('[data-test=filter-q] input', part.code);
+    await page.locator('[data-test=filter-q] input').press('Enter');
+    await settle(page);
+    let rows = page.locator('[data-test=stock-levels] .el-table__body tr');
+    assert((await rows.count()) === 1, `${tag}: one level of ${part.code}: ${await rows.count()}`);
+    const rowText = await rows.first().innerText();
+    assert(rowText.includes(part.code) && rowText.includes(hq.name) && rowText.includes('¥12.34') && rowText.includes('¥123.40'), `${tag}: the row ${rowText}`);
+    assert((await rows.first().locator('[data-test=on-hand]').innerText()).trim() === '10', `${tag}: on hand`);
+    await shot(page, `${tag}-stock-levels`);
+
+    // the journal: the receipt, +10, exportable
+    await page.goto(`${base}/stock/moves`);
+    await settle(page);
+    await pickTyped(page, '[data-test=filter-part]', part.code);
+    await check('moves');
+    const moves = await page.locator('[data-test=stock-moves] .el-table__body tr').allInnerTexts();
+    assert(moves.length === 1 && moves[0].includes(L('入库', 'Receipt')) && moves[0].includes('+10') && moves[0].includes('¥123.40'), `${tag}: the journal ${moves.join(' | ')}`);
+    assert(await page.locator('[data-test=export-button]').isVisible(), `${tag}: the journal has its export button`);
+    await shot(page, `${tag}-stock-moves`);
+
+    // an issue of 11 out of 10: refused, the part, warehouse and 10 available named (toast and field)
+    await page.goto(`${base}/stock/requisitions`);
+    await check('requisitions');
+    await page.click('[data-test=req-new]');
+    dlg = await i16Dialog(page);
+    await fillNumber(dlg, '[data-test=req-doc]', rq.id);
+    await pickTyped(page, '.el-dialog:visible [data-test=req-part]', part.code);
+    await pick(page, '.el-dialog:visible [data-test=req-warehouse]', hq.name);
+    await dlg.locator('[data-test=req-available]').filter({ hasText: '10' }).waitFor();
+    await fillNumber(dlg, '[data-test=req-qty]', 11);
+    await dlg.locator('[data-test=req-save]').click();
+    const toast = await lastToast(page);
+    assert(toast.includes(part.code) && toast.includes(hq.name) && /(^|\D)10(\D|$)/.test(toast), `${tag}: the refusal ${toast}`);
+    assert(zh ? CJK.test(toast) : !CJK.test(toast), `${tag}: the refusal in the page's language: ${toast}`);
+    const onField = await fieldError(page, '.el-dialog:visible [data-test=req-qty]');
+    assert(onField.includes(part.code), `${tag}: the refusal under the quantity: "${onField}"`);
+    await dlg.getByRole('button', { name: L('取消', 'Cancel') }).click();
+    lv = await i16Level(part.id, hq.id);
+    assert(lv.on_hand === 10, `${tag}: nothing issued: ${lv.on_hand}`);
+
+    // a loan of 3 to the technician, then returned
+    await page.goto(`${base}/stock/loans`);
+    await check('loans');
+    await page.click('[data-test=loan-new]');
+    dlg = await i16Dialog(page);
+    await pickTyped(page, '.el-dialog:visible [data-test=loan-part]', part.code);
+    await pick(page, '.el-dialog:visible [data-test=loan-warehouse]', hq.name);
+    await fillNumber(dlg, '[data-test=loan-form-qty]', 3);
+    await pickTyped(page, '.el-dialog:visible [data-test=user-picker]', 'tech', '(tech)');
+    const due = new Date(Date.now() + 8 * 3600e3 + 7 * 86400e3).toISOString().slice(0, 10);
+    const dueInput = dlg.locator('.el-date-editor input').first();
+    await dueInput.fill(due);
+    await dueInput.press('Enter');
+    await dlg.locator('[data-test=loan-save]').click();
+    await dlg.waitFor({ state: 'hidden' });
+    let loans = (await apiAs('admin', 'GET', `/api/v1/stock/loans?part_id=${part.id}`)).body.items;
+    assert(loans.length === 1 && loans[0].state === 'open' && loans[0].qty === 3 && loans[0].due_date === due, `${tag}: the loan ${JSON.stringify(loans)}`);
+    lv = await i16Level(part.id, hq.id);
+    assert(lv.on_hand === 7 && lv.on_loan === 3, `${tag}: on loan: ${JSON.stringify(lv)}`);
+    await settle(page);
+    let row = page.locator('[data-test=loan-table] .el-table__body tr', { hasText: loans[0].no });
+    await row.locator('[data-test=loan-return]').click();
+    dlg = await i16Dialog(page);
+    assert((await dlg.locator('[data-test=loan-return-qty] input').inputValue()) === '3', `${tag}: the outstanding 3 offered`);
+    await dlg.locator('[data-test=loan-return-ok]').click();
+    await dlg.waitFor({ state: 'hidden' });
+    loans = (await apiAs('admin', 'GET', `/api/v1/stock/loans?part_id=${part.id}`)).body.items;
+    assert(loans[0].state === 'returned' && loans[0].returned_qty === 3, `${tag}: returned ${JSON.stringify(loans[0])}`);
+    lv = await i16Level(part.id, hq.id);
+    assert(lv.on_hand === 10 && lv.on_loan === 0, `${tag}: back: ${JSON.stringify(lv)}`);
+    await settle(page);
+    assert((await row.innerText()).includes(L('已归还', 'Returned')), `${tag}: the row says returned: ${await row.innerText()}`);
+    await shot(page, `${tag}-stock-loans`);
+
+    // a transfer of 4 to the east warehouse: sent (in transit), received
+    await page.goto(`${base}/stock/transfers`);
+    await check('transfers');
+    await page.click('[data-test=transfer-new]');
+    dlg = await i16Dialog(page);
+    await pickTyped(page, '.el-dialog:visible [data-test=transfer-part]', part.code);
+    await pick(page, '.el-dialog:visible [data-test=transfer-from]', hq.name);
+    await pick(page, '.el-dialog:visible [data-test=transfer-to]', east.name);
+    await fillNumber(dlg, '[data-test=transfer-qty]', 4);
+    await dlg.locator('[data-test=transfer-save]').click();
+    await dlg.waitFor({ state: 'hidden' });
+    let trs = (await apiAs('admin', 'GET', `/api/v1/stock/transfers?part_id=${part.id}`)).body.items;
+    assert(trs.length === 1 && trs[0].state === 'in_transit', `${tag}: the transfer ${JSON.stringify(trs)}`);
+    assert((await i16Level(part.id, hq.id)).on_hand === 6, `${tag}: 6 left at the head warehouse`);
+    assert((await i16Level(part.id, east.id))?.in_transit === 4, `${tag}: 4 in transit to the east`);
+    await settle(page);
+    row = page.locator('[data-test=transfer-table] .el-table__body tr', { hasText: trs[0].no });
+    assert((await row.innerText()).includes(L('在途', 'In transit')), `${tag}: in transit: ${await row.innerText()}`);
+    await row.locator('[data-test=transfer-receive]').click();
+    await page.waitForResponse((r) => r.url().includes(`/api/v1/stock/transfers/${trs[0].id}/transitions/receive`));
+    await settle(page);
+    trs = (await apiAs('admin', 'GET', `/api/v1/stock/transfers?part_id=${part.id}`)).body.items;
+    assert(trs[0].state === 'received', `${tag}: received ${JSON.stringify(trs[0])}`);
+    const el = await i16Level(part.id, east.id);
+    assert(el.on_hand === 4 && el.in_transit === 0 && el.avg_cost_fen === 1234, `${tag}: the east level ${JSON.stringify(el)}`);
+    assert((await row.innerText()).includes(L('已收货', 'Received')), `${tag}: the row says received`);
+
+    // a count of 5 against the book's 6: the form shows the book, the difference waits for approval
+    await page.goto(`${base}/stock/counts`);
+    await check('counts');
+    await page.click('[data-test=count-new]');
+    dlg = await i16Dialog(page);
+    await pickTyped(page, '.el-dialog:visible [data-test=count-part]', part.code);
+    await pick(page, '.el-dialog:visible [data-test=count-warehouse]', hq.name);
+    const book = dlg.locator('[data-test=count-book]');
+    await book.filter({ hasText: '6' }).waitFor();
+    await fillNumber(dlg, '[data-test=count-qty]', 5);
+    assert((await dlg.locator('[data-test=count-form-diff]').innerText()).includes('-1'), `${tag}: the difference on the form`);
+    await dlg.locator('[data-test=count-reason] input').fill(L('盘亏一个', 'one missing'));
+    await dlg.locator('[data-test=count-save]').click();
+    await dlg.waitFor({ state: 'hidden' });
+    const counts = (await apiAs('admin', 'GET', `/api/v1/stock/counts?part_id=${part.id}`)).body.items;
+    assert(counts.length === 1 && counts[0].state === 'pending' && counts[0].book_qty === 6 && counts[0].diff === -1, `${tag}: the count ${JSON.stringify(counts)}`);
+    assert((await i16Level(part.id, hq.id)).on_hand === 6, `${tag}: nothing posted before the approval`);
+    await shot(page, `${tag}-stock-counts`);
+    assert(!bad.length, `${tag}: ${bad.join('; ')}`);
+    await page.context().close();
+
+    // the after-sales manager approves it: the difference is posted
+    const mp = await newPage({ lang, width, height: mobile ? 844 : 900, mobile });
+    await fastLogin(mp, 'asmanager');
+    await mp.goto(`${base}/stock/counts`);
+    await settle(mp);
+    row = mp.locator('[data-test=count-table] .el-table__body tr', { hasText: counts[0].no });
+    await row.locator('[data-test=count-approve]').click();
+    dlg = await i16Dialog(mp);
+    await dlg.locator('[data-test=count-step-ok]').click();
+    await dlg.waitFor({ state: 'hidden' });
+    await settle(mp);
+    const c2 = (await apiAs('admin', 'GET', `/api/v1/stock/counts/${counts[0].id}`)).body;
+    assert(c2.state === 'approved', `${tag}: approved ${JSON.stringify(c2)}`);
+    assert((await i16Level(part.id, hq.id)).on_hand === 5, `${tag}: the difference posted`);
+    assert((await row.innerText()).includes(L('已批准', 'Approved')), `${tag}: the row says approved: ${await row.innerText()}`);
+    const mv = (await apiAs('admin', 'GET', `/api/v1/stock/moves?part_id=${part.id}&kind=count`)).body.items;
+    assert(mv.length === 1 && mv[0].qty === -1, `${tag}: the count's move ${JSON.stringify(mv)}`);
+    await mp.context().close();
+  }
+}, { timeoutMs: 180000 });
+
+test('stock (issue 16): a technician on a phone (390×844) issues a part to a request and books labour minutes; the card lists the requisition, the cost lines and the totals by billing as the API gives them; nothing cut or overlapping (zh, en)', async () => {
+  const { van } = await i16Setup();
+  const part = await i16Part('T');
+  const rc = await apiAs('warehouse', 'POST', '/api/v1/stock/receipts', { part_id: part.id, warehouse_id: van.id, qty: 5, unit_cost_fen: 2500, source: 'purchase' });
+  assert(rc.status === 201, `the van's stock: ${rc.status} ${JSON.stringify(rc.body)}`);
+  const rq = await i16OpenRequest('tech');
+  const settings = (await apiAs('admin', 'GET', '/api/v1/stock/settings')).body;
+  const money = (fen) => `${fen < 0 ? '-' : ''}¥${Math.floor(Math.abs(fen) / 100).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${String(Math.abs(fen) % 100).padStart(2, '0')}`;
+  for (const [lang, minutes] of [['zh-CN', 90], ['en', 45]]) {
+    const L = (z, e) => (lang === 'en' ? e : z);
+    const tag = `${lang === 'en' ? 'en' : 'zh'}-390`;
+    const page = await newPage({ lang, width: 390, height: 844, mobile: true });
+    await fastLogin(page, 'tech');
+    await page.goto(`${base}/requests/${rq.id}`);
+    await settle(page);
+    const card = page.locator('[data-test=costs-card]');
+    await card.scrollIntoViewIfNeeded();
+    const before = (await apiAs('admin', 'GET', `/api/v1/stock/requisitions?doc_kind=request&doc_id=${rq.id}`)).body.items.length;
+    // 领用备件: the technician's own vehicle stock is picked for them
+    await card.locator('[data-test=issue-part]').click();
+    let dlg = await i16Dialog(page);
+    await page.waitForTimeout(300);
+    const whText = await dlg.locator('[data-test=req-warehouse]').innerText();
+    assert(whText.includes(van.name), `${tag}: the vehicle stock picked: "${whText}"`);
+    await pickTyped(page, '.el-dialog:visible [data-test=req-part]', part.code);
+    await dlg.locator('[data-test=req-available]').filter({ hasText: '5' }).waitFor();
+    const cut1 = await i13Cut(page, { boxes: [['.el-dialog:visible', 'input, button, .el-form-item__label']], labels: '.el-dialog:visible .el-form-item__label' });
+    assert(!cut1.length, `${tag}: the requisition form: ${cut1.join('; ')}`);
+    const big = await dlg.locator('[data-test=req-save]').boundingBox();
+    assert(big.height >= 38, `${tag}: a large submit button: ${big.height} px`);
+    await shot(page, `${tag}-tech-requisition`);
+    await dlg.locator('[data-test=req-save]').click();
+    await dlg.waitFor({ state: 'hidden' });
+    const reqs = (await apiAs('admin', 'GET', `/api/v1/stock/requisitions?doc_kind=request&doc_id=${rq.id}`)).body.items;
+    assert(reqs.length === before + 1, `${tag}: one more requisition: ${reqs.length}`);
+    const mine = reqs.find((r) => r.part_id === part.id && r.state === 'issued' && r.qty === 1 && r.warehouse_id === van.id);
+    assert(mine, `${tag}: issued from the van: ${JSON.stringify(reqs.slice(0, 3))}`);
+    await card.locator('[data-test=cost-req]', { hasText: mine.no }).waitFor();
+
+    // 添加费用: labour minutes
+    await card.locator('[data-test=add-cost]').click();
+    dlg = await i16Dialog(page);
+    await fillNumber(dlg, '[data-test=cost-minutes]', minutes);
+    const cut2 = await i13Cut(page, { boxes: [['.el-dialog:visible', 'input, button, label, .el-form-item__label']] });
+    assert(!cut2.length, `${tag}: the cost form: ${cut2.join('; ')}`);
+    await shot(page, `${tag}-tech-cost`);
+    await dlg.locator('[data-test=cost-save]').click();
+    await dlg.waitFor({ state: 'hidden' });
+    await settle(page);
+    const lines = (await apiAs('admin', 'GET', `/api/v1/costs?doc_kind=request&doc_id=${rq.id}&limit=200`)).body.items;
+    const labour = lines.find((c) => c.kind === 'labour' && c.minutes === minutes);
+    const rate = settings.labour_rate_fen ?? 10000;
+    assert(labour && labour.amount_fen === Math.floor((minutes * rate) / 60 + 0.5), `${tag}: the labour line ${JSON.stringify(labour)} at ${rate}/h`);
+    assert(lines.some((c) => c.kind === 'parts' && c.requisition_id === mine.id), `${tag}: the issue's parts line: ${JSON.stringify(lines)}`);
+    // the card: every line with its amount, the totals as the summary has them
+    const shown = await card.locator('[data-test=cost-line]').count();
+    assert(shown === lines.length, `${tag}: ${shown} cost lines shown, ${lines.length} in the API`);
+    const amounts = await card.locator('[data-test=cost-amount]').allInnerTexts();
+    for (const c of lines) assert(amounts.includes(money(c.amount_fen)), `${tag}: ${money(c.amount_fen)} among ${amounts.join(',')}`);
+    assert((await card.locator('[data-test=cost-line]', { hasText: money(labour.amount_fen) }).innerText()).includes(L('人工', 'Labour')), `${tag}: the labour line labelled`);
+    const sum = (await apiAs('admin', 'GET', `/api/v1/costs/summary?doc_kind=request&doc_id=${rq.id}`)).body;
+    assert((await card.locator('[data-test=cost-total]').innerText()).trim() === money(sum.total_fen), `${tag}: total ${await card.locator('[data-test=cost-total]').innerText()} vs ${money(sum.total_fen)}`);
+    for (const b of ['paid', 'warranty', 'contract'])
+      assert((await card.locator(`[data-test=cost-billing-${b}]`).innerText()).includes(money(sum.by_billing[b] || 0)), `${tag}: ${b} ${money(sum.by_billing[b] || 0)}`);
+    // nothing cut, nothing overlapping
+    await card.scrollIntoViewIfNeeded();
+    const cut3 = await i13Cut(page, {
+      containers: ['.costs-card .el-card__body', '.costs-card .line'],
+      boxes: [['.costs-card', '.line-main, .line-side, .amount, button, .el-tag, .total-row, .bb']],
+      labels: '.costs-card .line-main > *, .costs-card .line-side > *, .costs-card .bb, .costs-card .card-head button',
+      maxLines: 3,
+    });
+    assert(!cut3.length, `${tag}: the card: ${cut3.join('; ')}`);
+    const words = await i16Words(page, lang);
+    assert(!words.length, `${tag}: words of the other language: ${words.slice(0, 6).join(' / ')}`);
+    await shot(page, `${tag}-tech-costs-card`);
+    await page.context().close();
+  }
+}, { timeoutMs: 120000 });
+
+test('stock (issue 16): low stock is highlighted on the overview — a reorder point set from a row above what is on hand tags it red, at the point amber; 仅低库存 lists exactly the API\'s low levels (zh)', async () => {
+  const { hq } = await i16Setup();
+  const part = await i16Part('L');
+  const rc = await apiAs('warehouse', 'POST', '/api/v1/stock/receipts', { part_id: part.id, warehouse_id: hq.id, qty: 3, unit_cost_fen: 1000, source: 'purchase' });
+  assert(rc.status === 201, `receipt: ${rc.status}`);
+  const page = await newPage({ lang: 'zh-CN', width: 1440, height: 900 });
+  await fastLogin(page, 'warehouse');
+  await page.goto(`${base}/stock`);
+  await settle(page);
+  await page.fill('[data-test=filter-q] input', part.code);
+  await page.locator('[data-test=filter-q] input').press('Enter');
+  await settle(page);
+  const row = page.locator('[data-test=stock-levels] .el-table__body tr').first();
+  assert((await row.locator('[data-test=tag-low]').count()) === 0, 'not low without a reorder point');
+  const setPoint = async (n) => {
+    await row.locator('[data-test=set-reorder]').click();
+    const dlg = await i16Dialog(page);
+    await fillNumber(dlg, '[data-test=reorder-point]', n);
+    await fillNumber(dlg, '[data-test=reorder-qty]', 10);
+    await dlg.locator('[data-test=reorder-save]').click();
+    await dlg.waitFor({ state: 'hidden' });
+    await settle(page);
+  };
+  await setPoint(5);
+  let lv = await i16Level(part.id, hq.id);
+  assert(lv.reorder_point === 5 && lv.reorder_qty === 10 && lv.low === true, `the level ${JSON.stringify(lv)}`);
+  let tagEl = row.locator('[data-test=tag-low]');
+  assert((await tagEl.innerText()).trim() === '低于再订货点', `the tag: ${await tagEl.innerText()}`);
+  assert(/el-tag--danger/.test(await tagEl.getAttribute('class')), 'red');
+  const bg = await row.locator('td').first().evaluate((td) => getComputedStyle(td).backgroundColor);
+  assert(bg === 'rgb(253, 236, 236)', `the row tinted red: ${bg}`);
+  await shot(page, 'zh-stock-low');
+  await setPoint(3);
+  tagEl = row.locator('[data-test=tag-low]');
+  assert((await tagEl.innerText()).trim() === '已到再订货点' && /el-tag--warning/.test(await tagEl.getAttribute('class')), `at the point: amber ${await tagEl.innerText()}`);
+  // only the low ones
+  await page.fill('[data-test=filter-q] input', '');
+  await page.locator('[data-test=filter-q] input').press('Enter');
+  await page.locator('[data-test=filter-low]').click();
+  await settle(page);
+  const api = (await apiAs('warehouse', 'GET', '/api/v1/stock/levels?low=true&limit=25')).body.items;
+  const rows = page.locator('[data-test=stock-levels] .el-table__body tr');
+  assert(api.length > 0 && api.every((x) => x.low), `the API's low levels: ${api.length}`);
+  assert((await rows.count()) === api.length, `${await rows.count()} rows, ${api.length} low levels in the API`);
+  assert((await page.locator('[data-test=stock-levels] [data-test=tag-low]').count()) === api.length, 'every row tagged');
+  await page.context().close();
+});
+
+test('cost reports (issue 16): 报表中心 offers the cost reports to the after-sales manager; each draws its chart and its table has the API\'s rows (zh)', async () => {
+  const keys = ['costs-monthly', 'costs-customers', 'costs-models', 'costs-requests', 'parts-consumption'];
+  const cat = (await apiAs('asmanager', 'GET', '/api/v1/reports')).body.items;
+  const missing = keys.filter((k) => !cat.some((r) => r.key === k));
+  assert(!missing.length, `not in the catalogue: ${missing.join(', ')}`);
+  const page = await newPage({ lang: 'zh-CN', width: 1440, height: 900 });
+  await fastLogin(page, 'asmanager');
+  await page.goto(`${base}/reports`);
+  await settle(page);
+  for (const k of keys) assert(await page.locator(`[data-test="report-${k}"]`).isVisible(), `${k}: no card`);
+  for (const k of keys) {
+    await page.goto(`${base}/reports/${k}`);
+    await settle(page);
+    const api = (await apiAs('asmanager', 'GET', `/api/v1/reports/${k}`)).body;
+    const rows = await page.locator('[data-test=report-table] .el-table__body tr').count();
+    assert(rows === api.rows.length, `${k}: ${rows} rows, API ${api.rows.length}`);
+    const heads = (await page.locator('[data-test=report-table] .el-table__header th').allInnerTexts()).map((s) => s.trim());
+    assert(JSON.stringify(heads) === JSON.stringify(api.columns.map((c) => c.zh)), `${k}: heads ${heads.join('|')}`);
+    if (api.chart && api.chart.kind !== 'none' && api.rows.length) {
+      await page.waitForTimeout(600);
+      const px = await page.evaluate(() => {
+        const c = document.querySelector('[data-test=report-chart] canvas');
+        if (!c) return null;
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let n = 0;
+        for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+        return { w: c.width, h: c.height, n };
+      });
+      assert(px && px.n > px.w * px.h * 0.01, `${k}: the chart is blank: ${JSON.stringify(px)}`);
+    }
+    const w = await i16Words(page, 'zh-CN');
+    assert(!w.length, `${k}: English words ${w.join(',')}`);
+    await shot(page, `zh-report-${k}`);
+  }
   await page.context().close();
 });
 
