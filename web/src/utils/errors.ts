@@ -99,7 +99,7 @@ function fieldName(field: string, item?: FormField): string {
  * and the reason's word when the reason is new to this UI.
  */
 function fieldText(e: ApiError, field: string, item?: FormField): string {
-  if (e.code === 'insufficient_stock') return stockText(e);
+  if (insufficientStock(e)) return stockText(e);
   const reason = typeof e.details.reason === 'string' ? e.details.reason : '';
   const name = fieldName(field, item);
   if (reason && g.te(`error_reason.${reason}`)) return g.t(`error_reason.${reason}`, { field: name });
@@ -118,6 +118,9 @@ function fieldText(e: ApiError, field: string, item?: FormField): string {
  * is available, from the refusal's details (the server's own message when
  * they are missing).
  */
+function insufficientStock(e: ApiError): boolean {
+  return e.code === 'insufficient_stock' || e.details.reason === 'insufficient_stock';
+}
 function stockText(e: ApiError): string {
   const d = e.details;
   if (d.part_code === undefined || d.available === undefined) return e.message || g.t('error.insufficient_stock');
@@ -144,7 +147,7 @@ export function errorText(e: unknown, stateGroup?: string): string {
     return s;
   }
   if (reason === 'quota') return g.t('error_reason.quota');
-  if (e.code === 'insufficient_stock') return stockText(e);
+  if (insufficientStock(e)) return stockText(e);
   if (e.code === 'rate_limited' || e.code === 'network' || e.code === 'unauthenticated') return g.t(`error.${e.code}`);
   if (field && e.code === 'forbidden') return g.t('error.forbidden') + g.t('common.colon') + fieldName(field);
   // a 404 names what was not found (the id in the path, a policy that matches nothing)

@@ -50,7 +50,7 @@ export interface StockMove {
 
 interface StockDoc {
   id: number;
-  no: string;
+  number: string;
   state: string;
   part_id: number;
   part_code: string;
