@@ -3551,6 +3551,65 @@ test('stock (issue 16): low stock is highlighted on the overview — a reorder p
   await page.context().close();
 });
 
+test('stock (issue 16): a part that needs approval — the issue waits as 待审批; the after-sales manager finds it in the pending tab, opens it and approves it: issued, the stock goes out (zh)', async () => {
+  const { hq } = await i16Setup();
+  const part = await i16Part('A', { approval_required: true });
+  const rc = await apiAs('warehouse', 'POST', '/api/v1/stock/receipts', { part_id: part.id, warehouse_id: hq.id, qty: 4, unit_cost_fen: 3000, source: 'purchase' });
+  assert(rc.status === 201, `receipt: ${rc.status}`);
+  const rq = await i16OpenRequest('admin');
+  const made = await apiAs('warehouse', 'POST', '/api/v1/stock/requisitions', { part_id: part.id, warehouse_id: hq.id, qty: 2, doc_kind: 'request', doc_id: rq.id });
+  assert(made.status === 201 && made.body.state === 'pending', `pending: ${made.status} ${JSON.stringify(made.body)}`);
+  const page = await newPage({ lang: 'zh-CN', width: 1440, height: 900 });
+  await fastLogin(page, 'asmanager');
+  await page.goto(`${base}/stock/requisitions?state=pending`);
+  await settle(page);
+  const tabs = await page.locator('[data-test=req-tabs] .el-tabs__item.is-active').innerText();
+  assert(tabs.trim() === '待审批', `the pending tab: ${tabs}`);
+  const rows = await page.locator('[data-test=req-table] .el-table__body tr').allInnerTexts();
+  const api = (await apiAs('asmanager', 'GET', '/api/v1/stock/requisitions?state=pending&limit=25')).body.items;
+  assert(rows.length === api.length && rows.every((r) => r.includes('待审批')), `${rows.length} rows, ${api.length} pending in the API`);
+  await page.locator('[data-test=req-table] .el-table__body tr', { hasText: made.body.number }).locator('[data-test=req-link]').click();
+  await page.waitForURL(new RegExp(`/stock/requisitions/${made.body.id}$`));
+  await settle(page);
+  assert((await page.locator('[data-test=req-state]').innerText()).trim() === '待审批', 'pending on its page');
+  await page.click('[data-test=req-approve]');
+  const dlg = await i16Dialog(page);
+  await dlg.locator('[data-test=req-step-ok]').click();
+  await dlg.waitFor({ state: 'hidden' });
+  await settle(page);
+  assert((await page.locator('[data-test=req-state]').innerText()).trim() === '已出库', `issued: ${await page.locator('[data-test=req-state]').innerText()}`);
+  const r2 = (await apiAs('admin', 'GET', `/api/v1/stock/requisitions/${made.body.id}`)).body;
+  assert(r2.state === 'issued', `the API: ${r2.state}`);
+  assert((await i16Level(part.id, hq.id)).on_hand === 2, 'two went out');
+  const w = await i16Words(page, 'zh-CN');
+  assert(!w.length, `English words: ${w.join(',')}`);
+  await shot(page, 'zh-stock-requisition-approved');
+  await page.context().close();
+});
+
+test('stock (issue 16): the return detail carries the same parts-and-costs card — a travel cost booked on it is listed with the total (zh 1440)', async () => {
+  const unit = (await apiAs('admin', 'GET', '/api/v1/units?limit=1')).body.items[0];
+  const d = new Date(Date.now() - 10 * 86400000).toISOString().slice(0, 10);
+  const made = await apiAs('agent', 'POST', '/api/v1/returns', { kind: 'refund', reason: 'quality', customer_id: unit.customer_id, lines: [{ model_id: unit.model_id, quantity: 1, unit_price_fen: 50000, delivery_date: d }] });
+  assert(made.status === 201, `a return: ${made.status} ${JSON.stringify(made.body)}`);
+  const ret = made.body.return;
+  const c = await apiAs('asmanager', 'POST', '/api/v1/costs', { doc_kind: 'return', doc_id: ret.id, kind: 'travel', billing: 'paid', amount_fen: 12345, note: '界面测试差旅' });
+  assert(c.status === 201, `cost: ${c.status} ${JSON.stringify(c.body)}`);
+  const page = await newPage({ lang: 'zh-CN', width: 1440, height: 900 });
+  await fastLogin(page, 'asmanager');
+  await page.goto(`${base}/returns/${ret.id}`);
+  await settle(page);
+  const card = page.locator('[data-test=costs-card]');
+  await card.waitFor();
+  const lines = (await apiAs('asmanager', 'GET', `/api/v1/costs?doc_kind=return&doc_id=${ret.id}&limit=200`)).body.items;
+  assert((await card.locator('[data-test=cost-line]').count()) === lines.length, `lines: ${lines.length} in the API`);
+  const travel = await card.locator('[data-test=cost-line]', { hasText: '¥123.45' }).innerText();
+  assert(travel.includes('差旅') && travel.includes('收费'), `the travel line: ${travel}`);
+  const sum = (await apiAs('asmanager', 'GET', `/api/v1/costs/summary?doc_kind=return&doc_id=${ret.id}`)).body;
+  assert((await card.locator('[data-test=cost-total]').innerText()).trim() === i13Money(sum.total_fen), 'the total');
+  await page.context().close();
+});
+
 test('cost reports (issue 16): 报表中心 offers the cost reports to the after-sales manager; each draws its chart and its table has the API\'s rows (zh)', async () => {
   const keys = ['costs-monthly', 'costs-customers', 'costs-models', 'costs-requests', 'parts-consumption'];
   const cat = (await apiAs('asmanager', 'GET', '/api/v1/reports')).body.items;
