@@ -211,6 +211,8 @@ struct resource {
 	 */
 	const char *parent;
 	const struct record *parent_rec;
+	/* Customer users are refused whatever their role holds. */
+	bool staff_only;
 	/* Extra list parameters, read by filter (after the page's). */
 	const char *const *query;
 	enum svc_code (*filter)(struct req *, struct rec_query *);

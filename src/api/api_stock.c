@@ -23,6 +23,21 @@ caller(struct req *rq)
 	return c;
 }
 
+/*
+ * The store and the ledger are the company's own: a customer user is
+ * refused whatever permissions its role holds (its company's costs are
+ * internal figures, and stock documents point at other companies'
+ * requests).
+ */
+static enum svc_code
+staff(struct req *rq)
+{
+	if (own_customer(rq) == 0)
+		return SVC_OK;
+	return svc_fail(&rq->err, SVC_EPERM, NULL, "the spare-parts store and "
+	    "the cost ledger are for staff only");
+}
+
 /* ===== warehouses, levels, moves ===== */
 
 static const struct resource warehouse_res = {
@@ -66,11 +81,13 @@ static const struct resource level_res = {
 	.path = "/api/v1/stock/levels",
 	.query = level_query,
 	.filter = level_filter,
+	.staff_only = true,
 };
 
 static const struct resource move_res = {
 	.rec = &stock_move_rec,
 	.path = "/api/v1/stock/moves",
+	.staff_only = true,
 };
 
 struct level_in {
@@ -97,7 +114,9 @@ level_put_h(struct req *rq, struct resp *rs)
 	enum svc_code rc;
 	struct jw w;
 
-	rc = req_param_id(rq, 0, &part);
+	rc = staff(rq);
+	if (rc == SVC_OK)
+		rc = req_param_id(rq, 0, &part);
 	if (rc == SVC_OK)
 		rc = req_param_id(rq, 1, &wh);
 	if (rc == SVC_OK)
@@ -125,7 +144,9 @@ post_move(struct req *rq, struct resp *rs, const struct record *body,
 	struct jw w;
 
 	rec_init(body, &in);
-	rc = decode_record(rq, body, REC_CREATE, &in, &given);
+	rc = staff(rq);
+	if (rc == SVC_OK)
+		rc = decode_record(rq, body, REC_CREATE, &in, &given);
 	if (rc)
 		return rc;
 	rec_normalize(body, &in);
@@ -174,20 +195,24 @@ loan_filter(struct req *rq, struct rec_query *q)
 static const struct resource rq_res = {
 	.rec = &stock_requisition_rec,
 	.path = "/api/v1/stock/requisitions",
+	.staff_only = true,
 };
 static const struct resource loan_res = {
 	.rec = &stock_loan_rec,
 	.path = "/api/v1/stock/loans",
 	.query = loan_query,
 	.filter = loan_filter,
+	.staff_only = true,
 };
 static const struct resource transfer_res = {
 	.rec = &stock_transfer_rec,
 	.path = "/api/v1/stock/transfers",
+	.staff_only = true,
 };
 static const struct resource count_res = {
 	.rec = &stock_count_rec,
 	.path = "/api/v1/stock/counts",
+	.staff_only = true,
 };
 
 typedef enum svc_code (*doc_create_fn)(struct db *, struct arena *,
@@ -281,7 +306,9 @@ doc_create_h(struct req *rq, struct resp *rs)
 	if (draft == NULL)
 		return rec_oom(&rq->err);
 	rec_init(r, draft);
-	rc = decode_record(rq, r, REC_CREATE, draft, &given);
+	rc = staff(rq);
+	if (rc == SVC_OK)
+		rc = decode_record(rq, r, REC_CREATE, draft, &given);
 	if (rc == SVC_OK)
 		rc = t->create(rq->db, &rq->arena, &c, draft, &doc, &rq->err);
 	if (rc)
@@ -304,7 +331,9 @@ doc_get_h(struct req *rq, struct resp *rs)
 	int64_t id;
 	void *doc;
 
-	rc = req_param_id(rq, 0, &id);
+	rc = staff(rq);
+	if (rc == SVC_OK)
+		rc = req_param_id(rq, 0, &id);
 	if (rc == SVC_OK)
 		rc = rec_get(rq->db, &rq->arena, t->res->rec, id, &doc,
 		    &rq->err);
@@ -343,7 +372,9 @@ doc_step_h(struct req *rq, struct resp *rs)
 	void *doc;
 
 	memset(&in, 0, sizeof(in));
-	rc = req_param_id(rq, 0, &id);
+	rc = staff(rq);
+	if (rc == SVC_OK)
+		rc = req_param_id(rq, 0, &id);
 	if (rc == SVC_OK)
 		rc = decode_json(rq, step_fields, &in, NULL);
 	if (rc == SVC_OK)
@@ -368,7 +399,9 @@ serials_h(struct req *rq, struct resp *rs)
 	enum svc_code rc;
 	struct jw w;
 
-	rc = query_allow(rq, serial_query);
+	rc = staff(rq);
+	if (rc == SVC_OK)
+		rc = query_allow(rq, serial_query);
 	if (rc == SVC_OK)
 		rc = query_i64(rq, "unit_id", 1, INT64_MAX, 0, &unit);
 	if (rc == SVC_OK)
@@ -403,13 +436,17 @@ static const struct field settings_fields[] = {
 static enum svc_code
 settings_get_h(struct req *rq, struct resp *rs)
 {
-	return api_settings_get(rq, rs, &stock_settings_group);
+	enum svc_code rc = staff(rq);
+
+	return rc ? rc : api_settings_get(rq, rs, &stock_settings_group);
 }
 
 static enum svc_code
 settings_put_h(struct req *rq, struct resp *rs)
 {
-	return api_settings_put(rq, rs, &stock_settings_group,
+	enum svc_code rc = staff(rq);
+
+	return rc ? rc : api_settings_put(rq, rs, &stock_settings_group,
 	    settings_fields);
 }
 
@@ -418,6 +455,7 @@ settings_put_h(struct req *rq, struct resp *rs)
 static const struct resource cost_res = {
 	.rec = &cost_line_rec,
 	.path = "/api/v1/costs",
+	.staff_only = true,
 };
 
 /* POST /api/v1/costs */
@@ -431,7 +469,9 @@ cost_create_h(struct req *rq, struct resp *rs)
 	struct jw w;
 
 	rec_init(&cost_line_rec, &d);
-	rc = decode_record(rq, &cost_line_rec, REC_CREATE, &d, &given);
+	rc = staff(rq);
+	if (rc == SVC_OK)
+		rc = decode_record(rq, &cost_line_rec, REC_CREATE, &d, &given);
 	if (rc == SVC_OK)
 		rc = cost_add(rq->db, &rq->arena, &who, &d, &out, &rq->err);
 	if (rc)
@@ -454,7 +494,9 @@ cost_summary_h(struct req *rq, struct resp *rs)
 	int64_t id;
 	struct jw w;
 
-	rc = query_allow(rq, summary_query);
+	rc = staff(rq);
+	if (rc == SVC_OK)
+		rc = query_allow(rq, summary_query);
 	if (rc == SVC_OK)
 		rc = query_enum(rq, "doc_kind", stock_doc_kinds, &kind);
 	if (rc == SVC_OK)
