@@ -237,6 +237,13 @@ enum svc_code query_tristate(struct req *, const char *name, int *out)
 /* The customer company of a customer user; 0 for staff. */
 int64_t own_customer(struct req *);
 
+/* ----- printed documents (api_print.c) ----- */
+
+struct print_out;
+/* Send the PDF in fd (closed by the server) as number.pdf, inline. */
+void api_send_pdf(struct req *, struct resp *, int fd,
+    const struct print_out *);
+
 /* ----- answers as files: CSV, Excel, PDF (export.c) ----- */
 
 enum out_fmt {

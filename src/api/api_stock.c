@@ -7,7 +7,10 @@
 #include <stddef.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include "api/api.h"
+#include "domain/print/print.h"
 #include "domain/stock/stock.h"
 #include "util/clock.h"
 #include "util/date.h"
@@ -256,7 +259,7 @@ WRAP(count, struct stock_count)
 #define DOC(res, T, fsm, name) \
 	{ &res, &fsm, offsetof(T, state), name##_create, name##_step }
 
-static const struct doc_type doc_types[] = {
+static const struct doc_type stock_docs[] = {
 	DOC(rq_res, struct stock_requisition, stock_requisition_fsm,
 	    requisition),
 	DOC(loan_res, struct stock_loan, stock_loan_fsm, loan),
@@ -269,9 +272,9 @@ static const struct doc_type doc_types[] = {
 static const struct doc_type *
 doc_type_of(struct req *rq)
 {
-	for (size_t i = 0; i < sizeof(doc_types) / sizeof(doc_types[0]); i++)
-		if (doc_types[i].res == rq->route->res)
-			return &doc_types[i];
+	for (size_t i = 0; i < sizeof(stock_docs) / sizeof(stock_docs[0]); i++)
+		if (stock_docs[i].res == rq->route->res)
+			return &stock_docs[i];
 	BUG("route %s has no stock document type", rq->route->pattern);
 }
 
@@ -386,6 +389,32 @@ doc_step_h(struct req *rq, struct resp *rs)
 		return rc;
 	resp_json(rs, 200, &w);
 	doc_json(&w, t, doc, &c);
+	return SVC_OK;
+}
+
+/* GET /api/v1/stock/requisitions/{id}/print: 《费用领料单》 as PDF */
+static enum svc_code
+requisition_print_h(struct req *rq, struct resp *rs)
+{
+	struct print_out o = { 0 };
+	enum svc_code rc;
+	int64_t id;
+	int fd;
+
+	rc = staff(rq);
+	if (rc == SVC_OK)
+		rc = req_param_id(rq, 0, &id);
+	if (rc)
+		return rc;
+	fd = pdf_tmpfd(NULL, &rq->err);
+	if (fd < 0)
+		return rq->err.code;
+	rc = print_requisition(rq->db, &rq->arena, id, fd, &o, &rq->err);
+	if (rc) {
+		close(fd);
+		return rc;
+	}
+	api_send_pdf(rq, rs, fd, &o);
 	return SVC_OK;
 }
 
@@ -571,6 +600,9 @@ const struct route stock_routes[] = {
 	    "stock", "serial-tracked parts replaced in units", NULL,
 	    serial_query },
 	DOC_ROUTES("requisitions", "requisition", "stock.issue", rq),
+	{ HTTP_GET, "/api/v1/stock/requisitions/{id}/print",
+	    requisition_print_h, NULL, "stock.read", 0, "stock",
+	    "the requisition as 费用领料单 (PDF)", NULL, NULL },
 	DOC_ROUTES("loans", "loan", "stock.move", loan),
 	DOC_ROUTES("transfers", "transfer", "stock.move", transfer),
 	DOC_ROUTES("counts", "count", "stock.move", count),

@@ -387,6 +387,7 @@ export const tests = [
       '/api/v1/reports': [''],
       '/api/v1/stock/levels': ['', '?low=true'], '/api/v1/stock/moves': [''], '/api/v1/stock/settings': [''],
       '/api/v1/stock/serials': [''], '/api/v1/stock/requisitions': [''], '/api/v1/stock/requisitions/{id}': ['1'],
+      '/api/v1/stock/requisitions/{id}/print': ['1'],
       '/api/v1/stock/loans': [''], '/api/v1/stock/loans/{id}': ['1'], '/api/v1/stock/transfers': [''],
       '/api/v1/stock/transfers/{id}': ['1'], '/api/v1/stock/counts': [''], '/api/v1/stock/counts/{id}': ['1'],
       '/api/v1/costs': ['', '?customer_id=2'], '/api/v1/costs/summary': [`?doc_kind=request&doc_id=${o.request.id}`],

@@ -1642,7 +1642,7 @@ test('document templates (issue 15): the admin edits a document type\'s company 
     await page.goto(`${base}/admin/templates`);
     await settle(page);
     const rows = await page.locator('[data-test=table-templates] .el-table__body tr').allInnerTexts();
-    assert(rows.length === api.length && api.length === 6, `one row per document type: ${rows.length} rows, ${api.length} in the API`);
+    assert(rows.length === api.length && api.length === 7, `one row per document type: ${rows.length} rows, ${api.length} in the API`);
     const request = lang === 'en' ? 'Service request' : '服务工单';
     assert(rows.some((r) => r.includes(request)), `the types are named for people: ${rows.join(' | ')}`);
     assert(!(await page.locator('[data-test=new-templates]').count()), 'templates are edited, never created');

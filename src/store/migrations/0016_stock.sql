@@ -217,3 +217,7 @@ INSERT INTO role_permissions (role, permission)
  SELECT r.key, 'cost.write' FROM roles r
  WHERE r.key IN ('admin', 'aftersales_manager', 'agent', 'technician',
  'finance', 'business_unit_lead');
+
+-- The requisition's printed form 《费用领料单》 has its template.
+INSERT INTO doc_templates (doc_type, footer, created_at, updated_at) VALUES
+ ('requisition', '', 0, 0);
