@@ -406,4 +406,13 @@ enum svc_code stock_doc_of(struct db *, struct arena *, const char *doc_kind,
 enum svc_code cost_summary_json(struct db *, struct jw *,
     const char *doc_kind, int64_t doc_id, struct svc_err *) WARN_UNUSED_RESULT;
 
+/*
+ * A customer's costs in its history: {total_fen, by_kind, by_billing,
+ * parts: [the last 100 issued requisitions on its documents: number,
+ * part_code, part_name, qty, value_fen, doc_kind, doc_id, doc_number,
+ * created_at]}.
+ */
+enum svc_code cost_customer_json(struct db *, struct jw *,
+    int64_t customer_id, struct svc_err *) WARN_UNUSED_RESULT;
+
 #endif

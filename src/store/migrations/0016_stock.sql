@@ -186,6 +186,7 @@ CREATE TABLE cost_lines (
 );
 CREATE INDEX cost_lines_doc ON cost_lines (doc_kind, doc_id, id);
 CREATE INDEX cost_lines_day ON cost_lines (day, kind);
+CREATE INDEX cost_lines_customer ON cost_lines (customer_id, id);
 
 INSERT INTO permissions (key, description) VALUES
  ('stock.read', 'read stock levels, movements and stock documents'),
