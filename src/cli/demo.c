@@ -380,18 +380,19 @@ cmd_demo(struct cli_args *a)
 /*
  * generate — a large data set for benchmarks, after the demo users:
  * aftersales generate [--db DB] [--customers N] [--units N] [--requests N]
- *     [--months N]
+ *     [--months N] [--parts N] [--warehouses N]
+ * (--parts 100000 --warehouses 10: a million stock levels)
  */
 int
 cmd_generate(struct cli_args *a)
 {
 	static const char *const flags[] = { "db", "customers", "units",
-		"requests", "months", NULL };
+		"requests", "months", "parts", "warehouses", NULL };
 	static const char *const names[] = { "customers", "units", "requests",
-		"months" };
-	struct gen_size size = { 50000, 200000, 1000000, 24, true };
+		"months", "parts", "warehouses" };
+	struct gen_size size = { 50000, 200000, 1000000, 24, true, 1000, 3 };
 	int *fields[] = { &size.customers, &size.units, &size.requests,
-		&size.months };
+		&size.months, &size.parts, &size.warehouses };
 	struct svc_err err = { 0 };
 	struct store *s;
 	enum svc_code rc;
@@ -399,7 +400,7 @@ cmd_generate(struct cli_args *a)
 
 	if (!cli_check_flags(a, flags, "generate"))
 		return 1;
-	for (size_t i = 0; i < 4; i++) {
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		const char *f = cli_flag(a, names[i]);
 
 		if (f == NULL)
@@ -410,6 +411,8 @@ cmd_generate(struct cli_args *a)
 	}
 	if (size.months < 1)
 		return cli_fail("generate: --months must be at least 1");
+	if (size.warehouses > 1000)
+		return cli_fail("generate: --warehouses must be at most 1000");
 	if (demo_load(a, false) != 0)
 		return 1;
 	s = cli_open_store(&a->cfg, true);
@@ -419,8 +422,9 @@ cmd_generate(struct cli_args *a)
 	store_close(s);
 	if (rc)
 		return cli_fail("generate: %s", err.msg);
-	printf("generated %d customers, %d units, %d requests in %.1f s\n",
-	    size.customers, size.units, size.requests,
+	printf("generated %d customers, %d units, %d requests, %d parts x %d"
+	    " warehouses in %.1f s\n", size.customers, size.units,
+	    size.requests, size.parts, size.warehouses,
 	    (double)(clock_mono_us() - t0) / 1e6);
 	return 0;
 }
