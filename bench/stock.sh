@@ -33,7 +33,7 @@ mkdir -p "$data" "$out"
 base=http://127.0.0.1:$BENCH_PORT
 say() { printf '%s\n' "$*" >&2; }
 want() { [ -z "$BENCH_ONLY" ] || [[ " $BENCH_ONLY " == *" $1 "* ]]; }
-for t in wrk curl; do
+for t in wrk curl sqlite3; do
 	command -v $t >/dev/null || { say "bench/stock.sh: needs $t"; exit 1; }
 done
 make -s -j2 aftersales
@@ -96,8 +96,8 @@ first_id() { sed -E 's/^\{"items":\[\{"id":([0-9]+).*/\1/'; }
 tok_admin=$(login admin)
 tok_wh=$(login warehouse)
 tok_tech=$(login tech)
-first_part=$(api GET "/api/v1/parts?q=GP-000001&limit=1" "$tok_admin" | first_id)
-first_wh=$(api GET "/api/v1/warehouses?q=GW-01&limit=1" "$tok_admin" | first_id)
+first_part=$(sqlite3 "$db" "SELECT id FROM parts WHERE code = 'GP-000001'")
+first_wh=$(sqlite3 "$db" "SELECT id FROM warehouses WHERE code = 'GW-01'")
 newest=$(api GET "/api/v1/requests?limit=1" "$tok_admin" | first_id)
 say "parts from $first_part, warehouses from $first_wh, requests up to $newest"
 ver=$(api GET /api/v1/stock/settings "$tok_admin" |
