@@ -179,7 +179,9 @@ struct part {
 	const char *name;
 	const char *unit;	/* 个, 套, 米 ... */
 	int64_t price_fen;
-	int64_t reorder_point;
+	int64_t reorder_point;	/* a new stock level's (domain/stock) */
+	bool serial_tracked;	/* replacing it records the serials */
+	bool approval_required;	/* every issue needs approval */
 	bool active;
 	int64_t version;
 	int64_t created_at;

@@ -124,7 +124,16 @@ static const struct rfield part_fields[] = {
 	    .doc = "list price" },
 	{ "reorder_point", "reorder_point", RT_INT, F(reorder_point),
 	    RF_COLUMN, 0, 1000000000, .zh = "再订货点", .en = "Reorder point",
-	    .doc = "stock level that triggers a reorder" },
+	    .doc = "stock level that triggers a reorder (a new warehouse "
+	    "level's default)" },
+	{ "serial_tracked", "serial_tracked", RT_BOOL, F(serial_tracked),
+	    RF_FILTER, .def = "false", .zh = "序列号管理",
+	    .en = "Serial-tracked", .doc = "replacing it records the old and "
+	    "new serial against the unit" },
+	{ "approval_required", "approval_required", RT_BOOL,
+	    F(approval_required), RF_FILTER, .def = "false",
+	    .zh = "领用需审批", .en = "Approval required",
+	    .doc = "every issue needs the after-sales manager's approval" },
 	{ "active", "active", RT_BOOL, F(active), RF_FILTER | RF_COLUMN,
 	    .def = "true", .zh = "启用", .en = "Active",
 	    .doc = "false retires the part" },

@@ -141,7 +141,11 @@ rec_check(struct db *db, const struct record *r, const void *item,
 			    (f->flags & RF_CODE) ? REC_CODE : REC_LINE);
 			break;
 		case RT_ENUM:
-			rc = rec_enum_ok(err, f->key, CTEXT(item, f), f->enums);
+			/* a nullable enum: NULL or "" is none */
+			if (!(opt && (CTEXT(item, f) == NULL ||
+			    CTEXT(item, f)[0] == '\0')))
+				rc = rec_enum_ok(err, f->key, CTEXT(item, f),
+				    f->enums);
 			break;
 		case RT_INT:
 		case RT_MONEY:
@@ -240,6 +244,21 @@ prepared_of(const struct record *r)
 
 static struct rec_sort *sorts_of(struct arena *, const struct record *);
 
+/*
+ * The columns of "SELECT <cols> FROM <from>" (sel): measured from the end,
+ * as a column may hold a sub-select with its own FROM.
+ */
+static char *
+cols_of(struct arena *a, const struct record *r, const char *sel)
+{
+	const char *from = r->from != NULL ? r->from : r->table;
+
+	if (sel == NULL)
+		return NULL;
+	return arena_strndup(a, sel + strlen("SELECT "), strlen(sel) -
+	    strlen("SELECT  FROM ") - strlen(from));
+}
+
 void
 rec_prepare(const struct record *r)
 {
@@ -253,8 +272,7 @@ rec_prepare(const struct record *r)
 		arena_init(&a, 1u << 20);
 	sel = select_text(&a, r, NULL);
 	p.r = r;
-	p.cols = sel != NULL ? arena_strndup(&a, sel + 7,
-	    (size_t)(strstr(sel, " FROM ") - sel - 7)) : NULL;
+	p.cols = cols_of(&a, r, sel);
 	p.by_id = select_text(&a, r, id_col(r));
 	p.sorts = sorts_of(&a, r);
 	if (p.cols != NULL && p.by_id != NULL && p.sorts != NULL && !a.oom)
@@ -792,8 +810,7 @@ rec_list_begin(struct rec_query *q, struct arena *a, const struct record *r,
 	if (cols == NULL) {
 		/* rec_query_begin wants the columns apart from SELECT, FROM */
 		sel = rec_select(a, r);
-		cols = sel != NULL ? arena_strndup(a, sel + 7,
-		    (size_t)(strstr(sel, " FROM ") - sel - 7)) : NULL;
+		cols = cols_of(a, r, sel);
 	}
 	if (cols == NULL || sorts == NULL)
 		return rec_oom(err);
