@@ -308,6 +308,8 @@ demo_generate_once(struct store *s, struct db *db, int *created,
 	if (rc == SVC_OK)
 		rc = store_write(s, db, clocks_tx, NULL, err);
 	if (rc == SVC_OK)
+		rc = demo_stock_load(s, db, created, err);
+	if (rc == SVC_OK)
 		rc = store_write(s, db, flag_tx, NULL, err);
 	if (rc == SVC_OK)
 		*created += small.customers + small.units + small.requests;

@@ -36,4 +36,12 @@ enum svc_code gen_run(struct store *, const struct gen_size *,
 enum svc_code gen_stock_run(struct store *, const struct gen_size *,
     struct svc_err *) WARN_UNUSED_RESULT;
 
+/*
+ * The demo's spare parts and costs: a year of receipts, issues and cost
+ * lines, and today's stock documents in every state (demo_stock.c).  Once,
+ * after gen_run() made the demo's parts and requests.
+ */
+enum svc_code demo_stock_load(struct store *, struct db *, int *created,
+    struct svc_err *) WARN_UNUSED_RESULT;
+
 #endif
