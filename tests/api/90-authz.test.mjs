@@ -398,7 +398,7 @@ export const tests = [
       '/api/v1/reports/dashboard': ['', '?from=' + new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 7)],
       '/api/v1/reports': [''],
       '/api/v1/stock/levels': ['?limit=200'], '/api/v1/stock/settings': [''],
-      '/api/v1/stock/moves': ['?limit=200', `?doc_kind=requisition&doc_id=${o.requisition.id}`],
+      '/api/v1/stock/moves': ['?limit=200', `?ref_kind=requisition&ref_id=${o.requisition.id}`],
       '/api/v1/stock/requisitions': ['?limit=200', `?doc_kind=request&doc_id=${o.request.id}`],
       '/api/v1/stock/requisitions/{id}': [o.requisition.id],
       '/api/v1/stock/loans': ['?limit=200'], '/api/v1/stock/loans/{id}': ['1'],
