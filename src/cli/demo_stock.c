@@ -89,9 +89,10 @@ move_at(struct db *db, struct ds *d, const char *kind, int w, int p,
 	d->created++;
 	return db_exec(db, "INSERT INTO stock_moves (kind, part_id,"
 	    " warehouse_id, qty, unit_cost_fen, value_fen, on_hand_after,"
-	    " avg_after_fen, source, doc_kind, doc_id, ref_kind, ref_id, reason,"
-	    " day, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-	    " ?, ?, ?, '', ?, ?, ?)", DB_ARGS(DB_S(kind), DB_I(d->part[p]),
+	    " avg_after_fen, source, doc_kind, doc_id, ref_kind, ref_id,"
+	    " reason, day, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?,"
+	    " ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?)",
+	    DB_ARGS(DB_S(kind), DB_I(d->part[p]),
 	    DB_I(d->wh[w]), DB_I(qty), DB_I(cost), DB_I(value),
 	    DB_I(d->on_hand[w][p]), DB_I(d->avg[w][p]),
 	    DB_S(in ? "purchase" : ""), doc_kind ? DB_S(doc_kind) : DB_NULL,
@@ -115,11 +116,13 @@ cost_at(struct db *db, struct ds *d, int64_t req, const char *kind,
 	l.billing = billing;
 	l.minutes = minutes;
 	l.amount_fen = amount;
-	l.note = strcmp(kind, "travel") == 0 ? "上门往返车费" : "维修工时";
+	l.note = strcmp(kind, "travel") == 0 ? "上门往返车费" :
+	    "维修工时";
 	rc = cost_add(db, d->a, &d->tech_c.actor, &l, &out, err);
 	if (rc == SVC_OK && at != 0)
-		rc = db_exec(db, "UPDATE cost_lines SET day = ?, created_at = ?"
-		    " WHERE id = ?", DB_ARGS(DB_I(clock_local_ymd(at)), DB_I(at),
+		rc = db_exec(db, "UPDATE cost_lines SET day = ?,"
+		    " created_at = ? WHERE id = ?",
+		    DB_ARGS(DB_I(clock_local_ymd(at)), DB_I(at),
 		    DB_I(out->id)), NULL, err);
 	d->created += rc == SVC_OK;
 	return rc;
@@ -145,8 +148,8 @@ issue_at(struct db *db, struct ds *d, int p, int64_t req, int64_t at,
 	if (rc)
 		return rc;
 	billing = warranty == 1 ? "warranty" : "paid";
-	rc = db_one_i64(db, "INSERT INTO stock_requisitions (number, state, part_id,"
-	    " warehouse_id, qty, doc_kind, doc_id, billing, value_fen,"
+	rc = db_one_i64(db, "INSERT INTO stock_requisitions (number, state,"
+	    " part_id, warehouse_id, qty, doc_kind, doc_id, billing, value_fen,"
 	    " requested_by, created_at, updated_at) VALUES (?, 'issued', ?, ?,"
 	    " 1, 'request', ?, ?, ?, ?, ?, ?) RETURNING id", DB_ARGS(DB_S(num),
 	    DB_I(d->part[p]), DB_I(d->wh[0]), DB_I(req), DB_S(billing),
@@ -155,11 +158,12 @@ issue_at(struct db *db, struct ds *d, int p, int64_t req, int64_t at,
 		rc = move_at(db, d, "issue", 0, p, -1, 0, "request", req,
 		    "requisition", id, at, err);
 	if (rc == SVC_OK)
-		rc = db_exec(db, "INSERT INTO cost_lines (doc_kind, doc_id, kind,"
-		    " billing, qty, part_id, amount_fen, note, customer_id,"
-		    " model_id, requisition_id, day, created_by, created_at)"
-		    " VALUES ('request', ?, 'parts', ?, 1, ?, ?, ?, ?, ?, ?, ?, ?,"
-		    " ?)", DB_ARGS(DB_I(req), DB_S(billing), DB_I(d->part[p]),
+		rc = db_exec(db, "INSERT INTO cost_lines (doc_kind, doc_id,"
+		    " kind, billing, qty, part_id, amount_fen, note,"
+		    " customer_id, model_id, requisition_id, day, created_by,"
+		    " created_at) VALUES ('request', ?, 'parts', ?, 1, ?, ?, ?,"
+		    " ?, ?, ?, ?, ?, ?)",
+		    DB_ARGS(DB_I(req), DB_S(billing), DB_I(d->part[p]),
 		    DB_I(value), DB_S(num), DB_ID(cust), DB_ID(model), DB_I(id),
 		    DB_I(clock_local_ymd(at)), DB_I(d->u_tech), DB_I(at)), NULL,
 		    err);
@@ -170,6 +174,20 @@ issue_at(struct db *db, struct ds *d, int p, int64_t req, int64_t at,
 		rc = cost_at(db, d, req, "travel", billing, REC_NULL,
 		    3000 + req % 17 * 1000, at, err);
 	return rc;
+}
+
+/* The level the journal of part p in warehouse w adds up to. */
+static enum svc_code
+level(struct db *db, struct ds *d, int w, int p, struct svc_err *err)
+{
+	if (d->last[w][p] == 0)
+		return SVC_OK;
+	return db_exec(db, "INSERT INTO stock_levels (part_id, warehouse_id,"
+	    " on_hand, avg_cost_fen, last_move_at, created_at, updated_at)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?)", DB_ARGS(DB_I(d->part[p]),
+	    DB_I(d->wh[w]), DB_I(d->on_hand[w][p]), DB_I(d->avg[w][p]),
+	    DB_I(d->last[w][p]), DB_I(d->last[w][p]), DB_I(d->now)), NULL,
+	    err);
 }
 
 /* The year behind us: receipts monthly, issues to each month's repairs. */
@@ -187,38 +205,32 @@ history(struct db *db, struct ds *d, struct svc_err *err)
 		for (int p = 0; rc == SVC_OK && p < d->nparts; p++) {
 			int64_t cost = d->price[p] * (58 + (k + p) % 5) / 100;
 
-			rc = move_at(db, d, "receipt", 0, p, 6 + (p * 7 + k) % 15,
-			    cost, NULL, 0, NULL, 0, from + p * 600, err);
+			int64_t at = from + p * 600;
+
+			rc = move_at(db, d, "receipt", 0, p,
+			    6 + (p * 7 + k) % 15, cost, NULL, 0, NULL, 0, at,
+			    err);
 			if (rc == SVC_OK && k % 3 == 0 && p % 3 == 0)
 				rc = move_at(db, d, "receipt", 1, p, 4 + k % 5,
-				    cost, NULL, 0, NULL, 0, from + p * 600 + 300,
-				    err);
+				    cost, NULL, 0, NULL, 0, at + 300, err);
 		}
 		if (rc == SVC_OK)
-			rc = db_query(db, "SELECT id FROM service_requests WHERE"
-			    " type = 'repair' AND created_at >= ? AND created_at < ?"
-			    " ORDER BY id LIMIT 12", DB_ARGS(DB_I(from),
+			rc = db_query(db, "SELECT id FROM service_requests"
+			    " WHERE type = 'repair' AND created_at >= ?"
+			    " AND created_at < ? ORDER BY id LIMIT 12",
+			    DB_ARGS(DB_I(from),
 			    DB_I(from + 30 * 86400)), &q, err);
 		while (rc == SVC_OK && n < 12 && db_next(q) == 1)
 			reqs[n++] = db_i64(q, 0);
 		if (rc == SVC_OK)
 			rc = db_done(q, err);
 		for (int i = 0; rc == SVC_OK && i < n; i++)
-			rc = issue_at(db, d, (int)(reqs[i] % d->nparts), reqs[i],
-			    from + 86400 * (2 + i * 2), err);
+			rc = issue_at(db, d, (int)(reqs[i] % d->nparts),
+			    reqs[i], from + 86400 * (2 + i * 2), err);
 	}
 	/* the levels the journal adds up to */
-	for (int w = 0; rc == SVC_OK && w < NWH; w++)
-		for (int p = 0; rc == SVC_OK && p < d->nparts; p++)
-			if (d->last[w][p] != 0)
-				rc = db_exec(db, "INSERT INTO stock_levels (part_id,"
-				    " warehouse_id, on_hand, avg_cost_fen,"
-				    " last_move_at, created_at, updated_at)"
-				    " VALUES (?, ?, ?, ?, ?, ?, ?)",
-				    DB_ARGS(DB_I(d->part[p]), DB_I(d->wh[w]),
-				    DB_I(d->on_hand[w][p]), DB_I(d->avg[w][p]),
-				    DB_I(d->last[w][p]), DB_I(d->last[w][p]),
-				    DB_I(d->now)), NULL, err);
+	for (int i = 0; rc == SVC_OK && i < NWH * d->nparts; i++)
+		rc = level(db, d, i / d->nparts, i % d->nparts, err);
 	return rc;
 }
 
@@ -329,9 +341,9 @@ today(struct db *db, struct ds *d, struct svc_err *err)
 	}
 	if (rc == SVC_OK)
 		rc = db_exec(db, "UPDATE stock_loans SET due_date = ?,"
-		    " created_at = ? WHERE id = ?", DB_ARGS(DB_I(clock_local_ymd(
-		    d->now - 7 * 86400)), DB_I(d->now - 14 * 86400),
-		    DB_I(lo->id)), NULL, err);
+		    " created_at = ? WHERE id = ?",
+		    DB_ARGS(DB_I(clock_local_ymd(d->now - 7 * 86400)),
+		    DB_I(d->now - 14 * 86400), DB_I(lo->id)), NULL, err);
 	if (rc == SVC_OK) {
 		rec_init(&stock_loan_rec, &l);
 		l.part_id = d->part[cmp];
@@ -375,7 +387,7 @@ today(struct db *db, struct ds *d, struct svc_err *err)
 		k.part_id = d->part[p];
 		k.warehouse_id = d->wh[0];
 		k.counted_qty = lv->on_hand + (i == 0 ? -1 : 2);
-		k.reason = i == 0 ? "盘亏: 一个电容破损丢弃未登记" :
+		k.reason = i == 0 ? "盘亏: 电容破损丢弃未登记" :
 		    "盘盈: 退货包装内找到两根";
 		rc = stock_count_create(db, d->a, &d->wh_c, &k, &co, err);
 		d->created++;
@@ -392,11 +404,12 @@ today(struct db *db, struct ds *d, struct svc_err *err)
 
 		rc = stock_level_get(db, d->a, d->part[p], d->wh[0], &lv, err);
 		if (rc == SVC_OK)
-			rc = stock_level_set(db, d->a, &d->wh_c.actor, d->part[p],
-			    d->wh[0], lv->on_hand - 1, 20, &lv, err);
+			rc = stock_level_set(db, d->a, &d->wh_c.actor,
+			    d->part[p], d->wh[0], lv->on_hand - 1, 20, &lv,
+			    err);
 		if (rc == SVC_OK)
-			rc = requisition(db, d, &d->tech_c, p, 1, r1, NULL, NULL,
-			    &rq, err);
+			rc = requisition(db, d, &d->tech_c, p, 1, r1, NULL,
+			    NULL, &rq, err);
 	}
 	/* labour and travel on today's repairs */
 	if (rc == SVC_OK)
@@ -432,8 +445,8 @@ demo_stock_tx(struct db *db, void *arg, struct svc_err *err)
 	caller(&d->wh_c, d->u_wh, "warehouse", role_wh);
 	caller(&d->tech_c, d->u_tech, "tech", role_tech);
 	caller(&d->mgr_c, d->u_mgr, "asmanager", role_mgr);
-	rc = db_query(db, "SELECT id, price_fen FROM parts WHERE code LIKE 'P-%'"
-	    " ORDER BY code", DB_NOARGS, &q, err);
+	rc = db_query(db, "SELECT id, price_fen FROM parts"
+	    " WHERE code LIKE 'P-%' ORDER BY code", DB_NOARGS, &q, err);
 	while (rc == SVC_OK && d->nparts < MAXP && db_next(q) == 1) {
 		d->part[d->nparts] = db_i64(q, 0);
 		d->price[d->nparts++] = db_i64(q, 1);

@@ -22,9 +22,9 @@
 
 #define PARTS_PER_TX 500
 
-static const char *const kinds[] = { "压缩机", "风机", "主控板", "显示板",
-	"传感器", "四通阀", "电容", "排水泵", "电机", "门封条", "滤芯", "遥控器",
-	"膨胀阀", "换热器", "温控器", "继电器" };
+static const char *const kinds[] = { "压缩机", "风机", "主控板",
+	"显示板", "传感器", "四通阀", "电容", "排水泵", "电机", "门封条",
+	"滤芯", "遥控器", "膨胀阀", "换热器", "温控器", "继电器" };
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
 
 static const char *const units[] = { "个", "台", "块", "套", "条", "支" };
@@ -62,21 +62,22 @@ gs_warehouses(struct db *db, void *arg, struct svc_err *err)
 	    DB_NOARGS, &g->wh_dept, err);
 	if (rc == SVC_OK)
 		rc = db_one_i64(db, "SELECT id FROM users"
-		    " WHERE username = 'warehouse'", DB_NOARGS, &g->keeper, err);
+		    " WHERE username = 'warehouse'", DB_NOARGS, &g->keeper,
+		    err);
 	for (int i = 0; rc == SVC_OK && i < g->size->warehouses; i++) {
 		const char *code = arena_printf(&a, "GW-%02d", i + 1);
 		const char *name = arena_printf(&a, "第%d分库", i + 1);
 
 		rc = db_exec(db, "INSERT INTO warehouses (code, name, kind,"
-		    " department_id, keeper_id, address, created_at, updated_at)"
-		    " VALUES (?, ?, 'regional', ?, ?, '', ?, ?)"
+		    " department_id, keeper_id, address, created_at,"
+		    " updated_at) VALUES (?, ?, 'regional', ?, ?, '', ?, ?)"
 		    " ON CONFLICT (code) DO NOTHING",
 		    DB_ARGS(DB_S(code), DB_S(name), DB_I(g->wh_dept),
 		    DB_I(g->keeper), DB_I(g->now), DB_I(g->now)), NULL, err);
 		if (rc == SVC_OK)
 			rc = db_one_i64(db, "SELECT id FROM warehouses"
-			    " WHERE code = ?", DB_ARGS(DB_S(code)), &g->wh_ids[i],
-			    err);
+			    " WHERE code = ?", DB_ARGS(DB_S(code)),
+			    &g->wh_ids[i], err);
 	}
 	arena_release(&a);
 	return rc;
@@ -121,10 +122,11 @@ gs_part(struct db *db, struct gs *g, struct arena *a, int i,
 		if (rc || changes == 0 || on_hand == 0)
 			continue;
 		rc = db_exec(db, "INSERT INTO stock_moves (kind, part_id,"
-		    " warehouse_id, qty, unit_cost_fen, value_fen, on_hand_after,"
-		    " avg_after_fen, source, reason, day, created_by, created_at)"
-		    " VALUES ('receipt', ?, ?, ?, ?, ?, ?, ?, 'purchase', '', ?,"
-		    " ?, ?)", DB_ARGS(DB_I(id), DB_I(g->wh_ids[w]), DB_I(on_hand),
+		    " warehouse_id, qty, unit_cost_fen, value_fen,"
+		    " on_hand_after, avg_after_fen, source, reason, day,"
+		    " created_by, created_at) VALUES ('receipt', ?, ?, ?, ?,"
+		    " ?, ?, ?, 'purchase', '', ?, ?, ?)", DB_ARGS(DB_I(id),
+		    DB_I(g->wh_ids[w]), DB_I(on_hand),
 		    DB_I(avg), DB_I(on_hand * avg), DB_I(on_hand), DB_I(avg),
 		    DB_I(clock_local_ymd(at)), DB_I(g->keeper), DB_I(at)), NULL,
 		    err);
