@@ -92,7 +92,7 @@ api() {	# METHOD PATH TOKEN [BODY]
 	curl -sf -X "$1" "$base$2" -H "Authorization: Bearer $3" \
 		-H 'Content-Type: application/json' ${4:+-d "$4"}
 }
-first_id() { sed -E 's/^\{"items":\[\{"id":([0-9]+).*/\1/'; }
+first_id() { sed -nE 's/^\{"items":\[\{"id":([0-9]+).*/\1/p'; }
 tok_admin=$(login admin)
 tok_wh=$(login warehouse)
 tok_tech=$(login tech)
