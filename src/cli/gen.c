@@ -605,6 +605,8 @@ gen_run(struct store *s, const struct gen_size *size, struct svc_err *err)
 		rc = phase(s, db, "requests", size->requests, gen_requests, g,
 		    err);
 	store_release(s, db);
+	if (rc == SVC_OK)
+		rc = gen_stock_run(s, size, err);
 	arena_release(&g->arena);
 	free(g);
 	return rc;

@@ -82,14 +82,14 @@ const SPEC_MATRIX = {
   sales_manager: [...STAFF, 'contract.read', 'report.read', 'return.create', 'return.report', 'return.work',
     'sales.read'],
   // 销售副总: approves prices >= 1000, waivers up to 5000
-  sales_vp: [...STAFF, 'contract.read', 'report.read', 'return.report', 'sales.read', ...COST_READ],
+  sales_vp: [...STAFF, 'contract.read', 'report.read', 'return.report', 'sales.read', 'cost.read'],
   // 营销统计员: records return quantities and amounts
   statistician: [...STAFF, 'contract.read', 'report.read', 'return.report', 'return.work', 'sales.read',
-    ...COST_READ],
+    'cost.read'],
   // 技术人员/维修人员: diagnosis, repair, field trips, daily reports
-  technician: [...STAFF, 'kb.manage', ...COST_WRITE, 'stock.issue'],
+  technician: [...STAFF, 'kb.manage', 'stock.issue', 'cost.read', 'cost.write'],
   // 仓库主管: receives returns, issues parts, stock counts
-  warehouse: [...STAFF, 'return.work', 'warehouse.manage', ...COST_READ, 'stock.issue', 'stock.move'],
+  warehouse: [...STAFF, 'return.work', 'warehouse.manage', 'stock.move', 'stock.issue', 'cost.read'],
 };
 
 let cached = null;
@@ -184,7 +184,20 @@ async function others(t) {
   const ret = (await post(agent, '/api/v1/returns', {
     kind: 'refund', reason: 'quality', customer_id: 2, lines: [{ unit_id: unit.id, quantity: 1, unit_price_fen: 100000 }],
   })).return;
-  iso = { mark, unit, contract, sale, request, attachment: att.json, ret };
+  // spare parts and costs on that request: a parts line (by an issue) and a
+  // travel line carry customer 2
+  const wtok = (await t.login('warehouse')).token;
+  // (the part and the warehouse belong to no company: no mark on them)
+  const part = await post(admin, '/api/v1/parts', { code: t.uniq('ISOP'), name: '隔离测试配件', price_fen: 100 });
+  const wh = await post(admin, '/api/v1/warehouses', { code: t.uniq('ISOW'), name: '隔离测试仓库' });
+  await post(wtok, '/api/v1/stock/receipts', { part_id: part.id, warehouse_id: wh.id, qty: 2, unit_cost_fen: 100,
+    source: 'purchase' });
+  const reqn = await post(tech, '/api/v1/stock/requisitions', { part_id: part.id, warehouse_id: wh.id, qty: 1,
+    doc_kind: 'request', doc_id: request.id });
+  const cost = await post(tech, '/api/v1/costs', { doc_kind: 'request', doc_id: request.id, kind: 'travel',
+    billing: 'paid', amount_fen: 1234, note: `${mark} 车费` });
+  iso = { mark, unit, contract, sale, request, attachment: att.json, ret, requisition: reqn.requisition || reqn,
+    cost };
   return iso;
 }
 
@@ -231,6 +244,9 @@ export const tests = [
       ['GET', `/api/v1/returns/${o.ret.id}/receipt/print`, 'return.read'],
       ['GET', `/api/v1/returns/${o.ret.id}/slip/print`, 'return.read'],
       ['GET', `/api/v1/sla/clocks?doc_kind=request&doc_id=${o.request.id}`, 'sla.read'],
+      ['GET', `/api/v1/stock/requisitions/${o.requisition.id}`, 'stock.read'],
+      ['GET', `/api/v1/costs?doc_kind=request&doc_id=${o.request.id}`, 'cost.read'],
+      ['GET', `/api/v1/costs/summary?doc_kind=request&doc_id=${o.request.id}`, 'cost.read'],
       // writes naming the other's records: refused as if they did not exist
       ['POST', `/api/v1/requests/${o.request.id}/events`, 'request.work', { kind: 'reply', body: '看得到吗' }],
       ['POST', `/api/v1/requests/${o.request.id}/transitions/cancel`, 'request.work', { version: o.request.version, reason: 'x' }],
@@ -385,14 +401,20 @@ export const tests = [
       '/api/v1/templates': [''], '/api/v1/templates/{id}': ['1'], '/api/v1/templates/logo': [''],
       '/api/v1/reports/dashboard': ['', '?from=' + new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 7)],
       '/api/v1/reports': [''],
-      '/api/v1/stock/levels': ['', '?low=true'], '/api/v1/stock/moves': [''], '/api/v1/stock/settings': [''],
-      '/api/v1/stock/serials': [''], '/api/v1/stock/requisitions': [''], '/api/v1/stock/requisitions/{id}': ['1'],
-      '/api/v1/stock/requisitions/{id}/print': ['1'],
-      '/api/v1/stock/loans': [''], '/api/v1/stock/loans/{id}': ['1'], '/api/v1/stock/transfers': [''],
-      '/api/v1/stock/transfers/{id}': ['1'], '/api/v1/stock/counts': [''], '/api/v1/stock/counts/{id}': ['1'],
-      '/api/v1/costs': ['', '?customer_id=2'], '/api/v1/costs/summary': [`?doc_kind=request&doc_id=${o.request.id}`],
+      '/api/v1/stock/levels': ['?limit=200', '?low=true'], '/api/v1/stock/settings': [''],
+      '/api/v1/stock/moves': ['?limit=200', `?ref_kind=requisition&ref_id=${o.requisition.id}`],
+      '/api/v1/stock/requisitions': ['?limit=200', `?doc_kind=request&doc_id=${o.request.id}`],
+      '/api/v1/stock/requisitions/{id}': [o.requisition.id],
+      '/api/v1/stock/requisitions/{id}/print': [o.requisition.id],
+      '/api/v1/stock/loans': ['?limit=200'], '/api/v1/stock/loans/{id}': ['1'],
+      '/api/v1/stock/transfers': ['?limit=200'], '/api/v1/stock/transfers/{id}': ['1'],
+      '/api/v1/stock/counts': ['?limit=200'], '/api/v1/stock/counts/{id}': ['1'],
+      '/api/v1/stock/serials': ['', `?unit_id=${o.unit.id}`],
+      '/api/v1/costs': ['?limit=200', `?doc_kind=request&doc_id=${o.request.id}`],
+      '/api/v1/costs/summary': [`?doc_kind=request&doc_id=${o.request.id}`],
       '/api/v1/reports/{key}': ['request-cycle', 'request-cycle?customer_id=2', 'consultations',
-        'consultations?customer_id=2'],
+        'consultations?customer_id=2', 'costs-monthly', 'costs-customers', 'costs-customers?customer_id=2',
+        'costs-models', 'costs-requests', 'costs-requests?customer_id=2', 'parts-consumption'],
     };
     const owner = new Map();
     const ownerOf = async (kind, id) => {
