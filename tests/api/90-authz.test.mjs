@@ -413,8 +413,7 @@ export const tests = [
       '/api/v1/costs': ['?limit=200', `?doc_kind=request&doc_id=${o.request.id}`],
       '/api/v1/costs/summary': [`?doc_kind=request&doc_id=${o.request.id}`],
       '/api/v1/reports/{key}': ['request-cycle', 'request-cycle?customer_id=2', 'consultations',
-        'consultations?customer_id=2', 'costs-monthly', 'costs-customers', 'costs-customers?customer_id=2',
-        'costs-models', 'costs-requests', 'costs-requests?customer_id=2', 'parts-consumption'],
+        'consultations?customer_id=2'],
     };
     const owner = new Map();
     const ownerOf = async (kind, id) => {
