@@ -24,7 +24,13 @@ CREATE TABLE stock_levels (
 	updated_at {{I64}} NOT NULL,
 	UNIQUE (part_id, warehouse_id)
 );
-CREATE INDEX stock_levels_warehouse ON stock_levels (warehouse_id, part_id);
+-- a warehouse's levels in the list's order; its low ones (the list's low
+-- filter, the same condition, so both engines take the partial index)
+CREATE INDEX stock_levels_warehouse ON stock_levels (warehouse_id, id);
+CREATE INDEX stock_levels_low ON stock_levels (warehouse_id, id)
+ WHERE reorder_point > 0 AND on_hand <= reorder_point;
+CREATE INDEX stock_levels_low_all ON stock_levels (id)
+ WHERE reorder_point > 0 AND on_hand <= reorder_point;
 
 -- The movement journal: append-only (the engine-specific files refuse
 -- UPDATE and DELETE).  qty and value_fen are signed: + in, - out.
@@ -105,6 +111,7 @@ CREATE TABLE stock_loans (
 	updated_at {{I64}} NOT NULL
 );
 CREATE INDEX stock_loans_open ON stock_loans (state, due_date);
+CREATE INDEX stock_loans_level ON stock_loans (part_id, warehouse_id, state);
 
 -- Transfers (调拨, DB-...): sent, in transit, received.
 CREATE TABLE stock_transfers (
@@ -124,7 +131,8 @@ CREATE TABLE stock_transfers (
 	created_at {{I64}} NOT NULL,
 	updated_at {{I64}} NOT NULL
 );
-CREATE INDEX stock_transfers_to ON stock_transfers (to_warehouse_id, state);
+CREATE INDEX stock_transfers_to ON stock_transfers (part_id, to_warehouse_id,
+ state);
 
 -- Stock counts (盘点, PD-...): counted against the book, the difference
 -- posted once the after-sales manager approves.
