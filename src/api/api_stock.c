@@ -75,7 +75,7 @@ level_filter(struct req *rq, struct rec_query *q)
 		stock_level_idle(q, clock_now() - s.idle_days * 86400);
 	}
 	if (text != NULL && text[0] != '\0')
-		rc = stock_level_q(q, &rq->arena, text, &rq->err);
+		rc = stock_level_q(q, rq->db, &rq->arena, text, &rq->err);
 	return rc;
 }
 

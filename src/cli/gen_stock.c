@@ -12,6 +12,7 @@
  * rows; a second run adds nothing (codes and (part, warehouse) unique).
  */
 #include "cli/gen.h"
+#include "domain/master/master.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,6 +104,8 @@ gs_part(struct db *db, struct gs *g, struct arena *a, int i,
 	if (rc == SVC_OK)
 		rc = db_one_i64(db, "SELECT id FROM parts WHERE code = ?",
 		    DB_ARGS(DB_S(code)), &id, err);
+	if (rc == SVC_OK)
+		rc = master_index_part(db, a, id, err);
 	for (int w = 0; rc == SVC_OK && w < g->size->warehouses; w++) {
 		int64_t roll = gs_pick(g, 100);
 		int64_t on_hand = roll < 8 ? 0 : 1 + gs_pick(g, 120);

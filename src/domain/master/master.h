@@ -495,6 +495,9 @@ enum svc_code master_index_customer(struct db *, struct arena *, int64_t id,
     struct svc_err *) WARN_UNUSED_RESULT;
 enum svc_code master_index_unit(struct db *, struct arena *, int64_t id,
     struct svc_err *) WARN_UNUSED_RESULT;
+/* A part in the search index by code and name (kind "part"). */
+enum svc_code master_index_part(struct db *, struct arena *, int64_t id,
+    struct svc_err *) WARN_UNUSED_RESULT;
 
 /* ===== CSV import (import.c) ===== */
 

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "domain/search/search.h"
 #include "domain/sla/sla.h"
 #include "util/clock.h"
 
@@ -154,22 +155,20 @@ stock_level_idle(struct rec_query *q, int64_t since)
 }
 
 enum svc_code
-stock_level_q(struct rec_query *q, struct arena *a, const char *text,
-    struct svc_err *err)
+stock_level_q(struct rec_query *q, struct db *db, struct arena *a,
+    const char *text, struct svc_err *err)
 {
-	char *like = rec_like(a, text, false);
+	struct search_cond c;
+	enum svc_code rc;
 
-	if (like == NULL)
-		return rec_oom(err);
-	/*
-	 * the parts first (one pass over them, case-insensitive on both
-	 * engines as the parts list), then their levels
-	 */
-	rec_cond(q, " AND l.part_id IN (SELECT id FROM parts WHERE lower(code)"
-	    " LIKE lower(?)" REC_ESC " OR lower(name) LIKE lower(?)" REC_ESC
-	    ")");
-	rec_arg(q, DB_S(like));
-	rec_arg(q, DB_S(like));
+	/* the parts the search index finds, then their levels */
+	rc = search_ids_cond(db, a, text, "part", &c, err);
+	if (rc)
+		return rc;
+	rec_cond(q, " AND l.part_id");
+	rec_cond(q, c.sql);
+	for (size_t i = 0; i < c.nargs; i++)
+		rec_arg(q, c.args[i]);
 	return SVC_OK;
 }
 

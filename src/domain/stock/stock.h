@@ -205,7 +205,9 @@ enum svc_code stock_level_get(struct db *, struct arena *, int64_t part_id,
 /* Conditions of the level list: low, idle (since: a time), q. */
 void stock_level_low(struct rec_query *);
 void stock_level_idle(struct rec_query *, int64_t since);
-enum svc_code stock_level_q(struct rec_query *, struct arena *,
+/* q: the parts the search index finds by code or name (domain/search's
+ * query language: words, a code's prefix); errors name "q". */
+enum svc_code stock_level_q(struct rec_query *, struct db *, struct arena *,
     const char *q, struct svc_err *) WARN_UNUSED_RESULT;
 
 /* ===== documents (docs.c) ===== */
