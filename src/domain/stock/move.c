@@ -161,12 +161,18 @@ stock_level_q(struct rec_query *q, struct db *db, struct arena *a,
 	struct search_cond c;
 	enum svc_code rc;
 
-	/* the parts the search index finds, then their levels */
+	/*
+	 * the parts the search index finds, then their levels by id: a list
+	 * of ids the planner walks, not a warehouse's levels it would test
+	 * one by one
+	 */
 	rc = search_ids_cond(db, a, text, "part", &c, err);
 	if (rc)
 		return rc;
-	rec_cond(q, " AND l.part_id");
+	rec_cond(q, " AND l.id IN (SELECT l2.id FROM stock_levels l2 WHERE"
+	    " l2.part_id");
 	rec_cond(q, c.sql);
+	rec_cond(q, ")");
 	for (size_t i = 0; i < c.nargs; i++)
 		rec_arg(q, c.args[i]);
 	return SVC_OK;
