@@ -39,6 +39,40 @@ index_of(const char *const *set, const char *v)
 	DB_I((int64_t)ym_next((f)->to_ym) * 100), DB_I((f)->customer_id), \
 	DB_I((f)->customer_id), DB_I((f)->model_id), DB_I((f)->model_id))
 
+/*
+ * One row per row of the query: its first ntext columns text, the rest
+ * integers (counts, fen), in the table's column order.
+ */
+static enum svc_code
+rows_of(struct db *db, struct arena *a, const char *sql,
+    const struct dbv *args, size_t nargs, size_t ntext, struct table *t,
+    struct svc_err *err)
+{
+	struct dbq *q;
+	enum svc_code rc;
+	size_t cap = 0;
+
+	t->nrows = 0;
+	rc = db_query(db, sql, args, nargs, &q, err);
+	if (rc)
+		return rc;
+	while (db_next(q) == 1) {
+		struct tcell *row = table_add(t, a, &cap);
+
+		if (row == NULL) {
+			rc = db_done(q, err);
+			return rc ? rc : rec_oom(err);
+		}
+		for (size_t c = 0; c < t->ncols; c++) {
+			if (c < ntext)
+				row[c].s = db_dup(q, (int)c, a);
+			else
+				cell_i(&row[c], db_i64(q, (int)c));
+		}
+	}
+	return db_done(q, err);
+}
+
 /* ----- costs-monthly ----- */
 
 const struct tcol cost_monthly_cols[COST_MONTHLY_NCOLS] = {
@@ -120,35 +154,6 @@ const struct tcol cost_model_cols[COST_GROUP_NCOLS] = {
 };
 const char *const cost_group_y[] = { "total_fen", NULL };
 
-/* one grouped query: code, name, lines, total, paid, warranty, contract,
- * parts — largest first */
-static enum svc_code
-cost_groups(struct db *db, struct arena *a, const char *sql,
-    const struct report_filters *f, struct table *t, struct svc_err *err)
-{
-	struct dbq *q;
-	enum svc_code rc;
-	size_t cap = 0;
-
-	t->nrows = 0;
-	rc = db_query(db, sql, CL_ARGS(f), &q, err);
-	if (rc)
-		return rc;
-	while (db_next(q) == 1) {
-		struct tcell *row = table_add(t, a, &cap);
-
-		if (row == NULL) {
-			rc = db_done(q, err);
-			return rc ? rc : rec_oom(err);
-		}
-		row[CG_CODE].s = db_dup(q, 0, a);
-		row[CG_NAME].s = db_dup(q, 1, a);
-		for (int c = CG_LINES; c < CG__N; c++)
-			cell_i(&row[c], db_i64(q, c));
-	}
-	return db_done(q, err);
-}
-
 #define CG_SUMS \
 	" count(*), CAST(sum(k.amount_fen) AS BIGINT)," \
 	" CAST(sum(CASE WHEN k.billing = 'paid' THEN k.amount_fen ELSE 0" \
@@ -164,22 +169,22 @@ enum svc_code
 run_cost_customers(struct db *db, struct arena *a,
     const struct report_filters *f, struct table *t, struct svc_err *err)
 {
-	return cost_groups(db, a, "SELECT c.code, c.name," CG_SUMS " FROM"
+	return rows_of(db, a, "SELECT c.code, c.name," CG_SUMS " FROM"
 	    " cost_lines k JOIN customers c ON c.id = k.customer_id WHERE"
 	    " k.day >= ? AND k.day < ?" CL_FILTERS " GROUP BY c.id, c.code,"
-	    " c.name ORDER BY 4 DESC, c.code LIMIT " STR(REPORT_TOP), f, t,
-	    err);
+	    " c.name ORDER BY 4 DESC, c.code LIMIT " STR(REPORT_TOP),
+	    CL_ARGS(f), 2, t, err);
 }
 
 enum svc_code
 run_cost_models(struct db *db, struct arena *a,
     const struct report_filters *f, struct table *t, struct svc_err *err)
 {
-	return cost_groups(db, a, "SELECT m.model_no, m.name," CG_SUMS " FROM"
+	return rows_of(db, a, "SELECT m.model_no, m.name," CG_SUMS " FROM"
 	    " cost_lines k JOIN product_models m ON m.id = k.model_id WHERE"
 	    " k.day >= ? AND k.day < ?" CL_FILTERS " GROUP BY m.id,"
 	    " m.model_no, m.name ORDER BY 4 DESC, m.model_no LIMIT "
-	    STR(REPORT_TOP), f, t, err);
+	    STR(REPORT_TOP), CL_ARGS(f), 2, t, err);
 }
 
 /* ----- costs-requests ----- */
@@ -206,12 +211,7 @@ enum svc_code
 run_cost_requests(struct db *db, struct arena *a,
     const struct report_filters *f, struct table *t, struct svc_err *err)
 {
-	struct dbq *q;
-	enum svc_code rc;
-	size_t cap = 0;
-
-	t->nrows = 0;
-	rc = db_query(db, "SELECT r.number, c.name,"
+	return rows_of(db, a, "SELECT r.number, c.name,"
 	    " CAST(sum(k.amount_fen) AS BIGINT),"
 	    " CAST(sum(CASE WHEN k.kind = 'labour' THEN k.amount_fen ELSE 0"
 	    " END) AS BIGINT), CAST(sum(CASE WHEN k.kind = 'parts' THEN"
@@ -225,22 +225,7 @@ run_cost_requests(struct db *db, struct arena *a,
 	    " ON r.id = k.doc_id JOIN customers c ON c.id = r.customer_id"
 	    " WHERE k.doc_kind = 'request' AND k.day >= ? AND k.day < ?"
 	    CL_FILTERS " GROUP BY r.id, r.number, c.name ORDER BY 3 DESC,"
-	    " r.number LIMIT " STR(REPORT_TOP), CL_ARGS(f), &q, err);
-	if (rc)
-		return rc;
-	while (db_next(q) == 1) {
-		struct tcell *row = table_add(t, a, &cap);
-
-		if (row == NULL) {
-			rc = db_done(q, err);
-			return rc ? rc : rec_oom(err);
-		}
-		row[CR_NUMBER].s = db_dup(q, 0, a);
-		row[CR_CUSTOMER].s = db_dup(q, 1, a);
-		for (int c = CR_TOTAL; c < CR__N; c++)
-			cell_i(&row[c], db_i64(q, c));
-	}
-	return db_done(q, err);
+	    " r.number LIMIT " STR(REPORT_TOP), CL_ARGS(f), 2, t, err);
 }
 
 /* ----- parts-consumption, parts-monthly ----- */
@@ -265,32 +250,12 @@ enum svc_code
 run_parts_consumption(struct db *db, struct arena *a,
     const struct report_filters *f, struct table *t, struct svc_err *err)
 {
-	struct dbq *q;
-	enum svc_code rc;
-	size_t cap = 0;
-
-	t->nrows = 0;
-	rc = db_query(db, "SELECT p.code, p.name, count(*),"
+	return rows_of(db, a, "SELECT p.code, p.name, count(*),"
 	    " CAST(-sum(m.qty) AS BIGINT), CAST(-sum(m.value_fen) AS BIGINT)"
 	    " FROM stock_moves m JOIN parts p ON p.id = m.part_id WHERE"
 	    " m.day >= ? AND m.day < ? AND m.kind = 'issue' GROUP BY p.id,"
 	    " p.code, p.name ORDER BY 5 DESC, p.code LIMIT " STR(REPORT_TOP),
-	    MV_ARGS(f), &q, err);
-	if (rc)
-		return rc;
-	while (db_next(q) == 1) {
-		struct tcell *row = table_add(t, a, &cap);
-
-		if (row == NULL) {
-			rc = db_done(q, err);
-			return rc ? rc : rec_oom(err);
-		}
-		row[PC_CODE].s = db_dup(q, 0, a);
-		row[PC_NAME].s = db_dup(q, 1, a);
-		for (int c = PC_ISSUES; c < PC__N; c++)
-			cell_i(&row[c], db_i64(q, c));
-	}
-	return db_done(q, err);
+	    MV_ARGS(f), 2, t, err);
 }
 
 enum { PM_MONTH, PM_PARTS, PM_QTY, PM_VALUE, PM__N };
