@@ -13,10 +13,11 @@
  *
  * Today, through the domain functions as the API calls them: requisitions
  * waiting for approval (by the part's flag and by value), one rejected, one
- * serial replacement; a loan overdue (its due date moved back a week) and
- * one returned; a transfer in transit and one received; a count approved
- * with a difference and one pending; a level at its reorder point (the
- * warehouse told once); labour and travel on open requests.
+ * cancelled, one serial replacement; a part scrapped; a loan overdue (its
+ * due date moved back a week) and one returned; a transfer in transit and
+ * one received; a count approved with a difference, one pending, one
+ * rejected; a level at its reorder point (the warehouse told once); labour,
+ * travel and a contract's transport on open requests.
  *
  * Runs once, with the demo's generated year (demo.generated).
  */
@@ -324,9 +325,26 @@ today(struct db *db, struct ds *d, struct svc_err *err)
 		rc = stock_requisition_step(db, d->a, &d->mgr_c, rq->id,
 		    rq->version, "reject", &st, &rq, err);
 	}
+	/* one the technician asked for and took back */
+	if (rc == SVC_OK)
+		rc = requisition(db, d, &d->tech_c, bat, 1, r2, NULL, NULL, &rq,
+		    err);
+	if (rc == SVC_OK) {
+		st.note = "客户自行更换, 不再需要";
+		rc = stock_requisition_step(db, d->a, &d->tech_c, rq->id,
+		    rq->version, "cancel", &st, &rq, err);
+	}
 	if (rc == SVC_OK)
 		rc = requisition(db, d, &d->tech_c, pcb, 1, ru, "PCB-2025-0417",
 		    "PCB-2026-1203", &rq, err);
+	/* a part scrapped with its reason */
+	if (rc == SVC_OK) {
+		struct stock_post_in in = { "scrap", d->part[sen], d->wh[0], 1,
+			-1, "", NULL, 0, NULL, 0, "受潮损坏, 无法使用" };
+
+		rc = stock_post(db, d->a, &d->wh_c.actor, &in, NULL, err);
+		d->created++;
+	}
 	/* loans: one a week overdue, one returned */
 	if (rc == SVC_OK) {
 		rec_init(&stock_loan_rec, &l);
@@ -374,11 +392,11 @@ today(struct db *db, struct ds *d, struct svc_err *err)
 			rc = stock_transfer_step(db, d->a, &d->wh_c, tr->id,
 			    tr->version, "receive", &st, &tr, err);
 	}
-	/* counts: a loss approved, a gain waiting */
-	for (int i = 0; rc == SVC_OK && i < 2; i++) {
+	/* counts: a loss approved, a gain waiting, a recount refused */
+	for (int i = 0; rc == SVC_OK && i < 3; i++) {
 		struct stock_level *lv;
-		int p = i == 0 ? part_ix(d, "P-CAP-01", db) :
-		    part_ix(d, "P-DRN-01", db);
+		int p = i == 0 ? part_ix(d, "P-CAP-01", db) : i == 1 ?
+		    part_ix(d, "P-DRN-01", db) : part_ix(d, "P-FAN-01", db);
 
 		rc = stock_level_get(db, d->a, d->part[p], d->wh[0], &lv, err);
 		if (rc)
@@ -387,14 +405,16 @@ today(struct db *db, struct ds *d, struct svc_err *err)
 		k.part_id = d->part[p];
 		k.warehouse_id = d->wh[0];
 		k.counted_qty = lv->on_hand + (i == 0 ? -1 : 2);
-		k.reason = i == 0 ? "盘亏: 电容破损丢弃未登记" :
-		    "盘盈: 退货包装内找到两根";
+		k.reason = i == 0 ? "盘亏: 电容破损丢弃未登记" : i == 1 ?
+		    "盘盈: 退货包装内找到两根" : "盘盈: 货架上多出两个";
 		rc = stock_count_create(db, d->a, &d->wh_c, &k, &co, err);
 		d->created++;
-		if (rc == SVC_OK && i == 0) {
-			st.note = "同意按实盘调整";
+		if (rc == SVC_OK && i != 1) {
+			st.note = i == 0 ? "同意按实盘调整" :
+			    "与借料单核对后再盘一次";
 			rc = stock_count_step(db, d->a, &d->mgr_c, co->id,
-			    co->version, "approve", &st, &co, err);
+			    co->version, i == 0 ? "approve" : "reject", &st,
+			    &co, err);
 		}
 	}
 	/* a level at its reorder point: the warehouse is told once */
@@ -420,6 +440,10 @@ today(struct db *db, struct ds *d, struct svc_err *err)
 	if (rc == SVC_OK)
 		rc = cost_at(db, d, ru, "labour", "warranty", 45, REC_NULL, 0,
 		    err);
+	/* a maintenance contract's transport */
+	if (rc == SVC_OK)
+		rc = cost_at(db, d, r1, "transport", "contract", REC_NULL, 8000,
+		    0, err);
 	return rc;
 }
 
