@@ -126,7 +126,7 @@ if [ "${AFTERSALES_VALGRIND:-0}" = 1 ]; then
 	vg="valgrind --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=99 --quiet --suppressions=tests/valgrind/cairo.supp"
 	run "unit tests, valgrind memcheck" env AFTERSALES_TEST_DB="$out/unit-vg.db" $vg build/unit_tests
 	# 07-abuse is timing-bound (answers within seconds): it runs plain and under ASan, not valgrind
-	run "API tests, server under valgrind memcheck (SQLite; 01 03-06 10 11 63 70 72)" vg_api 01-,03-,04-,05-,06-,10-,11-,63-,70-,72-
+	run "API tests, server under valgrind memcheck (SQLite; 01 03-06 10 11 63 70 72 74)" vg_api 01-,03-,04-,05-,06-,10-,11-,63-,70-,72-,74-
 fi
 
 if [ "${AFTERSALES_ASAN:-0}" = 1 ]; then

@@ -211,6 +211,8 @@ struct resource {
 	 */
 	const char *parent;
 	const struct record *parent_rec;
+	/* Customer users are refused whatever their role holds. */
+	bool staff_only;
 	/* Extra list parameters, read by filter (after the page's). */
 	const char *const *query;
 	enum svc_code (*filter)(struct req *, struct rec_query *);
@@ -234,6 +236,13 @@ enum svc_code query_tristate(struct req *, const char *name, int *out)
     WARN_UNUSED_RESULT;
 /* The customer company of a customer user; 0 for staff. */
 int64_t own_customer(struct req *);
+
+/* ----- printed documents (api_print.c) ----- */
+
+struct print_out;
+/* Send the PDF in fd (closed by the server) as number.pdf, inline. */
+void api_send_pdf(struct req *, struct resp *, int fd,
+    const struct print_out *);
 
 /* ----- answers as files: CSV, Excel, PDF (export.c) ----- */
 

@@ -108,7 +108,8 @@ static const char *const history_query[] = { "on", NULL };
 
 /*
  * The history's sections that need a permission of their own: contracts
- * (contract.read) and purchase totals (sales.read), as their own routes.
+ * (contract.read), purchase totals (sales.read) and service costs
+ * (cost.read), as their own routes.
  */
 static enum svc_code
 history_show(struct req *rq, unsigned *show)
@@ -116,6 +117,7 @@ history_show(struct req *rq, unsigned *show)
 	static const struct { const char *perm; unsigned bit; } need[] = {
 		{ "contract.read", HISTORY_CONTRACTS },
 		{ "sales.read", HISTORY_SALES },
+		{ "cost.read", HISTORY_COSTS },
 	};
 	enum svc_code rc;
 	bool ok;

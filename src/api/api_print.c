@@ -12,9 +12,8 @@
 #include "api/api.h"
 #include "domain/print/print.h"
 
-/* Send the PDF in fd (closed by the server) as number.pdf, inline. */
-static void
-send_pdf(struct req *rq, struct resp *rs, int fd, const struct print_out *o)
+void
+api_send_pdf(struct req *rq, struct resp *rs, int fd, const struct print_out *o)
 {
 	char name[96];
 	size_t k = 0;
@@ -60,7 +59,7 @@ request_print_h(struct req *rq, struct resp *rs)
 		close(fd);
 		return rc;
 	}
-	send_pdf(rq, rs, fd, &o);
+	api_send_pdf(rq, rs, fd, &o);
 	return SVC_OK;
 }
 
@@ -90,7 +89,7 @@ return_print(struct req *rq, struct resp *rs, const char *form)
 		close(fd);
 		return rc;
 	}
-	send_pdf(rq, rs, fd, &o);
+	api_send_pdf(rq, rs, fd, &o);
 	return SVC_OK;
 }
 

@@ -7,7 +7,10 @@
 #include <stddef.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include "api/api.h"
+#include "domain/print/print.h"
 #include "domain/stock/stock.h"
 #include "util/clock.h"
 #include "util/date.h"
@@ -21,6 +24,21 @@ caller(struct req *rq)
 	};
 
 	return c;
+}
+
+/*
+ * The store and the ledger are the company's own: a customer user is
+ * refused whatever permissions its role holds (its company's costs are
+ * internal figures, and stock documents point at other companies'
+ * requests).
+ */
+static enum svc_code
+staff(struct req *rq)
+{
+	if (own_customer(rq) == 0)
+		return SVC_OK;
+	return svc_fail(&rq->err, SVC_EPERM, NULL, "the spare-parts store and "
+	    "the cost ledger are for staff only");
 }
 
 /* ===== warehouses, levels, moves ===== */
@@ -57,7 +75,7 @@ level_filter(struct req *rq, struct rec_query *q)
 		stock_level_idle(q, clock_now() - s.idle_days * 86400);
 	}
 	if (text != NULL && text[0] != '\0')
-		rc = stock_level_q(q, &rq->arena, text, &rq->err);
+		rc = stock_level_q(q, rq->db, &rq->arena, text, &rq->err);
 	return rc;
 }
 
@@ -66,11 +84,13 @@ static const struct resource level_res = {
 	.path = "/api/v1/stock/levels",
 	.query = level_query,
 	.filter = level_filter,
+	.staff_only = true,
 };
 
 static const struct resource move_res = {
 	.rec = &stock_move_rec,
 	.path = "/api/v1/stock/moves",
+	.staff_only = true,
 };
 
 struct level_in {
@@ -97,7 +117,9 @@ level_put_h(struct req *rq, struct resp *rs)
 	enum svc_code rc;
 	struct jw w;
 
-	rc = req_param_id(rq, 0, &part);
+	rc = staff(rq);
+	if (rc == SVC_OK)
+		rc = req_param_id(rq, 0, &part);
 	if (rc == SVC_OK)
 		rc = req_param_id(rq, 1, &wh);
 	if (rc == SVC_OK)
@@ -125,7 +147,9 @@ post_move(struct req *rq, struct resp *rs, const struct record *body,
 	struct jw w;
 
 	rec_init(body, &in);
-	rc = decode_record(rq, body, REC_CREATE, &in, &given);
+	rc = staff(rq);
+	if (rc == SVC_OK)
+		rc = decode_record(rq, body, REC_CREATE, &in, &given);
 	if (rc)
 		return rc;
 	rec_normalize(body, &in);
@@ -174,20 +198,24 @@ loan_filter(struct req *rq, struct rec_query *q)
 static const struct resource rq_res = {
 	.rec = &stock_requisition_rec,
 	.path = "/api/v1/stock/requisitions",
+	.staff_only = true,
 };
 static const struct resource loan_res = {
 	.rec = &stock_loan_rec,
 	.path = "/api/v1/stock/loans",
 	.query = loan_query,
 	.filter = loan_filter,
+	.staff_only = true,
 };
 static const struct resource transfer_res = {
 	.rec = &stock_transfer_rec,
 	.path = "/api/v1/stock/transfers",
+	.staff_only = true,
 };
 static const struct resource count_res = {
 	.rec = &stock_count_rec,
 	.path = "/api/v1/stock/counts",
+	.staff_only = true,
 };
 
 typedef enum svc_code (*doc_create_fn)(struct db *, struct arena *,
@@ -231,7 +259,7 @@ WRAP(count, struct stock_count)
 #define DOC(res, T, fsm, name) \
 	{ &res, &fsm, offsetof(T, state), name##_create, name##_step }
 
-static const struct doc_type doc_types[] = {
+static const struct doc_type stock_docs[] = {
 	DOC(rq_res, struct stock_requisition, stock_requisition_fsm,
 	    requisition),
 	DOC(loan_res, struct stock_loan, stock_loan_fsm, loan),
@@ -244,9 +272,9 @@ static const struct doc_type doc_types[] = {
 static const struct doc_type *
 doc_type_of(struct req *rq)
 {
-	for (size_t i = 0; i < sizeof(doc_types) / sizeof(doc_types[0]); i++)
-		if (doc_types[i].res == rq->route->res)
-			return &doc_types[i];
+	for (size_t i = 0; i < sizeof(stock_docs) / sizeof(stock_docs[0]); i++)
+		if (stock_docs[i].res == rq->route->res)
+			return &stock_docs[i];
 	BUG("route %s has no stock document type", rq->route->pattern);
 }
 
@@ -281,7 +309,9 @@ doc_create_h(struct req *rq, struct resp *rs)
 	if (draft == NULL)
 		return rec_oom(&rq->err);
 	rec_init(r, draft);
-	rc = decode_record(rq, r, REC_CREATE, draft, &given);
+	rc = staff(rq);
+	if (rc == SVC_OK)
+		rc = decode_record(rq, r, REC_CREATE, draft, &given);
 	if (rc == SVC_OK)
 		rc = t->create(rq->db, &rq->arena, &c, draft, &doc, &rq->err);
 	if (rc)
@@ -304,7 +334,9 @@ doc_get_h(struct req *rq, struct resp *rs)
 	int64_t id;
 	void *doc;
 
-	rc = req_param_id(rq, 0, &id);
+	rc = staff(rq);
+	if (rc == SVC_OK)
+		rc = req_param_id(rq, 0, &id);
 	if (rc == SVC_OK)
 		rc = rec_get(rq->db, &rq->arena, t->res->rec, id, &doc,
 		    &rq->err);
@@ -343,7 +375,9 @@ doc_step_h(struct req *rq, struct resp *rs)
 	void *doc;
 
 	memset(&in, 0, sizeof(in));
-	rc = req_param_id(rq, 0, &id);
+	rc = staff(rq);
+	if (rc == SVC_OK)
+		rc = req_param_id(rq, 0, &id);
 	if (rc == SVC_OK)
 		rc = decode_json(rq, step_fields, &in, NULL);
 	if (rc == SVC_OK)
@@ -358,6 +392,32 @@ doc_step_h(struct req *rq, struct resp *rs)
 	return SVC_OK;
 }
 
+/* GET /api/v1/stock/requisitions/{id}/print: 《费用领料单》 as PDF */
+static enum svc_code
+requisition_print_h(struct req *rq, struct resp *rs)
+{
+	struct print_out o = { 0 };
+	enum svc_code rc;
+	int64_t id;
+	int fd;
+
+	rc = staff(rq);
+	if (rc == SVC_OK)
+		rc = req_param_id(rq, 0, &id);
+	if (rc)
+		return rc;
+	fd = pdf_tmpfd(NULL, &rq->err);
+	if (fd < 0)
+		return rq->err.code;
+	rc = print_requisition(rq->db, &rq->arena, id, fd, &o, &rq->err);
+	if (rc) {
+		close(fd);
+		return rc;
+	}
+	api_send_pdf(rq, rs, fd, &o);
+	return SVC_OK;
+}
+
 static const char *const serial_query[] = { "unit_id", "part_id", NULL };
 
 /* GET /api/v1/stock/serials?unit_id=&part_id= */
@@ -368,7 +428,9 @@ serials_h(struct req *rq, struct resp *rs)
 	enum svc_code rc;
 	struct jw w;
 
-	rc = query_allow(rq, serial_query);
+	rc = staff(rq);
+	if (rc == SVC_OK)
+		rc = query_allow(rq, serial_query);
 	if (rc == SVC_OK)
 		rc = query_i64(rq, "unit_id", 1, INT64_MAX, 0, &unit);
 	if (rc == SVC_OK)
@@ -403,13 +465,17 @@ static const struct field settings_fields[] = {
 static enum svc_code
 settings_get_h(struct req *rq, struct resp *rs)
 {
-	return api_settings_get(rq, rs, &stock_settings_group);
+	enum svc_code rc = staff(rq);
+
+	return rc ? rc : api_settings_get(rq, rs, &stock_settings_group);
 }
 
 static enum svc_code
 settings_put_h(struct req *rq, struct resp *rs)
 {
-	return api_settings_put(rq, rs, &stock_settings_group,
+	enum svc_code rc = staff(rq);
+
+	return rc ? rc : api_settings_put(rq, rs, &stock_settings_group,
 	    settings_fields);
 }
 
@@ -418,6 +484,7 @@ settings_put_h(struct req *rq, struct resp *rs)
 static const struct resource cost_res = {
 	.rec = &cost_line_rec,
 	.path = "/api/v1/costs",
+	.staff_only = true,
 };
 
 /* POST /api/v1/costs */
@@ -431,7 +498,9 @@ cost_create_h(struct req *rq, struct resp *rs)
 	struct jw w;
 
 	rec_init(&cost_line_rec, &d);
-	rc = decode_record(rq, &cost_line_rec, REC_CREATE, &d, &given);
+	rc = staff(rq);
+	if (rc == SVC_OK)
+		rc = decode_record(rq, &cost_line_rec, REC_CREATE, &d, &given);
 	if (rc == SVC_OK)
 		rc = cost_add(rq->db, &rq->arena, &who, &d, &out, &rq->err);
 	if (rc)
@@ -454,7 +523,9 @@ cost_summary_h(struct req *rq, struct resp *rs)
 	int64_t id;
 	struct jw w;
 
-	rc = query_allow(rq, summary_query);
+	rc = staff(rq);
+	if (rc == SVC_OK)
+		rc = query_allow(rq, summary_query);
 	if (rc == SVC_OK)
 		rc = query_enum(rq, "doc_kind", stock_doc_kinds, &kind);
 	if (rc == SVC_OK)
@@ -529,6 +600,9 @@ const struct route stock_routes[] = {
 	    "stock", "serial-tracked parts replaced in units", NULL,
 	    serial_query },
 	DOC_ROUTES("requisitions", "requisition", "stock.issue", rq),
+	{ HTTP_GET, "/api/v1/stock/requisitions/{id}/print",
+	    requisition_print_h, NULL, "stock.read", 0, "stock",
+	    "the requisition as 费用领料单 (PDF)", NULL, NULL },
 	DOC_ROUTES("loans", "loan", "stock.move", loan),
 	DOC_ROUTES("transfers", "transfer", "stock.move", transfer),
 	DOC_ROUTES("counts", "count", "stock.move", count),

@@ -285,7 +285,8 @@ api_rec_list(struct req *rq, struct resp *rs)
 
 	int64_t parent, none;
 
-	rc = query_allow(rq, declared_query(rq, res));
+	rc = res->staff_only && own_customer(rq) != 0 ? staff_only(rq) :
+	    query_allow(rq, declared_query(rq, res));
 	if (rc == SVC_OK)
 		rc = path_ids(rq, res, false, &parent, &none);
 	if (rc == SVC_OK)
@@ -337,7 +338,8 @@ api_rec_get(struct req *rq, struct resp *rs)
 	void *item;
 	int64_t id;
 
-	rc = load_named(rq, res, &id, &item);
+	rc = res->staff_only && own_customer(rq) != 0 ? staff_only(rq) :
+	    load_named(rq, res, &id, &item);
 	if (rc)
 		return rc;
 	return respond(rq, rs, 200, res->rec, item);

@@ -308,6 +308,8 @@ demo_generate_once(struct store *s, struct db *db, int *created,
 	if (rc == SVC_OK)
 		rc = store_write(s, db, clocks_tx, NULL, err);
 	if (rc == SVC_OK)
+		rc = demo_stock_load(s, db, created, err);
+	if (rc == SVC_OK)
 		rc = store_write(s, db, flag_tx, NULL, err);
 	if (rc == SVC_OK)
 		*created += small.customers + small.units + small.requests;
@@ -380,18 +382,19 @@ cmd_demo(struct cli_args *a)
 /*
  * generate — a large data set for benchmarks, after the demo users:
  * aftersales generate [--db DB] [--customers N] [--units N] [--requests N]
- *     [--months N]
+ *     [--months N] [--parts N] [--warehouses N]
+ * (--parts 100000 --warehouses 10: a million stock levels)
  */
 int
 cmd_generate(struct cli_args *a)
 {
 	static const char *const flags[] = { "db", "customers", "units",
-		"requests", "months", NULL };
+		"requests", "months", "parts", "warehouses", NULL };
 	static const char *const names[] = { "customers", "units", "requests",
-		"months" };
-	struct gen_size size = { 50000, 200000, 1000000, 24, true };
+		"months", "parts", "warehouses" };
+	struct gen_size size = { 50000, 200000, 1000000, 24, true, 1000, 3 };
 	int *fields[] = { &size.customers, &size.units, &size.requests,
-		&size.months };
+		&size.months, &size.parts, &size.warehouses };
 	struct svc_err err = { 0 };
 	struct store *s;
 	enum svc_code rc;
@@ -399,7 +402,7 @@ cmd_generate(struct cli_args *a)
 
 	if (!cli_check_flags(a, flags, "generate"))
 		return 1;
-	for (size_t i = 0; i < 4; i++) {
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		const char *f = cli_flag(a, names[i]);
 
 		if (f == NULL)
@@ -410,6 +413,8 @@ cmd_generate(struct cli_args *a)
 	}
 	if (size.months < 1)
 		return cli_fail("generate: --months must be at least 1");
+	if (size.warehouses > 1000)
+		return cli_fail("generate: --warehouses must be at most 1000");
 	if (demo_load(a, false) != 0)
 		return 1;
 	s = cli_open_store(&a->cfg, true);
@@ -419,8 +424,9 @@ cmd_generate(struct cli_args *a)
 	store_close(s);
 	if (rc)
 		return cli_fail("generate: %s", err.msg);
-	printf("generated %d customers, %d units, %d requests in %.1f s\n",
-	    size.customers, size.units, size.requests,
+	printf("generated %d customers, %d units, %d requests, %d parts x %d"
+	    " warehouses in %.1f s\n", size.customers, size.units,
+	    size.requests, size.parts, size.warehouses,
 	    (double)(clock_mono_us() - t0) / 1e6);
 	return 0;
 }

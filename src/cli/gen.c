@@ -193,13 +193,19 @@ gen_catalogue(struct db *db, void *arg, struct svc_err *err)
 			    " WHERE model_no = ?", models[i].no, &g->model_ids[i],
 			    err);
 	}
-	for (size_t i = 0; rc == SVC_OK && i < NPARTS; i++)
+	for (size_t i = 0; rc == SVC_OK && i < NPARTS; i++) {
 		rc = db_exec(db, "INSERT INTO parts (code, name, unit, price_fen,"
 		    " reorder_point, created_at, updated_at)"
 		    " VALUES (?, ?, ?, ?, 5, ?, ?) ON CONFLICT (code) DO NOTHING",
 		    DB_ARGS(DB_S(parts[i].code), DB_S(parts[i].name),
 		    DB_S(parts[i].unit), DB_I(parts[i].price), DB_I(now),
 		    DB_I(now)), NULL, err);
+		if (rc == SVC_OK)
+			rc = one_id(db, "SELECT id FROM parts WHERE code = ?",
+			    parts[i].code, &pid, err);
+		if (rc == SVC_OK)
+			rc = master_index_part(db, &g->arena, pid, err);
+	}
 	for (size_t i = 0; rc == SVC_OK && i < NMODELS; i++) {
 		for (int k = 0; rc == SVC_OK && k < 4; k++) {
 			rc = one_id(db, "SELECT id FROM parts WHERE code = ?",
@@ -605,6 +611,8 @@ gen_run(struct store *s, const struct gen_size *size, struct svc_err *err)
 		rc = phase(s, db, "requests", size->requests, gen_requests, g,
 		    err);
 	store_release(s, db);
+	if (rc == SVC_OK)
+		rc = gen_stock_run(s, size, err);
 	arena_release(&g->arena);
 	free(g);
 	return rc;

@@ -190,7 +190,7 @@ export const tests = [
   ['templates: the admin edits company, address, phone, footer and logo; every PDF shows them', async (t) => {
     const admin = await t.admin();
     const list = t.expectStatus(await t.req('GET', '/api/v1/templates', { token: admin }), 200).json.items;
-    t.deepEqual(list.map((x) => x.doc_type).sort(), ['receipt', 'report', 'request', 'return', 'slip', 'transport']);
+    t.deepEqual(list.map((x) => x.doc_type).sort(), ['receipt', 'report', 'request', 'requisition', 'return', 'slip', 'transport']);
     const tpl = list.find((x) => x.doc_type === 'request');
     const company = `华东精工售后服务有限公司${t.uniq('')}`;
     const upd = await t.req('PATCH', `/api/v1/templates/${tpl.id}`, {

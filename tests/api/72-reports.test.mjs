@@ -12,8 +12,11 @@ import path from 'node:path';
 
 import { parseCsv, readXlsx, yuan } from './files.mjs';
 
+// the reports of the cost ledger and the parts store (cost.read: agents read them too)
+const COST = ['costs-monthly', 'costs-customers', 'costs-models', 'costs-requests', 'parts-consumption',
+  'parts-monthly'];
 const ALL = ['monthly-summary', 'request-cycle', 'sla-attainment', 'returns-customers', 'returns-open',
-  'consultations'];
+  'consultations', ...COST];
 const CUSTOMER = ['request-cycle', 'consultations'];
 const TYPES = { text: 'string', integer: 'number', money: 'number', ratio: 'number', number: 'number', boolean: 'boolean' };
 
@@ -43,7 +46,7 @@ export const tests = [
     const cust = (await t.login('customer')).token;
     const driver = (await t.login('driver')).token;
     t.deepEqual((await keysOf(t, mgr)).map((r) => r.key), ALL, 'manager: every report');
-    t.deepEqual((await keysOf(t, agent)).map((r) => r.key), CUSTOMER, 'agent: the request reports');
+    t.deepEqual((await keysOf(t, agent)).map((r) => r.key), [...CUSTOMER, ...COST], 'agent: the request and cost reports');
     t.deepEqual((await keysOf(t, cust)).map((r) => r.key), CUSTOMER, 'customer: its own request reports');
     t.expectError(await t.req('GET', '/api/v1/reports', { token: driver }), 403, 'forbidden');
     const items = await keysOf(t, mgr);

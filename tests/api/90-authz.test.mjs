@@ -36,22 +36,30 @@ const NOID = '999999999';
 // the defaults is a change of this table, reviewed against the SPEC.
 const STAFF = ['account.self', 'notification.self', 'calendar.read', 'department.read', 'user.read',
   'customer.read', 'product.read', 'price.read', 'unit.read', 'kb.read', 'search.read', 'sla.read',
-  'request.read', 'request.create', 'request.work', 'return.read', 'warehouse.read', 'template.read'];
+  'request.read', 'request.create', 'request.work', 'return.read', 'warehouse.read', 'template.read',
+  'stock.read'];
+// the money of the cost ledger (SPEC §4.10): who reads it, who adds lines
+const COST_READ = ['cost.read'];
+const COST_WRITE = ['cost.read', 'cost.write'];
 const SPEC_MATRIX = {
   // 系统管理员: users, roles, settings, backups — and everything else
   admin: [...STAFF, 'audit.read', 'calendar.manage', 'contract.manage', 'contract.read', 'customer.manage',
     'department.manage', 'import.run', 'kb.manage', 'price.manage', 'product.manage', 'report.read',
     'request.dispatch', 'return.create', 'return.manage', 'return.report', 'return.work', 'role.manage',
     'role.read', 'sales.delete', 'sales.manage', 'sales.read', 'settings.manage', 'settings.read',
-    'sla.manage', 'template.manage', 'unit.manage', 'user.manage', 'warehouse.manage'],
+    'sla.manage', 'template.manage', 'unit.manage', 'user.manage', 'warehouse.manage', ...COST_WRITE,
+    'stock.issue', 'stock.manage', 'stock.move'],
   // 售后部经理: dispatches, reviews, approves prices < 1000, signs returns, monthly analysis
   aftersales_manager: [...STAFF, 'calendar.manage', 'contract.read', 'customer.manage', 'import.run',
     'kb.manage', 'product.manage', 'report.read', 'request.dispatch', 'return.create', 'return.report',
-    'return.work', 'sales.read', 'settings.read', 'sla.manage', 'unit.manage', 'warehouse.manage'],
+    'return.work', 'sales.read', 'settings.read', 'sla.manage', 'unit.manage', 'warehouse.manage',
+    ...COST_WRITE, 'stock.issue', 'stock.manage', 'stock.move'],
   // 售后服务人员/客服: takes calls, records requests and complaints, replies
-  agent: [...STAFF, 'customer.manage', 'request.dispatch', 'return.create', 'return.work', 'unit.manage'],
+  agent: [...STAFF, 'customer.manage', 'request.dispatch', 'return.create', 'return.work', 'unit.manage',
+    ...COST_WRITE],
   // 事业部经理: solutions for faults, assigns engineers, depot repairs
-  business_unit_lead: [...STAFF, 'kb.manage', 'product.manage', 'report.read', 'request.dispatch'],
+  business_unit_lead: [...STAFF, 'kb.manage', 'product.manage', 'report.read', 'request.dispatch',
+    ...COST_WRITE, 'stock.issue'],
   // 营销文员: reviews and sends return slips, archives
   clerk: [...STAFF, 'return.create', 'return.work'],
   // 客户/经销商 (portal): submits and follows its own requests and returns
@@ -63,23 +71,25 @@ const SPEC_MATRIX = {
     'return.work', 'sla.read', 'template.read'],
   // 财务: confirms warranty/contract, cost checks, exchange-ratio control, settlements
   finance: [...STAFF, 'contract.manage', 'contract.read', 'import.run', 'price.manage', 'report.read',
-    'return.manage', 'return.report', 'return.work', 'sales.manage', 'sales.read', 'settings.read'],
+    'return.manage', 'return.report', 'return.work', 'sales.manage', 'sales.read', 'settings.read',
+    ...COST_WRITE],
   // 总经理: special approvals, waivers above 5000, told of major faults
   general_manager: [...STAFF, 'audit.read', 'contract.read', 'report.read', 'return.report', 'return.work',
-    'role.read', 'sales.read', 'settings.read'],
+    'role.read', 'sales.read', 'settings.read', ...COST_READ],
   // 质检员: inspects returned goods and repaired items, judges responsibility
   qc_inspector: [...STAFF, 'kb.manage', 'return.work'],
   // 经营部负责人: approves exchanges, notifies customers, regional coordination
   sales_manager: [...STAFF, 'contract.read', 'report.read', 'return.create', 'return.report', 'return.work',
     'sales.read'],
   // 销售副总: approves prices >= 1000, waivers up to 5000
-  sales_vp: [...STAFF, 'contract.read', 'report.read', 'return.report', 'sales.read'],
+  sales_vp: [...STAFF, 'contract.read', 'report.read', 'return.report', 'sales.read', 'cost.read'],
   // 营销统计员: records return quantities and amounts
-  statistician: [...STAFF, 'contract.read', 'report.read', 'return.report', 'return.work', 'sales.read'],
+  statistician: [...STAFF, 'contract.read', 'report.read', 'return.report', 'return.work', 'sales.read',
+    'cost.read'],
   // 技术人员/维修人员: diagnosis, repair, field trips, daily reports
-  technician: [...STAFF, 'kb.manage'],
+  technician: [...STAFF, 'kb.manage', 'stock.issue', 'cost.read', 'cost.write'],
   // 仓库主管: receives returns, issues parts, stock counts
-  warehouse: [...STAFF, 'return.work', 'warehouse.manage'],
+  warehouse: [...STAFF, 'return.work', 'warehouse.manage', 'stock.move', 'stock.issue', 'cost.read'],
 };
 
 let cached = null;
@@ -174,7 +184,20 @@ async function others(t) {
   const ret = (await post(agent, '/api/v1/returns', {
     kind: 'refund', reason: 'quality', customer_id: 2, lines: [{ unit_id: unit.id, quantity: 1, unit_price_fen: 100000 }],
   })).return;
-  iso = { mark, unit, contract, sale, request, attachment: att.json, ret };
+  // spare parts and costs on that request: a parts line (by an issue) and a
+  // travel line carry customer 2
+  const wtok = (await t.login('warehouse')).token;
+  // (the part and the warehouse belong to no company: no mark on them)
+  const part = await post(admin, '/api/v1/parts', { code: t.uniq('ISOP'), name: '隔离测试配件', price_fen: 100 });
+  const wh = await post(admin, '/api/v1/warehouses', { code: t.uniq('ISOW'), name: '隔离测试仓库' });
+  await post(wtok, '/api/v1/stock/receipts', { part_id: part.id, warehouse_id: wh.id, qty: 2, unit_cost_fen: 100,
+    source: 'purchase' });
+  const reqn = await post(tech, '/api/v1/stock/requisitions', { part_id: part.id, warehouse_id: wh.id, qty: 1,
+    doc_kind: 'request', doc_id: request.id });
+  const cost = await post(tech, '/api/v1/costs', { doc_kind: 'request', doc_id: request.id, kind: 'travel',
+    billing: 'paid', amount_fen: 1234, note: `${mark} 车费` });
+  iso = { mark, unit, contract, sale, request, attachment: att.json, ret, requisition: reqn.requisition || reqn,
+    cost };
   return iso;
 }
 
@@ -221,6 +244,9 @@ export const tests = [
       ['GET', `/api/v1/returns/${o.ret.id}/receipt/print`, 'return.read'],
       ['GET', `/api/v1/returns/${o.ret.id}/slip/print`, 'return.read'],
       ['GET', `/api/v1/sla/clocks?doc_kind=request&doc_id=${o.request.id}`, 'sla.read'],
+      ['GET', `/api/v1/stock/requisitions/${o.requisition.id}`, 'stock.read'],
+      ['GET', `/api/v1/costs?doc_kind=request&doc_id=${o.request.id}`, 'cost.read'],
+      ['GET', `/api/v1/costs/summary?doc_kind=request&doc_id=${o.request.id}`, 'cost.read'],
       // writes naming the other's records: refused as if they did not exist
       ['POST', `/api/v1/requests/${o.request.id}/events`, 'request.work', { kind: 'reply', body: '看得到吗' }],
       ['POST', `/api/v1/requests/${o.request.id}/transitions/cancel`, 'request.work', { version: o.request.version, reason: 'x' }],
@@ -375,6 +401,17 @@ export const tests = [
       '/api/v1/templates': [''], '/api/v1/templates/{id}': ['1'], '/api/v1/templates/logo': [''],
       '/api/v1/reports/dashboard': ['', '?from=' + new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 7)],
       '/api/v1/reports': [''],
+      '/api/v1/stock/levels': ['?limit=200', '?low=true'], '/api/v1/stock/settings': [''],
+      '/api/v1/stock/moves': ['?limit=200', `?ref_kind=requisition&ref_id=${o.requisition.id}`],
+      '/api/v1/stock/requisitions': ['?limit=200', `?doc_kind=request&doc_id=${o.request.id}`],
+      '/api/v1/stock/requisitions/{id}': [o.requisition.id],
+      '/api/v1/stock/requisitions/{id}/print': [o.requisition.id],
+      '/api/v1/stock/loans': ['?limit=200'], '/api/v1/stock/loans/{id}': ['1'],
+      '/api/v1/stock/transfers': ['?limit=200'], '/api/v1/stock/transfers/{id}': ['1'],
+      '/api/v1/stock/counts': ['?limit=200'], '/api/v1/stock/counts/{id}': ['1'],
+      '/api/v1/stock/serials': ['', `?unit_id=${o.unit.id}`],
+      '/api/v1/costs': ['?limit=200', `?doc_kind=request&doc_id=${o.request.id}`],
+      '/api/v1/costs/summary': [`?doc_kind=request&doc_id=${o.request.id}`],
       '/api/v1/reports/{key}': ['request-cycle', 'request-cycle?customer_id=2', 'consultations',
         'consultations?customer_id=2'],
     };
@@ -420,7 +457,8 @@ export const tests = [
           const path = /\{(id|key)\}/.test(rt.path) ? rt.path.replace(/\{(id|key)\}/, String(p)) : rt.path + p;
           const res = await t.req('GET', path, { token: cust });
           if (res.status >= 500 || res.status === 401) { wrong.push(`GET ${path}: ${res.status} ${res.text.slice(0, 160)}`); continue; }
-          if (res.status === 403 && !['user.read', 'audit.read', 'report.read'].includes(rt.perm))
+          // staff-only by code: people, the audit, reports, the parts store and the cost ledger
+          if (res.status === 403 && !['user.read', 'audit.read', 'report.read', 'stock.read', 'cost.read'].includes(rt.perm))
             wrong.push(`GET ${path} (${rt.perm}): 403 although granted: ${res.text.slice(0, 160)}`);
           if (res.status === 200) seen++;
           const bad = await leaks(res.json, res.text);

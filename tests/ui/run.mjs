@@ -1642,7 +1642,7 @@ test('document templates (issue 15): the admin edits a document type\'s company 
     await page.goto(`${base}/admin/templates`);
     await settle(page);
     const rows = await page.locator('[data-test=table-templates] .el-table__body tr').allInnerTexts();
-    assert(rows.length === api.length && api.length === 6, `one row per document type: ${rows.length} rows, ${api.length} in the API`);
+    assert(rows.length === api.length && api.length === 7, `one row per document type: ${rows.length} rows, ${api.length} in the API`);
     const request = lang === 'en' ? 'Service request' : '服务工单';
     assert(rows.some((r) => r.includes(request)), `the types are named for people: ${rows.join(' | ')}`);
     assert(!(await page.locator('[data-test=new-templates]').count()), 'templates are edited, never created');
@@ -3583,6 +3583,14 @@ test('stock (issue 16): a part that needs approval — the issue waits as 待审
   assert((await i16Level(part.id, hq.id)).on_hand === 2, 'two went out');
   const w = await i16Words(page, 'zh-CN');
   assert(!w.length, `English words: ${w.join(',')}`);
+  // 打印: the requisition's 《费用领料单》 PDF, its number in the text
+  const href = await page.locator('[data-test=print]').getAttribute('href');
+  assert(href === `/api/v1/stock/requisitions/${made.body.id}/print`, `print link ${href}`);
+  const pr = await page.request.get(base + href);
+  const pdf = Buffer.from(await pr.body());
+  assert(pr.status() === 200 && pdf.subarray(0, 4).toString('latin1') === '%PDF', `the PDF: ${pr.status()} ${pdf.subarray(0, 8).toString('latin1')}`);
+  const txt = spawnSync('pdftotext', ['-', '-'], { input: pdf, encoding: 'utf8' });
+  assert(txt.status === 0 && txt.stdout.includes(made.body.number), `pdftotext: ${txt.status} ${(txt.stdout || txt.stderr).slice(0, 200)}`);
   await shot(page, 'zh-stock-requisition-approved');
   await page.context().close();
 });

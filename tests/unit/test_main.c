@@ -22,6 +22,7 @@ extern const struct h_test rma_tests[];
 extern const struct h_test report_tests[];
 extern const struct h_test export_tests[];
 extern const struct h_test pdf_tests[];
+extern const struct h_test stock_tests[];
 
 static void
 run_table(const struct h_test *t, int *passed, int *failed)
@@ -73,6 +74,7 @@ main(void)
 	run_table(sla_tests, &passed, &failed);
 	run_table(rma_tests, &passed, &failed);
 	run_table(report_tests, &passed, &failed);
+	run_table(stock_tests, &passed, &failed);
 	run_table(pdf_tests, &passed, &failed);
 	pdf_shutdown();	/* the font caches: a leak checker sees only ours */
 	printf("%d passed, %d failed\n", passed, failed);

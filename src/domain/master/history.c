@@ -15,8 +15,9 @@
  */
 __attribute__((weak)) enum svc_code
 master_history_extra(struct db *db, struct arena *a, int64_t customer_id,
-    struct jw *w, struct svc_err *err)
+    unsigned show, struct jw *w, struct svc_err *err)
 {
+	(void)show;
 	(void)db;
 	(void)a;
 	(void)customer_id;
@@ -163,7 +164,7 @@ customer_history_json(struct db *db, struct arena *a, int64_t customer_id,
 			return rc;
 	}
 	/* ----- other modules' documents (requests, returns ...) ----- */
-	rc = master_history_extra(db, a, customer_id, w, err);
+	rc = master_history_extra(db, a, customer_id, show, w, err);
 	if (rc)
 		return rc;
 	jw_obj_close(w);

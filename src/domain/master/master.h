@@ -460,11 +460,13 @@ extern const struct record price_rec;
  * internal false (for a customer user): without the customer's internal
  * fields (customer_hide_internal).  show: which of the sections that need
  * their own permission are written (HISTORY_CONTRACTS: contract.read,
- * HISTORY_SALES: sales.read); the others are left out.
+ * HISTORY_SALES: sales.read, HISTORY_COSTS: cost.read); the others are
+ * left out.
  */
 enum {
 	HISTORY_CONTRACTS = 1u << 0,
 	HISTORY_SALES = 1u << 1,
+	HISTORY_COSTS = 1u << 2,
 };
 enum svc_code customer_history_json(struct db *, struct arena *,
     int64_t customer_id, int today, bool internal, unsigned show,
@@ -473,12 +475,14 @@ enum svc_code customer_history_json(struct db *, struct arena *,
 /*
  * The place for the documents of other modules in a customer's history:
  * called inside the history object, it writes "key": value members
- * ("requests", "returns", "complaints", ...).  history.c holds a weak
+ * ("requests", "returns", "complaints", "costs" ...; show as for
+ * customer_history_json).  history.c holds a weak
  * default that writes "requests": []; the requests module replaces it by
  * defining this function (a strong definition wins at link time).
  */
 enum svc_code master_history_extra(struct db *, struct arena *,
-    int64_t customer_id, struct jw *, struct svc_err *) WARN_UNUSED_RESULT;
+    int64_t customer_id, unsigned show, struct jw *,
+    struct svc_err *) WARN_UNUSED_RESULT;
 
 /* ===== search (search_index.c) ===== */
 
@@ -490,6 +494,9 @@ enum svc_code master_history_extra(struct db *, struct arena *,
 enum svc_code master_index_customer(struct db *, struct arena *, int64_t id,
     struct svc_err *) WARN_UNUSED_RESULT;
 enum svc_code master_index_unit(struct db *, struct arena *, int64_t id,
+    struct svc_err *) WARN_UNUSED_RESULT;
+/* A part in the search index by code and name (kind "part"). */
+enum svc_code master_index_part(struct db *, struct arena *, int64_t id,
     struct svc_err *) WARN_UNUSED_RESULT;
 
 /* ===== CSV import (import.c) ===== */

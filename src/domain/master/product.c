@@ -143,6 +143,17 @@ static const struct rfield part_fields[] = {
 
 #undef F
 
+/* found by the search index (the stock lists' q) */
+static enum svc_code
+part_after(struct db *db, struct arena *a, const struct actor *who,
+    const void *item, const void *before, struct svc_err *err)
+{
+	const struct part *p = item != NULL ? item : before;
+
+	(void)who;
+	return master_index_part(db, a, p->id, err);
+}
+
 const struct record part_rec = {
 	.name = "part",
 	.what = "part",
@@ -151,6 +162,7 @@ const struct record part_rec = {
 	.fields = part_fields,
 	.zh = "备件",
 	.en = "Spare part",
+	.after = part_after,
 };
 
 enum svc_code

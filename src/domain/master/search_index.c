@@ -1,7 +1,8 @@
 /*
  * search_index — master data in the search index (SPEC §5.7): a customer by
  * code, phone, name, address and its contacts; a sold unit by serial, model,
- * customer, sale order and invoice.  Built from the tables, so every path
+ * customer, sale order and invoice; a spare part by code and name (the
+ * stock lists find parts through it).  Built from the tables, so every path
  * that changes one of them calls the same function inside its transaction.
  */
 #include "domain/master/master.h"
@@ -78,5 +79,32 @@ master_index_unit(struct db *db, struct arena *a, int64_t id,
 		return rc;
 	if (got != 1)
 		return search_delete(db, "unit", id, err);
+	return search_put(db, &d, err);
+}
+
+enum svc_code
+master_index_part(struct db *db, struct arena *a, int64_t id,
+    struct svc_err *err)
+{
+	struct search_doc d = { .kind = "part", .ref_id = id };
+	struct dbq *q;
+	enum svc_code rc;
+	int got;
+
+	rc = db_query(db, "SELECT code, name, unit FROM parts WHERE id = ?",
+	    DB_ARGS(DB_I(id)), &q, err);
+	if (rc)
+		return rc;
+	got = db_next(q);
+	if (got == 1) {
+		d.number = db_dup(q, 0, a);
+		d.title = db_dup(q, 1, a);
+		d.body = db_dup(q, 2, a);
+	}
+	rc = db_done(q, err);
+	if (rc)
+		return rc;
+	if (got != 1)
+		return search_delete(db, "part", id, err);
 	return search_put(db, &d, err);
 }

@@ -11,11 +11,12 @@
 #include <string.h>
 
 #include "domain/print/print.h"
+#include "domain/stock/stock.h"
 #include "domain/sla/sla.h"
 #include "util/clock.h"
 
 const char *const doc_types[] = { "request", "return", "transport",
-	"receipt", "slip", "report", NULL };
+	"receipt", "slip", "report", "requisition", NULL };
 
 #define F(m) offsetof(struct doc_template, m)
 
@@ -213,6 +214,10 @@ static const char *const words[][2] = {
 	{ "trip_summary", "出差报告" },
 	{ "note", "内部备注" }, { "reply", "回复" },
 	{ "transition", "状态变更" }, { "created", "创建" },
+	/* requisitions */
+	{ "pending", "待审批" }, { "issued", "已发料" }, { "paid", "收费" },
+	{ "warranty", "保修" }, { "contract", "合同" }, { "request", "服务工单" },
+	{ "return", "调退货单" },
 };
 
 /* The Chinese word of a code, else the code itself. */
@@ -725,4 +730,67 @@ print_return(struct db *db, struct arena *a, const struct rma_caller *c,
 		return print_receipt(db, a, r, &tpl, form[0] == 's', fd, out,
 		    err);
 	return svc_fail(err, SVC_EINVAL, "form", "unknown form '%s'", form);
+}
+
+/* ----- 费用领料单 ----- */
+
+enum svc_code
+print_requisition(struct db *db, struct arena *a, int64_t id, int fd,
+    struct print_out *out, struct svc_err *err)
+{
+	struct stock_requisition *r;
+	struct pdf_template tpl;
+	const char *doc_no, *why;
+	int64_t cust, model, unit;
+	struct pdf_doc *d;
+	enum svc_code rc;
+	int warranty;
+
+	rc = rec_get(db, a, &stock_requisition_rec, id, (void **)&r, err);
+	if (rc == SVC_OK)
+		rc = print_template(db, a, "requisition", &tpl, err);
+	if (rc == SVC_OK)
+		rc = stock_doc_of(db, a, r->doc_kind, r->doc_id, &cust, &model,
+		    &unit, &doc_no, &warranty, err);
+	if (rc)
+		return rc;
+	why = strcmp(r->approval_reason, "part") == 0 ? "备件规定须审批" :
+	    strcmp(r->approval_reason, "value") == 0 ? "金额超过审批限额" :
+	    "无需审批";
+	{
+		const struct pdf_field f[] = {
+			{ "领料单号", r->number },
+			{ "状态", zh(r->state) },
+			{ "备件", arena_printf(a, "%s %s", r->part_code,
+			    r->part_name) },
+			{ "仓库", r->warehouse_name },
+			{ "数量", arena_printf(a, "%lld", (long long)r->qty) },
+			{ "金额", money(a, r->value_fen) },
+			{ "费用性质", zh(r->billing) },
+			{ "用于", arena_printf(a, "%s %s", zh(r->doc_kind),
+			    doc_no) },
+			{ "旧件序列号", r->old_serial },
+			{ "新件序列号", r->new_serial },
+			{ "审批", why },
+			{ "申请人", r->requested_by_name },
+			{ "申请时间", when(a, r->created_at) },
+			{ "审批人", user_name(db, a, r->decided_by) },
+			{ "审批时间", when(a, r->decided_at) },
+		};
+
+		d = pdf_open(&tpl, "费用领料单", r->number);
+		pdf_fields(d, f, sizeof(f) / sizeof(f[0]));
+	}
+	if (r->note[0] != '\0') {
+		pdf_heading(d, "备注");
+		pdf_text(d, r->note);
+	}
+	if (r->decision_note[0] != '\0') {
+		pdf_heading(d, "审批意见");
+		pdf_text(d, r->decision_note);
+	}
+	pdf_heading(d, "签字");
+	pdf_text(d, "领料人：＿＿＿＿＿＿　　审批人：＿＿＿＿＿＿　　"
+	    "发料人：＿＿＿＿＿＿");
+	return finish(d, fd, r->number, out, err);
 }

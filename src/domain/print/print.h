@@ -13,6 +13,9 @@
  *   receipt    退货入库单    the warehouse receipt: QC's verdict, the
  *                            resolution, refund or exchange, the lines
  *   slip       退货单        the clerk's return slip to the customer
+ *   requisition 费用领料单   a parts requisition: the part, warehouse,
+ *                            quantity, value, billing, what it went to,
+ *                            the serials, who asked and who approved
  *
  * Invariants:
  *  - a form reads its document through the module's own getter
@@ -46,7 +49,8 @@
 #include "util/mem.h"
 #include "util/pdf.h"
 
-/* request, return, transport, receipt, slip, report; NULL-ended */
+/* request, return, transport, receipt, slip, report, requisition;
+ * NULL-ended */
 extern const char *const doc_types[];
 
 struct doc_template {
@@ -105,5 +109,10 @@ enum svc_code print_request(struct db *, struct arena *,
 enum svc_code print_return(struct db *, struct arena *,
     const struct rma_caller *, int64_t id, const char *form, int fd,
     struct print_out *out, struct svc_err *) WARN_UNUSED_RESULT;
+
+/* The parts requisition id as 费用领料单 into fd (staff only: the caller
+ * checks). */
+enum svc_code print_requisition(struct db *, struct arena *, int64_t id,
+    int fd, struct print_out *out, struct svc_err *) WARN_UNUSED_RESULT;
 
 #endif

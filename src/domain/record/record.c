@@ -518,6 +518,8 @@ bind(const struct rfield *f, const void *item)
 			return DB_NULL;
 		return DB_I(CI64(item, f));
 	case RT_ID:
+	case RT_TIME:
+		/* a time 0 is none, as an id 0 */
 		if (CI64(item, f) == 0)
 			return DB_NULL;
 		return DB_I(CI64(item, f));

@@ -16,6 +16,7 @@
  * kept in memory, whatever the size of the period.
  */
 #include "domain/report/report.h"
+#include "domain/report/catalog_int.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -41,8 +42,7 @@ local_midnight(int ymd)
 	return t;
 }
 
-/* nrows zeroed rows of t's columns, arena-owned */
-static enum svc_code
+enum svc_code
 table_rows(struct table *t, struct arena *a, size_t nrows,
     struct svc_err *err)
 {
@@ -64,8 +64,7 @@ table_rows(struct table *t, struct arena *a, size_t nrows,
 	return SVC_OK;
 }
 
-/* Append one zeroed row (the table grows by doubling); NULL: no memory. */
-static struct tcell *
+struct tcell *
 table_add(struct table *t, struct arena *a, size_t *cap)
 {
 	struct tcell *more;
@@ -89,7 +88,7 @@ table_add(struct table *t, struct arena *a, size_t *cap)
 	return more;
 }
 
-static void
+void
 cell_i(struct tcell *c, int64_t v)
 {
 	c->null = false;
@@ -103,8 +102,7 @@ cell_ratio(struct tcell *c, int64_t num, int64_t den)
 	c->d = den == 0 ? 0 : (double)num / (double)den;
 }
 
-/* the month rows of a period: column 0 "YYYY-MM" */
-static enum svc_code
+enum svc_code
 month_rows(struct table *t, struct arena *a, const struct report_filters *f,
     struct svc_err *err)
 {
@@ -120,8 +118,7 @@ month_rows(struct table *t, struct arena *a, const struct report_filters *f,
 	return SVC_OK;
 }
 
-/* the row of month ym (YYYYMM) in a table of month_rows(); -1: none */
-static long
+long
 month_row(const struct report_filters *f, int ym)
 {
 	int n = ym_span(f->from_ym, ym);
@@ -703,6 +700,7 @@ run_consultations(struct db *db, struct arena *a,
 /* ----- the catalogue ----- */
 
 #define COLS(c) c, sizeof(c) / sizeof(c[0])
+#define COST_F (REPORT_F_PERIOD | REPORT_F_CUSTOMER | REPORT_F_MODEL)
 #define REQ_F (REPORT_F_PERIOD | REPORT_F_DEPT | REPORT_F_MODEL | \
 	REPORT_F_CUSTOMER | REPORT_F_PERSON)
 
@@ -730,6 +728,29 @@ const struct report_def report_defs[] = {
 	    "request.read", true, REPORT_F_PERIOD | REPORT_F_DEPT |
 	    REPORT_F_CUSTOMER | REPORT_F_PERSON, COLS(co_cols),
 	    { CHART_LINE, "month", co_y }, run_consultations },
+	{ "costs-monthly", "售后服务成本（按月、类型与性质）",
+	    "After-sales costs by month, kind and billing", "cost.read",
+	    false, COST_F, cost_monthly_cols, COST_MONTHLY_NCOLS,
+	    { CHART_BAR, "month", cost_monthly_y }, run_cost_monthly },
+	{ "costs-customers", "客户服务成本", "Costs per customer",
+	    "cost.read", false, COST_F, cost_customer_cols, COST_GROUP_NCOLS,
+	    { CHART_PARETO, "customer_name", cost_group_y },
+	    run_cost_customers },
+	{ "costs-models", "产品型号服务成本", "Costs per product model",
+	    "cost.read", false, COST_F, cost_model_cols, COST_GROUP_NCOLS,
+	    { CHART_PARETO, "model_no", cost_group_y }, run_cost_models },
+	{ "costs-requests", "工单服务成本", "Costs per request", "cost.read",
+	    false, COST_F, cost_request_cols, COST_REQUEST_NCOLS,
+	    { CHART_BAR, "number", cost_request_y }, run_cost_requests },
+	{ "parts-consumption", "备件消耗（按备件）",
+	    "Parts consumption per part", "cost.read", false,
+	    REPORT_F_PERIOD, parts_cons_cols, PARTS_CONS_NCOLS,
+	    { CHART_PARETO, "part_code", parts_cons_y },
+	    run_parts_consumption },
+	{ "parts-monthly", "备件消耗（按月）", "Parts consumption per month",
+	    "cost.read", false, REPORT_F_PERIOD, parts_month_cols,
+	    PARTS_MONTH_NCOLS, { CHART_LINE, "month", parts_month_y },
+	    run_parts_monthly },
 };
 
 const size_t report_ndefs = sizeof(report_defs) / sizeof(report_defs[0]);

@@ -1,17 +1,19 @@
 /*
  * history — the documents of a customer's history (SPEC §3 "病史档案"):
- * the requests and the returns, newest first, added to the customer's
+ * the requests and the returns, newest first, and for cost readers the
+ * costs of its service and the parts it received, added to the customer's
  * record by the master module's history (master_history_extra()).
  */
 #include "domain/master/master.h"
 #include "domain/request/request.h"
 #include "domain/rma/rma.h"
+#include "domain/stock/stock.h"
 
 #define HISTORY_DOCS_MAX 100
 
 enum svc_code
 master_history_extra(struct db *db, struct arena *a, int64_t customer_id,
-    struct jw *w, struct svc_err *err)
+    unsigned show, struct jw *w, struct svc_err *err)
 {
 	struct request_caller rc_staff = { .customer_id = 0 };
 	struct rma_caller mc_staff = { .customer_id = 0 };
@@ -44,5 +46,8 @@ master_history_extra(struct db *db, struct arena *a, int64_t customer_id,
 		rma_to_json(w, rmas[i]);
 	jw_arr_close(w);
 	jw_kbool(w, "returns_more", more);
-	return SVC_OK;
+	if (!(show & HISTORY_COSTS))
+		return SVC_OK;
+	jw_key(w, "costs");
+	return cost_customer_json(db, w, customer_id, err);
 }

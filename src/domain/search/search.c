@@ -251,6 +251,45 @@ search_compile(struct arena *a, const char *q, enum store_kind kind,
 	return SVC_OK;
 }
 
+static enum svc_code bad_kind(struct svc_err *);
+
+enum svc_code
+search_ids_cond(struct db *db, struct arena *a, const char *q,
+    const char *kind, struct search_cond *out, struct svc_err *err)
+{
+	struct search_filter f = { .kinds = &kind, .nkinds = 1 };
+	enum store_kind sk = store_kind(db->store);
+	enum svc_code rc;
+	struct buf b;
+	char *text;
+
+	memset(out, 0, sizeof(*out));
+	if (!search_kind_valid(kind))
+		return bad_kind(err);
+	rc = search_compile(a, q, sk, &text, err);
+	if (rc)
+		return rc;
+	if (sk == STORE_PG) {
+		out->sql = " IN (SELECT ref_id FROM search_docs"
+		    " WHERE tsv @@ ?::tsquery AND kind = ?)";
+		out->args[0] = DB_S(text);
+		out->args[1] = DB_S(kind);
+		out->nargs = 2;
+		return SVC_OK;
+	}
+	buf_init(&b, 64u << 10);
+	fts_with_filters(text, &f, &b);
+	text = arena_strndup(a, b.p, b.len);
+	buf_release(&b);
+	if (text == NULL || a->oom)
+		return svc_fail(err, SVC_ETOOBIG, NULL, "out of memory");
+	out->sql = " IN (SELECT d.ref_id FROM search_fts JOIN search_docs d"
+	    " ON d.id = search_fts.rowid WHERE search_fts MATCH ?)";
+	out->args[0] = DB_S(text);
+	out->nargs = 1;
+	return SVC_OK;
+}
+
 /* ----- indexing ----- */
 
 static enum svc_code

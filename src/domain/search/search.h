@@ -154,6 +154,21 @@ enum svc_code search_query(struct db *, struct arena *, const char *q,
 enum svc_code search_compile(struct arena *, const char *q, enum store_kind,
     char **out, struct svc_err *) WARN_UNUSED_RESULT;
 
+/*
+ * A list's filter by the index: the ids of the kind's documents that match
+ * q, as " IN (SELECT ...)" to follow a column of ids ("l.part_id"), with
+ * its arguments in placeholder order (the same query language and errors,
+ * naming "q", as search_query).  sql is static; args arena-owned.
+ */
+struct search_cond {
+	const char *sql;
+	struct dbv args[2];
+	size_t nargs;
+};
+enum svc_code search_ids_cond(struct db *, struct arena *, const char *q,
+    const char *kind, struct search_cond *out,
+    struct svc_err *) WARN_UNUSED_RESULT;
+
 /* Is kind a valid kind name (a-z, then a-z 0-9 _; SEARCH_KIND_MAX)? */
 bool search_kind_valid(const char *kind);
 

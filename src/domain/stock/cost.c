@@ -217,20 +217,14 @@ cost_add_parts(struct db *db, struct arena *a, const struct actor *who,
 	return cost_insert(db, a, who, &d, &out, err);
 }
 
-enum svc_code
-cost_summary_json(struct db *db, struct jw *w, const char *doc_kind,
-    int64_t doc_id, struct svc_err *err)
+/* {total_fen, by_kind, by_billing} of the rows q selects (kind, billing,
+ * sum) */
+static enum svc_code
+sums_json(struct jw *w, struct dbq *q, struct svc_err *err)
 {
 	int64_t by_kind[7] = { 0 }, by_billing[3] = { 0 }, total = 0;
-	struct dbq *q;
 	enum svc_code rc;
 
-	rc = db_query(db, "SELECT kind, billing, CAST(sum(amount_fen) AS"
-	    " BIGINT) FROM cost_lines WHERE doc_kind = ? AND doc_id = ? GROUP"
-	    " BY kind, billing", DB_ARGS(DB_S(doc_kind), DB_I(doc_id)), &q,
-	    err);
-	if (rc)
-		return rc;
 	while (db_next(q) == 1) {
 		int64_t v = db_i64(q, 2);
 
@@ -245,9 +239,6 @@ cost_summary_json(struct db *db, struct jw *w, const char *doc_kind,
 	rc = db_done(q, err);
 	if (rc)
 		return rc;
-	jw_obj_open(w);
-	jw_kstr(w, "doc_kind", doc_kind);
-	jw_ki64(w, "doc_id", doc_id);
 	jw_ki64(w, "total_fen", total);
 	jw_key(w, "by_kind");
 	jw_obj_open(w);
@@ -259,6 +250,75 @@ cost_summary_json(struct db *db, struct jw *w, const char *doc_kind,
 	for (int i = 0; cost_billings[i] != NULL; i++)
 		jw_ki64(w, cost_billings[i], by_billing[i]);
 	jw_obj_close(w);
-	jw_obj_close(w);
 	return SVC_OK;
+}
+
+enum svc_code
+cost_summary_json(struct db *db, struct jw *w, const char *doc_kind,
+    int64_t doc_id, struct svc_err *err)
+{
+	struct dbq *q;
+	enum svc_code rc;
+
+	rc = db_query(db, "SELECT kind, billing, CAST(sum(amount_fen) AS"
+	    " BIGINT) FROM cost_lines WHERE doc_kind = ? AND doc_id = ? GROUP"
+	    " BY kind, billing", DB_ARGS(DB_S(doc_kind), DB_I(doc_id)), &q,
+	    err);
+	if (rc)
+		return rc;
+	jw_obj_open(w);
+	jw_kstr(w, "doc_kind", doc_kind);
+	jw_ki64(w, "doc_id", doc_id);
+	rc = sums_json(w, q, err);
+	jw_obj_close(w);
+	return rc;
+}
+
+enum svc_code
+cost_customer_json(struct db *db, struct jw *w, int64_t customer_id,
+    struct svc_err *err)
+{
+	struct dbq *q;
+	enum svc_code rc;
+
+	rc = db_query(db, "SELECT kind, billing, CAST(sum(amount_fen) AS"
+	    " BIGINT) FROM cost_lines WHERE customer_id = ? GROUP BY kind,"
+	    " billing", DB_ARGS(DB_I(customer_id)), &q, err);
+	if (rc)
+		return rc;
+	jw_obj_open(w);
+	rc = sums_json(w, q, err);
+	if (rc == SVC_OK)
+		rc = db_query(db, "SELECT r.number, p.code, p.name, r.qty,"
+		    " k.amount_fen, k.doc_kind, k.doc_id, coalesce(sr.number,"
+		    " rt.number, ''), k.created_at FROM cost_lines k"
+		    " JOIN stock_requisitions r ON r.id = k.requisition_id"
+		    " JOIN parts p ON p.id = k.part_id"
+		    " LEFT JOIN service_requests sr ON k.doc_kind = 'request'"
+		    " AND sr.id = k.doc_id LEFT JOIN returns rt ON"
+		    " k.doc_kind = 'return' AND rt.id = k.doc_id"
+		    " WHERE k.customer_id = ? AND k.kind = 'parts'"
+		    " ORDER BY k.id DESC LIMIT 100", DB_ARGS(DB_I(customer_id)),
+		    &q, err);
+	if (rc == SVC_OK) {
+		jw_key(w, "parts");
+		jw_arr_open(w);
+		while (db_next(q) == 1) {
+			jw_obj_open(w);
+			jw_kstr(w, "number", db_str(q, 0));
+			jw_kstr(w, "part_code", db_str(q, 1));
+			jw_kstr(w, "part_name", db_str(q, 2));
+			jw_ki64(w, "qty", db_i64(q, 3));
+			jw_ki64(w, "value_fen", db_i64(q, 4));
+			jw_kstr(w, "doc_kind", db_str(q, 5));
+			jw_ki64(w, "doc_id", db_i64(q, 6));
+			jw_kstr(w, "doc_number", db_str(q, 7));
+			jw_ktime(w, "created_at", db_i64(q, 8));
+			jw_obj_close(w);
+		}
+		jw_arr_close(w);
+		rc = db_done(q, err);
+	}
+	jw_obj_close(w);
+	return rc;
 }

@@ -637,8 +637,9 @@ stock_loan_step(struct db *db, struct arena *a, const struct stock_caller *c,
 		return rc;
 	left = l->qty - l->returned_qty;
 	if (st->qty < 1 || st->qty > left)
-		return svc_fail_field(err, SVC_EINVAL, "qty", "out_of_range",
-		    "'qty' must be from 1 to %lld (still out on loan %s)",
+		return svc_fail_field(err, SVC_EUNPROCESSABLE, "qty",
+		    "out_of_range", "'qty' must be from 1 to %lld (still out "
+		    "on loan %s)",
 		    (long long)left, l->number);
 	in = (struct stock_post_in){ "loan_return", l->part_id,
 		l->warehouse_id, st->qty, l->unit_cost_fen, "",

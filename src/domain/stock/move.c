@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "domain/search/search.h"
 #include "domain/sla/sla.h"
 #include "util/clock.h"
 
@@ -111,20 +112,30 @@ const struct record stock_level_rec = {
 	.fill = level_fill,
 };
 
-/* idle: on hand, and no movement for the setting's days */
+/*
+ * idle: on hand, and no movement for the setting's days.  The setting is
+ * read once a second per thread, not once per row (a page of 200, an
+ * export of every level): a change shows within the second.
+ */
 static enum svc_code
 level_fill(struct db *db, struct arena *a, void *item, struct svc_err *err)
 {
+	static _Thread_local int64_t at = -1, idle_days;
 	struct stock_level *l = item;
 	struct stock_settings s;
 	enum svc_code rc;
+	int64_t now = clock_now();
 
 	(void)a;
-	rc = settings_get(db, &stock_settings_group, &s, err);
-	if (rc)
-		return rc;
+	if (now != at) {
+		rc = settings_get(db, &stock_settings_group, &s, err);
+		if (rc)
+			return rc;
+		at = now;
+		idle_days = s.idle_days;
+	}
 	l->idle = l->on_hand > 0 && (l->last_move_at == 0 ||
-	    l->last_move_at < clock_now() - s.idle_days * 86400);
+	    l->last_move_at < now - idle_days * 86400);
 	return SVC_OK;
 }
 
@@ -144,17 +155,26 @@ stock_level_idle(struct rec_query *q, int64_t since)
 }
 
 enum svc_code
-stock_level_q(struct rec_query *q, struct arena *a, const char *text,
-    struct svc_err *err)
+stock_level_q(struct rec_query *q, struct db *db, struct arena *a,
+    const char *text, struct svc_err *err)
 {
-	char *like = rec_like(a, text, false);
+	struct search_cond c;
+	enum svc_code rc;
 
-	if (like == NULL)
-		return rec_oom(err);
-	rec_cond(q, " AND (p.code LIKE ?" REC_ESC " OR p.name LIKE ?" REC_ESC
-	    ")");
-	rec_arg(q, DB_S(like));
-	rec_arg(q, DB_S(like));
+	/*
+	 * the parts the search index finds, then their levels by id: a list
+	 * of ids the planner walks, not a warehouse's levels it would test
+	 * one by one
+	 */
+	rc = search_ids_cond(db, a, text, "part", &c, err);
+	if (rc)
+		return rc;
+	rec_cond(q, " AND l.id IN (SELECT l2.id FROM stock_levels l2 WHERE"
+	    " l2.part_id");
+	rec_cond(q, c.sql);
+	rec_cond(q, ")");
+	for (size_t i = 0; i < c.nargs; i++)
+		rec_arg(q, c.args[i]);
 	return SVC_OK;
 }
 

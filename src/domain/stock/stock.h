@@ -205,7 +205,9 @@ enum svc_code stock_level_get(struct db *, struct arena *, int64_t part_id,
 /* Conditions of the level list: low, idle (since: a time), q. */
 void stock_level_low(struct rec_query *);
 void stock_level_idle(struct rec_query *, int64_t since);
-enum svc_code stock_level_q(struct rec_query *, struct arena *,
+/* q: the parts the search index finds by code or name (domain/search's
+ * query language: words, a code's prefix); errors name "q". */
+enum svc_code stock_level_q(struct rec_query *, struct db *, struct arena *,
     const char *q, struct svc_err *) WARN_UNUSED_RESULT;
 
 /* ===== documents (docs.c) ===== */
@@ -405,5 +407,14 @@ enum svc_code stock_doc_of(struct db *, struct arena *, const char *doc_kind,
 /* {total_fen, by_kind:{...}, by_billing:{...}} of one document. */
 enum svc_code cost_summary_json(struct db *, struct jw *,
     const char *doc_kind, int64_t doc_id, struct svc_err *) WARN_UNUSED_RESULT;
+
+/*
+ * A customer's costs in its history: {total_fen, by_kind, by_billing,
+ * parts: [the last 100 issued requisitions on its documents: number,
+ * part_code, part_name, qty, value_fen, doc_kind, doc_id, doc_number,
+ * created_at]}.
+ */
+enum svc_code cost_customer_json(struct db *, struct jw *,
+    int64_t customer_id, struct svc_err *) WARN_UNUSED_RESULT;
 
 #endif

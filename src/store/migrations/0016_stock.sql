@@ -24,7 +24,13 @@ CREATE TABLE stock_levels (
 	updated_at {{I64}} NOT NULL,
 	UNIQUE (part_id, warehouse_id)
 );
-CREATE INDEX stock_levels_warehouse ON stock_levels (warehouse_id, part_id);
+-- a warehouse's levels in the list's order; its low ones (the list's low
+-- filter, the same condition, so both engines take the partial index)
+CREATE INDEX stock_levels_warehouse ON stock_levels (warehouse_id, id);
+CREATE INDEX stock_levels_low ON stock_levels (warehouse_id, id)
+ WHERE reorder_point > 0 AND on_hand <= reorder_point;
+CREATE INDEX stock_levels_low_all ON stock_levels (id)
+ WHERE reorder_point > 0 AND on_hand <= reorder_point;
 
 -- The movement journal: append-only (the engine-specific files refuse
 -- UPDATE and DELETE).  qty and value_fen are signed: + in, - out.
@@ -105,6 +111,7 @@ CREATE TABLE stock_loans (
 	updated_at {{I64}} NOT NULL
 );
 CREATE INDEX stock_loans_open ON stock_loans (state, due_date);
+CREATE INDEX stock_loans_level ON stock_loans (part_id, warehouse_id, state);
 
 -- Transfers (调拨, DB-...): sent, in transit, received.
 CREATE TABLE stock_transfers (
@@ -124,7 +131,8 @@ CREATE TABLE stock_transfers (
 	created_at {{I64}} NOT NULL,
 	updated_at {{I64}} NOT NULL
 );
-CREATE INDEX stock_transfers_to ON stock_transfers (to_warehouse_id, state);
+CREATE INDEX stock_transfers_to ON stock_transfers (part_id, to_warehouse_id,
+ state);
 
 -- Stock counts (盘点, PD-...): counted against the book, the difference
 -- posted once the after-sales manager approves.
@@ -186,6 +194,7 @@ CREATE TABLE cost_lines (
 );
 CREATE INDEX cost_lines_doc ON cost_lines (doc_kind, doc_id, id);
 CREATE INDEX cost_lines_day ON cost_lines (day, kind);
+CREATE INDEX cost_lines_customer ON cost_lines (customer_id, id);
 
 INSERT INTO permissions (key, description) VALUES
  ('stock.read', 'read stock levels, movements and stock documents'),
@@ -217,3 +226,7 @@ INSERT INTO role_permissions (role, permission)
  SELECT r.key, 'cost.write' FROM roles r
  WHERE r.key IN ('admin', 'aftersales_manager', 'agent', 'technician',
  'finance', 'business_unit_lead');
+
+-- The requisition's printed form 《费用领料单》 has its template.
+INSERT INTO doc_templates (doc_type, footer, created_at, updated_at) VALUES
+ ('requisition', '', 0, 0);
