@@ -3231,6 +3231,12 @@ async function i16OpenRequest(user) {
   assert(items.length, `${user} sees an open request`);
   return items[0];
 }
+// axe-core on a stock screen: counted with the main screens, and asserted here too
+async function i16Axe(page, name) {
+  await axeCheck(page, name);
+  const bad = axeFindings.filter((f) => f.startsWith(`${name}: `));
+  assert(!bad.length, bad.join('; '));
+}
 // the interface's words in the language of the page: no Chinese on English screens, no English words on Chinese ones
 async function i16Words(page, lang) {
   const text = await chromeText(page);
@@ -3282,6 +3288,7 @@ test('stock (issue 16): the warehouse user receives parts, sees the level and th
     assert(rowText.includes(part.code) && rowText.includes(hq.name) && rowText.includes('¥12.34') && rowText.includes('¥123.40'), `${tag}: the row ${rowText}`);
     assert((await rows.first().locator('[data-test=on-hand]').innerText()).trim() === '10', `${tag}: on hand`);
     await shot(page, `${tag}-stock-levels`);
+    await i16Axe(page, `${tag}-stock-levels`);
 
     // the journal: the receipt, +10, exportable
     await page.goto(`${base}/stock/moves`);
@@ -3292,6 +3299,7 @@ test('stock (issue 16): the warehouse user receives parts, sees the level and th
     assert(moves.length === 1 && moves[0].includes(L('入库', 'Receipt')) && moves[0].includes('+10') && moves[0].includes('¥123.40'), `${tag}: the journal ${moves.join(' | ')}`);
     assert(await page.locator('[data-test=export-button]').isVisible(), `${tag}: the journal has its export button`);
     await shot(page, `${tag}-stock-moves`);
+    await i16Axe(page, `${tag}-stock-moves`);
 
     // an issue of 11 out of 10: refused, the part, warehouse and 10 available named (toast and field)
     await page.goto(`${base}/stock/requisitions`);
@@ -3499,6 +3507,7 @@ test('stock (issue 16): a technician on a phone (390×844) issues a part to a re
     const words = await i16Words(page, lang);
     assert(!words.length, `${tag}: words of the other language: ${words.slice(0, 6).join(' / ')}`);
     await shot(page, `${tag}-tech-costs-card`);
+    await i16Axe(page, `${tag}-request-costs-card`);
     await page.context().close();
   }
 }, { timeoutMs: 120000 });
@@ -3592,6 +3601,7 @@ test('stock (issue 16): a part that needs approval — the issue waits as 待审
   const txt = spawnSync('pdftotext', ['-', '-'], { input: pdf, encoding: 'utf8' });
   assert(txt.status === 0 && txt.stdout.includes(made.body.number), `pdftotext: ${txt.status} ${(txt.stdout || txt.stderr).slice(0, 200)}`);
   await shot(page, 'zh-stock-requisition-approved');
+  await i16Axe(page, 'zh-stock-requisition');
   await page.context().close();
 });
 

@@ -77,7 +77,7 @@ export interface Requisition extends StockDoc {
   note: string | null;
   decision_note: string | null;
   requested_by_name?: string | null;
-  decided_by_name?: string | null;
+  decided_by?: number | null;
   decided_at?: string | null;
 }
 
