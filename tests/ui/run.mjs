@@ -3560,6 +3560,29 @@ test('stock (issue 16): low stock is highlighted on the overview — a reorder p
   await page.context().close();
 });
 
+test('stock (issue 16): overdue loans in red — 仅逾期 lists exactly the API\'s overdue loans, each with its date and a red 逾期 tag (zh)', async () => {
+  const api = (await apiAs('warehouse', 'GET', '/api/v1/stock/loans?overdue=true&limit=25')).body.items;
+  assert(api.length > 0 && api.every((l) => l.overdue && l.state === 'open'), `the demo has an overdue loan: ${JSON.stringify(api.slice(0, 2))}`);
+  const page = await newPage({ lang: 'zh-CN', width: 1440, height: 900 });
+  await fastLogin(page, 'warehouse');
+  await page.goto(`${base}/stock/loans`);
+  await settle(page);
+  await page.locator('[data-test=loan-filter-overdue]').click();
+  await settle(page);
+  const rows = page.locator('[data-test=loan-table] .el-table__body tr');
+  assert((await rows.count()) === api.length, `${await rows.count()} rows, ${api.length} overdue in the API`);
+  for (let i = 0; i < api.length; i++) {
+    const row = rows.nth(i);
+    const tag = row.locator('[data-test=loan-overdue]');
+    assert((await tag.innerText()).trim() === '逾期' && /el-tag--danger/.test(await tag.getAttribute('class')), `row ${i}: the red tag`);
+    const color = await row.locator('.overdue').evaluate((e) => getComputedStyle(e).color);
+    assert(color === 'rgb(198, 40, 40)', `row ${i}: the date in red: ${color}`);
+  }
+  const texts = await rows.allInnerTexts();
+  for (const l of api) assert(texts.some((x) => x.includes(l.number) && x.includes(l.due_date)), `${l.number} due ${l.due_date} listed`);
+  await page.context().close();
+});
+
 test('stock (issue 16): a part that needs approval — the issue waits as 待审批; the after-sales manager finds it in the pending tab, opens it and approves it: issued, the stock goes out (zh)', async () => {
   const { hq } = await i16Setup();
   const part = await i16Part('A', { approval_required: true });
