@@ -3583,6 +3583,42 @@ test('stock (issue 16): overdue loans in red — 仅逾期 lists exactly the API
   await page.context().close();
 });
 
+test('stock (issue 16): a serial-tracked part — the requisition form asks the old and the new serial only for it; both are recorded (zh)', async () => {
+  const { hq } = await i16Setup();
+  const plain = await i16Part('P');
+  const serial = await i16Part('S', { serial_tracked: true });
+  for (const p of [plain, serial]) {
+    const rc = await apiAs('warehouse', 'POST', '/api/v1/stock/receipts', { part_id: p.id, warehouse_id: hq.id, qty: 2, unit_cost_fen: 1500, source: 'purchase' });
+    assert(rc.status === 201, `receipt: ${rc.status}`);
+  }
+  const rq = await i16OpenRequest('admin');
+  const page = await newPage({ lang: 'zh-CN', width: 1440, height: 900 });
+  await fastLogin(page, 'warehouse');
+  await page.goto(`${base}/stock/requisitions`);
+  await settle(page);
+  await page.click('[data-test=req-new]');
+  const dlg = await i16Dialog(page);
+  await fillNumber(dlg, '[data-test=req-doc]', rq.id);
+  await pickTyped(page, '.el-dialog:visible [data-test=req-part]', plain.code);
+  await pick(page, '.el-dialog:visible [data-test=req-warehouse]', hq.name);
+  await dlg.locator('[data-test=req-available]').filter({ hasText: '2' }).waitFor();
+  assert((await dlg.locator('input[data-test=req-old-serial]').count()) === 0, 'no serials for a plain part');
+  await pickTyped(page, '.el-dialog:visible [data-test=req-part]', serial.code);
+  await dlg.locator('input[data-test=req-old-serial]').waitFor();
+  const labels = await dlg.locator('.el-form-item__label').allInnerTexts();
+  assert(labels.some((l) => l.includes('旧件序列号')) && labels.some((l) => l.includes('新件序列号')), `labels ${labels.join(',')}`);
+  await dlg.locator('input[data-test=req-old-serial]').fill('OLD-UI-1');
+  await dlg.locator('input[data-test=req-new-serial]').fill('NEW-UI-1');
+  await dlg.locator('[data-test=req-save]').click();
+  await page.waitForURL(/\/stock\/requisitions\/\d+$/);
+  const id = Number(new URL(page.url()).pathname.split('/').pop());
+  const r = (await apiAs('admin', 'GET', `/api/v1/stock/requisitions/${id}`)).body;
+  assert(r.part_id === serial.id && r.old_serial === 'OLD-UI-1' && r.new_serial === 'NEW-UI-1', `the requisition ${JSON.stringify(r)}`);
+  await settle(page);
+  assert((await page.locator('main').innerText()).includes('OLD-UI-1 → NEW-UI-1'), 'the serials on its page');
+  await page.context().close();
+});
+
 test('stock (issue 16): a part that needs approval — the issue waits as 待审批; the after-sales manager finds it in the pending tab, opens it and approves it: issued, the stock goes out (zh)', async () => {
   const { hq } = await i16Setup();
   const part = await i16Part('A', { approval_required: true });
