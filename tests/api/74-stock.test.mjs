@@ -518,6 +518,11 @@ export const tests = [
     const inn = js.find((m) => m.kind === 'transfer_in');
     t.deepEqual([out.qty, out.value_fen, out.warehouse_id], [-3, -900, a.id]);
     t.deepEqual([inn.qty, inn.value_fen, inn.warehouse_id, inn.avg_after_fen], [3, 900, b.id, 250]);
+    // a warehouse that never held the part shows what is on its way to it
+    const c = await mkWarehouse(t);
+    t.expectStatus(await send(1, c), 201);
+    const lc = await level(t, part, c);
+    t.deepEqual([lc.on_hand, lc.in_transit], [0, 1], 'the destination\'s level exists from the sending');
     t.deepEqual((await get(t, 'warehouse', `${S}/transfers?part_id=${part.id}&state=received`)).items.map((x) => x.id), [tr.id]);
   }],
 

@@ -3374,7 +3374,7 @@ test('stock (issue 16): the warehouse user receives parts, sees the level and th
     assert((await i16Level(part.id, hq.id)).on_hand === 6, `${tag}: 6 left at the head warehouse`);
     // the destination has no level row until something arrives (the API lists levels that exist): in transit there when it has one
     const e0 = await i16Level(part.id, east.id);
-    assert(!e0 || e0.in_transit === 4, `${tag}: 4 in transit to the east: ${JSON.stringify(e0)}`);
+    assert(e0 && e0.in_transit === 4, `${tag}: 4 in transit to the east: ${JSON.stringify(e0)}`);
     await settle(page);
     row = page.locator('[data-test=transfer-table] .el-table__body tr', { hasText: trs[0].number });
     assert((await row.innerText()).includes(L('在途', 'In transit')), `${tag}: in transit: ${await row.innerText()}`);

@@ -698,6 +698,8 @@ stock_transfer_create(struct db *db, struct arena *a,
 		(*out)->id, d->note };
 	rc = stock_post(db, a, &c->actor, &in, &m, err);
 	if (rc == SVC_OK)
+		rc = stock_level_touch(db, d->part_id, d->to_warehouse_id, err);
+	if (rc == SVC_OK)
 		rc = db_exec(db, "UPDATE stock_transfers SET unit_cost_fen = ?"
 		    " WHERE id = ?", DB_ARGS(DB_I(m->unit_cost_fen),
 		    DB_I((*out)->id)), NULL, err);

@@ -450,6 +450,16 @@ low_check(struct db *db, struct arena *a, const struct stock_post_in *in,
 	}
 }
 
+static enum svc_code level_ensure(struct db *, int64_t, int64_t, int64_t,
+    struct svc_err *);
+
+enum svc_code
+stock_level_touch(struct db *db, int64_t part_id, int64_t warehouse_id,
+    struct svc_err *err)
+{
+	return level_ensure(db, part_id, warehouse_id, clock_now(), err);
+}
+
 static enum svc_code
 level_ensure(struct db *db, int64_t part_id, int64_t warehouse_id,
     int64_t now, struct svc_err *err)

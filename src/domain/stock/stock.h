@@ -197,6 +197,14 @@ enum svc_code stock_level_set(struct db *, struct arena *,
     int64_t reorder_point, int64_t reorder_qty, struct stock_level **out,
     struct svc_err *) WARN_UNUSED_RESULT;
 
+/*
+ * Make the level of part in warehouse exist (on hand 0, the part's reorder
+ * point): a transfer's destination shows what is on its way before the
+ * first receipt.
+ */
+enum svc_code stock_level_touch(struct db *, int64_t part_id,
+    int64_t warehouse_id, struct svc_err *) WARN_UNUSED_RESULT;
+
 /* The level of part in warehouse (SVC_ENOTFOUND when it never moved). */
 enum svc_code stock_level_get(struct db *, struct arena *, int64_t part_id,
     int64_t warehouse_id, struct stock_level **out,
