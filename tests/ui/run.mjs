@@ -3557,6 +3557,22 @@ test('stock (issue 16): low stock is highlighted on the overview — a reorder p
   assert(api.length > 0 && api.every((x) => x.low), `the API's low levels: ${api.length}`);
   assert((await rows.count()) === api.length, `${await rows.count()} rows, ${api.length} low levels in the API`);
   assert((await page.locator('[data-test=stock-levels] [data-test=tag-low]').count()) === api.length, 'every row tagged');
+  // the warehouse was told once, in words, and the notice leads to the part's low level
+  const notes = (await apiAs('warehouse', 'GET', '/api/v1/notifications?limit=50')).body.items
+    .filter((n) => n.code === 'stock_low' && n.args.part_code === part.code);
+  assert(notes.length === 1, `one low-stock notice for ${part.code}: ${notes.length}`);
+  await page.goto(`${base}/`);
+  await settle(page);
+  await page.click('[data-test=bell]');
+  const group = page.locator('[data-test=notify-group]', { hasText: part.code });
+  await group.first().waitFor();
+  const text = await group.first().innerText();
+  assert(text.includes(`低库存：${part.code}`) && !/stock_low/.test(text), `the notice in words: ${text}`);
+  await group.first().locator('[data-test=notify-link]').click();
+  await page.waitForURL(/\/stock\?low=true&q=/);
+  await settle(page);
+  const only = page.locator('[data-test=stock-levels] .el-table__body tr');
+  assert((await only.count()) === 1 && (await only.first().innerText()).includes(part.code), `the part's low level: ${await only.count()} rows`);
   await page.context().close();
 });
 
