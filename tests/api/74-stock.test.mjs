@@ -6,8 +6,9 @@
 // differences (gain, loss; approve posts, reject posts nothing), the moving
 // average rounded half up to the fen at its boundaries, approval by the
 // part's flag and by value exactly at the setting and one fen over, who may
-// decide, the low-stock notice once per crossing, overdue loans (due
-// yesterday is, due today is not), serial replacements, the cost lines
+// decide, the low-stock notice once per crossing, overdue loans (due today
+// is not, a due date before today is refused; the day after the due date is
+// in tests/unit/test_stock.c), serial replacements, the cost lines
 // (labour rounded half up, the parts line an issue writes, the summary by
 // billing), the cost reports and their Excel files, idempotent requisitions,
 // bad input and customers refused.  The same file runs on SQLite and on
