@@ -244,11 +244,8 @@ run_monthly_summary(struct db *db, struct arena *a,
 	rc = month_rows(t, a, f, err);
 	if (rc)
 		return rc;
-	for (size_t r = 0; r < t->nrows; r++) {
-		for (size_t c = 1; c < MS__N; c++)
-			cell_i(table_cell(t, r, c), 0);
+	for (size_t r = 0; r < t->nrows; r++)
 		table_cell(t, r, MS_SLA_RATIO)->null = true;
-	}
 	/*
 	 * Two texts: the company's counts stay on the covering index.  Grouped
 	 * by day in the index's order (no sort; a year is some 10,000 rows),
@@ -659,12 +656,9 @@ run_consultations(struct db *db, struct arena *a,
 	int64_t from = (int64_t)f->from_ym * 100,
 	    to = (int64_t)ym_next(f->to_ym) * 100;
 
-	rc = month_rows(t, a, f, err);
+	rc = month_rows(t, a, f, err);	/* its figures 0 */
 	if (rc)
 		return rc;
-	for (size_t r = 0; r < t->nrows; r++)
-		for (size_t c = 1; c < CO__N; c++)
-			cell_i(table_cell(t, r, c), 0);
 	rc = db_query(db, "SELECT created_day / 100, type, CAST(coalesce(sum("
 	    "CASE WHEN state = 'closed' THEN 1 ELSE 0 END), 0) AS BIGINT),"
 	    " count(*) FROM service_requests WHERE created_day >= ? AND"

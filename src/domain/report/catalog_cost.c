@@ -99,12 +99,9 @@ run_cost_monthly(struct db *db, struct arena *a,
 	struct dbq *q;
 	enum svc_code rc;
 
-	rc = month_rows(t, a, f, err);
+	rc = month_rows(t, a, f, err);	/* its figures 0 */
 	if (rc)
 		return rc;
-	for (size_t r = 0; r < t->nrows; r++)
-		for (size_t c = 1; c < t->ncols; c++)
-			cell_i(table_cell(t, r, c), 0);
 	rc = db_query(db, "SELECT k.day / 100, k.kind, k.billing,"
 	    " CAST(sum(k.amount_fen) AS BIGINT) FROM cost_lines k WHERE"
 	    " k.day >= ? AND k.day < ?" CL_FILTERS " GROUP BY k.day / 100,"
@@ -276,12 +273,9 @@ run_parts_monthly(struct db *db, struct arena *a,
 	struct dbq *q;
 	enum svc_code rc;
 
-	rc = month_rows(t, a, f, err);
+	rc = month_rows(t, a, f, err);	/* its figures 0 */
 	if (rc)
 		return rc;
-	for (size_t r = 0; r < t->nrows; r++)
-		for (size_t c = 1; c < t->ncols; c++)
-			cell_i(table_cell(t, r, c), 0);
 	rc = db_query(db, "SELECT m.day / 100, count(DISTINCT m.part_id),"
 	    " CAST(-sum(m.qty) AS BIGINT), CAST(-sum(m.value_fen) AS BIGINT)"
 	    " FROM stock_moves m WHERE m.day >= ? AND m.day < ? AND m.kind ="

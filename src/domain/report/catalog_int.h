@@ -11,14 +11,14 @@
 
 #include "domain/report/report.h"
 
-/* nrows zeroed rows of t's columns, arena-owned. */
+/* nrows zeroed rows of t's columns (every cell a 0, not null), arena-owned. */
 enum svc_code table_rows(struct table *, struct arena *, size_t nrows,
     struct svc_err *) WARN_UNUSED_RESULT;
 /* Append one zeroed row (the table grows by doubling); NULL: no memory. */
 struct tcell *table_add(struct table *, struct arena *, size_t *cap);
 /* A cell holding v. */
 void cell_i(struct tcell *, int64_t v);
-/* The month rows of a period: column 0 "YYYY-MM". */
+/* The month rows of a period: column 0 "YYYY-MM", the others 0. */
 enum svc_code month_rows(struct table *, struct arena *,
     const struct report_filters *, struct svc_err *) WARN_UNUSED_RESULT;
 /* The row of month ym (YYYYMM) in a table of month_rows(); -1: none. */
